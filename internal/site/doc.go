@@ -1,0 +1,2 @@
+// Package site builds benchsite's static report site.
+package site
