@@ -1,0 +1,291 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/compare"
+)
+
+// ComparisonJSON is the "json" format of Comparison. Field names are
+// stable; times are in seconds; numbers that are not finite (a change from a
+// baseline of 0, a p-value that was not computed) are null.
+type ComparisonJSON struct {
+	Baseline    string          `json:"baseline"` // label of the baseline file
+	Current     string          `json:"current"`  // label of the current file
+	Alpha       float64         `json:"alpha"`    // significance level of the noise rule
+	Strict      bool            `json:"strict"`   // noise rule off
+	Failed      bool            `json:"failed"`   // any row is a regression
+	Counts      map[string]int  `json:"counts"`   // rows per status (all six statuses present)
+	Rows        []ComparisonRow `json:"rows"`     // sorted by name
+	Regressions []string        `json:"regressions"`
+	Warnings    []string        `json:"warnings"`
+}
+
+// ComparisonRow is one benchmark of ComparisonJSON.
+type ComparisonRow struct {
+	Name     string `json:"name"`
+	Fullname string `json:"fullname"`
+	Group    string `json:"group"`
+	// Status: same, regression, improvement, noise, added or removed.
+	Status string `json:"status"`
+	// Field is the stats field shown in Baseline/Current/ChangePercent.
+	Field         string            `json:"field"`
+	Baseline      *float64          `json:"baseline"`       // null for added rows
+	Current       *float64          `json:"current"`        // null for removed rows
+	ChangePercent *float64          `json:"change_percent"` // null when one-sided or infinite
+	PValue        *float64          `json:"p_value"`        // Mann-Whitney U; null when not run
+	Significant   bool              `json:"significant"`
+	Checks        []ComparisonCheck `json:"checks"`
+	Failures      []string          `json:"failures"` // pytest-benchmark's lines
+	Notes         []string          `json:"notes"`
+}
+
+// ComparisonCheck is one check of a ComparisonRow.
+type ComparisonCheck struct {
+	Check     string   `json:"check"` // as written, e.g. "mean:10%"
+	Kind      string   `json:"kind"`  // PercentageRegressionCheck or DifferenceRegressionCheck
+	Field     string   `json:"field"`
+	Percent   bool     `json:"percent"` // threshold in percent (else seconds)
+	Threshold float64  `json:"threshold"`
+	Baseline  float64  `json:"baseline"`
+	Current   float64  `json:"current"`
+	Value     *float64 `json:"value"`     // change in percent or seconds; null when infinite
+	Breached  bool     `json:"breached"`  // value > threshold
+	Improved  bool     `json:"improved"`  // -value > threshold
+	Dismissed bool     `json:"dismissed"` // breach not confirmed by the significance test
+	Failed    bool     `json:"failed"`
+	Message   string   `json:"message,omitempty"`
+}
+
+// NewComparisonJSON builds the "json" document for r.
+func NewComparisonJSON(r *compare.Report) ComparisonJSON {
+	doc := ComparisonJSON{
+		Baseline: r.BaseLabel, Current: r.CurLabel, Alpha: r.Alpha, Strict: r.Strict, Failed: r.Failed(),
+		Counts: map[string]int{}, Rows: []ComparisonRow{}, Regressions: r.Regressions(), Warnings: r.Warnings,
+	}
+	if doc.Regressions == nil {
+		doc.Regressions = []string{}
+	}
+	if doc.Warnings == nil {
+		doc.Warnings = []string{}
+	}
+	for _, s := range []compare.Status{compare.Same, compare.Regression, compare.Improvement, compare.Noise, compare.Added, compare.Removed} {
+		doc.Counts[string(s)] = r.Count(s)
+	}
+	for _, row := range r.Rows {
+		jr := ComparisonRow{
+			Name: row.Name, Fullname: row.Fullname, Group: row.Group, Status: string(row.Status), Field: row.Field,
+			Baseline: finite(row.Base), Current: finite(row.Cur), ChangePercent: finite(row.Change),
+			Significant: row.Significant, Checks: []ComparisonCheck{}, Failures: row.Failures, Notes: row.Notes,
+		}
+		if row.HasP {
+			jr.PValue = finite(row.P)
+		}
+		if jr.Failures == nil {
+			jr.Failures = []string{}
+		}
+		if jr.Notes == nil {
+			jr.Notes = []string{}
+		}
+		for _, c := range row.Checks {
+			jr.Checks = append(jr.Checks, ComparisonCheck{
+				Check: c.Check.String(), Kind: c.Check.Kind(), Field: c.Check.Field, Percent: c.Check.Percent,
+				Threshold: c.Check.Threshold, Baseline: c.Baseline, Current: c.Current, Value: finite(c.Value),
+				Breached: c.Breached, Improved: c.Improved, Dismissed: c.Dismissed, Failed: c.Failed, Message: c.Message,
+			})
+		}
+		doc.Rows = append(doc.Rows, jr)
+	}
+	return doc
+}
+
+// Comparison writes r in format "table", "markdown" or "json".
+func Comparison(w io.Writer, r *compare.Report, format string) error {
+	ew := &errWriter{w: w}
+	switch format {
+	case FormatTable, "":
+		comparisonTable(ew, r)
+	case FormatMarkdown:
+		comparisonMarkdown(ew, r)
+	case FormatJSON:
+		if err := writeJSON(ew, NewComparisonJSON(r)); err != nil {
+			return err
+		}
+	default:
+		return badFormat(format)
+	}
+	return ew.err
+}
+
+func verdictWord(s compare.Status) string {
+	if s == compare.Noise {
+		return "noise (not significant)"
+	}
+	return string(s)
+}
+
+func verdictEmoji(s compare.Status) string {
+	switch s {
+	case compare.Regression:
+		return "❌"
+	case compare.Improvement:
+		return "🚀"
+	case compare.Same:
+		return "✅"
+	case compare.Noise:
+		return "〰️"
+	case compare.Added:
+		return "🆕"
+	case compare.Removed:
+		return "➖"
+	}
+	return ""
+}
+
+// summary is e.g. "3 benchmarks: 1 regression, 2 same".
+func summary(r *compare.Report) string {
+	var parts []string
+	for _, s := range []compare.Status{compare.Regression, compare.Improvement, compare.Noise, compare.Same, compare.Added, compare.Removed} {
+		if n := r.Count(s); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	noun := "benchmarks"
+	if len(r.Rows) == 1 {
+		noun = "benchmark"
+	}
+	if len(parts) == 0 {
+		return "no benchmarks in either file"
+	}
+	return fmt.Sprintf("%d %s: %s", len(r.Rows), noun, strings.Join(parts, ", "))
+}
+
+func method(r *compare.Report) string {
+	if r.Strict {
+		return "strict: every threshold breach fails"
+	}
+	return "breaches of min/mean/median must be significant (Mann-Whitney U, α = " + strconv.FormatFloat(r.Alpha, 'g', -1, 64) + ") when both sides have per-round data"
+}
+
+// rowCells are a row's display cells, unescaped: name, field, baseline,
+// current, change, p-value.
+func rowCells(row compare.Row) []string {
+	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), pValue(row.HasP, row.P)}
+}
+
+func comparisonTable(w *errWriter, r *compare.Report) {
+	w.printf("Comparing %s (current) with %s (baseline)\n", clean(r.CurLabel), clean(r.BaseLabel))
+	w.printf("%s; %s\n\n", summary(r), method(r))
+	header := []string{"Name", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	right := []bool{false, false, true, true, true, true, false}
+	var rows [][]string
+	for _, row := range r.Rows {
+		cells := rowCells(row)
+		for i := range cells {
+			cells[i] = clean(cells[i])
+		}
+		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
+			cells[5] = "n/a"
+		}
+		rows = append(rows, append(cells, verdictWord(row.Status)))
+	}
+	textTable(w, header, right, rows)
+
+	if reg := r.Regressions(); len(reg) > 0 {
+		// pytest-benchmark's logger.error text.
+		w.printf("\nPerformance has regressed:\n")
+		for _, line := range reg {
+			w.printf("\t%s\n", clean(line))
+		}
+	}
+	if noise := noiseLines(r); len(noise) > 0 {
+		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
+		for _, line := range noise {
+			w.printf("\t%s\n", clean(line))
+		}
+	}
+	for _, warn := range r.Warnings {
+		w.printf("\nWARNING: %s", clean(warn))
+	}
+	if len(r.Warnings) > 0 {
+		w.printf("\n")
+	}
+}
+
+// noiseLines describe dismissed breaches in upstream's words plus the p-value.
+func noiseLines(r *compare.Report) []string {
+	var out []string
+	for _, row := range r.Rows {
+		for _, c := range row.Checks {
+			if c.Dismissed && c.Breached {
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",
+					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), pValue(row.HasP, row.P), r.Alpha))
+			}
+		}
+	}
+	return out
+}
+
+func changeOf(c compare.CheckResult) string {
+	if c.Check.Percent {
+		return percent(c.Value)
+	}
+	if math.IsInf(c.Value, 0) {
+		return percent(c.Value)
+	}
+	return fmt.Sprintf("%+.9f s", c.Value)
+}
+
+func comparisonMarkdown(w *errWriter, r *compare.Report) {
+	icon := "✅"
+	if r.Failed() {
+		icon = "❌"
+	}
+	w.printf("### %s Benchmark comparison\n\n", icon)
+	w.printf("Current **%s** against baseline **%s** — %s.\n\n", mdEscape(r.CurLabel), mdEscape(r.BaseLabel), mdEscape(summary(r)))
+	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	right := []bool{false, false, true, true, true, true, false}
+	var rows [][]string
+	for _, row := range r.Rows {
+		cells := rowCells(row)
+		for i := range cells {
+			cells[i] = mdEscape(cells[i])
+			if cells[i] == "" {
+				cells[i] = "—"
+			}
+		}
+		rows = append(rows, append(cells, verdictEmoji(row.Status)+" "+verdictWord(row.Status)))
+	}
+	if len(rows) > 0 {
+		mdTable(w, header, right, rows)
+		w.printf("\n")
+	}
+	w.printf("<sub>%s.</sub>\n", mdEscape(method(r)))
+	if reg := r.Regressions(); len(reg) > 0 {
+		// A code block keeps pytest-benchmark's exact words. Each line is
+		// indented by a tab, so no line (whatever a name holds) can close
+		// the fence, and control characters are replaced.
+		w.printf("\n**Performance has regressed:**\n\n```\n")
+		for _, line := range reg {
+			w.printf("\t%s\n", clean(line))
+		}
+		w.printf("```\n")
+	}
+	if noise := noiseLines(r); len(noise) > 0 {
+		w.printf("\n<details><summary>Not counted as regressions (shift not significant)</summary>\n\n```\n")
+		for _, line := range noise {
+			w.printf("\t%s\n", clean(line))
+		}
+		w.printf("```\n\n</details>\n")
+	}
+	if len(r.Warnings) > 0 {
+		w.printf("\n")
+		for _, warn := range r.Warnings {
+			w.printf("> ⚠️ %s\n>\n", mdEscape(warn))
+		}
+	}
+}

@@ -1,0 +1,307 @@
+// Package report renders results for people and tools.
+//
+//   - RunTable: the end-of-run table, laid out as pytest-benchmark's terminal
+//     table: one block per group, rows sorted by name, columns Min, Max,
+//     Mean, StdDev, Median, IQR, Outliers, OPS, Rounds, Iterations (plus
+//     B/op and allocs/op when the run recorded them), one time unit per
+//     block chosen from the smallest Min as pytest-benchmark's time_unit
+//     does (s, ms, us, ns), and each figure's ratio to the block's best in
+//     parentheses when the block has more than one row.
+//   - Comparison: a compare.Report as "table" (aligned text, then the
+//     regression lines in pytest-benchmark's words, then warnings),
+//     "markdown" (a GitHub-flavoured table for job summaries and PR
+//     comments) or "json" (see ComparisonJSON).
+//   - Targets: target statuses in the same three formats (see TargetsJSON).
+//
+// Every name, label and message comes from result files, which are
+// untrusted: text output has control characters replaced so a name cannot
+// drive the terminal, Markdown output escapes `|`, `<`, `>`, `&`, backticks
+// and the other Markdown punctuation so a name cannot break the table or
+// inject HTML, and JSON output is encoded with HTML escaping.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Formats accepted by Comparison and Targets.
+const (
+	FormatTable    = "table"
+	FormatMarkdown = "markdown"
+	FormatJSON     = "json"
+)
+
+func badFormat(format string) error {
+	return fmt.Errorf("unknown format %q; use table, markdown or json", format)
+}
+
+// errWriter keeps the first write error so rendering code can write freely.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return len(p), nil
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, nil
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// clean makes untrusted text safe for a terminal: control and format
+// characters (escape sequences, newlines, bidi overrides) become '?'.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// mdEscape makes untrusted text inert inside a Markdown table cell or list
+// item: HTML-significant characters become entities, Markdown punctuation is
+// backslash-escaped, line breaks become spaces.
+func mdEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			b.WriteRune('\uFFFD')
+		case strings.ContainsRune("\\`|*_[]!~$:.@", r):
+			// The characters with inline meaning. Escaped text is only
+			// placed where block syntax cannot start (table cells, after a
+			// fixed prefix), so # and - need no escape. $ is GitHub's math
+			// delimiter; escaping : . @ keeps GFM from autolinking URLs
+			// and e-mail addresses in names.
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// width is the number of terminal cells s takes.
+func width(s string) int { return runewidth.StringWidth(s) }
+
+func padRight(s string, w int) string {
+	if n := width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+func padLeft(s string, w int) string {
+	if n := width(s); n < w {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return s
+}
+
+// center is Python's str.center (the padding split follows CPython, so
+// headers line up as pytest-benchmark's do).
+func center(s string, w int, fill string) string {
+	marg := w - width(s)
+	if marg <= 0 {
+		return s
+	}
+	left := marg/2 + (marg & w & 1)
+	return strings.Repeat(fill, left) + s + strings.Repeat(fill, marg-left)
+}
+
+// grouped formats v with 4 decimals and thousands separators, like
+// Python's "{0:,.4f}".
+func grouped(v float64, decimals int) string {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// timeUnit is pytest-benchmark's utils.time_unit.
+func timeUnit(v float64) (prefix string, scale float64) {
+	switch {
+	case v < 1e-6:
+		return "n", 1e9
+	case v < 1e-3:
+		return "u", 1e6
+	case v < 1:
+		return "m", 1e3
+	}
+	return "", 1
+}
+
+// opsUnit is pytest-benchmark's utils.operations_unit.
+func opsUnit(v float64) (prefix string, scale float64) {
+	switch {
+	case v > 1e6:
+		return "M", 1e-6
+	case v > 1e3:
+		return "K", 1e-3
+	}
+	return "", 1
+}
+
+// seconds formats one time with 4 significant digits in its own unit:
+// "217.3 ns", "1.235 ms". Used where rows of very different sizes share a
+// column (comparisons).
+func seconds(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	if math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	a := math.Abs(v)
+	unit, scale := "s", 1.0
+	switch {
+	case a == 0:
+	case a < 1e-6:
+		unit, scale = "ns", 1e9
+	case a < 1e-3:
+		unit, scale = "µs", 1e6
+	case a < 1:
+		unit, scale = "ms", 1e3
+	}
+	x := v * scale
+	digits := 3
+	switch ax := math.Abs(x); {
+	case ax >= 100:
+		digits = 1
+	case ax >= 10:
+		digits = 2
+	}
+	return strconv.FormatFloat(x, 'f', digits, 64) + " " + unit
+}
+
+func percent(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 1):
+		return "+inf%"
+	case math.IsInf(v, -1):
+		return "-inf%"
+	}
+	return fmt.Sprintf("%+.2f%%", v)
+}
+
+func pValue(ok bool, p float64) string {
+	switch {
+	case !ok || math.IsNaN(p):
+		return ""
+	case p >= 0.001:
+		return strconv.FormatFloat(p, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(p, 'e', 1, 64)
+}
+
+// finite returns &v, or nil for NaN and infinities (which JSON cannot hold).
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// textTable lays out rows of cells in aligned columns; right[i] right-aligns
+// column i. Columns are separated by two spaces.
+func textTable(w io.Writer, header []string, right []bool, rows [][]string) {
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = width(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for i, c := range cells {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if right[i] {
+				b.WriteString(padLeft(c, widths[i]))
+			} else if i == len(cells)-1 {
+				b.WriteString(c)
+			} else {
+				b.WriteString(padRight(c, widths[i]))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(header)
+	total := 2 * (len(widths) - 1)
+	for _, n := range widths {
+		total += n
+	}
+	fmt.Fprintln(w, strings.Repeat("-", total))
+	for _, r := range rows {
+		line(r)
+	}
+}
+
+// mdTable writes a GitHub-flavoured Markdown table. Cells must already be
+// escaped.
+func mdTable(w io.Writer, header []string, right []bool, rows [][]string) {
+	fmt.Fprintln(w, "| "+strings.Join(header, " | ")+" |")
+	seps := make([]string, len(header))
+	for i := range seps {
+		seps[i] = "---"
+		if right[i] {
+			seps[i] = "---:"
+		}
+	}
+	fmt.Fprintln(w, "| "+strings.Join(seps, " | ")+" |")
+	for _, r := range rows {
+		fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
+	}
+}
