@@ -1,0 +1,76 @@
+// benchsite preview: live reload and build-error overlay.
+// Served only by `benchsite serve` (/__benchsite/reload.js) and injected into
+// HTML responses; it is never written into the built site. It is a same-origin
+// file, not an inline script, so a page's strict Content-Security-Policy
+// (script-src 'self') still allows it. Error text is shown with textContent
+// only: build errors can quote untrusted result files.
+(() => {
+  "use strict";
+  const EVENTS = "/__benchsite/events";
+  let seen = null; // build id of the site this page was loaded from
+  let overlay = null;
+  let delay = 500; // manual reconnect back-off, see onerror
+
+  function hide() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  function show(message) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = "benchsite-build-error";
+    overlay.setAttribute("role", "alert");
+    // CSSOM assignments, not a style attribute: allowed under a strict style-src.
+    Object.assign(overlay.style, {
+      position: "fixed", inset: "0", zIndex: "2147483647", overflow: "auto",
+      background: "rgba(20, 20, 20, 0.92)", color: "#f3f3f3",
+      font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+      padding: "2em", boxSizing: "border-box",
+    });
+    const title = document.createElement("div");
+    title.textContent = "benchsite: build failed (the last good site is shown underneath; click to hide)";
+    Object.assign(title.style, { color: "#ff8080", fontWeight: "bold", marginBottom: "1em" });
+    const pre = document.createElement("pre");
+    pre.textContent = message;
+    Object.assign(pre.style, { whiteSpace: "pre-wrap", margin: "0" });
+    overlay.append(title, pre);
+    overlay.addEventListener("click", hide);
+    (document.body || document.documentElement).append(overlay);
+  }
+
+  function connect() {
+    const es = new EventSource(EVENTS);
+    es.addEventListener("hello", (e) => {
+      const d = JSON.parse(e.data);
+      delay = 500;
+      // A different build id after a reconnect means the site was rebuilt
+      // (or the server restarted) while we were away.
+      if (seen !== null && d.build !== seen) {
+        location.reload();
+        return;
+      }
+      seen = d.build;
+      if (d.error) show(d.error); else hide();
+    });
+    es.addEventListener("reload", () => location.reload());
+    es.addEventListener("builderror", (e) => {
+      const d = JSON.parse(e.data);
+      if (d.error) show(d.error); else hide();
+    });
+    es.onerror = () => {
+      // EventSource retries by itself while CONNECTING; once CLOSED (e.g. the
+      // server answered with an error status while restarting) it gives up,
+      // so retry by hand.
+      if (es.readyState === EventSource.CLOSED) {
+        es.close();
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 5000);
+      }
+    };
+  }
+
+  connect();
+})();
