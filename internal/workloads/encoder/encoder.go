@@ -132,12 +132,12 @@ type Encoder[T Float] struct {
 	k kernels[T]
 
 	// Scratch for the largest batch seen.
-	cap                     int
-	h1, h2, emb, dh1, dh2   []T
-	de, logits, dlogits     []T
-	norms                   []float64
-	rowLoss                 []float64
-	rowH1, rowH2            [][]T // per-worker rows for Forward
+	cap                   int
+	h1, h2, emb, dh1, dh2 []T
+	de, logits, dlogits   []T
+	norms                 []float64
+	rowLoss               []float64
+	rowH1, rowH2          [][]T // per-worker rows for Forward
 }
 
 // New returns an encoder initialised like PyTorch's nn.Linear (weights and
