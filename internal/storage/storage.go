@@ -70,22 +70,24 @@ func (e Entry) Label() string { return strings.TrimSuffix(filepath.Base(e.Path),
 // Read reads and decodes the entry's result file.
 func (e Entry) Read() (*result.File, error) { return result.ReadFile(e.Path) }
 
-// ValidName reports whether s may be used as a machine id or run name.
-func ValidName(s string) bool {
-	if s == "" || s == "." || s == ".." || len(s) > 200 {
-		return false
-	}
+// ValidName returns nil if s may be used as a machine id or run name, else
+// an error saying what is allowed.
+func ValidName(s string) error {
+	ok := s != "" && s != "." && s != ".." && len(s) <= 200
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return false
+			ok = false
 		}
 	}
-	return true
+	if !ok {
+		return fmt.Errorf("invalid name %q: use 1 to 200 of the characters A-Z a-z 0-9 . _ - (and not \".\" or \"..\")", s)
+	}
+	return nil
 }
 
 func checkName(what, s string) error {
-	if !ValidName(s) {
-		return fmt.Errorf("invalid %s %q: use 1 to 200 of the characters A-Z a-z 0-9 . _ - (and not \".\" or \"..\")", what, s)
+	if err := ValidName(s); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -126,7 +128,7 @@ func (s Store) Machines() ([]string, error) {
 	}
 	var ids []string
 	for _, de := range des {
-		if de.IsDir() && ValidName(de.Name()) && !strings.HasPrefix(de.Name(), ".") {
+		if de.IsDir() && ValidName(de.Name()) == nil && !strings.HasPrefix(de.Name(), ".") {
 			ids = append(ids, de.Name())
 		}
 	}
@@ -308,6 +310,30 @@ func (s Store) numberTaken(machineID string, n int) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// WriteNew writes data to path atomically (temporary file in the same
+// folder, fsync, hard link) and never replaces an existing file: if path
+// exists, it fails with an error matching fs.ErrExist. For files outside the
+// numbered history, such as --json output.
+func WriteNew(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists; choose another name or remove it first: %w", path, fs.ErrExist)
+	}
+	tmp, err := writeTemp(dir, data)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := linkExclusive(tmp, path, data); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s already exists; choose another name or remove it first: %w", path, fs.ErrExist)
+		}
+		return fmt.Errorf("writing %s: %w (check the folder's permissions and free space)", path, err)
+	}
+	syncDir(dir)
+	return nil
 }
 
 // writeTemp writes data to a new hidden file in dir, fsynced, mode 0644.

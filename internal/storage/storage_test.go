@@ -415,7 +415,7 @@ func TestResolve(t *testing.T) {
 		{"a/b/c", machine, "not an existing file"},
 		{"../0001", machine, "not an existing file"},
 		{"[", machine, "bad pattern"},
-		{"0001", "../etc", "invalid machine id"},
+		{"0001", "../etc", "machine id: invalid name"},
 	}
 	for _, tc := range bad {
 		_, err := s.Resolve(tc.ref, tc.machineID)
@@ -433,10 +433,10 @@ func TestResolve(t *testing.T) {
 func TestNamesValidated(t *testing.T) {
 	s := Store{Root: t.TempDir()}
 	for _, name := range []string{"", ".", "..", "a/b", `a\b`, "x y", "<script>", "näme", strings.Repeat("a", 201)} {
-		if _, err := s.Save(machine, name, sample("a", 0)); err == nil || !strings.Contains(err.Error(), "invalid run name") {
+		if _, err := s.Save(machine, name, sample("a", 0)); err == nil || !strings.Contains(err.Error(), "run name: invalid name") {
 			t.Errorf("Save name %q: %v", name, err)
 		}
-		if _, err := s.Save(name, "run", sample("a", 0)); err == nil || !strings.Contains(err.Error(), "invalid machine id") {
+		if _, err := s.Save(name, "run", sample("a", 0)); err == nil || !strings.Contains(err.Error(), "machine id: invalid name") {
 			t.Errorf("Save machine %q: %v", name, err)
 		}
 	}
@@ -445,6 +445,27 @@ func TestNamesValidated(t *testing.T) {
 	}
 	if des, _ := os.ReadDir(s.Root); len(des) != 1 {
 		t.Errorf("invalid names created %d entries", len(des))
+	}
+}
+
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.json")
+	if err := WriteNew(p, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteNew(p, []byte("two"))
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), p) {
+		t.Errorf("second WriteNew: %v, want ErrExist naming the path", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "one" {
+		t.Errorf("file overwritten: %q", b)
+	}
+	if des, _ := os.ReadDir(dir); len(des) != 1 {
+		t.Errorf("%d entries left in the folder, want 1", len(des))
+	}
+	if err := WriteNew(filepath.Join(dir, "missing", "x.json"), nil); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("WriteNew into a missing folder: %v", err)
 	}
 }
 
