@@ -99,14 +99,26 @@ type Stats struct {
 	Iterations     int       `json:"iterations"`
 
 	// Truncated is set when the file's data array was cut short (a trailing
-	// non-number, as in files edited by hand upstream): Data then holds only
-	// the numbers that were there and does not describe every round.
+	// non-number, as in files edited by hand upstream, or fewer samples than
+	// rounds): Data then holds only the numbers that were there and does not
+	// describe every round.
 	Truncated bool `json:"-"`
 }
 
 // UnmarshalJSON accepts a data array that ends in non-numbers.
 func (s *Stats) UnmarshalJSON(b []byte) error {
 	type plain Stats
+	// Fast path: data is all numbers (every file not cut by hand).
+	var p plain
+	err := json.Unmarshal(b, &p)
+	if err == nil {
+		*s = Stats(p)
+		return nil
+	}
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) || typ.Field != "data" {
+		return err
+	}
 	var aux struct {
 		plain
 		Data []json.RawMessage `json:"data"`
@@ -277,11 +289,22 @@ func Decode(data []byte, name string) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty file; expected a pytest-benchmark JSON object (delete it or re-run the suite)"}
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, locate(name, data, err)
+	if !json.Valid(data) {
+		var v any
+		return nil, locate(name, data, json.Unmarshal(data, &v)) // for the error's position
 	}
-	if _, ok := top["benchmarks"]; !ok {
+	pos, err := validate(data, name)
+	if err != nil {
+		return nil, err
+	}
+	at := func(field string) *Error {
+		e := &Error{File: name, Field: field}
+		if off, ok := pos[field]; ok {
+			e.Line, e.Col = lineCol(data, off)
+		}
+		return e
+	}
+	if _, ok := pos["benchmarks"]; !ok {
 		return nil, &Error{File: name, Line: 1, Col: 1, Field: "benchmarks", Msg: "missing; this is not a pytest-benchmark result file"}
 	}
 	var f File
@@ -291,7 +314,10 @@ func Decode(data []byte, name string) (*File, error) {
 	for i := range f.Benchmarks {
 		b := &f.Benchmarks[i]
 		if b.Name == "" {
-			return nil, &Error{File: name, Field: fmt.Sprintf("benchmarks.%d.name", i), Msg: "missing or empty"}
+			e := at(fmt.Sprintf("benchmarks.%d", i))
+			e.Field += ".name"
+			e.Msg = "missing or empty; every benchmark needs a name (fix or delete the file)"
+			return nil, e
 		}
 		if b.Fullname == "" {
 			b.Fullname = b.Name
@@ -299,10 +325,17 @@ func Decode(data []byte, name string) (*File, error) {
 		if b.Stats.Rounds == 0 && len(b.Stats.Data) > 0 {
 			b.Stats.Rounds = len(b.Stats.Data)
 		}
+		// Fewer samples than rounds: the array was cut short (this also
+		// keeps Truncated across Encode, which drops the trailing marker).
+		if len(b.Stats.Data) > 0 && len(b.Stats.Data) < b.Stats.Rounds {
+			b.Stats.Truncated = true
+		}
 	}
 	if f.Datetime != "" {
 		if _, err := f.Time(); err != nil {
-			return nil, &Error{File: name, Field: "datetime", Msg: err.Error()}
+			e := at("datetime")
+			e.Msg = err.Error() + "; expected e.g. 2026-11-25T20:32:12+00:00"
+			return nil, e
 		}
 	}
 	return &f, nil
@@ -316,9 +349,11 @@ func locate(name string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		off = syn.Offset
+		// Offset counts the offending byte itself; point at it.
+		off = max(syn.Offset-1, 0)
 		e.Msg = "invalid JSON: " + syn.Error()
 		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(syn.Error(), "unexpected end") {
+			off = syn.Offset
 			e.Msg = "truncated JSON (the file ends early); restore it from version control or delete it"
 		}
 	case errors.As(err, &typ):
@@ -327,11 +362,7 @@ func locate(name string, data []byte, err error) error {
 		e.Msg = fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)
 	}
 	if off >= 0 {
-		if off > int64(len(data)) {
-			off = int64(len(data))
-		}
-		e.Line = 1 + bytes.Count(data[:off], []byte("\n"))
-		e.Col = int(off) - bytes.LastIndexByte(data[:off], '\n')
+		e.Line, e.Col = lineCol(data, int(off))
 	}
 	return e
 }
