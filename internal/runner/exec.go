@@ -1,0 +1,345 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/result"
+)
+
+// calEntry is one benchmark found by the calibration pass.
+type calEntry struct {
+	name     string // without -GOMAXPROCS
+	procs    int
+	n        int     // iterations per round
+	secPerOp float64 // as calibrated
+}
+
+// watch follows the testing package's own lines in a test binary's output:
+// which benchmark runs, its log lines, and its --- FAIL / --- SKIP verdict.
+type watch struct {
+	current string
+	logs    map[string][]string
+	failed  []string
+	skipped []string
+}
+
+func newWatch() *watch { return &watch{logs: map[string][]string{}} }
+
+func (w *watch) line(s string) {
+	switch {
+	case strings.HasPrefix(s, "--- FAIL: "), strings.HasPrefix(s, "--- SKIP: "):
+		name, _, _ := strings.Cut(s[len("--- FAIL: "):], " ")
+		if strings.HasPrefix(s, "--- FAIL") {
+			w.failed = append(w.failed, name)
+		} else {
+			w.skipped = append(w.skipped, name)
+		}
+		// Without -test.v the log lines follow the verdict.
+		w.current = name
+	case strings.HasPrefix(s, "Benchmark") && !strings.ContainsAny(s, " \t"):
+		// -test.v prints a benchmark's name alone when it starts.
+		w.current = s
+	case strings.HasPrefix(s, "    ") || strings.HasPrefix(s, "\t"):
+		if w.current != "" {
+			w.logs[w.current] = append(w.logs[w.current], s)
+		}
+	}
+}
+
+// failures describes the failed benchmarks with their log lines; parents
+// that failed only because a sub-benchmark did are left out.
+func (w *watch) failures() string {
+	var b strings.Builder
+	for _, name := range w.failed {
+		parent := false
+		for _, other := range w.failed {
+			if strings.HasPrefix(other, name+"/") {
+				parent = true
+			}
+		}
+		if parent && len(w.logs[name]) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "--- FAIL: %s\n", name)
+		for _, l := range w.logs[name] {
+			b.WriteString(l + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (w *watch) failedNames() []string {
+	var out []string
+	for _, name := range w.failed {
+		parent := false
+		for _, other := range w.failed {
+			if strings.HasPrefix(other, name+"/") {
+				parent = true
+			}
+		}
+		if !parent || len(w.logs[name]) > 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// binRun is one run of a test binary.
+type binRun struct {
+	cmd    *exec.Cmd
+	stdout io.ReadCloser
+	out    *tail // stdout and stderr, for error messages
+	w      *watch
+}
+
+func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) (*binRun, error) {
+	cmd := exec.CommandContext(ctx, pkg.binary, args...)
+	// As go test does: the package directory, so that testdata/ resolves.
+	cmd.Dir = pkg.Dir
+	cmd.Env = opt.env()
+	cmd.WaitDelay = 5 * time.Second
+	r := &binRun{cmd: cmd, out: &tail{max: 64 << 10}, w: newWatch()}
+	if opt.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(r.out, opt.Stderr)
+	} else {
+		cmd.Stderr = r.out
+	}
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	r.stdout = pipe
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the test binary of %s: %v", pkg.ImportPath, err)
+	}
+	return r, nil
+}
+
+// results streams the benchmark results of the run's stdout to fn, as each
+// line arrives.
+func (r *binRun) results(name string, fn func(*gobench.Result)) error {
+	src := io.TeeReader(r.stdout, io.MultiWriter(r.out, &lines{fn: r.w.line}))
+	rd := gobench.NewReader(src, name)
+	for {
+		res, err := rd.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if gobench.IsSyntaxError(err) {
+				// A benchmark printed a line that looks like a
+				// result; a missing round is caught by the count.
+				continue
+			}
+			io.Copy(io.Discard, src)
+			return err
+		}
+		fn(res)
+	}
+}
+
+// wait ends the run; a failure is an error naming the failed benchmarks with
+// their output, or, when the binary died otherwise, its last output.
+func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
+	err := r.cmd.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if names := r.w.failedNames(); len(names) > 0 {
+		return fmt.Errorf("%s failed in %s:\n%s", strings.Join(names, ", "), pkg.ImportPath, r.w.failures())
+	}
+	if err != nil {
+		during := ""
+		if r.w.current != "" {
+			during = " while running " + r.w.current
+		}
+		return fmt.Errorf("%s: the test binary of %s exited (%v)%s; its output:\n%s", what, pkg.ImportPath, err, during, r.out.String())
+	}
+	return nil
+}
+
+// calibrate runs every matching benchmark of pkg once for RoundTime and
+// returns them with their iterations per round.
+func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, error) {
+	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + opt.RoundTime.String(),
+		"-test.count=1", "-test.benchmem", "-test.v"}
+	if opt.Short {
+		args = append(args, "-test.short")
+	}
+	p.live("%s  calibrating…", pkg.ImportPath)
+	run, err := startBinary(ctx, opt, pkg, args)
+	if err != nil {
+		return nil, err
+	}
+	var cal []calEntry
+	err = run.results(pkg.ImportPath, func(res *gobench.Result) {
+		if !res.HasTime {
+			return
+		}
+		cal = append(cal, calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp})
+		p.live("%s  calibrating…  %s", pkg.ImportPath, res.Name)
+	})
+	if werr := run.wait(ctx, pkg, "calibration"); werr != nil {
+		return nil, werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range run.w.skipped {
+		reason := strings.TrimSpace(strings.Join(run.w.logs[name], " "))
+		// Drop the file:line the testing package prefixes.
+		if i := strings.Index(reason, ": "); i >= 0 && strings.Contains(reason[:i], ".go:") {
+			reason = reason[i+2:]
+		}
+		if reason == "" {
+			reason = "(no reason given)"
+		}
+		p.line("%s  skipped: %s", name, reason)
+	}
+	if len(cal) > 0 {
+		p.line("%s  %d benchmark%s", pkg.ImportPath, len(cal), plural(len(cal), "", "s"))
+	}
+	return cal, nil
+}
+
+// measure runs Rounds rounds of c.n iterations of one benchmark.
+func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *progress) (*result.Benchmark, error) {
+	flags := []string{"-test.run=^$", "-test.bench=" + BenchPattern(c.name),
+		"-test.benchtime=" + strconv.Itoa(c.n) + "x", "-test.count=" + strconv.Itoa(opt.Rounds), "-test.benchmem"}
+	if opt.Short {
+		flags = append(flags, "-test.short")
+	}
+	p.live("%s  round 0/%d", c.name, opt.Rounds)
+	run, err := startBinary(ctx, opt, pkg, flags)
+	if err != nil {
+		return nil, err
+	}
+	coll := &gobench.Collector{Module: pkg.Module}
+	var data []float64
+	err = run.results(pkg.ImportPath, func(res *gobench.Result) {
+		if res.Name != c.name || !res.HasTime {
+			return
+		}
+		coll.Add(res)
+		data = append(data, res.SecPerOp)
+		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, formatSeconds(median(data)))
+	})
+	if werr := run.wait(ctx, pkg, c.name); werr != nil {
+		return nil, werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	bs := coll.Benchmarks()
+	if len(data) != opt.Rounds || len(bs) != 1 {
+		return nil, fmt.Errorf("%s in %s: %d of %d rounds reported (did it print to stdout, or skip?); its output:\n%s",
+			c.name, pkg.ImportPath, len(data), opt.Rounds, run.out.String())
+	}
+	b := bs[0]
+	b.Options = map[string]any{
+		"rounds":                opt.Rounds,
+		"iterations":            c.n,
+		"round_time":            opt.RoundTime.Seconds(),
+		"benchtime":             strconv.Itoa(c.n) + "x",
+		"calibration_benchtime": opt.RoundTime.String(),
+		"go_test_flags":         flags,
+		"build_flags":           slices.Clone(opt.BuildFlags),
+		"timer":                 "go test",
+		"min_rounds":            opt.Rounds,
+	}
+	if opt.BuildFlags == nil {
+		b.Options["build_flags"] = []string{}
+	}
+	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, formatSeconds(b.Stats.Median))
+	return &b, nil
+}
+
+// BenchPattern returns the -test.bench expression that selects exactly the
+// benchmark name ("BenchmarkForward/batch=32" → "^BenchmarkForward$/^batch=32$"):
+// the testing package splits the expression at slashes and matches each
+// level of a name separately, so each level is quoted and anchored.
+func BenchPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, s := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	sort.Float64s(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// formatSeconds prints a duration with three significant digits in the unit
+// that suits it: "1.23 ms".
+func formatSeconds(s float64) string {
+	// Round first, so that 999.9 µs shows as 1 ms, not 1e+03 µs.
+	s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'g', 3, 64), 64)
+	unit, scale := "ns", 1e9
+	switch {
+	case s >= 1:
+		unit, scale = "s", 1
+	case s >= 1e-3:
+		unit, scale = "ms", 1e3
+	case s >= 1e-6:
+		unit, scale = "µs", 1e6
+	}
+	return strconv.FormatFloat(s*scale, 'g', 3, 64) + " " + unit
+}
+
+// progress writes progress lines: on a terminal one live line rewritten in
+// place plus the finished lines; otherwise only the finished lines.
+type progress struct {
+	w     io.Writer
+	term  bool
+	shown bool
+}
+
+func newProgress(w io.Writer, term bool) *progress { return &progress{w: w, term: term} }
+
+const clearLine = "\r\x1b[K"
+
+func (p *progress) live(format string, args ...any) {
+	if p.w == nil || !p.term {
+		return
+	}
+	fmt.Fprintf(p.w, clearLine+format, args...)
+	p.shown = true
+}
+
+func (p *progress) line(format string, args ...any) {
+	if p.w == nil {
+		return
+	}
+	if p.term {
+		io.WriteString(p.w, clearLine)
+	}
+	fmt.Fprintf(p.w, format+"\n", args...)
+	p.shown = false
+}
+
+func (p *progress) clear() {
+	if p.w != nil && p.term && p.shown {
+		io.WriteString(p.w, clearLine)
+		p.shown = false
+	}
+}
