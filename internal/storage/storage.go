@@ -20,6 +20,8 @@
 //     stale ones).
 //   - Names and machine ids are [A-Za-z0-9._-]+ (not "." or ".."), so
 //     untrusted text can never reach outside the storage root.
+//   - WriteNew gives the same atomic, never-overwriting write to a file
+//     outside the history (e.g. --json output).
 //   - References resolve as pytest-benchmark's --benchmark-compare does: an
 //     existing file path; "NNNN" meaning NNNN*.json in the machine's folder;
 //     "machine-id/NNNN"; glob characters allowed.
