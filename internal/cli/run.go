@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/config"
+	"github.com/benchsite/benchsite/internal/machine"
+	"github.com/benchsite/benchsite/internal/report"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/runner"
+	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/target"
+	"golang.org/x/term"
+)
+
+// compareFlag is --compare or --compare=REF: a boolean flag that may carry a
+// value, like pytest-benchmark's --benchmark-compare[=NUM].
+type compareFlag struct {
+	on  bool
+	ref string // "" = newest baseline
+}
+
+func (c *compareFlag) String() string {
+	if c == nil || !c.on {
+		return ""
+	}
+	return c.ref
+}
+
+func (c *compareFlag) Set(s string) error {
+	switch s {
+	case "true":
+		c.on, c.ref = true, ""
+	case "false":
+		c.on, c.ref = false, ""
+	default:
+		c.on, c.ref = true, s
+	}
+	return nil
+}
+
+func (c *compareFlag) IsBoolFlag() bool { return true }
+
+// compareFlags are the flags shared by run and compare.
+type compareFlags struct {
+	fail   string
+	strict bool
+}
+
+func (c *compareFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.fail, "compare-fail", "", "regression `checks`, e.g. mean:10%,min:0.001 (default: compare.fail in the config)")
+	fs.BoolVar(&c.strict, "strict", false, "plain threshold rule: no significance test on noisy breaches")
+}
+
+// options turns the configuration and flags into compare.Options.
+func (c *compareFlags) options(cfg *config.Config) (compare.Options, error) {
+	expr, where := cfg.Compare.Fail, "compare.fail in "+configName(cfg)
+	if c.fail != "" {
+		expr, where = c.fail, "--compare-fail"
+	}
+	checks, err := compare.ParseChecks(expr)
+	if err != nil {
+		return compare.Options{}, badInput("%s: %v", where, err)
+	}
+	opt := compare.Options{Checks: checks, Strict: c.strict || cfg.Compare.Strict, Alpha: cfg.Compare.Alpha}
+	if len(cfg.Compare.Thresholds) > 0 {
+		opt.PerBenchmark = map[string][]compare.Check{}
+		for _, name := range sortedKeys(cfg.Compare.Thresholds) {
+			cs, err := compare.ParseChecks(cfg.Compare.Thresholds[name])
+			if err != nil {
+				return compare.Options{}, badInput("compare.thresholds.%q in %s: %v", name, configName(cfg), err)
+			}
+			opt.PerBenchmark[name] = cs
+		}
+	}
+	return opt, nil
+}
+
+func configName(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return "the defaults"
+	}
+	return cfg.Path
+}
+
+// targets converts the configured targets.
+func targets(cfg *config.Config) []target.Target {
+	ts := make([]target.Target, len(cfg.Targets))
+	for i, t := range cfg.Targets {
+		ts[i] = target.Target{Benchmark: t.Benchmark, Limit: t.Limit.Seconds(), Excess: t.Excess.Fraction}
+	}
+	return ts
+}
+
+func cmdRun(e *env, args []string) error {
+	fs := flagSet(e, "run", "[flags] [PACKAGES...]", "Run the benchmark suites (default packages from the config), print the results, optionally save them, compare them with a baseline and check the performance targets")
+	var com common
+	com.register(fs)
+	var cf compareFlags
+	cf.register(fs)
+	var cmp compareFlag
+	fs.Var(&cmp, "compare", "compare with the newest baseline (if any), or with `REF` given as --compare=REF (0001, a path, MACHINE/0003)")
+	bench := fs.String("bench", "", "run only benchmarks matching `regexp` (default: run.bench in the config)")
+	save := fs.String("save", "", "save the run as NNNN_`NAME`.json in the history")
+	autosave := fs.Bool("autosave", false, "save the run under an automatic name (commit and time)")
+	jsonOut := fs.String("json", "", "also write the run to `file` (must not exist)")
+	summary := fs.String("summary", "", "append the comparison as a Markdown table to `file` (e.g. $GITHUB_STEP_SUMMARY)")
+	rounds := fs.Int("rounds", 0, "rounds per benchmark (default: run.rounds in the config)")
+	roundTime := fs.String("round-time", "", "calibrate iterations so a round lasts `duration` (default: run.round-time)")
+	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
+	pkgs, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	cfg, err := com.load(e, fs)
+	if err != nil {
+		return err
+	}
+
+	// Everything that can be wrong with the input is checked before the
+	// suites run, so a typo costs seconds, not a whole run.
+	if *save != "" && *autosave {
+		return badInput("--save and --autosave: choose one")
+	}
+	if *save != "" {
+		if err := storage.ValidName(*save); err != nil {
+			return badInput("--save: %v", err)
+		}
+	}
+	opt := runner.Options{
+		Dir: e.dir, Packages: cfg.Packages, Bench: cfg.Run.Bench,
+		Rounds: cfg.Run.Rounds, RoundTime: cfg.Run.RoundTime.Duration,
+		Short: cfg.Run.Short || *short, Progress: e.stderr,
+		Terminal: isTerminal(e.stderr),
+	}
+	for _, g := range cfg.Groups {
+		opt.Groups = append(opt.Groups, runner.Group{Pattern: g.Pattern, Name: g.Group})
+	}
+	if len(pkgs) > 0 {
+		opt.Packages = pkgs
+	}
+	if *bench != "" {
+		if _, err := regexp.Compile(*bench); err != nil {
+			return badInput("--bench: %v", err)
+		}
+		opt.Bench = *bench
+	}
+	if *rounds < 0 {
+		return badInput("--rounds: %d; need at least 1", *rounds)
+	} else if *rounds > 0 {
+		opt.Rounds = *rounds
+	}
+	if *roundTime != "" {
+		d, err := config.ParseDuration(*roundTime)
+		if err != nil {
+			return badInput("--round-time: %v", err)
+		}
+		opt.RoundTime = d
+	}
+	if *jsonOut != "" {
+		*jsonOut = e.abs(*jsonOut)
+		if _, err := os.Lstat(*jsonOut); err == nil {
+			return badInput("--json: %s exists; results are never overwritten: remove it or name another file", *jsonOut)
+		}
+	}
+	var cmpOpt compare.Options
+	if cmp.on {
+		if cmpOpt, err = cf.options(cfg); err != nil {
+			return err
+		}
+	}
+	store := storage.Store{Root: cfg.Storage}
+	info := machine.Info()
+	machineID := info.ID()
+	var base *loaded
+	if cmp.on {
+		base, err = loadBaseline(store, cmp.ref, machineID)
+		if err != nil {
+			return err
+		}
+		if base == nil {
+			fmt.Fprintf(e.stderr, "benchsite: no baseline in %s for %s yet; nothing to compare (save one with --save baseline)\n", e.rel(store.Root), machineID)
+		}
+	}
+
+	f, err := runner.Run(e.ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
+	report.RunTable(e.stdout, f)
+
+	label := "current"
+	name := *save
+	if *autosave {
+		name = autosaveName(f)
+	}
+	if name != "" {
+		path, err := store.Save(f.MachineInfo.ID(), name, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
+		label = strings.TrimSuffix(baseName(path), ".json")
+	}
+	if *jsonOut != "" {
+		if err := writeNew(*jsonOut, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*jsonOut))
+	}
+
+	failed := false
+	if base != nil {
+		rep := compare.Compare(base.file, f, base.label, label, cmpOpt)
+		fmt.Fprintf(e.stdout, "\nComparison with %s:\n", base.label)
+		if err := report.Comparison(e.stdout, rep, "table"); err != nil {
+			return err
+		}
+		if *summary != "" {
+			if err := appendSummary(e.abs(*summary), rep); err != nil {
+				return err
+			}
+		}
+		failed = rep.Failed()
+	}
+	if checkTargets(e, f, cfg) {
+		failed = true
+	}
+	if failed {
+		return errFailed
+	}
+	return nil
+}
+
+// checkTargets prints the target table and reports whether one was missed.
+func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
+	ts := targets(cfg)
+	if len(ts) == 0 {
+		return false
+	}
+	st := target.Check(f, ts)
+	fmt.Fprintln(e.stdout)
+	report.Targets(e.stdout, st, "table")
+	return target.Missed(st)
+}
+
+// appendSummary appends the Markdown comparison to path (the job summary).
+func appendSummary(path string, rep *compare.Report) error {
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return badInput("--summary: %v", err)
+	}
+	if err := report.Comparison(fh, rep, "markdown"); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+// autosaveName names a run after its commit and time, as pytest-benchmark's
+// --benchmark-autosave does.
+func autosaveName(f *result.File) string {
+	id := f.CommitInfo.ID
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	t, err := f.Time()
+	if err != nil {
+		t = time.Now()
+	}
+	name := id + "_" + t.UTC().Format("20060102_150405")
+	if f.CommitInfo.Dirty {
+		name += "_uncommitted-changes"
+	}
+	return name
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// missedTargets checks the targets without printing.
+func missedTargets(f *result.File, cfg *config.Config) bool {
+	ts := targets(cfg)
+	return len(ts) > 0 && target.Missed(target.Check(f, ts))
+}
+
+// writeNew writes f to path atomically, refusing to overwrite.
+func writeNew(path string, f *result.File) error {
+	data, err := result.Encode(f)
+	if err != nil {
+		return err
+	}
+	if err := storage.WriteNew(path, data); err != nil {
+		return badInput("%v", err)
+	}
+	return nil
+}

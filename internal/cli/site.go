@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/config"
+	"github.com/benchsite/benchsite/internal/server"
+	"github.com/benchsite/benchsite/internal/site"
+	"github.com/benchsite/benchsite/internal/version"
+)
+
+// siteFlags are the flags shared by build and serve.
+type siteFlags struct {
+	common
+	skipInvalid bool
+}
+
+func (s *siteFlags) register(fs *flag.FlagSet) {
+	s.common.register(fs)
+	fs.BoolVar(&s.skipInvalid, "skip-invalid", false, "warn about unreadable result files instead of stopping")
+}
+
+// siteOptions turns the configuration into site.Options.
+func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error) {
+	var cf compareFlags
+	cmpOpt, err := cf.options(cfg)
+	if err != nil {
+		return site.Options{}, err
+	}
+	return site.Options{
+		Storage:           cfg.Storage,
+		Content:           e.abs(cfg.Site.Content),
+		Templates:         e.abs(cfg.Site.Templates),
+		Out:               e.abs(cfg.Site.Out),
+		BaseURL:           cfg.Site.BaseURL,
+		RepoURL:           cfg.Site.RepoURL,
+		Title:             cfg.Site.Title,
+		SkipInvalid:       sf.skipInvalid,
+		UnsafeHTML:        cfg.Site.UnsafeHTML,
+		Compare:           cmpOpt,
+		Targets:           targets(cfg),
+		BrowserBenchmarks: cfg.Site.BrowserBenchmarks,
+		Warnings:          e.stderr,
+	}, nil
+}
+
+func cmdBuild(e *env, args []string) error {
+	fs := flagSet(e, "build", "[flags]", "Build the static report site from the saved history, content/ and templates/ (nothing is run)")
+	var sf siteFlags
+	sf.register(fs)
+	out := fs.String("out", "", "output `dir` (default: site.out in the config, public)")
+	baseURL := fs.String("base-url", "", "`URL` the site is published under, e.g. https://owner.github.io/repo/ (default: site.base-url)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("build takes no arguments, got %q", strings.Join(pos, " "))
+	}
+	cfg, err := sf.load(e, fs)
+	if err != nil {
+		return err
+	}
+	opt, err := siteOptions(e, cfg, &sf)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		opt.Out = e.abs(*out)
+	}
+	if *baseURL != "" {
+		opt.BaseURL = *baseURL
+	}
+	res, err := site.Build(opt)
+	if err != nil {
+		return &exitError{ExitBadUse, err}
+	}
+	fmt.Fprintf(e.stdout, "Built %s: %s\n", e.rel(opt.Out), res)
+	return nil
+}
+
+func cmdServe(e *env, args []string) error {
+	fs := flagSet(e, "serve", "[flags]", "Build the site, serve it on 127.0.0.1, rebuild when content/, templates/, the history or the config change, and reload open pages")
+	var sf siteFlags
+	sf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8000", "listen `address`")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("serve takes no arguments, got %q", strings.Join(pos, " "))
+	}
+	cfg, err := sf.load(e, fs)
+	if err != nil {
+		return err
+	}
+	if _, err := siteOptions(e, cfg, &sf); err != nil {
+		return err
+	}
+	watch := []string{e.abs(cfg.Site.Content), e.abs(cfg.Site.Templates), cfg.Storage, e.abs("wasm")}
+	if cfg.Path != "" {
+		watch = append(watch, cfg.Path)
+	}
+	build := func(ctx context.Context, outDir string) error {
+		// The configuration is read again on every build, so edits to
+		// benchsite.toml take effect without a restart.
+		cfg, err := sf.load(e, fs)
+		if err != nil {
+			return err
+		}
+		opt, err := siteOptions(e, cfg, &sf)
+		if err != nil {
+			return err
+		}
+		opt.Out = outDir
+		opt.BaseURL = "/"
+		_, err = site.Build(opt)
+		return err
+	}
+	return server.Serve(e.ctx, server.Options{
+		Addr:  *addr,
+		Watch: watch,
+		Build: build,
+		Log:   e.stderr,
+		Ready: func(url string) { fmt.Fprintf(e.stdout, "Serving the site at %s (Ctrl-C to stop)\n", url) },
+	})
+}
+
+func cmdVersion(e *env, args []string) error {
+	fs := flagSet(e, "version", "", "Print benchsite's version")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "benchsite", version.String())
+	return nil
+}
