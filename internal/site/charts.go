@@ -1,0 +1,401 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/target"
+)
+
+// Charts are described with go-echarts' option types but never rendered by
+// go-echarts: its renderer writes options into a <script> unescaped. Here
+// the options are marshalled by encoding/json (HTML-safe: <, >, & and
+// U+2028/U+2029 become \u escapes) into data files or JSON script blocks,
+// and assets/charts.js hands them to ECharts. Options never contain
+// JavaScript: tooltip formatters are fixed functions in charts.js that read
+// the run data and escape every string they put into the tooltip's HTML.
+
+// chartOption is the top level of an ECharts option object.
+type chartOption struct {
+	Animation *bool                 `json:"animation,omitempty"`
+	Color     []string              `json:"color,omitempty"`
+	Grid      []opts.Grid           `json:"grid,omitempty"`
+	Legend    *opts.Legend          `json:"legend,omitempty"`
+	Tooltip   *opts.Tooltip         `json:"tooltip,omitempty"`
+	XAxis     []opts.XAxis          `json:"xAxis,omitempty"`
+	YAxis     []opts.YAxis          `json:"yAxis,omitempty"`
+	DataZoom  []opts.DataZoom       `json:"dataZoom,omitempty"`
+	Dataset   *dataset              `json:"dataset,omitempty"`
+	Series    []charts.SingleSeries `json:"series"`
+}
+
+// dataset names the dimensions of the run rows; charts.js sets its source
+// to the data file's runs, so the rows are sent once for all charts.
+type dataset struct {
+	Dimensions []string `json:"dimensions"`
+}
+
+// Colours shared by light and dark mode.
+const (
+	colMedian     = "#3b82f6"
+	colRegression = "#dc2626"
+	colBaseline   = "#d97706"
+	colTarget     = "#16a34a"
+	colAllocs     = "#a855f7"
+)
+
+// runRow is one run of one benchmark in a data file: the dataset row of the
+// charts and what the tooltips and the distribution chart show. Times are
+// in the machine's unit (see machineData.Unit).
+type runRow struct {
+	N        string   `json:"n"` // x-axis category: the run number
+	Label    string   `json:"label"`
+	Date     string   `json:"date"`
+	Commit   string   `json:"commit"`
+	Message  string   `json:"message,omitempty"`
+	Branch   string   `json:"branch,omitempty"`
+	Dirty    bool     `json:"dirty,omitempty"`
+	Baseline bool     `json:"baseline,omitempty"`
+	Verdict  string   `json:"verdict,omitempty"` // compare.Status vs Against
+	Against  string   `json:"against,omitempty"` // the baseline's label
+	Change   *float64 `json:"change,omitempty"`  // percent, of the compared field
+	Field    string   `json:"field,omitempty"`
+	Median   *float64 `json:"median"`
+	Q1       *float64 `json:"q1"`
+	IQR      *float64 `json:"iqr"` // q3 − q1, stacked on q1 for the band
+	Min      *float64 `json:"min"`
+	Range    *float64 `json:"range"` // max − min, stacked on min
+	Max      *float64 `json:"max"`
+	Mean     *float64 `json:"mean"`
+	Stddev   *float64 `json:"stddev"`
+	Rounds   int      `json:"rounds"`
+	Iter     int      `json:"iterations"`
+	Bytes    *float64 `json:"bytes"`  // B/op
+	Allocs   *float64 `json:"allocs"` // allocs/op
+	// Data are the per-round samples; Truncated when the file's array was
+	// cut short.
+	Data      []float64 `json:"data,omitempty"`
+	Truncated bool      `json:"truncated,omitempty"`
+	Raw       string    `json:"raw"` // path of the result file from the site root
+}
+
+// machineData is one machine's history of one benchmark.
+type machineData struct {
+	ID           string       `json:"id"`
+	Unit         unit         `json:"unit"`
+	Runs         []runRow     `json:"runs"`
+	History      chartOption  `json:"history"`
+	Memory       *chartOption `json:"memory,omitempty"`
+	Distribution chartOption  `json:"distribution"`
+}
+
+// benchData is data/<slug>.json.
+type benchData struct {
+	Name            string        `json:"name"`
+	Fullname        string        `json:"fullname"`
+	Group           string        `json:"group"`
+	BrowserRunnable bool          `json:"browserRunnable"`
+	Machines        []machineData `json:"machines"`
+}
+
+// fin returns a pointer to x, or nil (JSON null) when x is not finite:
+// encoding/json cannot write NaN or ±Inf.
+func fin(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func scaled(x float64, u unit) *float64 { return fin(round6(x * u.Scale)) }
+
+// extraNumber reads a numeric extra_info value (B/op, allocs/op).
+func extraNumber(b *result.Benchmark, key string) (float64, bool) {
+	switch v := b.ExtraInfo[key].(type) {
+	case float64:
+		return v, true
+	case int:
+		return float64(v), true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// runRows builds the rows of one series.
+func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
+	rows = make([]runRow, len(s.Points))
+	for i, p := range s.Points {
+		st := p.Bench.Stats
+		ci := p.Run.File.CommitInfo
+		r := runRow{
+			N:        fmt.Sprintf("%04d", p.Run.Number),
+			Label:    p.Run.Label,
+			Date:     p.Run.File.Datetime,
+			Commit:   ci.ID,
+			Message:  ci.Message,
+			Branch:   ci.Branch,
+			Dirty:    ci.Dirty,
+			Baseline: p.Run.Baseline,
+			Median:   scaled(st.Median, u),
+			Min:      scaled(st.Min, u),
+			Max:      scaled(st.Max, u),
+			Mean:     scaled(st.Mean, u),
+			Stddev:   scaled(st.Stddev, u),
+			Range:    scaled(st.Max-st.Min, u),
+			Rounds:   st.Rounds,
+			Iter:     st.Iterations,
+			Raw:      p.Run.RawPath,
+		}
+		if st.Q1 != 0 || st.Q3 != 0 {
+			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
+		}
+		if v, ok := extraNumber(p.Bench, result.KeyBytesPerOp); ok {
+			r.Bytes, hasMem = fin(v), true
+		}
+		if v, ok := extraNumber(p.Bench, result.KeyAllocsPerOp); ok {
+			r.Allocs, hasMem = fin(v), true
+		}
+		if len(st.Data) > 0 {
+			r.Data = make([]float64, len(st.Data))
+			for j, d := range st.Data {
+				r.Data[j] = round6(d * u.Scale)
+				if math.IsNaN(r.Data[j]) || math.IsInf(r.Data[j], 0) {
+					r.Data[j] = 0
+				}
+			}
+			r.Truncated = st.Truncated
+		}
+		if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+			r.Verdict = string(row.Status)
+			r.Against = p.Run.Report.BaseLabel
+			r.Change = fin(round6(row.Change))
+			r.Field = row.Field
+		}
+		rows[i] = r
+	}
+	return rows, hasMem
+}
+
+func noSymbolLine(id, name, stack, y string, area float32) charts.SingleSeries {
+	s := charts.SingleSeries{
+		Id: id, Name: name, Type: "line", Stack: stack, Color: colMedian,
+		Symbol: "none", ShowSymbol: opts.Bool(false),
+		Encode:    &opts.Encode{X: "n", Y: y},
+		LineStyle: &opts.LineStyle{Opacity: opts.Float(0)},
+		Emphasis:  &opts.Emphasis{Focus: "none"},
+	}
+	if area > 0 {
+		s.AreaStyle = &opts.AreaStyle{Color: colMedian, Opacity: opts.Float(area)}
+	}
+	return s
+}
+
+// zoom shows the newest 120 runs at first; the slider reaches the rest.
+func zoom(n int) []opts.DataZoom {
+	start := float32(0)
+	if n > 120 {
+		start = float32(100 * (1 - 120/float64(n)))
+	}
+	return []opts.DataZoom{
+		{Type: "inside", Start: start, End: 100},
+		{Type: "slider", Start: start, End: 100},
+	}
+}
+
+// historyChart is the median line with the q1–q3 and min–max bands, the
+// baselines and regressions marked, and the targets as lines.
+func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) chartOption {
+	// The marks name their run by its category ("0007"), not its index:
+	// ECharts would add a category for a number.
+	var baseData, regData []any
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range rows {
+		if r.Min != nil {
+			lo = math.Min(lo, *r.Min)
+		}
+		if r.Max != nil {
+			hi = math.Max(hi, *r.Max)
+		}
+		if r.Median == nil {
+			continue
+		}
+		if r.Baseline {
+			baseData = append(baseData, []any{r.N, *r.Median})
+		}
+		if r.Verdict == string(compare.Regression) {
+			regData = append(regData, []any{r.N, *r.Median})
+		}
+	}
+	median := charts.SingleSeries{
+		Id: "median", Name: "median", Type: "line",
+		Symbol: "circle", SymbolSize: 5, Color: colMedian,
+		Encode:    &opts.Encode{X: "n", Y: "median"},
+		LineStyle: &opts.LineStyle{Width: 2, Color: colMedian},
+	}
+	legend := []string{"median", "q1–q3", "min–max", "baseline", "regression"}
+	var marks, reach []any
+	for _, t := range targets {
+		// A target far from the data would squash the history into a flat
+		// line; it is drawn (and the axis stretched to it) only when it is
+		// within 3× of the data's range. The page states it either way.
+		limit, bound := t.Limit*u.Scale, t.Bound()*u.Scale
+		if !(limit <= 3*hi && bound >= lo/3) {
+			continue
+		}
+		// ECharts scales the axis to series data only, not to mark
+		// lines: an invisible point at each line stretches it.
+		if len(rows) > 0 {
+			reach = append(reach, []any{rows[0].N, round6(limit)}, []any{rows[0].N, round6(bound)})
+		}
+		marks = append(marks,
+			map[string]any{"name": "target", "yAxis": round6(t.Limit * u.Scale),
+				"lineStyle": map[string]any{"color": colTarget, "type": "dashed", "width": 1.5},
+				"label":     map[string]any{"formatter": "target " + t.Target.String(), "position": "insideEndTop"}},
+		)
+		if t.Excess > 0 {
+			marks = append(marks,
+				map[string]any{"name": "limit", "yAxis": round6(t.Bound() * u.Scale),
+					"lineStyle": map[string]any{"color": colTarget, "type": "dotted", "width": 1},
+					"label":     map[string]any{"formatter": "limit " + target.FormatSeconds(t.Bound()), "position": "insideEndBottom"}},
+			)
+		}
+	}
+	if newestBaseline != "" {
+		marks = append(marks, map[string]any{"name": "newest baseline", "xAxis": newestBaseline,
+			"lineStyle": map[string]any{"color": colBaseline, "type": "solid", "width": 1},
+			"label":     map[string]any{"formatter": "newest baseline", "position": "insideEndTop"}})
+	}
+	if len(marks) > 0 {
+		median.MarkLines = &opts.MarkLines{Data: marks, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"}}}
+	}
+	o := chartOption{
+		Animation: animate(len(rows)),
+		Grid:      []opts.Grid{{Left: "8", Right: "16", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)}},
+		Legend:    &opts.Legend{Data: legend, Top: "4"},
+		Tooltip:   &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
+		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
+		YAxis:     []opts.YAxis{{Type: "value", Name: u.Name, Scale: opts.Bool(true)}},
+		DataZoom:  zoom(len(rows)),
+		Dataset:   &dataset{Dimensions: []string{"n", "median", "q1", "iqr", "min", "range"}},
+		Series: []charts.SingleSeries{
+			noSymbolLine("minbase", "", "mm", "min", 0),
+			noSymbolLine("range", "min–max", "mm", "range", 0.12),
+			noSymbolLine("q1base", "", "iqr", "q1", 0),
+			noSymbolLine("iqr", "q1–q3", "iqr", "iqr", 0.3),
+			median,
+			{Id: "baseline", Name: "baseline", Type: "scatter", Symbol: "diamond", SymbolSize: 11,
+				Color: colBaseline, Data: nonNil(baseData)},
+			{Id: "regression", Name: "regression", Type: "scatter", Symbol: "triangle", SymbolSize: 12,
+				Color: colRegression, Data: nonNil(regData)},
+			{Id: "reach", Type: "scatter", SymbolSize: 0, Data: nonNil(reach)},
+		},
+	}
+	return o
+}
+
+// nonNil keeps an empty series as [] rather than omitting its data.
+func nonNil(d []any) []any {
+	if d == nil {
+		return []any{}
+	}
+	return d
+}
+
+func animate(n int) *bool {
+	if n > 300 {
+		f := false
+		return &f
+	}
+	return nil
+}
+
+// memoryChart is B/op and allocs/op over the runs, on two axes.
+func memoryChart(n int) chartOption {
+	return chartOption{
+		Animation: animate(n),
+		Grid:      []opts.Grid{{Left: "8", Right: "8", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)}},
+		Legend:    &opts.Legend{Data: []string{"B/op", "allocs/op"}, Top: "4"},
+		Tooltip:   &opts.Tooltip{Trigger: "axis"},
+		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
+		YAxis: []opts.YAxis{
+			{Type: "value", Name: "B/op", Scale: opts.Bool(true)},
+			{Type: "value", Name: "allocs/op", Scale: opts.Bool(true), SplitLine: &opts.SplitLine{Show: opts.Bool(false)}},
+		},
+		DataZoom: zoom(n),
+		Dataset:  &dataset{Dimensions: []string{"n", "bytes", "allocs"}},
+		Series: []charts.SingleSeries{
+			{Id: "bytes", Name: "B/op", Type: "line", Symbol: "circle", SymbolSize: 4, Color: colMedian,
+				Encode: &opts.Encode{X: "n", Y: "bytes"}, ConnectNulls: opts.Bool(true)},
+			{Id: "allocs", Name: "allocs/op", Type: "line", Symbol: "rect", SymbolSize: 4, Color: colAllocs, YAxisIndex: 1,
+				Encode: &opts.Encode{X: "n", Y: "allocs"}, ConnectNulls: opts.Bool(true)},
+		},
+	}
+}
+
+// distributionChart is the frame of the histogram of one run's samples;
+// charts.js bins the chosen run's data into it.
+func distributionChart(u unit) chartOption {
+	return chartOption{
+		Grid:    []opts.Grid{{Left: "8", Right: "16", Top: "24", Bottom: "8", ContainLabel: opts.Bool(true)}},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		XAxis:   []opts.XAxis{{Type: "category", Name: u.Name, AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
+		YAxis:   []opts.YAxis{{Type: "value", Name: "rounds", MinInterval: 1}},
+		Series: []charts.SingleSeries{
+			{Id: "hist", Name: "rounds", Type: "bar", Color: colMedian, BarCategoryGap: "8%", Data: []any{}},
+		},
+	}
+}
+
+// compareChart is the change of each benchmark's compared field as bars,
+// coloured by verdict; rows are in the report's order (top to bottom).
+func compareChart(rep *compare.Report) chartOption {
+	names := make([]string, 0, len(rep.Rows))
+	data := make([]any, 0, len(rep.Rows))
+	for i := len(rep.Rows) - 1; i >= 0; i-- { // category axes draw bottom-up
+		row := rep.Rows[i]
+		names = append(names, row.Name)
+		col := "#64748b"
+		switch row.Status {
+		case compare.Regression:
+			col = colRegression
+		case compare.Improvement:
+			col = colTarget
+		case compare.Noise:
+			col = "#94a3b8"
+		}
+		var v any
+		if p := fin(round6(row.Change)); p != nil {
+			v = *p
+		}
+		data = append(data, map[string]any{"value": v, "itemStyle": map[string]any{"color": col}})
+	}
+	return chartOption{
+		Grid:    []opts.Grid{{Left: "8", Right: "24", Top: "8", Bottom: "8", ContainLabel: opts.Bool(true)}},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		XAxis:   []opts.XAxis{{Type: "value", Name: "%"}},
+		YAxis: []opts.YAxis{{Type: "category", Data: names,
+			AxisLabel: &opts.AxisLabel{Width: 220, Overflow: "truncate"}}},
+		Series: []charts.SingleSeries{{Id: "change", Name: "change", Type: "bar", Data: data}},
+	}
+}
+
+// marshal encodes v as HTML-safe JSON (encoding/json escapes <, >, &,
+// U+2028 and U+2029), without a trailing newline.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true) // the default; stated because safety depends on it
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

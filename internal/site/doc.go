@@ -1,2 +1,0 @@
-// Package site builds benchsite's static report site.
-package site

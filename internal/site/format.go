@@ -1,0 +1,207 @@
+package site
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/target"
+)
+
+// slug turns a benchmark's name (untrusted text) into a file name made of
+// [a-z0-9-] only, readable where possible; a hash of the fullname keeps it
+// unique and stable across builds.
+func slug(name, fullname string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 48 {
+			break
+		}
+	}
+	base := strings.Trim(b.String(), "-")
+	h := fnv.New32a()
+	h.Write([]byte(fullname))
+	sum := fmt.Sprintf("%08x", h.Sum32())
+	if base == "" {
+		return "b-" + sum
+	}
+	return base + "-" + sum
+}
+
+// uniqueSlug is slug with a counter on the (unlikely) hash collision.
+func uniqueSlug(name, fullname string, used map[string]bool) string {
+	base := slug(name, fullname)
+	out := base
+	for i := 2; used[out]; i++ {
+		out = base + "-" + strconv.Itoa(i)
+	}
+	used[out] = true
+	return out
+}
+
+// unit is a time unit for a set of values: pytest-benchmark picks one unit
+// per table from its smallest value; charts pick it from the newest median.
+type unit struct {
+	Name  string  `json:"name"`
+	Scale float64 `json:"scale"` // multiply seconds by this
+}
+
+func unitFor(seconds float64) unit {
+	a := math.Abs(seconds)
+	switch {
+	case a == 0 || math.IsNaN(a) || math.IsInf(a, 0):
+		return unit{"s", 1}
+	case a < 1e-6:
+		return unit{"ns", 1e9}
+	case a < 1e-3:
+		return unit{"µs", 1e6}
+	case a < 1:
+		return unit{"ms", 1e3}
+	}
+	return unit{"s", 1}
+}
+
+// format writes v seconds in u with four significant digits at most.
+func (u unit) format(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	x := v * u.Scale
+	a := math.Abs(x)
+	prec := 3
+	switch {
+	case a >= 1000:
+		prec = 0
+	case a >= 100:
+		prec = 1
+	case a >= 10:
+		prec = 2
+	}
+	return strconv.FormatFloat(x, 'f', prec, 64)
+}
+
+// round6 keeps chart data short: six significant digits are far below the
+// noise of any benchmark.
+func round6(x float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, 6-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// seconds formats a single time in its own unit ("1.23 ms").
+func seconds(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return target.FormatSeconds(v)
+}
+
+// percent formats a relative change ("+12.3%", "−4.0%").
+func percent(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case math.IsInf(v, 1):
+		return "+∞"
+	case math.IsInf(v, -1):
+		return "−∞"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', 1, 64) + "%"
+	switch {
+	case s == "0.0%":
+		return "±0.0%"
+	case v < 0:
+		return "−" + s
+	}
+	return "+" + s
+}
+
+// number formats a count or a metric with at most 4 decimals.
+func number(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(round6(v), 'f', -1, 64)
+}
+
+// shortCommit shortens a git id for display; other ids (e.g. "unversioned")
+// stay as they are.
+func shortCommit(id string) string {
+	if len(id) >= 12 && isHex(id) {
+		return id[:10]
+	}
+	return id
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !((r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// commitURL links a commit id when the repository URL is configured and
+// the id looks like a git hash (anything else is data we will not put in a
+// URL). The id is escaped anyway.
+func commitURL(repo, id string) string {
+	if repo == "" || !isHex(id) || len(id) < 7 {
+		return ""
+	}
+	return strings.TrimRight(repo, "/") + "/commit/" + url.PathEscape(id)
+}
+
+// sparkline returns the points attribute of an SVG polyline drawing values
+// in a w×h box (with a 1.5 px margin for the stroke).
+func sparkline(values []float64, w, h float64) string {
+	var finite []float64
+	for _, v := range values {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			finite = append(finite, v)
+		}
+	}
+	if len(finite) == 0 {
+		return ""
+	}
+	lo, hi := finite[0], finite[0]
+	for _, v := range finite {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	const m = 1.5
+	var b strings.Builder
+	n := len(finite)
+	for i, v := range finite {
+		x := w / 2
+		if n > 1 {
+			x = m + (w-2*m)*float64(i)/float64(n-1)
+		}
+		y := h / 2
+		if hi > lo {
+			y = m + (h-2*m)*(1-(v-lo)/(hi-lo))
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatFloat(x, 'f', 1, 64))
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(y, 'f', 1, 64))
+	}
+	return b.String()
+}

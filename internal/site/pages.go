@@ -1,0 +1,685 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/target"
+)
+
+// The types below are the data the templates see; a user's templates may
+// use every exported field. Texts are plain strings (html/template escapes
+// them where they are used); only Markdown output is template.HTML.
+
+// SiteInfo is .Site on every page.
+type SiteInfo struct {
+	Title   string
+	BaseURL string // as configured; pages link relatively
+	RepoURL string
+	Nav     []NavItem
+	Docs    []NavItem
+	// Browser is set when some benchmarks are browser-runnable; the nav
+	// then has "Run in your browser" (run.html).
+	Browser bool
+	// Wasm and WasmExec are the site paths of the wasm module and Go's
+	// wasm_exec.js, "" when no module was given to the build.
+	Wasm, WasmExec string
+}
+
+// NavItem is a link of the navigation bar.
+type NavItem struct {
+	Key   string // "home", "compare", "targets", "machines", "run", or "doc:<path>"
+	Title string
+	Path  string // from the site root
+}
+
+// Page is the data of every page template.
+type Page struct {
+	Site *SiteInfo
+	// Root leads from this page to the site root ("", "../"): write
+	// {{.Root}}assets/style.css.
+	Root string
+	Path string // this page's path from the site root
+	Key  string // the NavItem.Key of this page
+	// Title is the page's own title (the <title> adds the site's).
+	Title string
+	// Canonical is the page's absolute URL when BaseURL is absolute.
+	Canonical string
+	// Charts asks the layout for ECharts and charts.js.
+	Charts bool
+
+	// One of these is set, by page kind.
+	Home     *HomePage
+	Bench    *BenchPage
+	Compare  *ComparePage
+	Targets  *TargetsPage
+	Machines *MachinesPage
+	Doc      *DocPage
+	Run      *RunPage
+}
+
+// RunRef identifies one run (one result file).
+type RunRef struct {
+	Machine  string
+	Label    string // file name without .json, e.g. "0007_baseline"
+	Number   int
+	Baseline bool
+	Date     string // as in the file (RFC 3339)
+	Day      string // "2026-11-25 20:32" (UTC) or ""
+	Commit   string
+	Short    string // shortened commit id
+	// CommitURL is set when RepoURL is configured and the id is a git hash.
+	CommitURL string
+	Message   string
+	Branch    string
+	Dirty     bool
+	Raw       string // path of the copied result file from the site root
+}
+
+// HomePage is the home page.
+type HomePage struct {
+	Intro    template.HTML // content/_index.md without its front matter
+	Machines []MachineSummary
+	Rows     []SummaryRow
+	Groups   []string
+	// MultiMachine: more than one machine, so rows name their machine.
+	MultiMachine bool
+}
+
+// MachineSummary is a machine's latest run on the home page.
+type MachineSummary struct {
+	ID       string
+	Runs     int
+	Latest   RunRef
+	Baseline *RunRef // newest baseline, nil if none
+	// Compared: Baseline and Latest differ, so the counts below mean
+	// something.
+	Compared                               bool
+	Regressions, Improvements, Same, Noise int
+	TargetsMet, TargetsMissed              int
+}
+
+// SummaryRow is one benchmark on one machine in the home page's grid.
+type SummaryRow struct {
+	Name, Fullname, Group, Machine string
+	URL                            string // the benchmark page, from the root
+	Latest                         RunRef // the newest run that has it
+	Median                         float64
+	// Verdict is the compare status against the newest baseline ("" when
+	// not compared); Change is in percent of Field.
+	Verdict     string
+	Change      float64
+	Field       string
+	P           float64
+	HasP        bool
+	Target      string // "met", "missed" or "" (no target)
+	TargetText  string // e.g. "50 ms +10%"
+	Spark       string // SVG polyline points of the last medians
+	SparkRuns   int
+	Browser     bool // browser-runnable
+	LatestIsOld bool // the machine's newest run does not have it
+}
+
+// BenchPage is one benchmark's page.
+type BenchPage struct {
+	Name, Fullname, Group string
+	Slug                  string
+	Params                []KV
+	// DataURL is the page's chart data (data/<slug>.json) relative to the
+	// page.
+	DataURL string
+	// BrowserRunnable: the WASM build can run this benchmark in the
+	// reader's browser (Options.BrowserBenchmarks); the "browser-run"
+	// template block draws the button.
+	BrowserRunnable bool
+	Machines        []BenchMachine
+}
+
+// BenchMachine is the history of the benchmark on one machine.
+type BenchMachine struct {
+	ID    string
+	Index int // position in the data file's "machines"
+	// Chart element ids, [A-Za-z0-9_] only.
+	HistoryID, DistID, SelectID, MemoryID string
+	HasMemory                             bool
+	Unit                                  string
+	Latest                                RunRow
+	Verdict, Field                        string
+	Change                                float64
+	Against                               string // label of the baseline compared with
+	Targets                               []target.Status
+	Runs                                  []RunRow // newest first
+	ExtraInfo                             []KV     // of the newest run
+	// Published is the newest run's median in seconds: the figure a
+	// browser run is set beside.
+	Published float64
+}
+
+// RunRow is one run in a benchmark's runs table (times formatted in the
+// machine's unit).
+type RunRow struct {
+	RunRef
+	Index                               int // position in the data file's runs (oldest first)
+	Min, Median, Mean, Max, Stddev, IQR string
+	OPS                                 string
+	Rounds, Iterations                  int
+	Outliers                            string
+	Bytes, Allocs                       string // "" when not recorded
+	Verdict                             string
+	Change                              float64
+	Against                             string
+}
+
+// KV is a key and a printable value.
+type KV struct{ Key, Value string }
+
+// ComparePage is newest baseline vs newest run, per machine.
+type ComparePage struct {
+	Machines []CompareMachine
+	Checks   string // the default checks, e.g. "mean:10%"
+}
+
+// CompareMachine is one machine's comparison.
+type CompareMachine struct {
+	ID string
+	// Base and Cur are nil when missing; Report is nil unless both exist
+	// and differ.
+	Base, Cur   *RunRef
+	Report      *compare.Report
+	Rows        []CompareRow
+	Regressions []string
+	Warnings    []string
+	Failed      bool
+	ChartID     string
+	// ChartJSON is the bar chart's option and rows as HTML-safe JSON, for a
+	// <script type="application/json"> block.
+	ChartJSON template.JS
+}
+
+// CompareRow is one row of a comparison.
+type CompareRow struct {
+	Name, Fullname, Group, URL string
+	Status                     string
+	Field                      string
+	Base, Cur                  string // in the row's unit
+	Unit                       string
+	Change                     float64
+	HasP, Significant          bool
+	P                          float64
+	Failures, Notes            []string
+}
+
+// TargetsPage lists each target's status on each machine's newest run.
+type TargetsPage struct {
+	Rows []TargetRow
+}
+
+// TargetRow is one target on one machine.
+type TargetRow struct {
+	Benchmark string // as written in the targets table
+	Target    string // "50 ms +10%"
+	Bound     float64
+	Machine   string
+	Run       *RunRef
+	Found     bool
+	Name, URL string
+	Median    float64
+	Status    string // "met", "missed", "not found", "no runs"
+	Message   string
+}
+
+// MachinesPage lists the machines.
+type MachinesPage struct {
+	Machines []MachineInfo
+}
+
+// MachineInfo is one machine's description.
+type MachineInfo struct {
+	ID          string
+	Runs        int
+	First, Last RunRef
+	CPU         string
+	Runtime     string
+	Info        []KV // machine_info flattened ("cpu.brand_raw"), sorted
+}
+
+// DocPage is a Markdown page.
+type DocPage struct {
+	Source string
+	HTML   template.HTML
+}
+
+// RunPage lists the browser-runnable benchmarks (run.html), with each
+// machine's published figure; the WASM helper's script fills the page.
+type RunPage struct {
+	Benchmarks []BrowserBench
+	// DataURL is data/browser.json relative to the page: the same list as
+	// JSON for scripts.
+	DataURL string
+}
+
+// BrowserBench is a browser-runnable benchmark.
+type BrowserBench struct {
+	Name      string          `json:"name"`
+	Fullname  string          `json:"fullname"`
+	Group     string          `json:"group"`
+	URL       string          `json:"url"` // benchmark page from the root
+	Published []PublishedTime `json:"published"`
+}
+
+// PublishedTime is the newest native median of a benchmark on a machine.
+type PublishedTime struct {
+	Machine string  `json:"machine"`
+	Run     string  `json:"run"`
+	Date    string  `json:"date"`
+	Commit  string  `json:"commit"`
+	Median  float64 `json:"median"` // seconds
+	Text    string  `json:"text"`   // formatted, e.g. "1.23 ms"
+}
+
+// ---- building the page data ----
+
+func (b *builder) runRef(r *run) RunRef {
+	ci := r.File.CommitInfo
+	ref := RunRef{
+		Machine:   r.Machine.ID,
+		Label:     r.Label,
+		Number:    r.Number,
+		Baseline:  r.Baseline,
+		Date:      r.File.Datetime,
+		Commit:    ci.ID,
+		Short:     shortCommit(ci.ID),
+		CommitURL: commitURL(b.opt.RepoURL, ci.ID),
+		Message:   ci.Message,
+		Branch:    ci.Branch,
+		Dirty:     ci.Dirty,
+		Raw:       r.RawPath,
+	}
+	if !r.Time.IsZero() {
+		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
+	}
+	return ref
+}
+
+func (b *builder) benchURL(bn *bench) string { return "bench/" + bn.Slug + ".html" }
+
+// targetsFor returns the targets that apply to one benchmark, found by
+// target.Check itself so the matching rule is the package's.
+func (b *builder) targetsFor(rb *result.Benchmark) []target.Status {
+	var out []target.Status
+	for _, s := range target.Check(&result.File{Benchmarks: []result.Benchmark{*rb}}, b.opt.Targets) {
+		if s.Found {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (b *builder) homePage() *HomePage {
+	h := &HomePage{Intro: b.home.Intro, MultiMachine: len(b.machines) > 1}
+	for _, m := range b.machines {
+		ms := MachineSummary{ID: m.ID, Runs: len(m.Runs), Latest: b.runRef(m.Newest)}
+		if m.NewestBaseline != nil {
+			ref := b.runRef(m.NewestBaseline)
+			ms.Baseline = &ref
+		}
+		if m.Report != nil {
+			ms.Compared = true
+			ms.Regressions = m.Report.Count(compare.Regression)
+			ms.Improvements = m.Report.Count(compare.Improvement)
+			ms.Same = m.Report.Count(compare.Same)
+			ms.Noise = m.Report.Count(compare.Noise)
+		}
+		for _, t := range m.Targets {
+			if t.Found && t.Met {
+				ms.TargetsMet++
+			} else if t.Missed() {
+				ms.TargetsMissed++
+			}
+		}
+		h.Machines = append(h.Machines, ms)
+	}
+	groups := map[string]bool{}
+	for _, bn := range b.benches {
+		if bn.Group != "" {
+			groups[bn.Group] = true
+		}
+		for _, s := range bn.series {
+			if s == nil {
+				continue
+			}
+			m := s.Machine
+			last := s.latest()
+			row := SummaryRow{
+				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
+				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
+				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
+				Change: math.NaN(),
+			}
+			if row.LatestIsOld {
+				row.Verdict = ""
+			} else if cr := m.rows[bn.Fullname]; cr != nil {
+				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
+				row.P, row.HasP = cr.P, cr.HasP
+			}
+			for _, t := range b.targetsFor(last.Bench) {
+				row.TargetText = t.Target.String()
+				switch {
+				case t.Met && row.Target == "":
+					row.Target = "met"
+				case !t.Met:
+					row.Target = "missed"
+				}
+			}
+			// The trend is the last 30 medians: enough to see a step,
+			// and the page's size stays independent of the history.
+			pts := s.Points
+			if len(pts) > 30 {
+				pts = pts[len(pts)-30:]
+			}
+			vals := make([]float64, len(pts))
+			for i, p := range pts {
+				vals[i] = p.Bench.Stats.Median
+			}
+			row.Spark, row.SparkRuns = sparkline(vals, 120, 28), len(vals)
+			h.Rows = append(h.Rows, row)
+		}
+	}
+	h.Groups = sortedKeys(groups)
+	return h
+}
+
+func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
+	p := &BenchPage{
+		Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Slug: bn.Slug,
+		DataURL: "../data/" + bn.Slug + ".json", BrowserRunnable: bn.BrowserRunnable,
+	}
+	idx := 0
+	for _, s := range bn.series {
+		if s == nil {
+			continue
+		}
+		last := s.latest()
+		if p.Params == nil {
+			for _, k := range sortedKeys(last.Bench.Params) {
+				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
+			}
+		}
+		md := data.Machines[idx]
+		u := md.Unit
+		bm := BenchMachine{
+			ID: s.Machine.ID, Index: idx,
+			HistoryID: fmt.Sprintf("history_%d", idx), DistID: fmt.Sprintf("dist_%d", idx),
+			SelectID: fmt.Sprintf("run_%d", idx), MemoryID: fmt.Sprintf("memory_%d", idx),
+			HasMemory: md.Memory != nil, Unit: u.Name,
+			Targets:   b.targetsFor(last.Bench),
+			Published: last.Bench.Stats.Median,
+			Change:    math.NaN(),
+		}
+		for i := len(s.Points) - 1; i >= 0; i-- {
+			rr := b.runRow(s.Points[i], u)
+			rr.Index = i
+			bm.Runs = append(bm.Runs, rr)
+		}
+		bm.Latest = bm.Runs[0]
+		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
+		if row := last.Run.rows[bn.Fullname]; row != nil {
+			bm.Field = row.Field
+		}
+		for _, k := range sortedKeys(last.Bench.ExtraInfo) {
+			bm.ExtraInfo = append(bm.ExtraInfo, KV{k, printable(last.Bench.ExtraInfo[k])})
+		}
+		p.Machines = append(p.Machines, bm)
+		idx++
+	}
+	return p
+}
+
+func (b *builder) runRow(p point, u unit) RunRow {
+	st := p.Bench.Stats
+	r := RunRow{
+		RunRef: b.runRef(p.Run),
+		Min:    u.format(st.Min), Median: u.format(st.Median), Mean: u.format(st.Mean),
+		Max: u.format(st.Max), Stddev: u.format(st.Stddev), IQR: u.format(st.IQR),
+		OPS:    number(st.OPS),
+		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
+		Change: math.NaN(),
+	}
+	if v, ok := extraNumber(p.Bench, result.KeyBytesPerOp); ok {
+		r.Bytes = number(v)
+	}
+	if v, ok := extraNumber(p.Bench, result.KeyAllocsPerOp); ok {
+		r.Allocs = number(v)
+	}
+	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
+	}
+	return r
+}
+
+// printable renders a JSON value from a result file as text.
+func printable(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case float64:
+		return number(x)
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	}
+	data, err := marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(data)
+}
+
+func (b *builder) comparePage() (*ComparePage, error) {
+	cp := &ComparePage{}
+	var checks []string
+	for _, c := range b.opt.Compare.Checks {
+		checks = append(checks, c.String())
+	}
+	cp.Checks = strings.Join(checks, ", ")
+	for i, m := range b.machines {
+		cm := CompareMachine{ID: m.ID, ChartID: fmt.Sprintf("compare_%d", i)}
+		if m.NewestBaseline != nil {
+			ref := b.runRef(m.NewestBaseline)
+			cm.Base = &ref
+		}
+		if m.Newest != nil && m.Newest != m.NewestBaseline {
+			ref := b.runRef(m.Newest)
+			cm.Cur = &ref
+		}
+		if rep := m.Report; rep != nil {
+			cm.Report = rep
+			cm.Regressions = rep.Regressions()
+			cm.Warnings = rep.Warnings
+			cm.Failed = rep.Failed()
+			type chartRow struct {
+				Name    string   `json:"name"`
+				Status  string   `json:"status"`
+				Field   string   `json:"field"`
+				Base    string   `json:"base"`
+				Cur     string   `json:"cur"`
+				Change  *float64 `json:"change"`
+				P       *float64 `json:"p"`
+				Failure []string `json:"failures,omitempty"`
+			}
+			var crs []chartRow
+			for _, row := range rep.Rows {
+				ref := row.Base
+				if math.IsNaN(ref) || ref == 0 {
+					ref = row.Cur
+				}
+				u := unitFor(ref)
+				r := CompareRow{
+					Name: row.Name, Fullname: row.Fullname, Group: row.Group,
+					Status: string(row.Status), Field: row.Field,
+					Base: fmtIn(row.Baseline != nil, row.Base, u), Cur: fmtIn(row.Current != nil, row.Cur, u),
+					Unit: u.Name, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
+					Failures: row.Failures, Notes: row.Notes,
+				}
+				if bn := b.byFull[row.Fullname]; bn != nil {
+					r.URL = b.benchURL(bn)
+				}
+				cm.Rows = append(cm.Rows, r)
+				cr := chartRow{Name: row.Name, Status: string(row.Status), Field: row.Field,
+					Base: r.Base + " " + u.Name, Cur: r.Cur + " " + u.Name, Change: fin(round6(row.Change)), Failure: row.Failures}
+				if row.HasP {
+					cr.P = fin(round6(row.P))
+				}
+				crs = append(crs, cr)
+			}
+			js, err := marshal(struct {
+				Option chartOption `json:"option"`
+				Rows   []chartRow  `json:"rows"`
+			}{compareChart(rep), reverse(crs)})
+			if err != nil {
+				return nil, fmt.Errorf("site: compare chart of %s: %w", m.ID, err)
+			}
+			cm.ChartJSON = template.JS(js)
+		}
+		cp.Machines = append(cp.Machines, cm)
+	}
+	return cp, nil
+}
+
+// reverse returns s backwards (the chart's category axis is bottom-up).
+func reverse[T any](s []T) []T {
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+func fmtIn(ok bool, v float64, u unit) string {
+	if !ok {
+		return "—"
+	}
+	return u.format(v)
+}
+
+func (b *builder) targetsPage() *TargetsPage {
+	tp := &TargetsPage{}
+	for _, m := range b.machines {
+		ref := b.runRef(m.Newest)
+		for _, s := range m.Targets {
+			row := TargetRow{
+				Benchmark: s.Benchmark, Target: s.Target.String(), Bound: s.Bound(),
+				Machine: m.ID, Run: &ref, Found: s.Found, Name: s.Name,
+				Median: s.Median, Message: s.Message,
+			}
+			switch {
+			case !s.Found:
+				row.Status = "not found"
+			case s.Met:
+				row.Status = "met"
+			default:
+				row.Status = "missed"
+			}
+			if bn := b.byFull[s.Fullname]; bn != nil {
+				row.URL = b.benchURL(bn)
+			}
+			tp.Rows = append(tp.Rows, row)
+		}
+	}
+	if len(b.machines) == 0 {
+		for _, t := range b.opt.Targets {
+			tp.Rows = append(tp.Rows, TargetRow{Benchmark: t.Benchmark, Target: t.String(), Bound: t.Bound(),
+				Median: math.NaN(), Status: "no runs"})
+		}
+	}
+	return tp
+}
+
+func (b *builder) machinesPage() *MachinesPage {
+	mp := &MachinesPage{}
+	for _, m := range b.machines {
+		mi := MachineInfo{
+			ID: m.ID, Runs: len(m.Runs),
+			First: b.runRef(m.Runs[0]), Last: b.runRef(m.Newest),
+			CPU: m.Info.CPUModel(), Runtime: m.Info.Runtime(),
+		}
+		flatten("", map[string]any(m.Info), &mi.Info)
+		sort.Slice(mi.Info, func(i, j int) bool { return mi.Info[i].Key < mi.Info[j].Key })
+		mp.Machines = append(mp.Machines, mi)
+	}
+	return mp
+}
+
+// flatten lists nested machine_info maps as dotted keys.
+func flatten(prefix string, m map[string]any, out *[]KV) {
+	for _, k := range sortedKeys(m) {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := m[k].(map[string]any); ok && len(sub) > 0 {
+			flatten(key, sub, out)
+			continue
+		}
+		*out = append(*out, KV{key, printable(m[k])})
+	}
+}
+
+func (b *builder) runPage() (*RunPage, []BrowserBench) {
+	rp := &RunPage{DataURL: "data/browser.json"}
+	for _, bn := range b.benches {
+		if !bn.BrowserRunnable {
+			continue
+		}
+		bb := BrowserBench{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, URL: b.benchURL(bn), Published: []PublishedTime{}}
+		for _, s := range bn.series {
+			if s == nil {
+				continue
+			}
+			last := s.latest()
+			bb.Published = append(bb.Published, PublishedTime{
+				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
+				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,
+				Text: seconds(last.Bench.Stats.Median),
+			})
+		}
+		rp.Benchmarks = append(rp.Benchmarks, bb)
+	}
+	return rp, rp.Benchmarks
+}
+
+// canonical is the absolute URL of a page when BaseURL is absolute.
+func (b *builder) canonical(p string) string {
+	u, err := url.Parse(b.opt.BaseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	if p == "index.html" {
+		p = ""
+	}
+	return strings.TrimRight(b.opt.BaseURL, "/") + "/" + p
+}
+
+// basePath is the path part of BaseURL ("/" when unset): the 404 page is
+// served at any depth, so it links absolutely.
+func (b *builder) basePath() string {
+	u, err := url.Parse(b.opt.BaseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	p := u.Path
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}

@@ -1,0 +1,244 @@
+// Package site builds benchsite's static report site from the saved history
+// (.benchmarks/<machine>/NNNN_<name>.json), the Markdown pages in content/
+// and the HTML templates (embedded defaults from templates/, overridable by
+// file name from a user's directory).
+//
+// Output layout (all links between pages are relative, so the site works
+// under any base path, e.g. a GitHub project site at /<repo>/):
+//
+//	index.html                 home: intro, latest run per machine, summary grid
+//	bench/<slug>.html          one page per benchmark (fullname → slug)
+//	data/<slug>.json           that page's chart data, fetched by the page
+//	compare.html               newest baseline vs newest run, per machine
+//	targets.html, machines.html
+//	docs/<slug>.html           one page per content/*.md except _index.md
+//	run.html, data/browser.json  only with Options.BrowserBenchmarks
+//	results/<machine>/<file>   the result files, byte for byte
+//	assets/...                 stylesheet, scripts, ECharts and its licence
+//	404.html
+//
+// Contract:
+//   - Every result file of every machine is read; a file that cannot be read
+//     stops the build with an error naming it, unless Options.SkipInvalid,
+//     which turns each into a warning.
+//   - Verdicts come from compare.Compare with Options.Compare, the code path
+//     of `benchsite compare`; target status from target.Check.
+//   - Result files are untrusted: every field reaches HTML only through
+//     html/template's contextual escaping, chart data only as JSON written by
+//     encoding/json (which escapes <, >, &, U+2028 and U+2029) in separate
+//     files or <script type="application/json"> blocks, read by the site's
+//     own static scripts. No template, script or option string is ever built
+//     from data.
+//   - The home page's size does not depend on the history's length: the
+//     per-benchmark history lives in data/<slug>.json, and the home page's
+//     trend lines are inline SVG of the last few runs only.
+//   - The same inputs give byte-identical output: no build timestamps, maps
+//     sorted, chart ids derived from positions.
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/target"
+)
+
+// Options configure Build.
+type Options struct {
+	// Storage is the history root, e.g. ".benchmarks".
+	Storage string
+	// Content is the directory of Markdown pages; _index.md gives the home
+	// page's title and intro. A missing directory means no docs pages.
+	Content string
+	// Templates is a directory whose *.html files replace the embedded
+	// templates of the same name (or add new ones). "" or missing: defaults.
+	Templates string
+	// Out is the output directory. It must be missing, empty, or a site an
+	// earlier Build wrote (it is then replaced whole).
+	Out string
+	// BaseURL is where the site is published, e.g.
+	// "https://owner.github.io/repo/". Pages link relatively, so it is only
+	// used for canonical links and the 404 page.
+	BaseURL string
+	// RepoURL, when set (e.g. "https://github.com/owner/repo"), links commits
+	// as RepoURL/commit/<id>.
+	RepoURL string
+	// Title overrides the title from content/_index.md; default "Benchmarks".
+	Title string
+	// SkipInvalid turns unreadable result files into warnings.
+	SkipInvalid bool
+	// UnsafeHTML lets raw HTML in Markdown through (trusted content only).
+	UnsafeHTML bool
+	// Compare configures the verdicts (the same options as `benchsite compare`).
+	Compare compare.Options
+	// Targets are the performance targets.
+	Targets []target.Target
+	// BrowserBenchmarks names (name or fullname) the benchmarks that the WASM
+	// build can run in a reader's browser; they get the "browser-runnable"
+	// flag in the page data and a run.html page.
+	BrowserBenchmarks []string
+	// WasmFile, when set, is a prebuilt wasm module copied to
+	// wasm/benchsite.wasm; a wasm_exec.js beside it is copied too.
+	WasmFile string
+	// Warnings, when set, receives each warning as a line as it happens
+	// (they are also in Result.Warnings).
+	Warnings io.Writer
+}
+
+// Result summarises a build.
+type Result struct {
+	Machines   int
+	Runs       int // result files read
+	Benchmarks int // distinct fullnames
+	Pages      int // HTML pages written
+	Files      int // files written in all
+	Bytes      int64
+	// Skipped lists unreadable files left out (SkipInvalid).
+	Skipped []string
+	// Warnings are problems that did not stop the build.
+	Warnings []string
+}
+
+// String summarises r in one line.
+func (r *Result) String() string {
+	s := fmt.Sprintf("%d pages, %d files (%s) from %d runs of %d benchmarks on %d machines",
+		r.Pages, r.Files, humanBytes(r.Bytes), r.Runs, r.Benchmarks, r.Machines)
+	if len(r.Skipped) > 0 {
+		s += fmt.Sprintf("; %d unreadable files skipped", len(r.Skipped))
+	}
+	if len(r.Warnings) > 0 {
+		s += fmt.Sprintf("; %d warnings", len(r.Warnings))
+	}
+	return s
+}
+
+// markerFile marks a directory as benchsite's output, so that a rebuild may
+// replace it; any other non-empty directory is refused rather than deleted.
+const markerFile = ".benchsite-site"
+
+// Build builds the site into opt.Out.
+func Build(opt Options) (*Result, error) {
+	if opt.Out == "" {
+		return nil, errors.New("site: no output directory given (--out)")
+	}
+	if opt.Storage == "" {
+		return nil, errors.New("site: no history directory given (--storage)")
+	}
+	b := &builder{opt: opt, res: &Result{}}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	if err := b.prepare(); err != nil {
+		return nil, err
+	}
+	dir, commit, err := prepareOut(opt.Out)
+	if err != nil {
+		return nil, err
+	}
+	b.out = dir
+	if err := b.write(); err != nil {
+		os.RemoveAll(dir)
+		if dir != opt.Out {
+			return nil, err
+		}
+		return nil, err
+	}
+	if err := commit(); err != nil {
+		return nil, err
+	}
+	return b.res, nil
+}
+
+// prepareOut decides where the files go. A missing or empty Out is written
+// directly. An earlier build's output is replaced: the new site is written
+// beside it and swapped in only when complete, so a failed build leaves the
+// old site intact.
+func prepareOut(out string) (dir string, commit func() error, err error) {
+	entries, err := os.ReadDir(out)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return "", nil, fmt.Errorf("site: creating %s: %w", out, err)
+		}
+		return out, func() error { return nil }, nil
+	case err != nil:
+		return "", nil, fmt.Errorf("site: output directory %s: %w", out, err)
+	case len(entries) == 0:
+		return out, func() error { return nil }, nil
+	}
+	if _, err := os.Stat(filepath.Join(out, markerFile)); err != nil {
+		return "", nil, fmt.Errorf("site: output directory %s is not empty and was not written by benchsite build (no %s); choose an empty or new directory with --out", out, markerFile)
+	}
+	parent := filepath.Dir(filepath.Clean(out))
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return "", nil, fmt.Errorf("site: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", nil, fmt.Errorf("site: %w", err)
+	}
+	return tmp, func() error {
+		old := tmp + "-old"
+		if err := os.Rename(out, old); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("site: replacing %s: %w", out, err)
+		}
+		if err := os.Rename(tmp, out); err != nil {
+			os.Rename(old, out)
+			os.RemoveAll(tmp)
+			return fmt.Errorf("site: replacing %s: %w", out, err)
+		}
+		return os.RemoveAll(old)
+	}, nil
+}
+
+func (b *builder) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	b.res.Warnings = append(b.res.Warnings, msg)
+	if b.opt.Warnings != nil {
+		fmt.Fprintln(b.opt.Warnings, "warning:", msg)
+	}
+}
+
+// writeFile writes one output file (path relative to the site root).
+func (b *builder) writeFile(rel string, data []byte) error {
+	p := filepath.Join(b.out, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	b.res.Files++
+	b.res.Bytes += int64(len(data))
+	if strings.HasSuffix(rel, ".html") {
+		b.res.Pages++
+	}
+	return nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

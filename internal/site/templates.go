@@ -1,0 +1,126 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/benchsite/benchsite/templates"
+)
+
+// templateSet is every template, defaults overridden by the user's files.
+type templateSet struct {
+	t *template.Template
+}
+
+// funcs are the helpers templates may call. They format numbers; none of
+// them produces HTML, so everything stays under html/template's escaping.
+var funcs = template.FuncMap{
+	"seconds": seconds,
+	"percent": percent,
+	"number":  number,
+	"short":   shortCommit,
+	"lower":   strings.ToLower,
+	"join":    strings.Join,
+	"add":     func(a, b int) int { return a + b },
+	"dict":    dict,
+}
+
+// dict builds a map from key, value pairs, to pass several values to a
+// {{template}} call.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// loadTemplates parses the embedded templates, each file replaced by a file
+// of the same name in dir (files only there are added). Every file is
+// parsed into one set, so a page may use any {{define}}d block of another
+// file; a later file's {{define}} of the same name wins, and user files are
+// parsed after the defaults.
+func loadTemplates(dir string) (*templateSet, error) {
+	files := map[string]string{} // name → source
+	origin := map[string]string{}
+	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		data, err := fs.ReadFile(templates.FS, p)
+		files[p] = string(data)
+		origin[p] = "embedded templates/" + p
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("site: embedded templates: %w", err)
+	}
+	var user []string
+	if dir != "" {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("site: templates directory: %w", err)
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("site: template: %w", err)
+			}
+			if _, ok := files[e.Name()]; !ok {
+				user = append(user, e.Name())
+			}
+			files[e.Name()] = string(data)
+			origin[e.Name()] = p
+		}
+	}
+	// Defaults first (sorted), then user-only files (sorted): a user file can
+	// redefine any block.
+	var names []string
+	for n := range files {
+		isUser := false
+		for _, u := range user {
+			isUser = isUser || u == n
+		}
+		if !isUser {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	sort.Strings(user)
+	names = append(names, user...)
+	root := template.New("").Funcs(funcs)
+	for _, n := range names {
+		if _, err := root.New(n).Parse(files[n]); err != nil {
+			return nil, fmt.Errorf("site: template %s: %w", origin[n], err)
+		}
+	}
+	return &templateSet{t: root}, nil
+}
+
+func (s *templateSet) has(name string) bool { return s.t.Lookup(name) != nil }
+
+// render executes the named template.
+func (s *templateSet) render(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("site: rendering %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,221 @@
+package site
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/benchsite/benchsite/internal/assets"
+)
+
+// write writes every file of the site into b.out.
+func (b *builder) write() error {
+	tmpl, err := loadTemplates(b.opt.Templates)
+	if err != nil {
+		return err
+	}
+	b.tmpl = tmpl
+	if err := b.loadContent(); err != nil {
+		return err
+	}
+	b.site = b.siteInfo()
+
+	if err := b.writeFile(markerFile, []byte("This directory is written by `benchsite build` and replaced whole on every build.\n")); err != nil {
+		return err
+	}
+	if err := b.writeAssets(); err != nil {
+		return err
+	}
+	if err := b.writeWasm(); err != nil {
+		return err
+	}
+	for _, m := range b.machines {
+		for _, r := range m.Runs {
+			if err := b.writeFile(r.RawPath, r.raw); err != nil {
+				return err
+			}
+		}
+	}
+
+	home := b.homePage()
+	if err := b.page("index.html", "index.html", &Page{Key: "home", Title: "", Home: home}); err != nil {
+		return err
+	}
+	for _, bn := range b.benches {
+		data := b.benchData(bn)
+		js, err := marshal(data)
+		if err != nil {
+			return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
+		}
+		if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
+			return err
+		}
+		bp := b.benchPage(bn, data)
+		if err := b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp}); err != nil {
+			return err
+		}
+	}
+	cp, err := b.comparePage()
+	if err != nil {
+		return err
+	}
+	if err := b.page("compare.html", "compare.html", &Page{Key: "compare", Title: "Compare", Charts: true, Compare: cp}); err != nil {
+		return err
+	}
+	if err := b.page("targets.html", "targets.html", &Page{Key: "targets", Title: "Targets", Targets: b.targetsPage()}); err != nil {
+		return err
+	}
+	if err := b.page("machines.html", "machines.html", &Page{Key: "machines", Title: "Machines", Machines: b.machinesPage()}); err != nil {
+		return err
+	}
+	for _, d := range b.docs {
+		if err := b.page(d.URL, "doc.html", &Page{Key: "doc:" + d.URL, Title: d.Title, Doc: &DocPage{Source: d.Source, HTML: d.HTML}}); err != nil {
+			return err
+		}
+	}
+	if b.site.Browser {
+		rp, list := b.runPage()
+		js, err := marshal(list)
+		if err != nil {
+			return fmt.Errorf("site: browser benchmarks: %w", err)
+		}
+		if err := b.writeFile(rp.DataURL, js); err != nil {
+			return err
+		}
+		if err := b.page("run.html", "run.html", &Page{Key: "run", Title: "Run in your browser", Run: rp}); err != nil {
+			return err
+		}
+	}
+	// 404.html is served at any depth, so it links from the base path.
+	if err := b.page("404.html", "404.html", &Page{Key: "404", Title: "Not found", Root: b.basePath()}); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (b *builder) siteInfo() *SiteInfo {
+	title := b.home.Title
+	if title == "" {
+		title = b.opt.Title
+	}
+	if title == "" {
+		title = "Benchmarks"
+	}
+	s := &SiteInfo{Title: title, BaseURL: b.opt.BaseURL, RepoURL: b.opt.RepoURL}
+	s.Nav = []NavItem{
+		{Key: "home", Title: "Overview", Path: "index.html"},
+		{Key: "compare", Title: "Compare", Path: "compare.html"},
+		{Key: "targets", Title: "Targets", Path: "targets.html"},
+		{Key: "machines", Title: "Machines", Path: "machines.html"},
+	}
+	for _, d := range b.docs {
+		s.Docs = append(s.Docs, NavItem{Key: "doc:" + d.URL, Title: d.Title, Path: d.URL})
+	}
+	s.Nav = append(s.Nav, s.Docs...)
+	for _, bn := range b.benches {
+		s.Browser = s.Browser || bn.BrowserRunnable
+	}
+	if s.Browser {
+		s.Nav = append(s.Nav, NavItem{Key: "run", Title: "Run in your browser", Path: "run.html"})
+	}
+	if b.opt.WasmFile != "" {
+		s.Wasm = "wasm/benchsite.wasm"
+		if _, err := os.Stat(filepath.Join(filepath.Dir(b.opt.WasmFile), "wasm_exec.js")); err == nil {
+			s.WasmExec = "wasm/wasm_exec.js"
+		}
+	}
+	return s
+}
+
+// page renders one page template to p.
+func (b *builder) page(p, name string, pg *Page) error {
+	pg.Site = b.site
+	pg.Path = p
+	if pg.Root == "" {
+		pg.Root = rootOf(p)
+	}
+	pg.Canonical = b.canonical(p)
+	html, err := b.tmpl.render(name, pg)
+	if err != nil {
+		return err
+	}
+	return b.writeFile(p, html)
+}
+
+// writeAssets copies the embedded assets; the stylesheet gets the code
+// highlighting palette appended, so the site has one stylesheet.
+func (b *builder) writeAssets() error {
+	return fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(assets.FS, p)
+		if err != nil {
+			return err
+		}
+		if p == assets.Stylesheet {
+			css, err := highlightCSS()
+			if err != nil {
+				return fmt.Errorf("site: highlighting stylesheet: %w", err)
+			}
+			data = append(append(data, '\n'), css...)
+		}
+		return b.writeFile(path.Join("assets", p), data)
+	})
+}
+
+// writeWasm copies a prebuilt wasm module (and wasm_exec.js beside it).
+func (b *builder) writeWasm() error {
+	if b.opt.WasmFile == "" {
+		return nil
+	}
+	data, err := os.ReadFile(b.opt.WasmFile)
+	if err != nil {
+		return fmt.Errorf("site: wasm module: %w", err)
+	}
+	if err := b.writeFile(b.site.Wasm, data); err != nil {
+		return err
+	}
+	if b.site.WasmExec != "" {
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(b.opt.WasmFile), "wasm_exec.js"))
+		if err != nil {
+			return fmt.Errorf("site: wasm_exec.js: %w", err)
+		}
+		return b.writeFile(b.site.WasmExec, data)
+	}
+	return nil
+}
+
+// benchData is the chart data of one benchmark.
+func (b *builder) benchData(bn *bench) *benchData {
+	d := &benchData{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, BrowserRunnable: bn.BrowserRunnable}
+	for _, s := range bn.series {
+		if s == nil {
+			continue
+		}
+		last := s.latest()
+		u := unitFor(last.Bench.Stats.Median)
+		rows, hasMem := b.runRows(s, u)
+		newestBase := ""
+		if nb := s.Machine.NewestBaseline; nb != nil {
+			for _, p := range s.Points {
+				if p.Run == nb {
+					newestBase = fmt.Sprintf("%04d", nb.Number)
+				}
+			}
+		}
+		md := machineData{
+			ID: s.Machine.ID, Unit: u, Runs: rows,
+			History:      historyChart(rows, u, b.targetsFor(last.Bench), newestBase),
+			Distribution: distributionChart(u),
+		}
+		if hasMem {
+			mc := memoryChart(len(rows))
+			md.Memory = &mc
+		}
+		d.Machines = append(d.Machines, md)
+	}
+	return d
+}
