@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
@@ -345,4 +348,37 @@ func median(v []float64) float64 {
 func IsSyntaxError(err error) bool {
 	var se *SyntaxError
 	return errors.As(err, &se)
+}
+
+// ModulePath returns the module path declared by the go.mod of dir or of its
+// nearest parent, for Options.Module; "" when there is none. (A small
+// hand-written read of the module directive, since golang.org/x/mod is not a
+// dependency: the directive is "module path" or "module \"path\"", with an
+// optional // comment.)
+func ModulePath(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				line, _, _ = strings.Cut(line, "//")
+				f := strings.Fields(line)
+				if len(f) == 2 && f[0] == "module" {
+					if p, err := strconv.Unquote(f[1]); err == nil {
+						return p
+					}
+					return f[1]
+				}
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
 }

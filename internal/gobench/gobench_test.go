@@ -330,3 +330,16 @@ func TestReaderStreams(t *testing.T) {
 		t.Errorf("after close: %v", err)
 	}
 }
+
+func TestModulePath(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("// c\nmodule \"example.com/q\" // why\n\ngo 1.22\n"), 0o644)
+	sub := filepath.Join(dir, "a", "b")
+	os.MkdirAll(sub, 0o755)
+	if got := ModulePath(sub); got != "example.com/q" {
+		t.Errorf("ModulePath = %q", got)
+	}
+	if got := ModulePath("testdata/tinymod/sub"); got != "example.com/tiny" {
+		t.Errorf("ModulePath(tinymod) = %q", got)
+	}
+}

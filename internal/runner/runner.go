@@ -128,9 +128,7 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 		Version:     "benchsite " + version.String(),
 		Benchmarks:  []result.Benchmark{},
 	}
-	f.MachineInfo["go_version"] = tc.Version
-	f.MachineInfo["goos"] = tc.GOOS
-	f.MachineInfo["goarch"] = tc.GOARCH
+	tc.apply(f.MachineInfo)
 
 	for _, pkg := range pkgs {
 		cal, err := calibrate(ctx, opt, pkg, p)
@@ -228,6 +226,29 @@ func toolchain(ctx context.Context, opt Options) (toolchainInfo, error) {
 		return tc, fmt.Errorf("%s env -json: %v", opt.GoCmd, err)
 	}
 	return tc, nil
+}
+
+func (tc toolchainInfo) apply(m result.MachineInfo) {
+	m["go_version"] = tc.Version
+	m["goos"] = tc.GOOS
+	m["goarch"] = tc.GOARCH
+}
+
+// MachineInfo returns machine_info as Run records it: this machine's, with
+// go_version, goos and goarch of the go command that builds the benchmarks
+// (opt.GoCmd in opt.Dir, which may differ from the Go benchsite was built
+// with). Its ID() names the run's storage folder, so look baselines up by it.
+func MachineInfo(ctx context.Context, opt Options) (result.MachineInfo, error) {
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
+	tc, err := toolchain(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	m := machine.Info()
+	tc.apply(m)
+	return m, nil
 }
 
 // pkgInfo is one package to benchmark.

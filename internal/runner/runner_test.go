@@ -297,3 +297,21 @@ func TestHelpers(t *testing.T) {
 		}
 	}
 }
+
+func TestMachineInfo(t *testing.T) {
+	m, err := MachineInfo(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go command on PATH is the one these tests are built with.
+	if m["go_version"] != runtime.Version() || m["goos"] != runtime.GOOS {
+		t.Errorf("%v", m)
+	}
+	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" && !strings.HasPrefix(m.ID(), "Linux-Go-1.") {
+		t.Errorf("id %q", m.ID())
+	}
+	_, err = MachineInfo(context.Background(), Options{GoCmd: "/nonexistent/go"})
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/go") {
+		t.Errorf("missing go command: %v", err)
+	}
+}
