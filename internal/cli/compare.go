@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/compare"
-	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/report"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
 )
 
@@ -79,7 +79,7 @@ func cmdCompare(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
-	machineID := machine.Info().ID()
+	machineID := currentMachine(e, runner.Options{Dir: e.dir})
 
 	var base, cur *loaded
 	if len(pos) >= 1 {

@@ -12,6 +12,7 @@ import (
 	"github.com/benchsite/benchsite/internal/gobench"
 	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
 	"github.com/benchsite/benchsite/internal/version"
 )
@@ -47,7 +48,7 @@ func cmdImport(e *env, args []string) error {
 	}
 	var runs []imp
 	for _, path := range files {
-		f, err := readImport(e.abs(path))
+		f, err := readImport(e.abs(path), gobench.ModulePath(e.dir))
 		if err != nil {
 			return err
 		}
@@ -72,7 +73,9 @@ func cmdImport(e *env, args []string) error {
 }
 
 // readImport reads one file to import, telling the formats apart by content.
-func readImport(path string) (*result.File, error) {
+// module is the import path of the module in the working directory, so
+// imported Go results get the same fullnames as runs of it.
+func readImport(path, module string) (*result.File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &exitError{ExitBadUse, err}
@@ -93,7 +96,7 @@ func readImport(path string) (*result.File, error) {
 		}
 		return f, nil
 	}
-	out, err := gobench.ParseWith(bytes.NewReader(data), path, gobench.Options{})
+	out, err := gobench.ParseWith(bytes.NewReader(data), path, gobench.Options{Module: module})
 	if err != nil {
 		return nil, &exitError{ExitBadUse, err}
 	}
@@ -109,7 +112,7 @@ func readImport(path string) (*result.File, error) {
 		CommitInfo:  result.CommitInfo{ID: "unversioned"},
 		Benchmarks:  out.Benchmarks,
 		Datetime:    st.ModTime().Format("2006-01-02T15:04:05.000000-07:00"),
-		Version:     version.String(),
+		Version:     "benchsite " + version.String(),
 	}
 	return f, nil
 }
@@ -185,7 +188,7 @@ func cmdReset(e *env, args []string) error {
 		return err
 	}
 	if *id == "" {
-		*id = machine.Info().ID()
+		*id = currentMachine(e, runner.Options{Dir: e.dir})
 	}
 	store := storage.Store{Root: cfg.Storage}
 	moved, err := store.Reset(*id)

@@ -176,8 +176,7 @@ func cmdRun(e *env, args []string) error {
 		}
 	}
 	store := storage.Store{Root: cfg.Storage}
-	info := machine.Info()
-	machineID := info.ID()
+	machineID := currentMachine(e, opt)
 	var base *loaded
 	if cmp.on {
 		base, err = loadBaseline(store, cmp.ref, machineID)
@@ -237,6 +236,17 @@ func cmdRun(e *env, args []string) error {
 		return errFailed
 	}
 	return nil
+}
+
+// currentMachine is the id runs of this machine are saved under. It names
+// the Go version of the go command that builds the benchmarks (which may
+// differ from the one benchsite was built with); without a working go
+// command, benchsite's own.
+func currentMachine(e *env, opt runner.Options) string {
+	if info, err := runner.MachineInfo(e.ctx, opt); err == nil {
+		return info.ID()
+	}
+	return machine.Info().ID()
 }
 
 // checkTargets prints the target table and reports whether one was missed.
