@@ -136,8 +136,7 @@ type Encoder[T Float] struct {
 	h1, h2, emb, dh1, dh2 []T
 	de, logits, dlogits   []T
 	norms                 []float64
-	rowLoss               []float64
-	rowH1, rowH2          [][]T // per-worker rows for Forward
+	rows                  []rowScratch[T] // per worker
 }
 
 // New returns an encoder initialised like PyTorch's nn.Linear (weights and
@@ -234,19 +233,21 @@ func batchOf[T Float](x []T) int {
 
 // grow sizes the scratch for batch rows.
 func (e *Encoder[T]) grow(batch int) {
-	for len(e.rowH1) < runtime.GOMAXPROCS(0) {
-		e.rowH1 = append(e.rowH1, make([]T, Hidden))
-		e.rowH2 = append(e.rowH2, make([]T, Hidden))
+	for len(e.rows) < runtime.GOMAXPROCS(0) {
+		e.rows = append(e.rows, rowScratch[T]{h1: make([]T, Hidden), h2: make([]T, Hidden), nz: make([]int32, Hidden), nzBatch: make([]int32, e.cap)})
 	}
 	if batch <= e.cap {
 		return
 	}
 	e.cap = batch
+	for i := range e.rows {
+		e.rows[i].nzBatch = make([]int32, batch)
+	}
 	e.h1, e.h2 = make([]T, batch*Hidden), make([]T, batch*Hidden)
 	e.dh1, e.dh2 = make([]T, batch*Hidden), make([]T, batch*Hidden)
 	e.emb, e.de = make([]T, batch*Embed), make([]T, batch*Embed)
 	e.logits, e.dlogits = make([]T, batch*Classes), make([]T, batch*Classes)
-	e.norms, e.rowLoss = make([]float64, batch), make([]float64, batch)
+	e.norms = make([]float64, batch)
 }
 
 // Forward returns the embeddings (batch × 128, row-major) of x
@@ -258,9 +259,9 @@ func (e *Encoder[T]) Forward(x []T) []T {
 	// Inference needs no stored activations: each worker keeps one row of
 	// h1 and h2 and reuses it, which keeps them in L1.
 	e.parallelRows(batch, func(w, lo, hi int) {
-		h1, h2 := e.rowH1[w], e.rowH2[w]
+		rs := &e.rows[w]
 		for b := lo; b < hi; b++ {
-			e.forwardRow(x[b*In:(b+1)*In], h1, h2, emb[b*Embed:(b+1)*Embed])
+			e.forwardRow(x[b*In:(b+1)*In], rs.h1, rs.h2, emb[b*Embed:(b+1)*Embed], rs.nz)
 		}
 	})
 	return emb
@@ -287,10 +288,11 @@ func (e *Encoder[T]) Loss(x []T, labels []int) float64 {
 // pass needs (h1, h2, the embedding, its norm, the logits).
 func (e *Encoder[T]) forwardTrain(x []T, batch int) {
 	e.grow(batch)
-	e.parallelRows(batch, func(_, lo, hi int) {
+	e.parallelRows(batch, func(w, lo, hi int) {
+		nz := e.rows[w].nz
 		for b := lo; b < hi; b++ {
 			er := e.emb[b*Embed : (b+1)*Embed]
-			e.norms[b] = e.forwardRow(x[b*In:(b+1)*In], e.h1[b*Hidden:(b+1)*Hidden], e.h2[b*Hidden:(b+1)*Hidden], er)
+			e.norms[b] = e.forwardRow(x[b*In:(b+1)*In], e.h1[b*Hidden:(b+1)*Hidden], e.h2[b*Hidden:(b+1)*Hidden], er, nz)
 			lr := e.logits[b*Classes : (b+1)*Classes]
 			copy(lr, e.bh)
 			for l, v := range er {
@@ -303,12 +305,19 @@ func (e *Encoder[T]) forwardTrain(x []T, batch int) {
 	})
 }
 
+// rowScratch is one worker's buffers for the forward pass.
+type rowScratch[T Float] struct {
+	h1, h2  []T     // one row of each hidden layer (inference only)
+	nz      []int32 // indices of the non-zero inputs of a layer
+	nzBatch []int32 // indices of the rows of a batch with a non-zero input
+}
+
 // forwardRow computes one row: h1, h2 and the normalised embedding into the
 // given slices, and returns the norm of the pre-normalisation output.
-func (e *Encoder[T]) forwardRow(x, h1, h2, emb []T) float64 {
-	linearReLU(e.k.axpy, x, e.w1, e.b1, h1, true)
-	linearReLU(e.k.axpy, h1, e.w2, e.b2, h2, true)
-	linearReLU(e.k.axpy, h2, e.w3, e.b3, emb, false)
+func (e *Encoder[T]) forwardRow(x, h1, h2, emb []T, nz []int32) float64 {
+	linearReLU(e.k.axpy, x, e.w1, e.b1, h1, true, nz)
+	linearReLU(e.k.axpy, h1, e.w2, e.b2, h2, true, nz)
+	linearReLU(e.k.axpy, h2, e.w3, e.b3, emb, false, nz)
 	var ss float64
 	for _, v := range emb {
 		ss += float64(v) * float64(v)
@@ -322,14 +331,21 @@ func (e *Encoder[T]) forwardRow(x, h1, h2, emb []T) float64 {
 }
 
 // linearReLU sets out = bias + Σ_l in[l]·wt[l,:] (wt is (in, out)), skipping
-// zero inputs, then applies ReLU if relu.
-func linearReLU[T Float](axpy func(T, []T, []T), in, wt, bias, out []T, relu bool) {
+// zero inputs, then applies ReLU if relu. nz is scratch of len(in).
+func linearReLU[T Float](axpy func(T, []T, []T), in, wt, bias, out []T, relu bool, nz []int32) {
 	n := len(out)
 	copy(out, bias)
+	// Collect the non-zero inputs first, without a branch: about half the
+	// inputs are zero in no predictable pattern, and a mispredicted branch
+	// per input costs as much as a short AXPY.
+	k := 0
+	nz = nz[:len(in)]
 	for l, v := range in {
-		if v != 0 {
-			axpy(v, wt[l*n:(l+1)*n], out)
-		}
+		nz[k] = int32(l)
+		k += b2i(v != 0)
+	}
+	for _, l := range nz[:k] {
+		axpy(in[l], wt[int(l)*n:int(l+1)*n], out)
 	}
 	if relu {
 		for i, v := range out {
@@ -459,30 +475,38 @@ func (e *Encoder[T]) linearBackward(in, dout, wt, gwt, gb, din []T, batch int) {
 			gb[o] += g
 		}
 	}
-	// Each worker owns a block of rows of gwt and sums over the batch in
-	// order, so the result does not depend on the number of workers.
-	parallel(nIn, 32, nIn, func(_, lo, hi int) {
-		for b := range batch {
-			ir, dr := in[b*nIn:(b+1)*nIn], dout[b*nOut:(b+1)*nOut]
-			for l := lo; l < hi; l++ {
-				if v := ir[l]; v != 0 {
-					e.k.axpy(v, dr, gwt[l*nOut:(l+1)*nOut])
-				}
+	workers := min(len(e.rows), nIn/32, max(1, batch/8))
+	run(workers, func(w int) {
+		nz := e.rows[w].nzBatch[:batch]
+		// Weight gradient, rows [lo, hi) of gwt: gwt[l,:] = Σ_b in[b,l]·dout[b,:].
+		// The row stays in L1 across the batch, and the sum runs over b in
+		// order whatever the worker count.
+		for l := w * nIn / workers; l < (w+1)*nIn/workers; l++ {
+			k := 0
+			for b := range batch {
+				nz[k] = int32(b)
+				k += b2i(in[b*nIn+l] != 0)
+			}
+			g := gwt[l*nOut : (l+1)*nOut]
+			for _, b := range nz[:k] {
+				e.k.axpy(in[int(b)*nIn+l], dout[int(b)*nOut:int(b+1)*nOut], g)
 			}
 		}
-	})
-	if din == nil {
-		return
-	}
-	e.parallelRows(batch, func(_, lo, hi int) {
-		for b := lo; b < hi; b++ {
+		if din == nil {
+			return
+		}
+		// Input gradient, batch rows [lo, hi): din = dout·W where in > 0.
+		nz = e.rows[w].nz[:nIn]
+		for b := w * batch / workers; b < (w+1)*batch/workers; b++ {
 			ir, dr, dir := in[b*nIn:(b+1)*nIn], dout[b*nOut:(b+1)*nOut], din[b*nIn:(b+1)*nIn]
+			k := 0
 			for l, v := range ir {
-				if v > 0 {
-					dir[l] = e.k.dot(dr, wt[l*nOut:(l+1)*nOut])
-				} else {
-					dir[l] = 0
-				}
+				nz[k] = int32(l)
+				k += b2i(v > 0)
+			}
+			clear(dir)
+			for _, l := range nz[:k] {
+				dir[l] = e.k.dot(dr, wt[int(l)*nOut:int(l+1)*nOut])
 			}
 		}
 	})
@@ -500,7 +524,10 @@ func (e *Encoder[T]) AdamStep() {
 	bc1 := 1 - math.Pow(a.Beta1, t)
 	bc2 := 1 - math.Pow(a.Beta2, t)
 	stepSize := T(a.LR / bc1)
-	bc2Sqrt := T(math.Sqrt(bc2))
+	// Multiplying by 1/√bc2 instead of dividing by √bc2 (as torch does)
+	// differs by at most an ulp and leaves the divider, the bottleneck of
+	// this loop, one operation per element instead of two.
+	invBC2Sqrt := T(1 / math.Sqrt(bc2))
 	b1, b2 := T(a.Beta1), T(a.Beta2)
 	c1, c2 := T(1-a.Beta1), T(1-a.Beta2)
 	eps := T(a.Eps)
@@ -511,17 +538,38 @@ func (e *Encoder[T]) AdamStep() {
 			mi := b1*m[i] + c1*gi
 			vi := b2*v[i] + c2*gi*gi
 			m[i], v[i] = mi, vi
-			p[i] -= stepSize * mi / (sqrt(vi)/bc2Sqrt + eps)
+			p[i] -= stepSize * mi / (sqrt(vi)*invBC2Sqrt + eps)
 		}
 	})
 }
 
 func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // parallelRows splits batch rows over the workers, at least 8 rows each.
 // The worker count is capped by the per-worker scratch grow made.
 func (e *Encoder[T]) parallelRows(batch int, f func(w, lo, hi int)) {
-	parallel(batch, 8, len(e.rowH1), f)
+	parallel(batch, 8, len(e.rows), f)
+}
+
+// run calls f(0..workers−1), all but the first on new goroutines.
+func run(workers int, f func(w int)) {
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w)
+		}()
+	}
+	f(0)
+	wg.Wait()
 }
 
 // parallel runs f over [0, n) in at most GOMAXPROCS contiguous chunks of at

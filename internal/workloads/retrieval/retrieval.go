@@ -18,10 +18,11 @@
 // means over queries. Similarities are computed in the embeddings' precision
 // (float32 or float64); the metrics in float64.
 //
-// Every metric depends only on the ranks of the relevant items, so instead
-// of sorting all n−1 items per query the evaluator sorts the relevant ones
-// and counts, by a merge against the sorted similarities of the others, how
-// many non-relevant items precede each.
+// Every metric depends only on the ranks of the relevant items, so no query
+// sorts its n−1 items. With few relevant items (R ≤ 64) the rank of each is
+// counted directly, 1 + #{items ranked ahead of it}, in branch-free loops;
+// with more, the relevant items are sorted and merged against the sorted
+// similarities of the others (O(n log n) per query).
 package retrieval
 
 import (
@@ -72,6 +73,7 @@ func Evaluate[T Float](emb []T, dim int, labels []int) (Metrics, error) {
 // Evaluator computes metrics reusing its buffers across calls. It is not safe
 // for concurrent use.
 type Evaluator[T Float] struct {
+	dot      func(x, y []T) T
 	sims     []T       // n×n similarities
 	perQuery []Metrics // summed in query order, so the result does not depend on the worker count
 	workers  []worker[T]
@@ -81,6 +83,9 @@ type Evaluator[T Float] struct {
 type worker[T Float] struct {
 	rel    []item[T]
 	others []T
+	keys   []uint64 // float32 path: rankKey of every item
+	ranks  []int32
+	bad    bool // a NaN or ±Inf similarity was seen
 }
 
 type item[T Float] struct {
@@ -116,19 +121,29 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 
 	// Upper triangle of the similarities, mirrored; the rows are split so
 	// that each worker gets about the same number of dot products.
-	dot := dotFor[T]()
-	bounds := func(w int) int { return int(float64(n) * (1 - math.Sqrt(1-float64(w)/float64(workers)))) }
+	if ev.dot == nil {
+		ev.dot = dotFor[T]()
+	}
+	dot := ev.dot
+	// The diagonal is −Inf, so a query never counts itself as ranked ahead.
 	run(workers, func(w int) {
-		for i := bounds(w); i < bounds(w+1); i++ {
+		wk := &ev.workers[w]
+		wk.bad = false
+		lo, hi := triangleSplit(n, w, workers), triangleSplit(n, w+1, workers)
+		for i := lo; i < hi; i++ {
 			ei := emb[i*dim : (i+1)*dim]
+			sims[i*n+i] = T(math.Inf(-1))
 			for j := i + 1; j < n; j++ {
 				s := dot(ei, emb[j*dim:(j+1)*dim])
 				sims[i*n+j], sims[j*n+i] = s, s
+				if s-s != 0 { // NaN or ±Inf
+					wk.bad = true
+				}
 			}
 		}
 	})
-	for _, s := range sims {
-		if s != s || math.IsInf(float64(s), 0) {
+	for _, wk := range ev.workers[:workers] {
+		if wk.bad {
 			return Metrics{}, errors.New("retrieval: embeddings give a NaN or infinite similarity; check them for NaN/Inf")
 		}
 	}
@@ -151,27 +166,160 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 	return m, nil
 }
 
-// query returns the metrics of query q; row holds its similarities.
-func (wk *worker[T]) query(q int, row []T, labels []int) (s Metrics) {
-	rel, others := wk.rel[:0], wk.others[:0]
+// triangleSplit returns the first row of worker w's share of the upper
+// triangle of an n×n matrix: row i holds n−1−i entries, so equal shares
+// start at n·(1 − √(1 − w/workers)).
+func triangleSplit(n, w, workers int) int {
+	return int(float64(n) * (1 - math.Sqrt(1-float64(w)/float64(workers))))
+}
+
+// query returns the metrics of query q; row holds its similarities (−Inf
+// at q).
+func (wk *worker[T]) query(q int, row []T, labels []int) Metrics {
+	lq := labels[q]
+	rel := wk.rel[:0]
 	for k, s := range row {
-		switch {
-		case k == q:
-		case labels[k] == labels[q]:
+		if labels[k] == lq && k != q {
 			rel = append(rel, item[T]{s, k})
-		default:
+		}
+	}
+	wk.rel = rel
+	if len(rel) == 0 {
+		return Metrics{}
+	}
+	if len(rel) > 64 {
+		return wk.querySorted(q, row, labels)
+	}
+	if row32, ok := any(row).([]float32); ok {
+		return wk.queryKeys(q, row32)
+	}
+	// rank_i = 1 + #{k ahead of i}: k < idx_i ties go ahead, k > idx_i
+	// must be strictly more similar. pos_i, the position of i among the
+	// relevant items, counts the same way within rel.
+	var r ranks
+	for _, it := range rel {
+		nAll := 0
+		for _, s := range row[:it.idx] {
+			nAll += b2i(s >= it.sim)
+		}
+		for _, s := range row[it.idx+1:] {
+			nAll += b2i(s > it.sim)
+		}
+		nRel := 0
+		for _, o := range rel {
+			nRel += b2i(ahead(o, it))
+		}
+		r.add(nRel+1, nAll+1)
+	}
+	return r.metrics(len(rel))
+}
+
+// queryKeys is query for float32 similarities and a few relevant items
+// (wk.rel). A float32 similarity and an index fit in one uint64 whose order
+// is the ranking order (see rankKey), so the rank of a relevant item is one
+// integer comparison per other item, two items per pass over the row.
+func (wk *worker[T]) queryKeys(q int, row []float32) Metrics {
+	keys := wk.keys[:0]
+	for k, s := range row {
+		keys = append(keys, rankKey(s, k))
+	}
+	keys[q] = 0 // below every real key: the query is not ranked
+	wk.keys = keys
+	rel, rk := wk.rel, wk.ranks[:0]
+	for i := 0; i < len(rel); i += 2 {
+		a := keys[rel[i].idx]
+		b := a // a lone last item is counted twice, harmlessly
+		if i+1 < len(rel) {
+			b = keys[rel[i+1].idx]
+		}
+		na, nb := 0, 0
+		for _, x := range keys {
+			na += b2i(x > a)
+			nb += b2i(x > b)
+		}
+		rk = append(rk, int32(na+1))
+		if i+1 < len(rel) {
+			rk = append(rk, int32(nb+1))
+		}
+	}
+	wk.ranks = rk
+	// Ranks are distinct; in ascending order, the i-th is the (i+1)-th
+	// relevant item.
+	slices.Sort(rk)
+	var r ranks
+	for i, rank := range rk {
+		r.add(i+1, int(rank))
+	}
+	return r.metrics(len(rel))
+}
+
+// rankKey maps (similarity, index) to a key that is larger exactly when the
+// item ranks ahead: higher similarity, then lower index. The high half is
+// the float's bits made order-preserving (−0 counted as +0, as == does), the
+// low half the complemented index.
+func rankKey(s float32, k int) uint64 {
+	if s == 0 {
+		s = 0 // −0 → +0
+	}
+	u := math.Float32bits(s)
+	if u>>31 != 0 {
+		u = ^u
+	} else {
+		u |= 1 << 31
+	}
+	return uint64(u)<<32 | uint64(^uint32(k))
+}
+
+// ranks accumulates per-query metrics from the relevant items' ranks, in any
+// order: for each, pos is its position among the relevant items (1-based)
+// and rank its rank among all.
+type ranks struct {
+	first   int // best rank
+	inTop   [3]int
+	ap, dcg float64
+}
+
+func (r *ranks) add(pos, rank int) {
+	if r.first == 0 || rank < r.first {
+		r.first = rank
+	}
+	for j, k := range Ks {
+		r.inTop[j] += b2i(rank <= k)
+	}
+	if rank <= 10 {
+		r.dcg += 1 / math.Log2(float64(rank)+1)
+	}
+	r.ap += float64(pos) / float64(rank)
+}
+
+func (r *ranks) metrics(nRel int) (m Metrics) {
+	for j, k := range Ks {
+		if r.first <= k {
+			m.Recall[j] = 1
+		}
+		m.Precision[j] = float64(r.inTop[j]) / float64(k)
+	}
+	m.MRR = 1 / float64(r.first)
+	m.MAP = r.ap / float64(nRel)
+	m.NDCG10 = r.dcg / idealDCG[min(nRel, 10)]
+	return m
+}
+
+// querySorted ranks many relevant items (wk.rel) by sorting them and the
+// other items' similarities and merging.
+func (wk *worker[T]) querySorted(q int, row []T, labels []int) Metrics {
+	rel, others := wk.rel, wk.others[:0]
+	for k, s := range row {
+		if labels[k] != labels[q] {
 			others = append(others, s)
 		}
 	}
-	wk.rel, wk.others = rel, others
-	if len(rel) == 0 {
-		return s
-	}
+	wk.others = others
 	sortItems(rel)
 	slices.Sort(others)
 	// others ascending; walk it from the top while walking rel downwards.
 	top := len(others) // others[top:] are the non-relevant items ranked ahead
-	var ap, dcg float64
+	var r ranks
 	for i, it := range rel {
 		for top > 0 && others[top-1] > it.sim {
 			top--
@@ -180,26 +328,16 @@ func (wk *worker[T]) query(q int, row []T, labels []int) (s Metrics) {
 		if top > 0 && others[top-1] == it.sim {
 			nAhead += tiesAhead(row, labels, q, it)
 		}
-		rank := i + 1 + nAhead
-		if i == 0 {
-			s.MRR += 1 / float64(rank)
-		}
-		for j, k := range Ks {
-			if rank <= k {
-				s.Precision[j] += 1 / float64(k)
-				if i == 0 {
-					s.Recall[j]++
-				}
-			}
-		}
-		if rank <= 10 {
-			dcg += 1 / math.Log2(float64(rank)+1)
-		}
-		ap += float64(i+1) / float64(rank)
+		r.add(i+1, i+1+nAhead)
 	}
-	s.MAP += ap / float64(len(rel))
-	s.NDCG10 += dcg / idealDCG[min(len(rel), 10)]
-	return s
+	return r.metrics(len(rel))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // tiesAhead counts the non-relevant items with the same similarity as it and
