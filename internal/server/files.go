@@ -84,7 +84,7 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 	st, buildErr := s.acquire()
 	defer s.release(st)
 	if st == nil {
-		s.writeHTML(w, r, http.StatusInternalServerError, buildErrorPage(buildErr))
+		s.writeHTML(w, r, http.StatusInternalServerError, buildErrorPage(buildErr), s.buildID(0))
 		return
 	}
 
@@ -136,7 +136,7 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "500 cannot read "+clean, http.StatusInternalServerError)
 			return
 		}
-		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(injectReload(b)))
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(injectReload(b, s.buildID(st.gen))))
 		return
 	}
 	http.ServeContent(w, r, name, time.Time{}, f)
@@ -156,19 +156,19 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 func (s *server) notFound(w http.ResponseWriter, r *http.Request, st *site) {
 	if fi, err := st.root.Stat("404.html"); err == nil && fi.Mode().IsRegular() {
 		if b, err := st.root.ReadFile("404.html"); err == nil {
-			s.writeHTML(w, r, http.StatusNotFound, b)
+			s.writeHTML(w, r, http.StatusNotFound, b, s.buildID(st.gen))
 			return
 		}
 	}
 	s.writeHTML(w, r, http.StatusNotFound, []byte(`<!doctype html>
 <html><head><meta charset="utf-8"><title>404 not found</title></head>
 <body><h1>404 not found</h1><p>`+html.EscapeString(r.URL.Path)+` is not part of the site.</p></body></html>
-`))
+`), s.buildID(st.gen))
 }
 
 // writeHTML writes a generated (non-file) HTML page with the reload script.
-func (s *server) writeHTML(w http.ResponseWriter, r *http.Request, status int, page []byte) {
-	body := injectReload(page)
+func (s *server) writeHTML(w http.ResponseWriter, r *http.Request, status int, page []byte, build string) {
+	body := injectReload(page, build)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
@@ -189,7 +189,8 @@ func buildErrorPage(msg string) []byte {
 
 // injectReload inserts the live-reload script tag before the last </body>
 // (ASCII case-insensitive), or appends it when there is none.
-func injectReload(b []byte) []byte {
+func injectReload(b []byte, build string) []byte {
+	tag := reloadTag(build)
 	const end = "</body"
 	i := len(b) - len(end)
 	for ; i >= 0; i-- {
@@ -200,9 +201,9 @@ func injectReload(b []byte) []byte {
 	if i < 0 {
 		i = len(b)
 	}
-	out := make([]byte, 0, len(b)+len(reloadTag))
+	out := make([]byte, 0, len(b)+len(tag))
 	out = append(out, b[:i]...)
-	out = append(out, reloadTag...)
+	out = append(out, tag...)
 	return append(out, b[i:]...)
 }
 

@@ -60,6 +60,11 @@ type harness struct {
 
 func startServer(t *testing.T, watch []string, build func(ctx context.Context, out string) error) *harness {
 	t.Helper()
+	return startServerAt(t, "127.0.0.1:0", watch, build)
+}
+
+func startServerAt(t *testing.T, addr string, watch []string, build func(ctx context.Context, out string) error) *harness {
+	t.Helper()
 	tmp := filepath.Join(t.TempDir(), "tmp")
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)
@@ -70,7 +75,7 @@ func startServer(t *testing.T, watch []string, build func(ctx context.Context, o
 	h.cancel = cancel
 	ready := make(chan string, 1)
 	opt := Options{
-		Addr:  "127.0.0.1:0",
+		Addr:  addr,
 		Watch: watch,
 		Log:   h.log,
 		Build: func(ctx context.Context, out string) error {
@@ -271,6 +276,21 @@ func (s *stream) quiet(d time.Duration) {
 			s.t.Fatalf("unexpected event %q %s", ev.name, ev.data)
 		}
 	case <-time.After(d):
+	}
+}
+
+// settle drains events until none has come for 5 debounce periods, so
+// that no build is pending or running.
+func (s *stream) settle() {
+	for {
+		select {
+		case _, ok := <-s.events:
+			if !ok {
+				return
+			}
+		case <-time.After(5 * debounce):
+			return
+		}
 	}
 }
 

@@ -14,9 +14,16 @@ const (
 	reservedPrefix = "/__benchsite/"
 	eventsPath     = reservedPrefix + "events"
 	reloadJSPath   = reservedPrefix + "reload.js"
-	reloadTag      = `<script src="` + reloadJSPath + `"></script>`
 	pingInterval   = 15 * time.Second
 )
+
+// reloadTag is the script element injected into HTML responses. data-build
+// names the build the page came from, so that reload.js can tell a page
+// that must reload even when its first connection already sees a newer
+// build (the page loaded just before a rebuild or a server restart).
+func reloadTag(build string) string {
+	return `<script src="` + reloadJSPath + `" data-build="` + build + `"></script>`
+}
 
 //go:embed reload.js
 var reloadJS []byte

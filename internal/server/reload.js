@@ -7,7 +7,8 @@
 (() => {
   "use strict";
   const EVENTS = "/__benchsite/events";
-  let seen = null; // build id of the site this page was loaded from
+  // Build id of the site this page came from, set by the server on the tag.
+  let seen = (document.currentScript && document.currentScript.dataset.build) || null;
   let overlay = null;
   let delay = 500; // manual reconnect back-off, see onerror
 
@@ -53,6 +54,8 @@
         return;
       }
       seen = d.build;
+      // Lets tests (and the curious) see that the page is connected, and to which build.
+      document.documentElement.dataset.benchsiteBuild = d.build;
       if (d.error) show(d.error); else hide();
     });
     es.addEventListener("reload", () => location.reload());

@@ -31,16 +31,17 @@ func TestLocalName(t *testing.T) {
 }
 
 func TestInjectReload(t *testing.T) {
+	tag := `<script src="/__benchsite/reload.js" data-build="n-1"></script>`
 	cases := map[string]string{
-		"<body>x</body></html>":                  "<body>x" + reloadTag + "</body></html>",
-		"<BODY>x</Body >":                        "<BODY>x" + reloadTag + "</Body >",
-		"<p>no body end</p>":                     "<p>no body end</p>" + reloadTag,
-		"":                                       reloadTag,
-		"<pre>&lt;/body&gt;</pre></body></body>": "<pre>&lt;/body&gt;</pre></body>" + reloadTag + "</body>",
-		"<script>'</body>'</script>x</body>tail": "<script>'</body>'</script>x" + reloadTag + "</body>tail",
+		"<body>x</body></html>":                  "<body>x" + tag + "</body></html>",
+		"<BODY>x</Body >":                        "<BODY>x" + tag + "</Body >",
+		"<p>no body end</p>":                     "<p>no body end</p>" + tag,
+		"":                                       tag,
+		"<pre>&lt;/body&gt;</pre></body></body>": "<pre>&lt;/body&gt;</pre></body>" + tag + "</body>",
+		"<script>'</body>'</script>x</body>tail": "<script>'</body>'</script>x" + tag + "</body>tail",
 	}
 	for in, want := range cases {
-		if got := string(injectReload([]byte(in))); got != want {
+		if got := string(injectReload([]byte(in), "n-1")); got != want {
 			t.Errorf("injectReload(%q) = %q, want %q", in, got, want)
 		}
 	}
