@@ -279,8 +279,8 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 	}
 	o := chartOption{
 		Animation: animate(len(rows)),
-		Grid:      []opts.Grid{{Left: "8", Right: "16", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)}},
-		Legend:    &opts.Legend{Data: legend, Top: "4"},
+		Grid:      []opts.Grid{{Left: "8", Right: "16", Top: "60", Bottom: "64", ContainLabel: opts.Bool(true)}},
+		Legend:    &opts.Legend{Type: "scroll", Data: legend, Top: "4", Left: "center"},
 		Tooltip:   &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
 		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
 		YAxis:     []opts.YAxis{{Type: "value", Name: u.Name, Scale: opts.Bool(true)}},
@@ -322,8 +322,8 @@ func animate(n int) *bool {
 func memoryChart(n int) chartOption {
 	return chartOption{
 		Animation: animate(n),
-		Grid:      []opts.Grid{{Left: "8", Right: "8", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)}},
-		Legend:    &opts.Legend{Data: []string{"B/op", "allocs/op"}, Top: "4"},
+		Grid:      []opts.Grid{{Left: "8", Right: "8", Top: "60", Bottom: "64", ContainLabel: opts.Bool(true)}},
+		Legend:    &opts.Legend{Type: "scroll", Data: []string{"B/op", "allocs/op"}, Top: "4", Left: "center"},
 		Tooltip:   &opts.Tooltip{Trigger: "axis"},
 		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
 		YAxis: []opts.YAxis{
@@ -345,7 +345,7 @@ func memoryChart(n int) chartOption {
 // charts.js bins the chosen run's data into it.
 func distributionChart(u unit) chartOption {
 	return chartOption{
-		Grid:    []opts.Grid{{Left: "8", Right: "16", Top: "24", Bottom: "8", ContainLabel: opts.Bool(true)}},
+		Grid:    []opts.Grid{{Left: "8", Right: "16", Top: "32", Bottom: "8", ContainLabel: opts.Bool(true)}},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		XAxis:   []opts.XAxis{{Type: "category", Name: u.Name, AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
 		YAxis:   []opts.YAxis{{Type: "value", Name: "rounds", MinInterval: 1}},

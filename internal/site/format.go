@@ -140,6 +140,17 @@ func number(v float64) string {
 	return strconv.FormatFloat(round6(v), 'f', -1, 64)
 }
 
+// pvalue formats a p-value with three decimals ("<0.001" below that).
+func pvalue(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "—"
+	case p < 0.001:
+		return "<0.001"
+	}
+	return strconv.FormatFloat(p, 'f', 3, 64)
+}
+
 // shortCommit shortens a git id for display; other ids (e.g. "unversioned")
 // stay as they are.
 func shortCommit(id string) string {

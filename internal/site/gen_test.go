@@ -1,6 +1,7 @@
 package site
 
 import (
+	"crypto/sha1"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -55,7 +56,7 @@ func genHistory(t testing.TB, root string, g genSpec) []string {
 				"gomaxprocs": float64(2), "num_cpu": float64(2), "cpu_model": "Example CPU @ 2.00GHz",
 			},
 			CommitInfo: result.CommitInfo{
-				ID:      fmt.Sprintf("%040x", uint64(r)*0x9e3779b97f4a7c15),
+				ID:      fmt.Sprintf("%x", sha1.Sum([]byte(fmt.Sprint(g.Seed, r)))),
 				Time:    start.Add(time.Duration(r) * time.Hour).Format(time.RFC3339),
 				Project: "benchsite", Branch: "main", Message: fmt.Sprintf("change number %d", r),
 			},

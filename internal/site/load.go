@@ -5,8 +5,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -182,25 +184,18 @@ func (b *builder) prepare() error {
 					r.Base = lastBase
 				}
 				lastBase = r
+				m.NewestBaseline = r
 			} else {
 				r.Base = lastBase
 			}
-			if r.Base != nil {
-				r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, b.opt.Compare)
-				r.rows = rowIndex(r.Report)
-			}
-			if r.Baseline {
-				m.NewestBaseline = r
-			}
 		}
+		b.compareRuns(m.Runs)
 		m.Newest = m.Runs[len(m.Runs)-1]
 		m.Info = m.Newest.File.MachineInfo
-		if m.NewestBaseline != nil && m.NewestBaseline != m.Newest {
-			// The newest run's comparison is exactly this one when its
-			// baseline in force is the newest baseline; compute it the same
-			// way either way.
-			m.Report = compare.Compare(m.NewestBaseline.File, m.Newest.File, m.NewestBaseline.Label, m.Newest.Label, b.opt.Compare)
-			m.rows = rowIndex(m.Report)
+		if !m.Newest.Baseline && m.Newest.Base != nil {
+			// The newest run's baseline in force is the newest baseline:
+			// its comparison is `benchsite compare` with no arguments.
+			m.Report, m.rows = m.Newest.Report, m.Newest.rows
 		}
 		m.Targets = target.Check(m.Newest.File, b.opt.Targets)
 
@@ -255,6 +250,31 @@ func (b *builder) prepare() error {
 	}
 	b.res.Benchmarks = len(b.benches)
 	return nil
+}
+
+// compareRuns compares each run with its baseline in force. The
+// comparisons are independent (each writes only its own run), so they run
+// on all CPUs; the result does not depend on the order.
+func (b *builder) compareRuns(runs []*run) {
+	work := make(chan *run)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range work {
+				r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, b.opt.Compare)
+				r.rows = rowIndex(r.Report)
+			}
+		}()
+	}
+	for _, r := range runs {
+		if r.Base != nil {
+			work <- r
+		}
+	}
+	close(work)
+	wg.Wait()
 }
 
 func rowIndex(r *compare.Report) map[string]*compare.Row {

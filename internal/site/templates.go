@@ -24,6 +24,7 @@ var funcs = template.FuncMap{
 	"seconds": seconds,
 	"percent": percent,
 	"number":  number,
+	"pvalue":  pvalue,
 	"short":   shortCommit,
 	"lower":   strings.ToLower,
 	"join":    strings.Join,
