@@ -46,7 +46,7 @@ func (l *lockedBuffer) String() string {
 // test directory (TMPDIR), so tests can check where the site lives and that
 // everything is removed at shutdown.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	addr   string
 	tmp    string
@@ -58,12 +58,12 @@ type harness struct {
 	outDirs []string
 }
 
-func startServer(t *testing.T, watch []string, build func(ctx context.Context, out string) error) *harness {
+func startServer(t testing.TB, watch []string, build func(ctx context.Context, out string) error) *harness {
 	t.Helper()
 	return startServerAt(t, "127.0.0.1:0", watch, build)
 }
 
-func startServerAt(t *testing.T, addr string, watch []string, build func(ctx context.Context, out string) error) *harness {
+func startServerAt(t testing.TB, addr string, watch []string, build func(ctx context.Context, out string) error) *harness {
 	t.Helper()
 	tmp := filepath.Join(t.TempDir(), "tmp")
 	if err := os.Mkdir(tmp, 0o755); err != nil {
@@ -195,7 +195,7 @@ func (e event) field(k string) string {
 
 // stream is an open connection to the live-reload endpoint.
 type stream struct {
-	t      *testing.T
+	t      testing.TB
 	resp   *http.Response
 	events chan event
 	cancel context.CancelFunc
@@ -320,7 +320,7 @@ func copyBuild(src string) func(ctx context.Context, out string) error {
 	}
 }
 
-func writeFile(t *testing.T, path, content string) {
+func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

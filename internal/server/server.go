@@ -16,12 +16,15 @@
 //     good build. If even the first build fails, every page shows the error
 //     until a change fixes it.
 //   - Live reload: HTML responses (never the built files) get
-//     <script src="/__benchsite/reload.js"></script> inserted before the last
-//     </body>. The script listens to /__benchsite/events (server-sent events):
-//     "hello" {"build": id, "error": text} on connect, "reload" {"build": id}
-//     after a good build, "builderror" {"error": text} after a failed one. A
-//     page that reconnects and sees another build id (rebuilt or restarted
-//     server) reloads. Paths under /__benchsite/ are reserved.
+//     <script src="/__benchsite/reload.js" data-build="ID"></script> inserted
+//     before the last </body>; ID names the build the page came from. The
+//     script listens to /__benchsite/events (server-sent events): "hello"
+//     {"build": id, "error": text} on connect, "reload" {"build": id} after a
+//     good build, "builderror" {"error": text} after a failed one. A page
+//     whose hello names another build than its own (rebuilt or restarted
+//     server) reloads. Once connected the script sets data-benchsite-build on
+//     <html>, which browser tests can wait for. Paths under /__benchsite/ are
+//     reserved.
 //   - Every response carries Cross-Origin-Opener-Policy: same-origin,
 //     Cross-Origin-Embedder-Policy: require-corp (so pages are
 //     crossOriginIsolated and get fine timers), Cross-Origin-Resource-Policy:

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,5 +74,19 @@ func TestContentType(t *testing.T) {
 	}
 	if !strings.HasPrefix(contentType("p.png"), "image/png") {
 		t.Error("png")
+	}
+}
+
+func TestShortPath(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := shortPath(filepath.Join(wd, "content", "a.md")); got != filepath.Join("content", "a.md") {
+		t.Errorf("shortPath below the working directory = %q", got)
+	}
+	outside := filepath.Join(filepath.Dir(wd), "elsewhere", "b.md")
+	if got := shortPath(outside); got != outside {
+		t.Errorf("shortPath outside the working directory = %q, want it unchanged", got)
 	}
 }

@@ -186,6 +186,19 @@ func ignoredName(base string) bool {
 	return slices.Contains([]string{".swp", ".swo", ".swx", ".tmp"}, strings.ToLower(filepath.Ext(base)))
 }
 
+// shortPath shows p relative to the working directory when it is below it,
+// as the user typed the watch paths.
+func shortPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return p
+}
+
 // watchLoop turns file events into build requests on trigger, one per burst:
 // each relevant event restarts a 100 ms timer, and only its expiry asks for a
 // build. trigger holds one pending request, so changes made during a build
@@ -217,9 +230,9 @@ func (s *server) watchLoop(ctx context.Context, w *watcher, trigger chan<- struc
 		case <-timer.C:
 			switch len(changed) {
 			case 1:
-				s.logf("changed: %s; rebuilding ...\n", changed[0])
+				s.logf("changed: %s; rebuilding ...\n", shortPath(changed[0]))
 			default:
-				s.logf("changed: %s and %d more; rebuilding ...\n", changed[0], len(changed)-1)
+				s.logf("changed: %s and %d more; rebuilding ...\n", shortPath(changed[0]), len(changed)-1)
 			}
 			changed = changed[:0]
 			select {
