@@ -164,6 +164,9 @@ func Serve(ctx context.Context, opt Options) error {
 	go func() { errc <- srv.Serve(ln) }()
 
 	s.logf("serving the site at %s (Ctrl-C to stop)\n", url)
+	if ta, ok := ln.Addr().(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
+		s.logf("note: listening on %s, so other machines can reach this preview too\n", ln.Addr())
+	}
 	if opt.Ready != nil {
 		opt.Ready(url)
 	}

@@ -53,8 +53,8 @@ func TestServesBuiltFilesWithHeaders(t *testing.T) {
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:[1-9][0-9]*/$`).MatchString(h.url) {
 		t.Errorf("Ready URL = %q, want http://127.0.0.1:PORT/ with the real port", h.url)
 	}
-	if !strings.Contains(h.log.String(), h.url) {
-		t.Errorf("log does not print the URL %s:\n%s", h.url, h.log)
+	if !strings.Contains(h.log.String(), h.url) || strings.Contains(h.log.String(), "other machines") {
+		t.Errorf("log should print the URL %s and no note about other machines:\n%s", h.url, h.log)
 	}
 
 	cases := []struct {
@@ -497,5 +497,48 @@ func TestAddressInUse(t *testing.T) {
 func TestMissingBuild(t *testing.T) {
 	if err := Serve(context.Background(), Options{}); err == nil || !strings.Contains(err.Error(), "Build") {
 		t.Errorf("Serve without Build = %v", err)
+	}
+}
+
+// ":0" listens on every interface; the URL handed out must still be one a
+// local browser can open, with the real port.
+func TestAllInterfacesAddr(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "index.html"), page("everywhere"))
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	var log lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, Options{Addr: ":0", Build: copyBuild(src), Log: &log, Ready: func(u string) { ready <- u }})
+	}()
+	var u string
+	select {
+	case u = <-ready:
+	case err := <-done:
+		t.Fatalf("Serve: %v", err)
+	case <-time.After(waitTimeout):
+		t.Fatal("not ready")
+	}
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:[1-9][0-9]*/$`).MatchString(u) {
+		t.Errorf("URL for :0 = %q", u)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET %s = %d", u, resp.StatusCode)
+	}
+	if !strings.Contains(log.String(), "other machines can reach") {
+		t.Errorf("no note about listening beyond loopback:\n%s", log.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
 	}
 }
