@@ -125,8 +125,7 @@ func cmdServe(e *env, args []string) error {
 		Addr:  *addr,
 		Watch: watch,
 		Build: build,
-		Log:   e.stderr,
-		Ready: func(url string) { fmt.Fprintf(e.stdout, "Serving the site at %s (Ctrl-C to stop)\n", url) },
+		Log:   e.stderr, // the server prints the URL and each build there
 	})
 }
 
