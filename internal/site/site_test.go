@@ -408,3 +408,61 @@ func TestBuildEmptyHistory(t *testing.T) {
 	}
 	checkLinks(t, filepath.Join(dir, "out"))
 }
+
+// TestPytestBenchmarkHistory builds a site from files written by
+// pytest-benchmark itself (2.5-era and 3.2.2): no samples, no ops, params
+// null, data cut short.
+func TestPytestBenchmarkHistory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	checks, _ := compare.ParseChecks("mean:10%")
+	res, err := Build(Options{Storage: filepath.Join("testdata", "pytest"), Out: out, Compare: compare.Options{Checks: checks}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Runs != 6 || len(res.Skipped) != 0 {
+		t.Fatalf("result %v", res)
+	}
+	if found := liveInjections(t, out); len(found) > 0 {
+		t.Errorf("%v", found)
+	}
+	checkLinks(t, out)
+	// 0032 is compared with the baseline 0031, the compare page shows it.
+	cmp := readFile(t, filepath.Join(out, "compare.html"))
+	if !strings.Contains(cmp, "0031_several-units_baseline") || !strings.Contains(cmp, "0032_pytest-output") {
+		t.Error("compare.html lacks the baseline and the newest run")
+	}
+	// A benchmark from the 2015 files has runs without samples.
+	var d benchData
+	for _, f := range siteFiles(t, out) {
+		if strings.HasPrefix(f, "data/test-xfast-parametrized-0-") {
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, f))), &d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(d.Machines) != 1 || len(d.Machines[0].Runs) != 4 || d.Machines[0].Runs[0].Data != nil || d.Machines[0].Runs[0].Median == nil {
+		t.Errorf("test_xfast_parametrized[0]: %+v", d)
+	}
+}
+
+// TestHomeWeight checks that the home page does not grow with the length of
+// the history: 40 and 400 runs give pages of the same size, give or take
+// the digits of run numbers and dates.
+func TestHomeWeight(t *testing.T) {
+	size := func(runs int) int {
+		dir := t.TempDir()
+		genHistory(t, filepath.Join(dir, "h"), genSpec{Runs: runs, Benchmarks: 8, Rounds: 5, Seed: 3})
+		if _, err := Build(Options{Storage: filepath.Join(dir, "h"), Out: filepath.Join(dir, "out")}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(filepath.Join(dir, "out", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(st.Size())
+	}
+	small, large := size(40), size(400)
+	if d := large - small; d < -200 || d > 200 {
+		t.Errorf("index.html: %d bytes for 40 runs, %d for 400", small, large)
+	}
+}
