@@ -5,13 +5,17 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// kernels are the two vector operations every layer reduces to. They come
-// from gonum, whose amd64 assembly is several times faster than a Go loop
-// (the Go compiler does not vectorise); on other targets (wasm) gonum falls
-// back to pure Go.
+// kernels are the two loops every layer reduces to, built on gonum's AXPY
+// and dot product, whose amd64 assembly is several times faster than a Go
+// loop (the Go compiler does not vectorise); on other targets (wasm) gonum
+// falls back to pure Go. Each kernel takes a whole list of rows so that the
+// generic code makes one indirect call per layer and row, not one per
+// vector operation.
 type kernels[T Float] struct {
-	axpy func(alpha T, x, y []T) // y += alpha·x
-	dot  func(x, y []T) T
+	// axpyRows: out += Σ_j val[j]·rows[idx[j]] (rows of len(out)).
+	axpyRows func(val []T, idx []int32, rows, out []T)
+	// dotRows: out[idx[j]] = x·rows[idx[j]] (rows of len(x)).
+	dotRows func(idx []int32, rows, x, out []T)
 }
 
 var blas gonum.Implementation
@@ -21,14 +25,71 @@ func kernelsFor[T Float]() kernels[T] {
 	switch any(T(0)).(type) {
 	case float32:
 		k = kernels[float32]{
-			axpy: func(alpha float32, x, y []float32) { blas.Saxpy(len(y), alpha, x, 1, y, 1) },
-			dot:  func(x, y []float32) float32 { return blas.Sdot(len(y), x, 1, y, 1) },
+			axpyRows: func(val []float32, idx []int32, rows, out []float32) {
+				n := len(out)
+				for j, r := range idx[:len(val)] {
+					blas.Saxpy(n, val[j], rows[int(r)*n:int(r+1)*n], 1, out, 1)
+				}
+			},
+			dotRows: func(idx []int32, rows, x, out []float32) {
+				n := len(x)
+				for _, r := range idx {
+					out[r] = blas.Sdot(n, x, 1, rows[int(r)*n:int(r+1)*n], 1)
+				}
+			},
 		}
 	case float64:
 		k = kernels[float64]{
-			axpy: func(alpha float64, x, y []float64) { floats.AddScaled(y, alpha, x) },
-			dot:  floats.Dot,
+			axpyRows: func(val []float64, idx []int32, rows, out []float64) {
+				n := len(out)
+				for j, r := range idx[:len(val)] {
+					floats.AddScaled(out, val[j], rows[int(r)*n:int(r+1)*n])
+				}
+			},
+			dotRows: func(idx []int32, rows, x, out []float64) {
+				n := len(x)
+				for _, r := range idx {
+					out[r] = floats.Dot(x, rows[int(r)*n:int(r+1)*n])
+				}
+			},
 		}
 	}
 	return k.(kernels[T])
+}
+
+// sparse is scratch for the non-zero entries of a vector: positions and
+// values.
+type sparse[T Float] struct {
+	idx []int32
+	val []T
+}
+
+func newSparse[T Float](n int) sparse[T] {
+	return sparse[T]{idx: make([]int32, n), val: make([]T, n)}
+}
+
+// gather collects the entries of x (read with stride) that are non-zero, or
+// positive if positive is set, and returns how many. It has no branch on the
+// values: about half of them are zero in no predictable pattern, and a
+// mispredicted branch per entry costs as much as a short AXPY.
+func (s *sparse[T]) gather(x []T, start, stride, n int, positive bool) int {
+	idx, val := s.idx[:n], s.val[:n]
+	k := 0
+	for i := range n {
+		v := x[start+i*stride]
+		idx[k], val[k] = int32(i), v
+		if positive {
+			k += b2i(v > 0)
+		} else {
+			k += b2i(v != 0)
+		}
+	}
+	return k
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
