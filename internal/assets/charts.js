@@ -50,19 +50,28 @@
     return entry;
   }
 
+  // On touch screens the "inside" zoom would take over the page's
+  // scrolling; the slider stays.
+  var coarse = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
+  function adapt(option) {
+    option.backgroundColor = 'transparent';
+    if (option.tooltip) option.tooltip.confine = true;
+    if (coarse && option.dataZoom) {
+      option.dataZoom = option.dataZoom.filter(function (z) { return z.type !== 'inside'; });
+    }
+  }
+
   function draw(entry) {
     if (entry.chart) entry.chart.dispose();
     entry.chart = echarts.init(entry.el, darkQuery && darkQuery.matches ? 'dark' : null);
-    entry.option.backgroundColor = 'transparent';
-    if (entry.option.tooltip) entry.option.tooltip.confine = true;
+    adapt(entry.option);
     entry.chart.setOption(entry.option, true);
     if (entry.onInit) entry.onInit(entry.chart);
   }
 
   function update(entry, option) {
     entry.option = option;
-    option.backgroundColor = 'transparent';
-    if (option.tooltip) option.tooltip.confine = true;
+    adapt(option);
     entry.chart.setOption(option, true);
   }
 
@@ -114,7 +123,8 @@
     return h;
   }
 
-  // distribution bins the run's samples (Freedman–Diaconis width, 1–40 bins).
+  // distribution bins the run's samples; the number of bins follows Rice's
+  // rule (2·n^⅓), which stays readable for the usual 10–100 rounds.
   function distribution(base, r, unit) {
     var o = JSON.parse(JSON.stringify(base));
     var d = (r.data || []).slice().sort(function (a, b) { return a - b; });
@@ -124,12 +134,7 @@
       return o;
     }
     var n = d.length, lo = d[0], hi = d[n - 1];
-    var iqr = d[Math.floor(0.75 * (n - 1))] - d[Math.floor(0.25 * (n - 1))];
-    var k = 1;
-    if (hi > lo) {
-      var w0 = iqr > 0 ? 2 * iqr / Math.cbrt(n) : (hi - lo) / Math.sqrt(n);
-      k = Math.max(1, Math.min(40, Math.ceil((hi - lo) / w0)));
-    }
+    var k = hi > lo ? Math.max(1, Math.min(40, Math.ceil(2 * Math.cbrt(n)))) : 1;
     var w = hi > lo ? (hi - lo) / k : 1;
     var counts = [];
     for (var i = 0; i < k; i++) counts.push(0);

@@ -31,9 +31,18 @@ type chartOption struct {
 	Tooltip   *opts.Tooltip         `json:"tooltip,omitempty"`
 	XAxis     []opts.XAxis          `json:"xAxis,omitempty"`
 	YAxis     []opts.YAxis          `json:"yAxis,omitempty"`
-	DataZoom  []opts.DataZoom       `json:"dataZoom,omitempty"`
+	DataZoom  []dataZoom            `json:"dataZoom,omitempty"`
 	Dataset   *dataset              `json:"dataset,omitempty"`
 	Series    []charts.SingleSeries `json:"series"`
+}
+
+// dataZoom adds the wheel settings go-echarts does not model: the wheel
+// zooms only with Ctrl held, so scrolling the page over a chart scrolls the
+// page.
+type dataZoom struct {
+	opts.DataZoom
+	ZoomOnMouseWheel any   `json:"zoomOnMouseWheel,omitempty"`
+	MoveOnMouseWheel *bool `json:"moveOnMouseWheel,omitempty"`
 }
 
 // dataset names the dimensions of the run rows; charts.js sets its source
@@ -94,6 +103,9 @@ type machineData struct {
 	History      chartOption  `json:"history"`
 	Memory       *chartOption `json:"memory,omitempty"`
 	Distribution chartOption  `json:"distribution"`
+	// OffChart are the targets too far from the data to draw (for the
+	// page's note).
+	OffChart []string `json:"-"`
 }
 
 // benchData is data/<slug>.json.
@@ -200,20 +212,23 @@ func noSymbolLine(id, name, stack, y string, area float32) charts.SingleSeries {
 }
 
 // zoom shows the newest 120 runs at first; the slider reaches the rest.
-func zoom(n int) []opts.DataZoom {
+// charts.js drops the "inside" zoom on touch screens, where it would
+// take over the page's scrolling.
+func zoom(n int) []dataZoom {
 	start := float32(0)
 	if n > 120 {
 		start = float32(100 * (1 - 120/float64(n)))
 	}
-	return []opts.DataZoom{
-		{Type: "inside", Start: start, End: 100},
-		{Type: "slider", Start: start, End: 100},
+	no := false
+	return []dataZoom{
+		{DataZoom: opts.DataZoom{Type: "inside", Start: start, End: 100}, ZoomOnMouseWheel: "ctrl", MoveOnMouseWheel: &no},
+		{DataZoom: opts.DataZoom{Type: "slider", Start: start, End: 100}},
 	}
 }
 
 // historyChart is the median line with the q1–q3 and min–max bands, the
 // baselines and regressions marked, and the targets as lines.
-func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) chartOption {
+func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) (o chartOption, offChart []string) {
 	// The marks name their run by its category ("0007"), not its index:
 	// ECharts would add a category for a number.
 	var baseData, regData []any
@@ -249,6 +264,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		// within 3× of the data's range. The page states it either way.
 		limit, bound := t.Limit*u.Scale, t.Bound()*u.Scale
 		if !(limit <= 3*hi && bound >= lo/3) {
+			offChart = append(offChart, t.Target.String())
 			continue
 		}
 		// ECharts scales the axis to series data only, not to mark
@@ -277,7 +293,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 	if len(marks) > 0 {
 		median.MarkLines = &opts.MarkLines{Data: marks, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"}}}
 	}
-	o := chartOption{
+	o = chartOption{
 		Animation: animate(len(rows)),
 		Grid:      []opts.Grid{{Left: "8", Right: "16", Top: "60", Bottom: "64", ContainLabel: opts.Bool(true)}},
 		Legend:    &opts.Legend{Type: "scroll", Data: legend, Top: "4", Left: "center"},
@@ -299,7 +315,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 			{Id: "reach", Type: "scatter", SymbolSize: 0, Data: nonNil(reach)},
 		},
 	}
-	return o
+	return o, offChart
 }
 
 // nonNil keeps an empty series as [] rather than omitting its data.

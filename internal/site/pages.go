@@ -154,8 +154,11 @@ type BenchMachine struct {
 	Change                                float64
 	Against                               string // label of the baseline compared with
 	Targets                               []target.Status
-	Runs                                  []RunRow // newest first
-	ExtraInfo                             []KV     // of the newest run
+	// TargetsOffChart are targets too far from the data (more than 3×) to
+	// draw in the history chart without flattening it.
+	TargetsOffChart []string
+	Runs            []RunRow // newest first
+	ExtraInfo       []KV     // of the newest run
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
@@ -417,7 +420,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			ID: s.Machine.ID, Index: idx,
 			HistoryID: fmt.Sprintf("history_%d", idx), DistID: fmt.Sprintf("dist_%d", idx),
 			SelectID: fmt.Sprintf("run_%d", idx), MemoryID: fmt.Sprintf("memory_%d", idx),
-			HasMemory: md.Memory != nil, Unit: u.Name,
+			HasMemory: md.Memory != nil, Unit: u.Name, TargetsOffChart: md.OffChart,
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),

@@ -206,11 +206,8 @@ func (b *builder) benchData(bn *bench) *benchData {
 				}
 			}
 		}
-		md := machineData{
-			ID: s.Machine.ID, Unit: u, Runs: rows,
-			History:      historyChart(rows, u, b.targetsFor(last.Bench), newestBase),
-			Distribution: distributionChart(u),
-		}
+		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
+		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
 		if hasMem {
 			mc := memoryChart(len(rows))
 			md.Memory = &mc
