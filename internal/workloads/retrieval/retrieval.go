@@ -19,10 +19,12 @@
 // (float32 or float64); the metrics in float64.
 //
 // Every metric depends only on the ranks of the relevant items, so no query
-// sorts its n−1 items. With few relevant items (R ≤ 64) the rank of each is
-// counted directly, 1 + #{items ranked ahead of it}, in branch-free loops;
-// with more, the relevant items are sorted and merged against the sorted
-// similarities of the others (O(n log n) per query).
+// sorts its n−1 items. With R ≤ 64 relevant items, the rank of each is
+// 1 + #{items ranked ahead of it}: for float32 similarities a histogram of
+// branch-free binary searches of every item among the sorted relevant ones
+// (O(n log R)), for float64 direct counting (O(nR)). With more relevant
+// items, they are sorted and merged against the sorted similarities of the
+// others (O(n log n)). Ties are exact in all three.
 package retrieval
 
 import (
@@ -83,9 +85,10 @@ type Evaluator[T Float] struct {
 type worker[T Float] struct {
 	rel    []item[T]
 	others []T
-	keys   []uint64 // float32 path: rankKey of every item
-	ranks  []int32
-	bad    bool // a NaN or ±Inf similarity was seen
+	// float32 path: the relevant items' rank keys and a histogram
+	relKeys []uint64
+	hist    []int32
+	bad     bool // a NaN or ±Inf similarity was seen
 }
 
 type item[T Float] struct {
@@ -216,41 +219,55 @@ func (wk *worker[T]) query(q int, row []T, labels []int) Metrics {
 
 // queryKeys is query for float32 similarities and a few relevant items
 // (wk.rel). A float32 similarity and an index fit in one uint64 whose order
-// is the ranking order (see rankKey), so the rank of a relevant item is one
-// integer comparison per other item, two items per pass over the row.
+// is the ranking order (see rankKey). With the relevant items' keys sorted
+// descending, rk[0] > rk[1] > …, an item with key x ranks ahead of (or is)
+// relevant item i exactly when p(x) = #{j: rk[j] > x} ≤ i, so
+// rank_i = #{k ≠ q: p(key_k) ≤ i}: a histogram of p over the row and its
+// prefix sums. p is a branch-free binary search.
 func (wk *worker[T]) queryKeys(q int, row []float32) Metrics {
-	keys := wk.keys[:0]
-	for k, s := range row {
-		keys = append(keys, rankKey(s, k))
+	nRel := len(wk.rel)
+	rk := wk.relKeys[:0]
+	for _, it := range wk.rel {
+		rk = append(rk, rankKey(row[it.idx], it.idx))
 	}
-	keys[q] = 0 // below every real key: the query is not ranked
-	wk.keys = keys
-	rel, rk := wk.rel, wk.ranks[:0]
-	for i := 0; i < len(rel); i += 2 {
-		a := keys[rel[i].idx]
-		b := a // a lone last item is counted twice, harmlessly
-		if i+1 < len(rel) {
-			b = keys[rel[i+1].idx]
-		}
-		na, nb := 0, 0
-		for _, x := range keys {
-			na += b2i(x > a)
-			nb += b2i(x > b)
-		}
-		rk = append(rk, int32(na+1))
-		if i+1 < len(rel) {
-			rk = append(rk, int32(nb+1))
-		}
-	}
-	wk.ranks = rk
-	// Ranks are distinct; in ascending order, the i-th is the (i+1)-th
-	// relevant item.
 	slices.Sort(rk)
-	var r ranks
-	for i, rank := range rk {
-		r.add(i+1, int(rank))
+	slices.Reverse(rk)
+	// Pad with zeros (below every real key) to a power of two > nRel, so
+	// the search needs no bounds logic and ends at most at nRel.
+	size, log := 1, 0
+	for size <= nRel {
+		size *= 2
+		log++
 	}
-	return r.metrics(len(rel))
+	for len(rk) < size {
+		rk = append(rk, 0)
+	}
+	wk.relKeys = rk
+	hist := wk.hist[:0]
+	for range nRel + 1 {
+		hist = append(hist, 0)
+	}
+	wk.hist = hist
+	for k, s := range row {
+		if k == q {
+			continue
+		}
+		x := rankKey(s, k)
+		// c = #{j: rk[j] > x}, without a branch on the comparison (an if
+		// here compiles to a jump that mispredicts half the time).
+		c := 0
+		for sh := log - 1; sh >= 0; sh-- {
+			c += b2i(rk[c+1<<sh-1] > x) << sh
+		}
+		hist[c]++
+	}
+	var r ranks
+	rank := 0
+	for i := range nRel {
+		rank += int(hist[i])
+		r.add(i+1, rank)
+	}
+	return r.metrics(nRel)
 }
 
 // rankKey maps (similarity, index) to a key that is larger exactly when the
