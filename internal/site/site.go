@@ -143,9 +143,14 @@ func Build(opt Options) (*Result, error) {
 	}
 	b.out = dir
 	if err := b.write(); err != nil {
-		os.RemoveAll(dir)
+		// Leave nothing half-written: a staging directory goes, a new or
+		// empty Out is emptied again.
 		if dir != opt.Out {
-			return nil, err
+			os.RemoveAll(dir)
+		} else if entries, _ := os.ReadDir(dir); entries != nil {
+			for _, e := range entries {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
 		}
 		return nil, err
 	}

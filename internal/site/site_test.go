@@ -368,6 +368,14 @@ func TestBuildOutputDirectory(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(opt.Out, "index.html")); err != nil {
 		t.Error("the old site is gone after a failed build")
 	}
+	// A failed build into a new directory leaves no half-written site.
+	opt.Out = filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(opt); err == nil {
+		t.Fatal("Build with a broken template succeeded")
+	}
+	if files := siteFiles(t, opt.Out); len(files) != 0 {
+		t.Errorf("a failed build left %d files, e.g. %s", len(files), files[0])
+	}
 }
 
 func TestTemplateOverride(t *testing.T) {
