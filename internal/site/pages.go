@@ -365,9 +365,9 @@ func (b *builder) homePage() *HomePage {
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
 				Change: math.NaN(),
 			}
-			if row.LatestIsOld {
-				row.Verdict = ""
-			} else if cr := m.rows[bn.Fullname]; cr != nil {
+			// A benchmark missing from the newest run but in the baseline
+			// shows as "removed".
+			if cr := m.rows[bn.Fullname]; cr != nil {
 				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
 				row.P, row.HasP = cr.P, cr.HasP
 			}

@@ -69,7 +69,9 @@ type Options struct {
 	// RepoURL, when set (e.g. "https://github.com/owner/repo"), links commits
 	// as RepoURL/commit/<id>.
 	RepoURL string
-	// Title overrides the title from content/_index.md; default "Benchmarks".
+	// Title is the site's title when content/_index.md has none in its
+	// front matter (the page content wins, so a project writes it once);
+	// default "Benchmarks".
 	Title string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
