@@ -4,7 +4,13 @@
 //
 // Build runs, in Options.Dir (the directory of the wasm main package):
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o benchsite.wasm .
+//	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath -ldflags='-s -w' -o benchsite.wasm .
+//
+// GOWASM=satconv,signext lets the compiler use WebAssembly's saturating
+// float-to-int conversions and sign-extension instructions (in every major
+// browser since 2021: Chrome 75, Firefox 64, Safari 15) instead of longer
+// instruction sequences; it made the small benchmarks 2–3× faster in V8.
+// A GOWASM set in the environment or in Options.Env is used instead.
 //
 // and puts beside the module, in one cache directory:
 //
@@ -47,6 +53,9 @@ import (
 	"time"
 )
 
+// DefaultGOWASM is the GOWASM used unless the environment sets one.
+const DefaultGOWASM = "satconv,signext"
+
 // File names in a build's directory.
 const (
 	WasmName     = "benchsite.wasm"
@@ -81,8 +90,8 @@ type Options struct {
 	GoCmd string
 	// CacheDir holds the cache entries; default <os.UserCacheDir>/benchsite/wasm.
 	CacheDir string
-	// Env is added to the go command's environment (after GOOS and GOARCH,
-	// which it cannot change).
+	// Env is added to the go command's environment (GOOS and GOARCH are
+	// always js and wasm).
 	Env []string
 	// Log, if set, is told when a real build starts ("building ... ") and
 	// how large the module came out.
@@ -180,7 +189,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	defer os.RemoveAll(tmp) // left only when the rename below did not happen
 	if opt.Log != nil {
-		fmt.Fprintf(opt.Log, "building the browser module (GOOS=js GOARCH=wasm %s build %s) ...\n", opt.GoCmd, dir)
+		fmt.Fprintf(opt.Log, "building the browser module (GOOS=js GOARCH=wasm GOWASM=%s %s build in %s) ...\n", env.GOWASM, opt.GoCmd, dir)
 	}
 	out, err := b.goCmd(ctx, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(tmp, WasmName), ".")
 	if err != nil {
@@ -238,7 +247,11 @@ func (b *builder) goEnv(ctx context.Context) (goEnv, error) {
 func (b *builder) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, b.opt.GoCmd, args...)
 	cmd.Dir = b.dir
-	cmd.Env = append(append(os.Environ(), b.opt.Env...), "GOOS=js", "GOARCH=wasm")
+	env := os.Environ()
+	if os.Getenv("GOWASM") == "" && !slices.ContainsFunc(b.opt.Env, func(e string) bool { return strings.HasPrefix(e, "GOWASM=") }) {
+		env = append(env, "GOWASM="+DefaultGOWASM)
+	}
+	cmd.Env = append(append(env, b.opt.Env...), "GOOS=js", "GOARCH=wasm")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

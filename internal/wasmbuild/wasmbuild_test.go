@@ -66,7 +66,7 @@ func TestBuildAndCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r1.Cached || !strings.Contains(log.String(), "building the browser module") {
+	if r1.Cached || !strings.Contains(log.String(), "building the browser module (GOOS=js GOARCH=wasm GOWASM=satconv,signext") {
 		t.Errorf("first build: cached %v, log %q", r1.Cached, log.String())
 	}
 	if want := []string{"benchsite.wasm", "wasm_exec.js", "panel.js", "worker.js"}; strings.Join(r1.Files, ",") != strings.Join(want, ",") {
@@ -97,6 +97,15 @@ func TestBuildAndCache(t *testing.T) {
 	}
 	if !r2.Cached || r2.Dir != r1.Dir || r2.Key != r1.Key {
 		t.Errorf("second build: cached %v, dir %s (first %s)", r2.Cached, r2.Dir, r1.Dir)
+	}
+
+	// Another GOWASM is another build.
+	rw, err := Build(ctx, Options{Dir: dir, CacheDir: cache, Env: []string{"GOWASM="}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rw.Cached || rw.Key == r1.Key {
+		t.Errorf("GOWASM= (none): cached %v, same key %v", rw.Cached, rw.Key == r1.Key)
 	}
 
 	// A dependency's source changes: a new key and a real build.
