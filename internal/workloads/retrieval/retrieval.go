@@ -279,11 +279,9 @@ func rankKey(s float32, k int) uint64 {
 		s = 0 // −0 → +0
 	}
 	u := math.Float32bits(s)
-	if u>>31 != 0 {
-		u = ^u
-	} else {
-		u |= 1 << 31
-	}
+	// Negative: flip all bits; positive: set the sign bit. Branch-free,
+	// since similarities take either sign unpredictably.
+	u ^= uint32(int32(u)>>31) | 1<<31
 	return uint64(u)<<32 | uint64(^uint32(k))
 }
 
