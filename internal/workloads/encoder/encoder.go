@@ -17,7 +17,7 @@
 // # Precision
 //
 // Encoder is generic over float32 and float64. Encoder[float64] reproduces the
-// float64 PyTorch reference (testdata/reference-*.json) to about 1e-9
+// float64 PyTorch reference (../testdata/reference-*.json) to about 1e-9
 // relative. Encoder[float32] is what the benchmark suites time, because
 // float32 is PyTorch's default dtype and so what the reference timings
 // measured; it agrees with the reference to about 1e-5 relative. Losses are
@@ -95,7 +95,7 @@ var offsets = func() (o [NumParams + 1]int) {
 }()
 
 // NumWeights is the number of scalar parameters.
-var NumWeights = offsets[NumParams]
+const NumWeights = In*Hidden + Hidden + Hidden*Hidden + Hidden + Hidden*Embed + Embed + Embed*Classes + Classes
 
 // index maps PyTorch's (r, c) = (out, in) of parameter p into the flat slice.
 func index(p, r, c int) int {
@@ -210,18 +210,6 @@ func (e *Encoder[T]) Grads() []T { return e.grads }
 
 // Steps returns how many Adam steps have been taken.
 func (e *Encoder[T]) Steps() int { return e.step }
-
-// Clone returns a deep copy of the parameters and Adam state (no scratch).
-func (e *Encoder[T]) Clone() *Encoder[T] {
-	c := alloc[T]()
-	c.Adam = e.Adam
-	copy(c.params, e.params)
-	copy(c.grads, e.grads)
-	copy(c.m, e.m)
-	copy(c.v, e.v)
-	c.step = e.step
-	return c
-}
 
 // batchOf checks x and returns its number of rows.
 func batchOf[T Float](x []T) int {
@@ -489,8 +477,8 @@ func (e *Encoder[T]) linearBackward(in, dout, wt, gwt, gb, din []T, batch int) {
 	})
 }
 
-// AdamStep applies one Adam update with the current gradients, exactly as
-// torch.optim.Adam (single-tensor path) does:
+// AdamStep applies one Adam update with the current gradients, as
+// torch.optim.Adam (single-tensor path) does, up to rounding:
 //
 //	m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 //	p −= lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + eps)

@@ -246,3 +246,34 @@ func TestSampler(t *testing.T) {
 		t.Fatalf("second epoch batch %v", got)
 	}
 }
+
+func TestLayout(t *testing.T) {
+	enc := encoder.New[float32](determinism.New(1, determinism.Model))
+	if len(enc.Params()) != encoder.NumWeights || len(enc.Grads()) != encoder.NumWeights {
+		t.Fatalf("%d params, %d grads, want %d", len(enc.Params()), len(enc.Grads()), encoder.NumWeights)
+	}
+	total := 0
+	for p := range encoder.NumParams {
+		out, in := encoder.Shape(p)
+		total += out * in
+		// PyTorch's default init bounds every entry by 1/√fan_in.
+		_, fanIn := encoder.Shape(p - p%2)
+		bound := float32(1 / math.Sqrt(float64(fanIn)))
+		for r := range out {
+			for c := range in {
+				if v := enc.Param(p, r, c); v < -bound || v > bound {
+					t.Fatalf("%s[%d,%d] = %v outside ±%v", encoder.ParamNames[p], r, c, v, bound)
+				}
+			}
+		}
+	}
+	if total != encoder.NumWeights {
+		t.Fatalf("shapes add up to %d, NumWeights is %d", total, encoder.NumWeights)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Param outside the shape did not panic")
+		}
+	}()
+	enc.Param(encoder.L1Weight, 256, 0)
+}
