@@ -20,8 +20,10 @@ import (
 // builder carries one build from the loaded history to the written files.
 type builder struct {
 	opt Options
-	res *Result
 	out string // directory being written
+
+	mu  sync.Mutex // guards res while pages are written concurrently
+	res *Result
 
 	machines []*machine
 	benches  []*bench // sorted by name, then fullname
@@ -106,6 +108,13 @@ func (b *builder) load() error {
 		return fmt.Errorf("site: listing machines in %s: %w", b.opt.Storage, err)
 	}
 	sort.Strings(ids)
+	type slot struct {
+		entry storage.Entry
+		raw   []byte
+		file  *result.File
+		err   error
+	}
+	var slots []*slot
 	for _, id := range ids {
 		if !safeSegment(id) {
 			b.warn("skipping machine folder %q in %s: not a usable name", id, b.opt.Storage)
@@ -115,46 +124,67 @@ func (b *builder) load() error {
 		if err != nil {
 			return fmt.Errorf("site: listing %s: %w", filepath.Join(b.opt.Storage, id), err)
 		}
-		m := &machine{ID: id, Index: len(b.machines)}
 		for _, e := range entries {
-			base := filepath.Base(e.Path)
-			if !safeSegment(base) {
+			if !safeSegment(filepath.Base(e.Path)) {
 				b.warn("skipping %s: not a usable file name", e.Path)
 				continue
 			}
-			raw, err := os.ReadFile(e.Path)
-			var f *result.File
-			if err == nil {
-				f, err = result.Decode(raw, e.Path)
-			}
-			if err != nil {
-				if !b.opt.SkipInvalid {
-					return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", err)
-				}
-				b.res.Skipped = append(b.res.Skipped, e.Path)
-				b.warn("skipping unreadable result file: %v", err)
-				continue
-			}
-			r := &run{
-				Machine:  m,
-				Index:    len(m.Runs),
-				Number:   e.Number,
-				Label:    strings.TrimSuffix(base, ".json"),
-				Baseline: strings.HasSuffix(base, "_baseline.json"),
-				File:     f,
-				raw:      raw,
-				RawPath:  path.Join("results", id, base),
-			}
-			if f.Datetime != "" {
-				r.Time, _ = f.Time() // Decode already validated it
-			}
-			m.Runs = append(m.Runs, r)
-			b.res.Runs++
+			slots = append(slots, &slot{entry: e})
 		}
-		if len(m.Runs) == 0 {
+	}
+	// Files are read and decoded on all CPUs; the results are then taken in
+	// listing order, so errors and output do not depend on the timing.
+	work := make(chan *slot)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				s.raw, s.err = os.ReadFile(s.entry.Path)
+				if s.err == nil {
+					s.file, s.err = result.Decode(s.raw, s.entry.Path)
+				}
+			}
+		}()
+	}
+	for _, s := range slots {
+		work <- s
+	}
+	close(work)
+	wg.Wait()
+
+	var m *machine
+	for _, s := range slots {
+		if s.err != nil {
+			if !b.opt.SkipInvalid {
+				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+			}
+			b.res.Skipped = append(b.res.Skipped, s.entry.Path)
+			b.warn("skipping unreadable result file: %v", s.err)
 			continue
 		}
-		b.machines = append(b.machines, m)
+		id := s.entry.MachineID
+		if m == nil || m.ID != id {
+			m = &machine{ID: id, Index: len(b.machines)}
+			b.machines = append(b.machines, m)
+		}
+		base := filepath.Base(s.entry.Path)
+		r := &run{
+			Machine:  m,
+			Index:    len(m.Runs),
+			Number:   s.entry.Number,
+			Label:    strings.TrimSuffix(base, ".json"),
+			Baseline: strings.HasSuffix(base, "_baseline.json"),
+			File:     s.file,
+			raw:      s.raw,
+			RawPath:  path.Join("results", id, base),
+		}
+		if s.file.Datetime != "" {
+			r.Time, _ = s.file.Time() // Decode already validated it
+		}
+		m.Runs = append(m.Runs, r)
+		b.res.Runs++
 	}
 	b.res.Machines = len(b.machines)
 	return nil

@@ -222,6 +222,8 @@ func (b *builder) writeFile(rel string, data []byte) error {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.res.Files++
 	b.res.Bytes += int64(len(data))
 	if strings.HasSuffix(rel, ".html") {

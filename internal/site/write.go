@@ -1,11 +1,14 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"github.com/benchsite/benchsite/internal/assets"
 )
@@ -43,19 +46,8 @@ func (b *builder) write() error {
 	if err := b.page("index.html", "index.html", &Page{Key: "home", Title: "", Home: home}); err != nil {
 		return err
 	}
-	for _, bn := range b.benches {
-		data := b.benchData(bn)
-		js, err := marshal(data)
-		if err != nil {
-			return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
-		}
-		if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
-			return err
-		}
-		bp := b.benchPage(bn, data)
-		if err := b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp}); err != nil {
-			return err
-		}
+	if err := b.writeBenchPages(); err != nil {
+		return err
 	}
 	cp, err := b.comparePage()
 	if err != nil {
@@ -93,6 +85,47 @@ func (b *builder) write() error {
 		return err
 	}
 	return nil
+}
+
+// writeBenchPages writes each benchmark's data file and page. Benchmarks
+// are independent, so they are rendered on all CPUs; each file's content
+// depends only on its benchmark, so the output is the same in any order.
+func (b *builder) writeBenchPages() error {
+	work := make(chan *bench)
+	errs := make([]error, len(b.benches))
+	index := make(map[*bench]int, len(b.benches))
+	for i, bn := range b.benches {
+		index[bn] = i
+	}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for bn := range work {
+				errs[index[bn]] = b.writeBench(bn)
+			}
+		}()
+	}
+	for _, bn := range b.benches {
+		work <- bn
+	}
+	close(work)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (b *builder) writeBench(bn *bench) error {
+	data := b.benchData(bn)
+	js, err := marshal(data)
+	if err != nil {
+		return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
+	}
+	if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
+		return err
+	}
+	bp := b.benchPage(bn, data)
+	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
 }
 
 func (b *builder) siteInfo() *SiteInfo {
