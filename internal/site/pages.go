@@ -90,6 +90,8 @@ type HomePage struct {
 	Groups   []string
 	// MultiMachine: more than one machine, so rows name their machine.
 	MultiMachine bool
+	// Charts: some machine has a comparison chart.
+	Charts bool
 }
 
 // MachineSummary is a machine's latest run on the home page.
@@ -102,7 +104,12 @@ type MachineSummary struct {
 	// something.
 	Compared                               bool
 	Regressions, Improvements, Same, Noise int
-	TargetsMet, TargetsMissed              int
+	// ChartID and ChartJSON are the bar chart of the changes (as on the
+	// compare page) when Compared; Rows is its number of bars.
+	ChartID                   string
+	ChartJSON                 template.JS
+	Rows                      int
+	TargetsMet, TargetsMissed int
 }
 
 // SummaryRow is one benchmark on one machine in the home page's grid.
@@ -324,9 +331,9 @@ func (b *builder) targetsFor(rb *result.Benchmark) []target.Status {
 	return out
 }
 
-func (b *builder) homePage() *HomePage {
+func (b *builder) homePage() (*HomePage, error) {
 	h := &HomePage{Intro: b.home.Intro, MultiMachine: len(b.machines) > 1}
-	for _, m := range b.machines {
+	for i, m := range b.machines {
 		ms := MachineSummary{ID: m.ID, Runs: len(m.Runs), Latest: b.runRef(m.Newest)}
 		if m.NewestBaseline != nil {
 			ref := b.runRef(m.NewestBaseline)
@@ -338,6 +345,12 @@ func (b *builder) homePage() *HomePage {
 			ms.Improvements = m.Report.Count(compare.Improvement)
 			ms.Same = m.Report.Count(compare.Same)
 			ms.Noise = m.Report.Count(compare.Noise)
+			js, err := changeChartJSON(m.Report)
+			if err != nil {
+				return nil, fmt.Errorf("site: home chart of %s: %w", m.ID, err)
+			}
+			ms.ChartID, ms.ChartJSON, ms.Rows = fmt.Sprintf("changes_%d", i), js, len(m.Report.Rows)
+			h.Charts = true
 		}
 		for _, t := range m.Targets {
 			if t.Found && t.Met {
@@ -395,7 +408,7 @@ func (b *builder) homePage() *HomePage {
 		}
 	}
 	h.Groups = sortedKeys(groups)
-	return h
+	return h, nil
 }
 
 func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
@@ -510,23 +523,8 @@ func (b *builder) comparePage() (*ComparePage, error) {
 			cm.Regressions = rep.Regressions()
 			cm.Warnings = rep.Warnings
 			cm.Failed = rep.Failed()
-			type chartRow struct {
-				Name    string   `json:"name"`
-				Status  string   `json:"status"`
-				Field   string   `json:"field"`
-				Base    string   `json:"base"`
-				Cur     string   `json:"cur"`
-				Change  *float64 `json:"change"`
-				P       *float64 `json:"p"`
-				Failure []string `json:"failures,omitempty"`
-			}
-			var crs []chartRow
 			for _, row := range rep.Rows {
-				ref := row.Base
-				if math.IsNaN(ref) || ref == 0 {
-					ref = row.Cur
-				}
-				u := unitFor(ref)
+				u := rowUnit(row)
 				r := CompareRow{
 					Name: row.Name, Fullname: row.Fullname, Group: row.Group,
 					Status: string(row.Status), Field: row.Field,
@@ -538,25 +536,59 @@ func (b *builder) comparePage() (*ComparePage, error) {
 					r.URL = b.benchURL(bn)
 				}
 				cm.Rows = append(cm.Rows, r)
-				cr := chartRow{Name: row.Name, Status: string(row.Status), Field: row.Field,
-					Base: r.Base + " " + u.Name, Cur: r.Cur + " " + u.Name, Change: fin(round6(row.Change)), Failure: row.Failures}
-				if row.HasP {
-					cr.P = fin(round6(row.P))
-				}
-				crs = append(crs, cr)
 			}
-			js, err := marshal(struct {
-				Option chartOption `json:"option"`
-				Rows   []chartRow  `json:"rows"`
-			}{compareChart(rep), reverse(crs)})
+			js, err := changeChartJSON(rep)
 			if err != nil {
 				return nil, fmt.Errorf("site: compare chart of %s: %w", m.ID, err)
 			}
-			cm.ChartJSON = template.JS(js)
+			cm.ChartJSON = js
 		}
 		cp.Machines = append(cp.Machines, cm)
 	}
 	return cp, nil
+}
+
+// rowUnit is the time unit of a comparison row, from its baseline value.
+func rowUnit(row compare.Row) unit {
+	ref := row.Base
+	if math.IsNaN(ref) || ref == 0 {
+		ref = row.Cur
+	}
+	return unitFor(ref)
+}
+
+// changeChartJSON is the bar chart of a comparison's changes with the rows
+// its tooltips show, as HTML-safe JSON for a <script type="application/json">
+// block (the compare page and the home page use it).
+func changeChartJSON(rep *compare.Report) (template.JS, error) {
+	type chartRow struct {
+		Name    string   `json:"name"`
+		Status  string   `json:"status"`
+		Field   string   `json:"field"`
+		Base    string   `json:"base"`
+		Cur     string   `json:"cur"`
+		Change  *float64 `json:"change"`
+		P       *float64 `json:"p"`
+		Failure []string `json:"failures,omitempty"`
+	}
+	var crs []chartRow
+	for _, row := range rep.Rows {
+		u := rowUnit(row)
+		cr := chartRow{Name: row.Name, Status: string(row.Status), Field: row.Field,
+			Base:    fmtIn(row.Baseline != nil, row.Base, u) + " " + u.Name,
+			Cur:     fmtIn(row.Current != nil, row.Cur, u) + " " + u.Name,
+			Change:  fin(round6(row.Change)),
+			Failure: row.Failures}
+		if row.HasP {
+			cr.P = fin(round6(row.P))
+		}
+		crs = append(crs, cr)
+	}
+	js, err := marshal(struct {
+		Option chartOption `json:"option"`
+		Rows   []chartRow  `json:"rows"`
+	}{compareChart(rep), reverse(crs)})
+	return template.JS(js), err
 }
 
 // reverse returns s backwards (the chart's category axis is bottom-up).

@@ -42,8 +42,11 @@ func (b *builder) write() error {
 		}
 	}
 
-	home := b.homePage()
-	if err := b.page("index.html", "index.html", &Page{Key: "home", Title: "", Home: home}); err != nil {
+	home, err := b.homePage()
+	if err != nil {
+		return err
+	}
+	if err := b.page("index.html", "index.html", &Page{Key: "home", Title: "", Charts: home.Charts, Home: home}); err != nil {
 		return err
 	}
 	if err := b.writeBenchPages(); err != nil {
