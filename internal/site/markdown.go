@@ -30,7 +30,7 @@ import (
 // doc is one Markdown file of the content directory.
 type doc struct {
 	Source string // path relative to the content dir, slashes
-	URL    string // output path from the site root, e.g. "docs/benchmarks.html"
+	URL    string // output path from the site root, e.g. "benchmarks.html"
 	Title  string
 	Weight int
 	HTML   template.HTML
@@ -182,9 +182,14 @@ func (b *builder) loadContent() error {
 	sort.Strings(sources)
 	urls := map[string]string{}
 	for _, s := range sources {
-		if s != "_index.md" {
-			urls[s] = "docs/" + docSlug(s) + ".html"
+		if s == "_index.md" {
+			continue
 		}
+		u := docSlug(s) + ".html"
+		if why := reservedPath(u); why != "" {
+			return fmt.Errorf("site: %s would be written to %s, %s; rename the Markdown file", filepath.Join(dir, filepath.FromSlash(s)), u, why)
+		}
+		urls[s] = u
 	}
 	for _, s := range sources {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(s)))
@@ -223,6 +228,19 @@ func (b *builder) loadContent() error {
 		return b.docs[i].Title < b.docs[j].Title
 	})
 	return nil
+}
+
+// reservedPath says why a docs page may not be written to p ("" if it may):
+// the site's own pages and folders come first.
+func reservedPath(p string) string {
+	first, _, nested := strings.Cut(p, "/")
+	switch {
+	case !nested && (p == "index.html" || p == "compare.html" || p == "targets.html" || p == "machines.html" || p == "run.html" || p == "404.html"):
+		return "which is one of the site's own pages"
+	case nested && (first == "assets" || first == "bench" || first == "data" || first == "results" || first == "wasm"):
+		return "inside the site's own " + first + "/ folder"
+	}
+	return ""
 }
 
 // docSlug keeps a content path's folders and makes each part URL-safe.

@@ -11,7 +11,9 @@
 //	data/<slug>.json           that page's chart data, fetched by the page
 //	compare.html               newest baseline vs newest run, per machine
 //	targets.html, machines.html
-//	docs/<slug>.html           one page per content/*.md except _index.md
+//	<name>.html                one page per content/<name>.md except _index.md
+//	                           (subfolders kept; names of the site's own pages
+//	                           and folders are refused)
 //	run.html, data/browser.json  only with Options.BrowserBenchmarks
 //	results/<machine>/<file>   the result files, byte for byte
 //	assets/...                 stylesheet, scripts, ECharts and its licence

@@ -96,7 +96,7 @@ func TestBuildPages(t *testing.T) {
 	}
 	for _, want := range []string{
 		"index.html", "compare.html", "targets.html", "machines.html", "404.html", "run.html",
-		"docs/guide.html", "docs/sub/notes.html", "data/browser.json",
+		"guide.html", "sub/notes.html", "data/browser.json",
 		"assets/style.css", "assets/site.js", "assets/charts.js",
 		"assets/echarts/echarts.min.js", "assets/echarts/LICENSE", "assets/echarts/NOTICE",
 		"results/Linux-Go-1.26-64bit/0001_baseline.json", "results/Darwin-Go-1.26-64bit/0003_comparison.json",
@@ -133,7 +133,7 @@ func TestBuildPages(t *testing.T) {
 
 	home := readFile(t, filepath.Join(opt.Out, "index.html"))
 	for _, want := range []string{
-		"<title>Test project</title>", "Intro text.", `href="docs/guide.html#running"`,
+		"<title>Test project</title>", "Intro text.", `href="guide.html#running"`,
 		"BenchmarkWork04/size=16", "Darwin-Go-1.26-64bit", `<polyline points="`,
 		`id="filter-name"`, `<option>group1</option>`,
 		`href="https://github.com/owner/repo/commit/`,
@@ -151,22 +151,22 @@ func TestBuildPages(t *testing.T) {
 			t.Errorf("index.html lacks %q", want)
 		}
 	}
-	guide := readFile(t, filepath.Join(opt.Out, "docs/guide.html"))
+	guide := readFile(t, filepath.Join(opt.Out, "guide.html"))
 	for _, want := range []string{
 		`<h2 id="running">Running<a href="#running" class="anchor"`, // heading anchor
 		"<table>", "<td>1</td>", // GFM table
 		`<pre tabindex="0" class="chroma"><code><span class="line"><span class="cl"><span class="kd">func</span>`, // highlighted
-		`href="../index.html"`, `href="../docs/sub/notes.html"`, // .md links point at pages
+		`href="index.html"`, `href="sub/notes.html"`, // .md links point at pages
 		`aria-current="page">The guide</a>`,
 	} {
 		if !strings.Contains(guide, want) {
-			t.Errorf("docs/guide.html lacks %q", want)
+			t.Errorf("guide.html lacks %q", want)
 		}
 	}
-	notes := readFile(t, filepath.Join(opt.Out, "docs/sub/notes.html"))
-	if !strings.Contains(notes, "<title>Notes from a subfolder · Test project</title>") || !strings.Contains(notes, `href="../../docs/guide.html"`) ||
-		!strings.Contains(notes, `href="../../assets/style.css"`) {
-		t.Error("docs/sub/notes.html: title from the first heading or relative links wrong")
+	notes := readFile(t, filepath.Join(opt.Out, "sub/notes.html"))
+	if !strings.Contains(notes, "<title>Notes from a subfolder · Test project</title>") || !strings.Contains(notes, `href="../guide.html"`) ||
+		!strings.Contains(notes, `href="../assets/style.css"`) {
+		t.Error("sub/notes.html: title from the first heading or relative links wrong")
 	}
 	css := readFile(t, filepath.Join(opt.Out, "assets/style.css"))
 	if !strings.Contains(css, "prefers-color-scheme: dark") || !strings.Contains(css, ".chroma .kd") {
@@ -477,5 +477,18 @@ func TestHomeWeight(t *testing.T) {
 	small, large := size(40), size(400)
 	if d := large - small; d < -200 || d > 200 {
 		t.Errorf("index.html: %d bytes for 40 runs, %d for 400", small, large)
+	}
+}
+
+// TestDocsNameClash: a Markdown page may not take the name of one of the
+// site's own pages or folders.
+func TestDocsNameClash(t *testing.T) {
+	for _, name := range []string{"compare.md", "bench/x.md"} {
+		opt := testOptions(t)
+		p := filepath.Join(opt.Content, filepath.FromSlash(name))
+		writeFile(t, p, "# Clash\n")
+		if _, err := Build(opt); err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "rename") {
+			t.Errorf("content/%s: Build error %v; want one naming the file", name, err)
+		}
 	}
 }
