@@ -34,6 +34,7 @@ type doc struct {
 	Title  string
 	Weight int
 	HTML   template.HTML
+	HasH1  bool // the Markdown has its own level-1 heading
 }
 
 // homeContent is content/_index.md.
@@ -219,7 +220,7 @@ func (b *builder) loadContent() error {
 		if err != nil {
 			return fmt.Errorf("site: %s: front matter: %w", filepath.Join(dir, s), err)
 		}
-		b.docs = append(b.docs, &doc{Source: s, URL: out, Title: title, Weight: weight, HTML: html})
+		b.docs = append(b.docs, &doc{Source: s, URL: out, Title: title, Weight: weight, HTML: html, HasH1: h1 != ""})
 	}
 	sort.SliceStable(b.docs, func(i, j int) bool {
 		if b.docs[i].Weight != b.docs[j].Weight {

@@ -263,6 +263,9 @@ type MachineInfo struct {
 type DocPage struct {
 	Source string
 	HTML   template.HTML
+	// HasH1: the Markdown has its own level-1 heading, so the template
+	// does not add one from the title.
+	HasH1 bool
 }
 
 // RunPage lists the browser-runnable benchmarks (run.html), with each

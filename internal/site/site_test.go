@@ -168,6 +168,10 @@ func TestBuildPages(t *testing.T) {
 		!strings.Contains(notes, `href="../assets/style.css"`) {
 		t.Error("sub/notes.html: title from the first heading or relative links wrong")
 	}
+	// One <h1> each: the title's when the Markdown has none, else its own.
+	if strings.Count(notes, "<h1") != 1 || strings.Count(guide, "<h1") != 1 || !strings.Contains(guide, "<h1>The guide</h1>") {
+		t.Errorf("docs pages have %d and %d <h1>", strings.Count(guide, "<h1"), strings.Count(notes, "<h1"))
+	}
 	css := readFile(t, filepath.Join(opt.Out, "assets/style.css"))
 	if !strings.Contains(css, "prefers-color-scheme: dark") || !strings.Contains(css, ".chroma .kd") {
 		t.Error("the stylesheet lacks the dark palette or the code highlighting classes")

@@ -66,7 +66,7 @@ func (b *builder) write() error {
 		return err
 	}
 	for _, d := range b.docs {
-		if err := b.page(d.URL, "doc.html", &Page{Key: "doc:" + d.URL, Title: d.Title, Doc: &DocPage{Source: d.Source, HTML: d.HTML}}); err != nil {
+		if err := b.page(d.URL, "doc.html", &Page{Key: "doc:" + d.URL, Title: d.Title, Doc: &DocPage{Source: d.Source, HTML: d.HTML, HasH1: d.HasH1}}); err != nil {
 			return err
 		}
 	}
