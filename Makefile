@@ -65,8 +65,10 @@ ci-check: $(BENCHSITE)
 	$(BENCHSITE) run --compare --summary '$(SUMMARY)'
 
 ## ci-publish: (main) run, save the run, build the site for $(BASE_URL) into public/
+# A regression or missed target (exit 1) on main is published, not hidden;
+# a broken run (exit 2) stops the deploy.
 ci-publish: $(BENCHSITE)
-	$(BENCHSITE) run --autosave
+	$(BENCHSITE) run --autosave || [ $$? -eq 1 ]
 	$(BENCHSITE) build --base-url '$(BASE_URL)'
 
 ## clean: remove build outputs (never the history)
