@@ -31,10 +31,10 @@
 // (gonum's AXPY kernels, assembly on amd64) and the zeros that ReLU and the
 // multi-hot features produce are skipped rather than multiplied. Param and
 // Grad index in PyTorch's (out, in) layout. Work is split over GOMAXPROCS
-// goroutines by rows or by output blocks, never inside a sum, so results do
-// not depend on the number of threads. Scratch buffers are sized to the
-// largest batch seen and reused: the slices an Encoder returns are valid
-// until its next call. An Encoder is not safe for concurrent use.
+// goroutines (package par) by rows or by output blocks, never inside a sum,
+// so results do not depend on the number of threads. Scratch buffers are
+// sized to the largest batch seen and reused: the slices an Encoder returns
+// are valid until its next call. An Encoder is not safe for concurrent use.
 package encoder
 
 import (
@@ -42,7 +42,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
+
+	"github.com/benchsite/benchsite/internal/workloads/internal/par"
 )
 
 // Float is the element type of an Encoder.
@@ -454,21 +455,26 @@ func (e *Encoder[T]) linearBackward(in, dout, wt, gwt, gb, din []T, batch int) {
 			gb[o] += g
 		}
 	}
-	workers := min(len(e.rows), nIn/32, max(1, batch/8))
-	run(workers, func(w int) {
+	// Chunks [0, nBlocks) are blocks of rows of gwt, the rest blocks of
+	// rows of din.
+	nBlocks, nDin := ceilDiv(nIn, 16), 0
+	if din != nil {
+		nDin = ceilDiv(batch, rowChunk)
+	}
+	par.Do(nBlocks+nDin, len(e.rows), func(w, c int) {
 		sp := &e.rows[w].sp
-		// Weight gradient, rows [lo, hi) of gwt: gwt[l,:] = Σ_b in[b,l]·dout[b,:].
-		// The row stays in L1 across the batch, and the sum runs over b in
-		// order whatever the worker count.
-		for l := w * nIn / workers; l < (w+1)*nIn/workers; l++ {
-			k := sp.gather(in, l, nIn, batch, false)
-			e.k.axpyRows(sp.val[:k], sp.idx[:k], dout, gwt[l*nOut:(l+1)*nOut])
-		}
-		if din == nil {
+		if c < nBlocks {
+			// Weight gradient: gwt[l,:] = Σ_b in[b,l]·dout[b,:]. The row
+			// stays in L1 across the batch, and the sum runs over b in order.
+			for l := c * 16; l < min((c+1)*16, nIn); l++ {
+				k := sp.gather(in, l, nIn, batch, false)
+				e.k.axpyRows(sp.val[:k], sp.idx[:k], dout, gwt[l*nOut:(l+1)*nOut])
+			}
 			return
 		}
-		// Input gradient, batch rows [lo, hi): din = dout·W where in > 0.
-		for b := w * batch / workers; b < (w+1)*batch/workers; b++ {
+		// Input gradient: din = dout·W where in > 0.
+		c -= nBlocks
+		for b := c * rowChunk; b < min((c+1)*rowChunk, batch); b++ {
 			dir := din[b*nIn : (b+1)*nIn]
 			clear(dir)
 			k := sp.gather(in, b*nIn, 1, nIn, true)
@@ -496,7 +502,9 @@ func (e *Encoder[T]) AdamStep() {
 	b1, b2 := T(a.Beta1), T(a.Beta2)
 	c1, c2 := T(1-a.Beta1), T(1-a.Beta2)
 	eps := T(a.Eps)
-	parallel(len(e.params), 8192, len(e.params), func(_, lo, hi int) {
+	const chunk = 8192
+	par.Do(ceilDiv(len(e.params), chunk), runtime.GOMAXPROCS(0), func(_, c int) {
+		lo, hi := c*chunk, min((c+1)*chunk, len(e.params))
 		p, g, m, v := e.params[lo:hi], e.grads[lo:hi], e.m[lo:hi], e.v[lo:hi]
 		g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 		for i, gi := range g {
@@ -510,44 +518,15 @@ func (e *Encoder[T]) AdamStep() {
 
 func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
 
-// parallelRows splits batch rows over the workers, at least 8 rows each.
-// The worker count is capped by the per-worker scratch grow made.
+// rowChunk is how many batch rows a parallel chunk holds.
+const rowChunk = 4
+
+// parallelRows runs f over the batch rows in chunks of rowChunk, on up to as
+// many goroutines as grow made per-worker scratch for; w names the scratch.
 func (e *Encoder[T]) parallelRows(batch int, f func(w, lo, hi int)) {
-	parallel(batch, 8, len(e.rows), f)
+	par.Do(ceilDiv(batch, rowChunk), len(e.rows), func(w, c int) {
+		f(w, c*rowChunk, min((c+1)*rowChunk, batch))
+	})
 }
 
-// run calls f(0..workers−1), all but the first on new goroutines.
-func run(workers int, f func(w int)) {
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(w)
-		}()
-	}
-	f(0)
-	wg.Wait()
-}
-
-// parallel runs f over [0, n) in at most GOMAXPROCS contiguous chunks of at
-// least minChunk and at most maxWorkers, the first on the calling goroutine.
-// w is the chunk's index.
-func parallel(n, minChunk, maxWorkers int, f func(w, lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), maxWorkers, n/minChunk)
-	if workers <= 1 {
-		f(0, 0, n)
-		return
-	}
-	chunk := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 1; w*chunk < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(w, w*chunk, min((w+1)*chunk, n))
-		}()
-	}
-	f(0, 0, chunk)
-	wg.Wait()
-}
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

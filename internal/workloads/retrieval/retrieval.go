@@ -33,8 +33,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 
+	"github.com/benchsite/benchsite/internal/workloads/internal/par"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats"
 )
@@ -77,7 +77,7 @@ func Evaluate[T Float](emb []T, dim int, labels []int) (Metrics, error) {
 type Evaluator[T Float] struct {
 	dot      func(x, y []T) T
 	sims     []T       // n×n similarities
-	perQuery []Metrics // summed in query order, so the result does not depend on the worker count
+	perQuery []Metrics // summed in query order, so the result does not depend on the workers
 	workers  []worker[T]
 }
 
@@ -117,23 +117,24 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 		ev.sims = make([]T, n*n)
 	}
 	sims := ev.sims[:n*n]
-	workers := max(1, min(runtime.GOMAXPROCS(0), n/32))
-	for len(ev.workers) < workers {
+	for len(ev.workers) < runtime.GOMAXPROCS(0) {
 		ev.workers = append(ev.workers, worker[T]{})
 	}
+	for i := range ev.workers {
+		ev.workers[i].bad = false
+	}
 
-	// Upper triangle of the similarities, mirrored; the rows are split so
-	// that each worker gets about the same number of dot products.
+	// Upper triangle of the similarities, mirrored, in chunks of rows
+	// (claimed dynamically, so the shrinking rows balance out). The
+	// diagonal is −Inf, so a query never counts itself as ranked ahead.
 	if ev.dot == nil {
 		ev.dot = dotFor[T]()
 	}
 	dot := ev.dot
-	// The diagonal is −Inf, so a query never counts itself as ranked ahead.
-	run(workers, func(w int) {
+	const rowChunk, queryChunk = 4, 8
+	par.Do(ceilDiv(n, rowChunk), len(ev.workers), func(w, c int) {
 		wk := &ev.workers[w]
-		wk.bad = false
-		lo, hi := triangleSplit(n, w, workers), triangleSplit(n, w+1, workers)
-		for i := lo; i < hi; i++ {
+		for i := c * rowChunk; i < min((c+1)*rowChunk, n); i++ {
 			ei := emb[i*dim : (i+1)*dim]
 			sims[i*n+i] = T(math.Inf(-1))
 			for j := i + 1; j < n; j++ {
@@ -145,7 +146,7 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 			}
 		}
 	})
-	for _, wk := range ev.workers[:workers] {
+	for _, wk := range ev.workers {
 		if wk.bad {
 			return Metrics{}, errors.New("retrieval: embeddings give a NaN or infinite similarity; check them for NaN/Inf")
 		}
@@ -155,9 +156,9 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 		ev.perQuery = make([]Metrics, n)
 	}
 	per := ev.perQuery[:n]
-	run(workers, func(w int) {
+	par.Do(ceilDiv(n, queryChunk), len(ev.workers), func(w, c int) {
 		wk := &ev.workers[w]
-		for q := w * n / workers; q < (w+1)*n/workers; q++ {
+		for q := c * queryChunk; q < min((c+1)*queryChunk, n); q++ {
 			per[q] = wk.query(q, sims[q*n:(q+1)*n], labels)
 		}
 	})
@@ -169,12 +170,7 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 	return m, nil
 }
 
-// triangleSplit returns the first row of worker w's share of the upper
-// triangle of an n×n matrix: row i holds n−1−i entries, so equal shares
-// start at n·(1 − √(1 − w/workers)).
-func triangleSplit(n, w, workers int) int {
-	return int(float64(n) * (1 - math.Sqrt(1-float64(w)/float64(workers))))
-}
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // query returns the metrics of query q; row holds its similarities (−Inf
 // at q).
@@ -415,20 +411,6 @@ func (m *Metrics) scale(f float64) {
 	m.MRR *= f
 	m.MAP *= f
 	m.NDCG10 *= f
-}
-
-// run calls f(0..workers-1), all but the first on new goroutines.
-func run(workers int, f func(w int)) {
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(w)
-		}()
-	}
-	f(0)
-	wg.Wait()
 }
 
 var blas gonum.Implementation
