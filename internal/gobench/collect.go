@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -270,7 +269,7 @@ func (c *Collector) benchmark(g *group, name string) result.Benchmark {
 	}
 	b.Param, b.Params = Params(g.name)
 	for _, u := range g.units {
-		b.ExtraInfo[u] = median(g.metrics[u])
+		b.ExtraInfo[u] = stats.Median(g.metrics[u])
 	}
 	return b
 }
@@ -327,20 +326,6 @@ func modeIterations(iters []int) int {
 		}
 	}
 	return best
-}
-
-// median of v (v is not modified).
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	sort.Float64s(s)
-	n := len(s)
-	if n == 0 {
-		return 0
-	}
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // IsSyntaxError reports whether err is a malformed-line error (as opposed to

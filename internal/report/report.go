@@ -29,6 +29,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/benchsite/benchsite/internal/timefmt"
 	"github.com/mattn/go-runewidth"
 )
 
@@ -182,38 +183,6 @@ func opsUnit(v float64) (prefix string, scale float64) {
 	return "", 1
 }
 
-// seconds formats one time with 4 significant digits in its own unit:
-// "217.3 ns", "1.235 ms". Used where rows of very different sizes share a
-// column (comparisons).
-func seconds(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	if math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	a := math.Abs(v)
-	unit, scale := "s", 1.0
-	switch {
-	case a == 0:
-	case a < 1e-6:
-		unit, scale = "ns", 1e9
-	case a < 1e-3:
-		unit, scale = "µs", 1e6
-	case a < 1:
-		unit, scale = "ms", 1e3
-	}
-	x := v * scale
-	digits := 3
-	switch ax := math.Abs(x); {
-	case ax >= 100:
-		digits = 1
-	case ax >= 10:
-		digits = 2
-	}
-	return strconv.FormatFloat(x, 'f', digits, 64) + " " + unit
-}
-
 func percent(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -234,6 +203,16 @@ func pValue(ok bool, p float64) string {
 		return strconv.FormatFloat(p, 'f', 3, 64)
 	}
 	return strconv.FormatFloat(p, 'e', 1, 64)
+}
+
+// seconds formats one time with 4 significant digits in its own unit
+// ("217.3 ns", "1.235 ms"), for columns whose rows differ in size; "" for
+// a missing value.
+func seconds(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return timefmt.Seconds(v, 4)
 }
 
 // finite returns &v, or nil for NaN and infinities (which JSON cannot hold).

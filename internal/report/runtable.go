@@ -76,19 +76,6 @@ func ops(s result.Stats) float64 {
 	return 0
 }
 
-// extraNumber reads a numeric extra_info value.
-func extraNumber(b *result.Benchmark, key string) (float64, bool) {
-	switch v := b.ExtraInfo[key].(type) {
-	case float64:
-		return v, true
-	case int:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	}
-	return 0, false
-}
-
 func countFmt(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return grouped(v, 0)
@@ -139,9 +126,9 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 
 	hasBytes, hasAllocs := false, false
 	for _, b := range bs {
-		_, ok := extraNumber(b, result.KeyBytesPerOp)
+		_, ok := b.Extra(result.KeyBytesPerOp)
 		hasBytes = hasBytes || ok
-		_, ok = extraNumber(b, result.KeyAllocsPerOp)
+		_, ok = b.Extra(result.KeyAllocsPerOp)
 		hasAllocs = hasAllocs || ok
 	}
 
@@ -189,7 +176,7 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 		col := column{label: extra.label}
 		for _, b := range bs {
 			cell := ""
-			if v, ok := extraNumber(b, extra.key); ok {
+			if v, ok := b.Extra(extra.key); ok {
 				cell = countFmt(v)
 			}
 			col.cells = append(col.cells, cell)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // TargetsJSON is the "json" format of Targets. Times are in seconds; Median
@@ -70,9 +71,9 @@ func targetCells(s target.Status) []string {
 	}
 	median := ""
 	if s.Found {
-		median = target.FormatSeconds(s.Median)
+		median = timefmt.Short(s.Median)
 	}
-	return []string{name, median, s.Target.String(), target.FormatSeconds(s.Bound())}
+	return []string{name, median, s.Target.String(), timefmt.Short(s.Bound())}
 }
 
 // Targets writes target statuses in format "table", "markdown" or "json".

@@ -75,6 +75,24 @@ type Benchmark struct {
 	Stats     Stats          `json:"stats"`
 }
 
+// Extra returns extra_info[key] as a number: B/op, allocs/op and other
+// metrics are stored as JSON numbers (float64 once decoded; ints when set by
+// Go code).
+func (b *Benchmark) Extra(key string) (float64, bool) {
+	switch v := b.ExtraInfo[key].(type) {
+	case float64:
+		return v, true
+	case int:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
 // Stats are the figures of one benchmark, in seconds per iteration, as
 // pytest-benchmark's stats.py computes them (package stats computes them
 // here). Data holds the per-round samples.

@@ -7,13 +7,14 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/benchsite/benchsite/internal/gobench"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // calEntry is one benchmark found by the calibration pass.
@@ -232,7 +233,7 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 		}
 		coll.Add(res)
 		data = append(data, res.SecPerOp)
-		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, formatSeconds(median(data)))
+		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, timefmt.Short(stats.Median(data)))
 	})
 	if werr := run.wait(ctx, pkg, c.name); werr != nil {
 		return nil, werr
@@ -260,7 +261,7 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 	if opt.BuildFlags == nil {
 		b.Options["build_flags"] = []string{}
 	}
-	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, formatSeconds(b.Stats.Median))
+	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, timefmt.Short(b.Stats.Median))
 	return &b, nil
 }
 
@@ -274,36 +275,6 @@ func BenchPattern(name string) string {
 		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
 	}
 	return strings.Join(parts, "/")
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	sort.Float64s(s)
-	n := len(s)
-	if n == 0 {
-		return 0
-	}
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-// formatSeconds prints a duration with three significant digits in the unit
-// that suits it: "1.23 ms".
-func formatSeconds(s float64) string {
-	// Round first, so that 999.9 µs shows as 1 ms, not 1e+03 µs.
-	s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'g', 3, 64), 64)
-	unit, scale := "ns", 1e9
-	switch {
-	case s >= 1:
-		unit, scale = "s", 1
-	case s >= 1e-3:
-		unit, scale = "ms", 1e3
-	case s >= 1e-6:
-		unit, scale = "µs", 1e6
-	}
-	return strconv.FormatFloat(s*scale, 'g', 3, 64) + " " + unit
 }
 
 // progress writes progress lines: on a terminal one live line rewritten in

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/stats"
 )
 
 // overheadModule: three benchmarks (one with two sub-benchmarks), fast
@@ -123,10 +124,10 @@ func BenchmarkOverhead(b *testing.B) {
 		gm = append(gm, g.Seconds()-gMeas)
 	}
 	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(median(rw), "runner-s")
-	b.ReportMetric(median(gw), "gotest-s")
-	b.ReportMetric((median(rw)/median(gw)-1)*100, "overhead-%")
-	b.ReportMetric((median(ratio)-1)*100, "overhead-paired-%")
-	b.ReportMetric(median(rm), "runner-unmeasured-s")
-	b.ReportMetric(median(gm), "gotest-unmeasured-s")
+	b.ReportMetric(stats.Median(rw), "runner-s")
+	b.ReportMetric(stats.Median(gw), "gotest-s")
+	b.ReportMetric((stats.Median(rw)/stats.Median(gw)-1)*100, "overhead-%")
+	b.ReportMetric((stats.Median(ratio)-1)*100, "overhead-paired-%")
+	b.ReportMetric(stats.Median(rm), "runner-unmeasured-s")
+	b.ReportMetric(stats.Median(gm), "gotest-unmeasured-s")
 }

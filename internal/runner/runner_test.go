@@ -291,11 +291,6 @@ func TestHelpers(t *testing.T) {
 			t.Errorf("goAtLeast(%q) = %v", v, got)
 		}
 	}
-	for s, want := range map[float64]string{1.234e-3: "1.23 ms", 2.5e-9: "2.5 ns", 0.5: "500 ms", 12: "12 s", 999.9e-6: "1 ms", 0: "0 ns"} {
-		if got := formatSeconds(s); got != want {
-			t.Errorf("formatSeconds(%v) = %q, want %q", s, got, want)
-		}
-	}
 }
 
 func TestMachineInfo(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // Charts are described with go-echarts' option types but never rendered by
@@ -128,20 +129,6 @@ func fin(x float64) *float64 {
 
 func scaled(x float64, u unit) *float64 { return fin(round6(x * u.Scale)) }
 
-// extraNumber reads a numeric extra_info value (B/op, allocs/op).
-func extraNumber(b *result.Benchmark, key string) (float64, bool) {
-	switch v := b.ExtraInfo[key].(type) {
-	case float64:
-		return v, true
-	case int:
-		return float64(v), true
-	case json.Number:
-		f, err := v.Float64()
-		return f, err == nil
-	}
-	return 0, false
-}
-
 // runRows builds the rows of one series.
 func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 	rows = make([]runRow, len(s.Points))
@@ -170,10 +157,10 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 		if st.Q1 != 0 || st.Q3 != 0 {
 			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
 		}
-		if v, ok := extraNumber(p.Bench, result.KeyBytesPerOp); ok {
+		if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
 			r.Bytes, hasMem = fin(v), true
 		}
-		if v, ok := extraNumber(p.Bench, result.KeyAllocsPerOp); ok {
+		if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 			r.Allocs, hasMem = fin(v), true
 		}
 		if len(st.Data) > 0 {
@@ -281,7 +268,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 			marks = append(marks,
 				map[string]any{"name": "limit", "yAxis": round6(t.Bound() * u.Scale),
 					"lineStyle": map[string]any{"color": colTarget, "type": "dotted", "width": 1},
-					"label":     map[string]any{"formatter": "limit " + target.FormatSeconds(t.Bound()), "position": "insideEndBottom"}},
+					"label":     map[string]any{"formatter": "limit " + timefmt.Short(t.Bound()), "position": "insideEndBottom"}},
 			)
 		}
 	}

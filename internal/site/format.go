@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // slug turns a benchmark's name (untrusted text) into a file name made of
@@ -52,43 +52,17 @@ func uniqueSlug(name, fullname string, used map[string]bool) string {
 
 // unit is a time unit for a set of values: pytest-benchmark picks one unit
 // per table from its smallest value; charts pick it from the newest median.
-type unit struct {
-	Name  string  `json:"name"`
-	Scale float64 `json:"scale"` // multiply seconds by this
-}
+type unit = timefmt.Unit
 
-func unitFor(seconds float64) unit {
-	a := math.Abs(seconds)
-	switch {
-	case a == 0 || math.IsNaN(a) || math.IsInf(a, 0):
-		return unit{"s", 1}
-	case a < 1e-6:
-		return unit{"ns", 1e9}
-	case a < 1e-3:
-		return unit{"µs", 1e6}
-	case a < 1:
-		return unit{"ms", 1e3}
-	}
-	return unit{"s", 1}
-}
+func unitFor(seconds float64) unit { return timefmt.For(seconds) }
 
-// format writes v seconds in u with four significant digits at most.
-func (u unit) format(v float64) string {
+// inUnit writes v seconds in u with four significant digits ("—" when
+// missing).
+func inUnit(u unit, v float64) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	x := v * u.Scale
-	a := math.Abs(x)
-	prec := 3
-	switch {
-	case a >= 1000:
-		prec = 0
-	case a >= 100:
-		prec = 1
-	case a >= 10:
-		prec = 2
-	}
-	return strconv.FormatFloat(x, 'f', prec, 64)
+	return u.Format(v, 4)
 }
 
 // round6 keeps chart data short: six significant digits are far below the
@@ -106,7 +80,7 @@ func seconds(v float64) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	return target.FormatSeconds(v)
+	return timefmt.Short(v)
 }
 
 // percent formats a relative change ("+12.3%", "−4.0%").

@@ -464,16 +464,16 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	st := p.Bench.Stats
 	r := RunRow{
 		RunRef: b.runRef(p.Run),
-		Min:    u.format(st.Min), Median: u.format(st.Median), Mean: u.format(st.Mean),
-		Max: u.format(st.Max), Stddev: u.format(st.Stddev), IQR: u.format(st.IQR),
+		Min:    inUnit(u, st.Min), Median: inUnit(u, st.Median), Mean: inUnit(u, st.Mean),
+		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
 		Change: math.NaN(),
 	}
-	if v, ok := extraNumber(p.Bench, result.KeyBytesPerOp); ok {
+	if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
 		r.Bytes = number(v)
 	}
-	if v, ok := extraNumber(p.Bench, result.KeyAllocsPerOp); ok {
+	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
 	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
@@ -607,7 +607,7 @@ func fmtIn(ok bool, v float64, u unit) string {
 	if !ok {
 		return "—"
 	}
-	return u.format(v)
+	return inUnit(u, v)
 }
 
 func (b *builder) targetsPage() *TargetsPage {

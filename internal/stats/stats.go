@@ -166,6 +166,16 @@ func neumaierSum(d []float64) float64 {
 	return sum
 }
 
+// Median returns the median of data (not modified), as Compute does.
+func Median(data []float64) float64 {
+	if len(data) == 0 {
+		return 0
+	}
+	s := slices.Clone(data)
+	slices.Sort(s)
+	return median(s)
+}
+
 // median is statistics.median of sorted s: the middle sample, or the mean of
 // the middle pair computed in floating point as (a+b)/2.
 func median(s []float64) float64 {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // Target is one row of the targets table.
@@ -32,9 +33,9 @@ func (t Target) Bound() float64 { return t.Limit * (1 + t.Excess) }
 
 // String gives the target as people write it: "50 ms +10%".
 func (t Target) String() string {
-	s := FormatSeconds(t.Limit)
+	s := timefmt.Short(t.Limit)
 	if t.Excess != 0 {
-		s += " +" + strconv.FormatFloat(roundSig(t.Excess*100, 6), 'f', -1, 64) + "%"
+		s += " +" + strconv.FormatFloat(t.Excess*100, 'g', 6, 64) + "%"
 	}
 	return s
 }
@@ -76,9 +77,9 @@ func Check(f *result.File, ts []Target) []Status {
 				// bound (up to float rounding of Limit·(1+Excess)) a pass.
 				s.Met = s.Median <= t.Bound()*(1+1e-12)
 				if s.Met {
-					s.Message = fmt.Sprintf("%s: median %s meets target %s", b.Name, FormatSeconds(s.Median), t)
+					s.Message = fmt.Sprintf("%s: median %s meets target %s", b.Name, timefmt.Short(s.Median), t)
 				} else {
-					s.Message = fmt.Sprintf("%s: median %s exceeds target %s (limit %s)", b.Name, FormatSeconds(s.Median), t, FormatSeconds(t.Bound()))
+					s.Message = fmt.Sprintf("%s: median %s exceeds target %s (limit %s)", b.Name, timefmt.Short(s.Median), t, timefmt.Short(t.Bound()))
 				}
 				out = append(out, s)
 			}
@@ -153,37 +154,4 @@ func parseSeconds(s string) (float64, error) {
 		return 0, fmt.Errorf("must be a positive duration")
 	}
 	return d.Seconds(), nil
-}
-
-// FormatSeconds writes a time with three significant digits in the unit
-// that keeps it between 1 and 1000: "1.23 ms", "200 µs", "61.2 s".
-func FormatSeconds(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	a := math.Abs(v)
-	unit, scale := "s", 1.0
-	switch {
-	case a == 0:
-	case a < 1e-6:
-		unit, scale = "ns", 1e9
-	case a < 1e-3:
-		unit, scale = "µs", 1e6
-	case a < 1:
-		unit, scale = "ms", 1e3
-	}
-	x := roundSig(v*scale, 3)
-	// Rounding may carry into the next unit (999.7 µs → 1000 µs).
-	if math.Abs(x) >= 1000 && unit != "s" {
-		return FormatSeconds(math.Copysign(1000, x) / scale)
-	}
-	return strconv.FormatFloat(x, 'f', -1, 64) + " " + unit
-}
-
-func roundSig(v float64, digits int) float64 {
-	if v == 0 {
-		return 0
-	}
-	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(v))))
-	return math.Round(v*p) / p
 }

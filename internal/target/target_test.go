@@ -114,15 +114,7 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestFormatSeconds(t *testing.T) {
-	for v, want := range map[float64]string{
-		1.23e-3: "1.23 ms", 200e-6: "200 µs", 50e-3: "50 ms", 61.2: "61.2 s", 0: "0 s",
-		999.7e-6: "1 ms", 12.345e-9: "12.3 ns", 0.5e-9: "0.5 ns",
-	} {
-		if got := FormatSeconds(v); got != want {
-			t.Errorf("FormatSeconds(%g) = %q, want %q", v, got, want)
-		}
-	}
+func TestString(t *testing.T) {
 	if got := (Target{Limit: 200e-6, Excess: 0.1}).String(); got != "200 µs +10%" {
 		t.Errorf("String = %q", got)
 	}
