@@ -111,8 +111,8 @@ func Targets(w io.Writer, st []target.Status, format string) error {
 		var rows [][]string
 		for _, s := range st {
 			cells := targetCells(s)
+			cells[0] = mdEscape(cells[0]) // the name is untrusted; the figures are ours
 			for i := range cells {
-				cells[i] = mdEscape(cells[i])
 				if cells[i] == "" {
 					cells[i] = "—"
 				}
