@@ -140,6 +140,9 @@ func patientBatch(n int) ([]float32, []int) {
 	return encoder.Gather[float32](nil, feats, nil), y
 }
 
+// prepareForward times the embedding of a batch of generated patients (the
+// model's real input: 18 dense features and a sparse multi-hot block, whose
+// zeros the first layer skips) with weights initialised from Seed.
 func prepareForward(batch int) func() (func(), func() error) {
 	return func() (func(), func() error) {
 		x, _ := patientBatch(batch)
@@ -159,6 +162,10 @@ func prepareForward(batch int) func() (func(), func() error) {
 	}
 }
 
+// prepareTrainingStep times training steps that repeat on one batch of
+// generated patients, as the seed's benchmark did: the weights keep
+// changing, so the ReLU sparsity, and with it the cost of a step, drifts a
+// little over a long run.
 func prepareTrainingStep(batch int) func() (func(), func() error) {
 	return func() (func(), func() error) {
 		x, y := patientBatch(batch)
@@ -177,6 +184,8 @@ func prepareTrainingStep(batch int) func() (func(), func() error) {
 	}
 }
 
+// prepareRetrieval times the metrics of the embeddings (d = 128) of n
+// generated patients under the untrained encoder, labelled by condition.
 func prepareRetrieval(n int) func() (func(), func() error) {
 	return func() (func(), func() error) {
 		x, y := patientBatch(n)
