@@ -162,10 +162,9 @@ func prepareForward(batch int) func() (func(), func() error) {
 	}
 }
 
-// prepareTrainingStep times training steps that repeat on one batch of
-// generated patients, as the seed's benchmark did: the weights keep
-// changing, so the ReLU sparsity, and with it the cost of a step, drifts a
-// little over a long run.
+// prepareTrainingStep times training steps that repeat on one fixed batch
+// of generated patients. The weights keep changing, so the ReLU sparsity,
+// and with it the cost of a step, drifts a little over a long run.
 func prepareTrainingStep(batch int) func() (func(), func() error) {
 	return func() (func(), func() error) {
 		x, y := patientBatch(batch)
