@@ -148,28 +148,38 @@ func usage(w io.Writer) {
 }
 
 // flagSet makes a command's flag set; usage goes to stdout on --help.
-func flagSet(e *env, name, args, summary string) *flag.FlagSet {
+// flags is a command's flag set with its --help text.
+type flags struct {
+	*flag.FlagSet
+	usage func()
+}
+
+func flagSet(e *env, name, args, summary string) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
+	// The flag package would print its error and the whole usage on a bad
+	// flag; parse reports one line instead, and the usage only on --help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	usage := func() {
 		fmt.Fprintf(e.stdout, "Usage: benchsite %s %s\n\n%s.\n\nFlags:\n", name, args, summary)
 		fs.SetOutput(e.stdout)
 		fs.PrintDefaults()
-		fs.SetOutput(e.stderr)
+		fs.SetOutput(io.Discard)
 	}
-	return fs
+	return &flags{fs, usage}
 }
 
 // parse parses flags that may stand anywhere among the positional
 // arguments (`compare 0001 --format markdown`), as users expect.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+func parse(fs *flags, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.usage()
 				return nil, err
 			}
-			return nil, &exitError{ExitBadUse, err}
+			return nil, badInput("%s: %v (see 'benchsite %s --help')", fs.Name(), err, fs.Name())
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -190,13 +200,13 @@ type common struct {
 	storage    string
 }
 
-func (c *common) register(fs *flag.FlagSet) {
+func (c *common) register(fs *flags) {
 	fs.StringVar(&c.configPath, "config", config.FileName, "configuration `file`")
 	fs.StringVar(&c.storage, "storage", "", "history `dir` (default: storage in the config, .benchmarks)")
 }
 
 // load reads the configuration and applies the common overrides.
-func (c *common) load(e *env, fs *flag.FlagSet) (*config.Config, error) {
+func (c *common) load(e *env, fs *flags) (*config.Config, error) {
 	explicit := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "config" {

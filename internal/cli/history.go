@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/benchsite/benchsite/internal/gobench"
-	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
@@ -25,6 +24,7 @@ func cmdImport(e *env, args []string) error {
 	var com common
 	com.register(fs)
 	save := fs.String("save", "", "save each run as NNNN_`NAME`.json (default: the file's own name after its NNNN_ prefix, or \"import\")")
+	machineID := fs.String("machine", "", "file the runs under machine `id` (default: the id their machine_info gives; Go text, which names no Go version, goes under <os>-Go-unknown-<bits>bit)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -63,7 +63,11 @@ func cmdImport(e *env, args []string) error {
 	}
 	store := storage.Store{Root: cfg.Storage}
 	for _, r := range runs {
-		p, err := store.Save(r.f.MachineInfo.ID(), r.name, r.f)
+		id := r.f.MachineInfo.ID()
+		if *machineID != "" {
+			id = *machineID
+		}
+		p, err := store.Save(id, r.name, r.f)
 		if err != nil {
 			return err
 		}
@@ -200,20 +204,17 @@ func cmdReset(e *env, args []string) error {
 }
 
 // importedMachine describes the machine of imported Go benchmark text. The
-// text tells goos, goarch and the CPU at most, and never the Go version, so
-// those it tells replace this machine's; the rest (and the machine id's Go
-// version) are this machine's, and "imported_from" says so.
+// text tells goos, goarch and the CPU at most, and never the Go version or
+// the machine it ran on, so nothing of this machine is assumed: the run is
+// filed under "<system>-Go-unknown-<bits>bit" (or --machine), never mixed
+// into this machine's own history.
 func importedMachine(path string, told result.MachineInfo) result.MachineInfo {
-	info := machine.Info()
-	if len(told) > 0 {
-		// Keys of this machine that describe hardware the file does not.
-		for _, k := range []string{"cpu", "node", "processor", "release", "num_cpu", "gomaxprocs"} {
-			delete(info, k)
-		}
-	}
+	info := result.MachineInfo{"go_version": "unknown", "imported_from": filepath.Base(path)}
 	for k, v := range told {
 		info[k] = v
 	}
-	info["imported_from"] = filepath.Base(path)
+	if info["system"] == nil {
+		info["system"] = "Unknown"
+	}
 	return info
 }

@@ -1,9 +1,10 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ type compareFlags struct {
 	strict bool
 }
 
-func (c *compareFlags) register(fs *flag.FlagSet) {
+func (c *compareFlags) register(fs *flags) {
 	fs.StringVar(&c.fail, "compare-fail", "", "regression `checks`, e.g. mean:10%,min:0.001 (default: compare.fail in the config)")
 	fs.BoolVar(&c.strict, "strict", false, "plain threshold rule: no significance test on noisy breaches")
 }
@@ -168,12 +169,21 @@ func cmdRun(e *env, args []string) error {
 		if _, err := os.Lstat(*jsonOut); err == nil {
 			return badInput("--json: %s exists; results are never overwritten: remove it or name another file", *jsonOut)
 		}
-	}
-	var cmpOpt compare.Options
-	if cmp.on {
-		if cmpOpt, err = cf.options(cfg); err != nil {
-			return err
+		if err := dirExists(filepath.Dir(*jsonOut)); err != nil {
+			return badInput("--json: %v", err)
 		}
+	}
+	if *summary != "" {
+		*summary = e.abs(*summary)
+		if err := dirExists(filepath.Dir(*summary)); err != nil {
+			return badInput("--summary: %v", err)
+		}
+	}
+	// The checks are parsed even without --compare: a typo in them is
+	// reported now, not on the day a comparison first needs them.
+	cmpOpt, err := cf.options(cfg)
+	if err != nil {
+		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
 	machineID := currentMachine(e, opt)
@@ -223,11 +233,17 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		if *summary != "" {
-			if err := appendSummary(e.abs(*summary), rep); err != nil {
+			if err := appendSummary(*summary, func(w io.Writer) error { return report.Comparison(w, rep, "markdown") }); err != nil {
 				return err
 			}
 		}
 		failed = rep.Failed()
+	} else if *summary != "" {
+		// A job summary that says nothing would look like a pass.
+		note := fmt.Sprintf("### Benchmark comparison\n\nNo baseline for %s yet: nothing was compared.\n", machineID)
+		if err := appendSummary(*summary, func(w io.Writer) error { _, err := io.WriteString(w, note); return err }); err != nil {
+			return err
+		}
 	}
 	if checkTargets(e, f, cfg) {
 		failed = true
@@ -261,17 +277,30 @@ func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
 	return target.Missed(st)
 }
 
-// appendSummary appends the Markdown comparison to path (the job summary).
-func appendSummary(path string, rep *compare.Report) error {
+// appendSummary appends what write writes to path (the job summary).
+func appendSummary(path string, write func(io.Writer) error) error {
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return badInput("--summary: %v", err)
 	}
-	if err := report.Comparison(fh, rep, "markdown"); err != nil {
+	if err := write(fh); err != nil {
 		fh.Close()
 		return err
 	}
 	return fh.Close()
+}
+
+// dirExists checks that an output file's directory exists, before a run
+// that would otherwise fail only at its end.
+func dirExists(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory %s does not exist; create it or name a file in an existing one", dir)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // autosaveName names a run after its commit and time, as pytest-benchmark's

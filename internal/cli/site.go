@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ type siteFlags struct {
 	skipInvalid bool
 }
 
-func (s *siteFlags) register(fs *flag.FlagSet) {
+func (s *siteFlags) register(fs *flags) {
 	s.common.register(fs)
 	fs.BoolVar(&s.skipInvalid, "skip-invalid", false, "warn about unreadable result files instead of stopping")
 }
