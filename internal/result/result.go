@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,12 +130,14 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 	// Fast path: data is all numbers (every file not cut by hand).
 	var p plain
 	err := json.Unmarshal(b, &p)
-	if err == nil {
+	// encoding/json reads a null array element as 0, which would be a
+	// made-up sample: such arrays take the slow path too.
+	if err == nil && !bytes.Contains(b, []byte("null")) {
 		*s = Stats(p)
 		return nil
 	}
 	var typ *json.UnmarshalTypeError
-	if !errors.As(err, &typ) || typ.Field != "data" {
+	if err != nil && (!errors.As(err, &typ) || typ.Field != "data") {
 		return err
 	}
 	var aux struct {
@@ -148,7 +151,7 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 	s.Data = nil
 	for _, raw := range aux.Data {
 		var v float64
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := json.Unmarshal(raw, &v); err != nil || string(raw) == "null" {
 			s.Truncated = true
 			continue
 		}
@@ -348,6 +351,15 @@ func Decode(data []byte, name string) (*File, error) {
 		if len(b.Stats.Data) > 0 && len(b.Stats.Data) < b.Stats.Rounds {
 			b.Stats.Truncated = true
 		}
+		if field, msg := implausible(&b.Stats); field != "" {
+			e := at(fmt.Sprintf("benchmarks.%d.stats.%s", i, field))
+			if e.Line == 0 {
+				e = at(fmt.Sprintf("benchmarks.%d", i))
+				e.Field = fmt.Sprintf("benchmarks.%d.stats.%s", i, field)
+			}
+			e.Msg = msg + " (benchmark " + strconv.Quote(b.Name) + "); fix or delete the file"
+			return nil, e
+		}
 	}
 	if f.Datetime != "" {
 		if _, err := f.Time(); err != nil {
@@ -357,6 +369,34 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 	}
 	return &f, nil
+}
+
+// implausible names the first figure of s that no measurement can have:
+// negative counts or times, or min above max.
+func implausible(s *Stats) (field, msg string) {
+	if s.Rounds < 0 {
+		return "rounds", fmt.Sprintf("%d rounds; a count cannot be negative", s.Rounds)
+	}
+	if s.Iterations < 0 {
+		return "iterations", fmt.Sprintf("%d iterations; a count cannot be negative", s.Iterations)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"min", s.Min}, {"max", s.Max}, {"mean", s.Mean}, {"median", s.Median}, {"stddev", s.Stddev}, {"total", s.Total}} {
+		if f.v < 0 {
+			return f.name, fmt.Sprintf("%g seconds; a time cannot be negative", f.v)
+		}
+	}
+	if s.Max != 0 && s.Min > s.Max { // 0: max missing from the file
+		return "min", fmt.Sprintf("min %g is above max %g", s.Min, s.Max)
+	}
+	for i, v := range s.Data {
+		if v < 0 {
+			return fmt.Sprintf("data.%d", i), fmt.Sprintf("sample %g; a time cannot be negative", v)
+		}
+	}
+	return "", ""
 }
 
 // locate turns a JSON decoding error into an *Error with a line and column.

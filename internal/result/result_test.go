@@ -423,3 +423,28 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// Figures no measurement can have are errors naming the field; a null
+// sample is not read as a 0 s round.
+func TestImplausibleFigures(t *testing.T) {
+	cases := map[string]string{
+		`{"benchmarks":[{"name":"x","stats":{"min":-1,"max":2,"rounds":3}}]}`:     `"benchmarks.0.stats.min"`,
+		`{"benchmarks":[{"name":"x","stats":{"min":1,"max":2,"rounds":-3}}]}`:     `"benchmarks.0.stats.rounds"`,
+		`{"benchmarks":[{"name":"x","stats":{"min":5,"max":2,"rounds":3}}]}`:      `min 5 is above max 2`,
+		`{"benchmarks":[{"name":"x","stats":{"min":1,"max":2,"data":[1,-2]}}]}`:   `"benchmarks.0.stats.data.1"`,
+		`{"benchmarks":[{"name":"x","stats":{"min":1,"max":2,"iterations":-1}}]}`: `"benchmarks.0.stats.iterations"`,
+	}
+	for in, want := range cases {
+		_, err := result.Decode([]byte(in), "x.json")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "x.json:") {
+			t.Errorf("Decode(%s) error = %v, want it to contain %s", in, err, want)
+		}
+	}
+	f, err := result.Decode([]byte(`{"benchmarks":[{"name":"x","stats":{"min":1,"max":2,"rounds":3,"data":[1,null,2]}}]}`), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := f.Benchmarks[0].Stats; len(s.Data) != 2 || !s.Truncated {
+		t.Errorf("null sample: data %v, truncated %v; want [1 2], true", s.Data, s.Truncated)
+	}
+}
