@@ -1,13 +1,14 @@
 // benchsite's "Run in your browser" panel. It fills every element that has a
 // data-benchsite-run attribute:
 //
-//   <section data-benchsite-run data-root="../" [data-only="BenchmarkX"] [data-rounds="10"]
+//   <section data-benchsite-run data-root="../" [data-benchmark="BenchmarkX" data-fullname="pkg::BenchmarkX"] [data-rounds="10"]
 //     [data-list=… data-worker=… data-wasm=… data-wasm-exec=…]></section>
 //
 // data-root leads to the site root; the other URLs default to the site's
 // data/browser.json (the browser-runnable benchmarks with their published
 // native medians), wasm/worker.js, wasm/benchsite.wasm and wasm/wasm_exec.js.
-// data-only restricts the panel to one benchmark (a benchmark page).
+// data-fullname (else data-benchmark, a name) restricts the panel to one
+// benchmark (a benchmark page).
 //
 // Runs happen in a Web Worker (worker.js) started on the first click, so the
 // module is downloaded only then and the page keeps answering; Cancel
@@ -99,7 +100,8 @@
       worker: url('data-worker', 'wasm/worker.js'),
       wasm: url('data-wasm', 'wasm/benchsite.wasm'),
       wasmExec: url('data-wasm-exec', 'wasm/wasm_exec.js'),
-      only: root.getAttribute('data-only'),
+      only: root.getAttribute('data-benchmark'),
+      onlyFull: root.getAttribute('data-fullname'),
       rounds: parseInt(root.getAttribute('data-rounds') || '10', 10) || 10
     };
 
@@ -126,16 +128,24 @@
     bar.value = 0;
     bar.hidden = true;
 
-    var table = el('table', 'br-table');
+    var wrap = el('div', 'table-wrap br-wrap');
+    var table = el('table', 'grid br-table');
+    wrap.appendChild(table);
     var head = table.createTHead().insertRow();
-    ['Benchmark', 'Published (native)', 'Your browser: median', 'min', 'IQR', 'Browser ÷ native', ''].forEach(function (h) {
-      head.appendChild(el('th', null, h));
+    ['Benchmark', 'Published (native)', 'Your browser: median', 'min', 'IQR', 'Browser ÷ native', ''].forEach(function (h, i) {
+      var th = el('th', i >= 1 && i <= 5 ? 'num' : null, h);
+      th.scope = 'col';
+      head.appendChild(th);
     });
     var tbody = table.createTBody();
     var note = el('p', 'br-note', 'Your browser runs the same Go code as the native suites, compiled to WebAssembly and run on one thread ' +
       'in a Web Worker; the published figure comes from the native runner on the machine named beside it, so the ratio mixes both ' +
       'differences. Browser runs stay on this page: they never enter the site\'s history.');
-    root.append(timer, controls, bar, table, note);
+    // On a benchmark's own page the panel stays one line of buttons until
+    // a run starts.
+    var single = !!(cfg.only || cfg.onlyFull);
+    if (single) wrap.hidden = true;
+    root.append(controls, bar, wrap, timer, note);
 
     // The timer situation, stated before any run.
     function showTimer(isolated, res, where) {
@@ -148,7 +158,7 @@
           'Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers, which GitHub Pages cannot send. ' +
           'The browser therefore coarsens performance.now() (measured step ' + where + ': ' + micro(res) + '; ' +
           'Chromium uses 100 µs, some browsers 1 ms). Each round lasts about 60 ms and the figure is a median over rounds, ' +
-          'so the coarse timer adds little, but expect more noise than on `benchsite serve`, which sends those headers.';
+          'so the coarse timer adds little, but expect more noise than on the preview server (benchsite serve), which sends those headers.';
       }
       timer.textContent = s;
       root.setAttribute('data-cross-origin-isolated', isolated ? 'true' : 'false');
@@ -284,6 +294,7 @@
 
     function runSeq(list) {
       if (busy || !list.length) return;
+      wrap.hidden = false;
       cancelled = false;
       setBusy(true);
       bar.value = 0;
@@ -351,8 +362,10 @@
     });
 
     function build(list) {
-      if (cfg.only) {
-        list = list.filter(function (b) { return b && (b.name === cfg.only || b.fullname === cfg.only); });
+      if (cfg.onlyFull) {
+        list = list.filter(function (b) { return b && b.fullname === cfg.onlyFull; });
+      } else if (cfg.only) {
+        list = list.filter(function (b) { return b && b.name === cfg.only; });
       }
       list.forEach(function (b) {
         if (!b || typeof b.name !== 'string') return;
@@ -360,7 +373,7 @@
         var tr = tbody.insertRow();
         tr.setAttribute('data-name', b.name);
         var nameCell = tr.insertCell();
-        var href = cfg.only ? null : sameSite(b.url);
+        var href = single ? null : sameSite(b.url);
         if (href) {
           var a = el('a', null, b.name);
           a.href = href;
@@ -368,7 +381,9 @@
         } else {
           nameCell.textContent = b.name;
         }
+        nameCell.className = 'name';
         var pubCell = tr.insertCell();
+        pubCell.className = 'num';
         pubCell.textContent = pub ? fmt(pub.median, unitFor(pub.median)) : 'none published';
         if (pub) {
           pubCell.appendChild(el('small', 'br-machine', String(pub.machine || '') + (pub.run ? ', run ' + pub.run : '')));
@@ -376,6 +391,7 @@
           tr.setAttribute('data-published', String(pub.median));
         }
         var cells = {median: tr.insertCell(), min: tr.insertCell(), iqr: tr.insertCell(), ratio: tr.insertCell()};
+        ['median', 'min', 'iqr', 'ratio'].forEach(function (k) { cells[k].className = 'num'; });
         var act = tr.insertCell();
         var button = el('button', 'br-run', 'Run');
         button.type = 'button';
@@ -387,7 +403,7 @@
       });
       if (!rows.length) {
         runAll.disabled = true;
-        status.textContent = cfg.only ? cfg.only + ' is not browser-runnable on this site.' : 'No browser-runnable benchmarks on this site.';
+        status.textContent = single ? (cfg.only || cfg.onlyFull) + ' is not browser-runnable on this site.' : 'No browser-runnable benchmarks on this site.';
         return;
       }
       if (rows.length === 1) {
