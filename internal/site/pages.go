@@ -28,8 +28,11 @@ type SiteInfo struct {
 	// then has "Run in your browser" (run.html).
 	Browser bool
 	// Wasm and WasmExec are the site paths of the wasm module and Go's
-	// wasm_exec.js, "" when no module was given to the build.
-	Wasm, WasmExec string
+	// wasm_exec.js, "" when no module was given to the build; WasmWorker,
+	// WasmPanel and WasmStyle those of the worker and panel scripts and the
+	// panel's stylesheet (package wasmbuild puts them beside the module).
+	Wasm, WasmExec                   string
+	WasmWorker, WasmPanel, WasmStyle string
 }
 
 // NavItem is a link of the navigation bar.

@@ -88,7 +88,9 @@ type Options struct {
 	// flag in the page data and a run.html page.
 	BrowserBenchmarks []string
 	// WasmFile, when set, is a prebuilt wasm module copied to
-	// wasm/benchsite.wasm; a wasm_exec.js beside it is copied too.
+	// wasm/benchsite.wasm; wasm_exec.js, worker.js, panel.js and panel.css
+	// beside it are copied into wasm/ too (wasmbuild.Result.Wasm is such a
+	// file).
 	WasmFile string
 	// Warnings, when set, receives each warning as a line as it happens
 	// (they are also in Result.Warnings).

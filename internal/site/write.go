@@ -158,8 +158,13 @@ func (b *builder) siteInfo() *SiteInfo {
 	}
 	if b.opt.WasmFile != "" {
 		s.Wasm = "wasm/benchsite.wasm"
-		if _, err := os.Stat(filepath.Join(filepath.Dir(b.opt.WasmFile), "wasm_exec.js")); err == nil {
-			s.WasmExec = "wasm/wasm_exec.js"
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"wasm_exec.js", &s.WasmExec}, {"worker.js", &s.WasmWorker}, {"panel.js", &s.WasmPanel}, {"panel.css", &s.WasmStyle}} {
+			if st, err := os.Stat(filepath.Join(filepath.Dir(b.opt.WasmFile), f.name)); err == nil && st.Mode().IsRegular() {
+				*f.dst = "wasm/" + f.name
+			}
 		}
 	}
 	return s
@@ -202,7 +207,8 @@ func (b *builder) writeAssets() error {
 	})
 }
 
-// writeWasm copies a prebuilt wasm module (and wasm_exec.js beside it).
+// writeWasm copies a prebuilt wasm module and the browser-run files found
+// beside it (wasm_exec.js, worker.js, panel.js, panel.css; see siteInfo).
 func (b *builder) writeWasm() error {
 	if b.opt.WasmFile == "" {
 		return nil
@@ -214,12 +220,17 @@ func (b *builder) writeWasm() error {
 	if err := b.writeFile(b.site.Wasm, data); err != nil {
 		return err
 	}
-	if b.site.WasmExec != "" {
-		data, err := os.ReadFile(filepath.Join(filepath.Dir(b.opt.WasmFile), "wasm_exec.js"))
-		if err != nil {
-			return fmt.Errorf("site: wasm_exec.js: %w", err)
+	for _, p := range []string{b.site.WasmExec, b.site.WasmWorker, b.site.WasmPanel, b.site.WasmStyle} {
+		if p == "" {
+			continue
 		}
-		return b.writeFile(b.site.WasmExec, data)
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(b.opt.WasmFile), path.Base(p)))
+		if err != nil {
+			return fmt.Errorf("site: browser-run file: %w", err)
+		}
+		if err := b.writeFile(p, data); err != nil {
+			return err
+		}
 	}
 	return nil
 }
