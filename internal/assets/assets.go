@@ -12,7 +12,7 @@ import "embed"
 
 // FS holds the files, by path relative to this directory.
 //
-//go:embed echarts/echarts.min.js echarts/LICENSE echarts/NOTICE echarts/LICENSE-d3 style.css site.js charts.js
+//go:embed echarts/echarts.min.js echarts/LICENSE echarts/NOTICE echarts/LICENSE-d3 style.css site.js charts.js favicon.svg
 var FS embed.FS
 
 // Paths of the files within FS that pages refer to.
@@ -21,4 +21,5 @@ const (
 	Stylesheet = "style.css"
 	SiteJS     = "site.js"
 	ChartsJS   = "charts.js"
+	Favicon    = "favicon.svg" // so browsers do not ask for a missing /favicon.ico
 )
