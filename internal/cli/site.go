@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/config"
 	"github.com/benchsite/benchsite/internal/server"
 	"github.com/benchsite/benchsite/internal/site"
 	"github.com/benchsite/benchsite/internal/version"
+	"github.com/benchsite/benchsite/internal/wasmbuild"
 )
 
 // siteFlags are the flags shared by build and serve.
@@ -46,6 +48,27 @@ func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error
 	}, nil
 }
 
+// browserModule builds the browser runs' wasm module (cached by package
+// wasmbuild) when the configuration names browser benchmarks, and hands it
+// to the site. Without the module's source directory the site is built
+// without it, with a warning: the pages then say nothing can run.
+func browserModule(ctx context.Context, e *env, cfg *config.Config, opt *site.Options) error {
+	if len(cfg.Site.BrowserBenchmarks) == 0 || cfg.Site.Wasm == "" {
+		return nil
+	}
+	dir := e.abs(cfg.Site.Wasm)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stderr, "warning: site.browser-benchmarks is set but the browser build's package %s does not exist (site.wasm); the site is built without browser runs\n", e.rel(dir))
+		return nil
+	}
+	res, err := wasmbuild.Build(ctx, wasmbuild.Options{Dir: dir, Log: e.stderr})
+	if err != nil {
+		return err
+	}
+	opt.WasmFile = res.Wasm
+	return nil
+}
+
 func cmdBuild(e *env, args []string) error {
 	fs := flagSet(e, "build", "[flags]", "Build the static report site from the saved history, content/ and templates/ (nothing is run)")
 	var sf siteFlags
@@ -72,6 +95,9 @@ func cmdBuild(e *env, args []string) error {
 	}
 	if *baseURL != "" {
 		opt.BaseURL = *baseURL
+	}
+	if err := browserModule(e.ctx, e, cfg, &opt); err != nil {
+		return &exitError{ExitBadUse, err}
 	}
 	res, err := site.Build(opt)
 	if err != nil {
@@ -100,7 +126,10 @@ func cmdServe(e *env, args []string) error {
 	if _, err := siteOptions(e, cfg, &sf); err != nil {
 		return err
 	}
-	watch := []string{e.abs(cfg.Site.Content), e.abs(cfg.Site.Templates), cfg.Storage, e.abs("wasm")}
+	watch := []string{e.abs(cfg.Site.Content), e.abs(cfg.Site.Templates), cfg.Storage}
+	if cfg.Site.Wasm != "" {
+		watch = append(watch, e.abs(cfg.Site.Wasm))
+	}
 	if cfg.Path != "" {
 		watch = append(watch, cfg.Path)
 	}
@@ -117,6 +146,9 @@ func cmdServe(e *env, args []string) error {
 		}
 		opt.Out = outDir
 		opt.BaseURL = "/"
+		if err := browserModule(ctx, e, cfg, &opt); err != nil {
+			return err
+		}
 		_, err = site.Build(opt)
 		return err
 	}

@@ -104,6 +104,10 @@ type Site struct {
 	Templates         string   `toml:"templates"`
 	UnsafeHTML        bool     `toml:"unsafe-html"`
 	BrowserBenchmarks []string `toml:"browser-benchmarks"`
+	// Wasm is the directory of the browser build's Go main package
+	// (GOOS=js GOARCH=wasm; default "wasm"), built by package wasmbuild
+	// when BrowserBenchmarks is not empty; "" leaves the browser runs out.
+	Wasm string `toml:"wasm"`
 }
 
 // Duration is a time.Duration written as "200us", "1.5ms", "2s" ("µs" too).
@@ -148,7 +152,7 @@ func Default() *Config {
 		Compare:  Compare{Fail: "mean:10%", Alpha: 0.05},
 		Site: Site{
 			Title: "Benchmarks", BaseURL: "/", Out: "public",
-			Content: "content", Templates: "templates",
+			Content: "content", Templates: "templates", Wasm: "wasm",
 		},
 	}
 }
