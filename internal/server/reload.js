@@ -42,9 +42,12 @@
     (document.body || document.documentElement).append(overlay);
   }
 
+  let es = null;
+
   function connect() {
-    const es = new EventSource(EVENTS);
-    es.addEventListener("hello", (e) => {
+    const src = new EventSource(EVENTS);
+    es = src;
+    src.addEventListener("hello", (e) => {
       const d = JSON.parse(e.data);
       delay = 500;
       // A different build id after a reconnect means the site was rebuilt
@@ -58,22 +61,38 @@
       document.documentElement.dataset.benchsiteBuild = d.build;
       if (d.error) show(d.error); else hide();
     });
-    es.addEventListener("reload", () => location.reload());
-    es.addEventListener("builderror", (e) => {
+    src.addEventListener("reload", () => location.reload());
+    src.addEventListener("builderror", (e) => {
       const d = JSON.parse(e.data);
       if (d.error) show(d.error); else hide();
     });
-    es.onerror = () => {
+    src.onerror = () => {
       // EventSource retries by itself while CONNECTING; once CLOSED (e.g. the
       // server answered with an error status while restarting) it gives up,
       // so retry by hand.
-      if (es.readyState === EventSource.CLOSED) {
-        es.close();
-        setTimeout(connect, delay);
+      if (src.readyState === EventSource.CLOSED) {
+        src.close();
+        if (es === src) es = null;
+        setTimeout(() => { if (!es) connect(); }, delay);
         delay = Math.min(delay * 2, 5000);
       }
     };
   }
+
+  // A page kept in the back/forward cache would keep its stream open, and
+  // browsers allow only six connections per host over HTTP/1.1: after a few
+  // pages every further request would wait. Close it when the page is
+  // hidden and reconnect when it is shown again ("hello" then tells whether
+  // the site changed meanwhile).
+  addEventListener("pagehide", () => {
+    if (es) {
+      es.close();
+      es = null;
+    }
+  });
+  addEventListener("pageshow", (e) => {
+    if (e.persisted && !es) connect();
+  });
 
   connect();
 })();
