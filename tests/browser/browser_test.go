@@ -182,14 +182,28 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
-// waitFor polls a JavaScript predicate until it is true.
+// waitFor polls a JavaScript predicate until it is true. Errors while the
+// page navigates (a reload, a new page) are retried, not fatal.
 func (tb *tab) waitFor(what, predicate string, timeout time.Duration) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, timeout)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		tb.t.Fatalf("waiting for %s (%s): %v", what, predicate, err)
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](predicate))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if err != nil {
+			last = err
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 2000)`))
+	tb.t.Fatalf("waiting for %s: not true within %v: %s (last error: %v); console and network problems so far: %q; the page:\n%s", what, timeout, predicate, last, tb.problems(), text)
 }
 
 // screenshotDir is where screenshots go: $BENCHSITE_SCREENSHOTS or a
