@@ -216,7 +216,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 // measure runs Rounds rounds of c.n iterations of one benchmark.
 func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *progress) (*result.Benchmark, error) {
 	flags := []string{"-test.run=^$", "-test.bench=" + BenchPattern(c.name),
-		"-test.benchtime=" + strconv.Itoa(c.n) + "x", "-test.count=" + strconv.Itoa(opt.Rounds), "-test.benchmem"}
+		"-test.benchtime=" + strconv.Itoa(c.n) + "x", "-test.count=" + strconv.Itoa(opt.Rounds+1), "-test.benchmem"}
 	if opt.Short {
 		flags = append(flags, "-test.short")
 	}
@@ -227,8 +227,17 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 	}
 	coll := &gobench.Collector{Module: pkg.Module}
 	var data []float64
+	// Each benchmark runs in a fresh process, so its first round pays for
+	// cold caches, page faults and the first GC cycles: one extra round is
+	// run first and discarded, as pytest-benchmark's warmup does.
+	warm := false
 	err = run.results(pkg.ImportPath, func(res *gobench.Result) {
 		if res.Name != c.name || !res.HasTime {
+			return
+		}
+		if !warm {
+			warm = true
+			p.live("%s  warm-up round done", c.name)
 			return
 		}
 		coll.Add(res)
@@ -257,6 +266,7 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 		"build_flags":           slices.Clone(opt.BuildFlags),
 		"timer":                 "go test",
 		"min_rounds":            opt.Rounds,
+		"warmup":                1, // rounds run and discarded first
 	}
 	if opt.BuildFlags == nil {
 		b.Options["build_flags"] = []string{}

@@ -310,3 +310,47 @@ func TestMachineInfo(t *testing.T) {
 		t.Errorf("missing go command: %v", err)
 	}
 }
+
+// The first round of each benchmark process is a warm-up and is discarded:
+// here it sleeps 20 ms, so a kept warm-up would be the maximum sample by
+// orders of magnitude. (Go calls the body with b.N = 1 before every round;
+// the rounds are the calls with b.N > 1.)
+func TestRunDiscardsWarmupRound(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{
+		"go.mod": goMod,
+		"warm/warm_test.go": `package warm
+
+import (
+	"testing"
+	"time"
+)
+
+var rounds int
+var sink int
+
+func BenchmarkWarm(b *testing.B) {
+	if b.N > 1 {
+		rounds++
+		if rounds == 1 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for i := 0; i < b.N; i++ {
+		sink += i
+	}
+}
+`,
+	})
+	f, err := Run(context.Background(), Options{Dir: dir, Rounds: 4, RoundTime: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Benchmarks[0].Stats
+	if s.Rounds != 4 || len(s.Data) != 4 || s.Iterations < 2 {
+		t.Fatalf("rounds %d, iterations %d, data %v", s.Rounds, s.Iterations, s.Data)
+	}
+	if slow := 20e-3 / float64(s.Iterations); s.Max >= slow/2 {
+		t.Errorf("the 20 ms warm-up round was kept: max %g s/op ≥ %g, data %v", s.Max, slow/2, s.Data)
+	}
+}
