@@ -4,10 +4,16 @@
 GO        ?= go
 BENCHSITE := bin/benchsite
 SUMMARY   ?= /dev/null
-BASE_URL  ?= /
+# BASE_URL overrides [site] base-url of benchsite.toml when set.
+BASE_URL  ?=
+SITE_FLAGS = $(if $(BASE_URL),--base-url '$(BASE_URL)')
+# CI keeps its own history under one machine id per runner type, apart from
+# developers' machines, on the branch $(CI_BRANCH).
+CI_MACHINE ?= github-ubuntu-latest
+CI_BRANCH  ?= benchmarks-data
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test site serve wasm ci-check ci-publish clean FORCE
+        test site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
 
 ## all: the main job: run the suites (compared with the baseline), then build and serve the site
 # A regression is reported by the run but does not stop the site from
@@ -50,7 +56,7 @@ test:
 
 ## site: build the static report site into public/ from the committed history
 site: $(BENCHSITE)
-	$(BENCHSITE) build --base-url '$(BASE_URL)'
+	$(BENCHSITE) build $(SITE_FLAGS)
 
 ## serve: build the site, serve it on 127.0.0.1:8000 and rebuild on change
 serve: $(BENCHSITE)
@@ -60,16 +66,29 @@ serve: $(BENCHSITE)
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o bin/benchmarks.wasm ./wasm
 
-## ci-check: (pull requests) run, compare with the baseline, Markdown table to $(SUMMARY); fail on a regression
-ci-check: $(BENCHSITE)
-	$(BENCHSITE) run --compare --summary '$(SUMMARY)'
+## ci-restore: (CI) bring back CI's earlier runs from the $(CI_BRANCH) branch into .benchmarks/
+ci-restore:
+	if git fetch --depth=1 origin '$(CI_BRANCH)'; then git checkout FETCH_HEAD -- .benchmarks; \
+	else echo "no branch $(CI_BRANCH) yet: CI starts its history with this run"; fi
 
-## ci-publish: (main) run, save the run, build the site for $(BASE_URL) into public/
-# A regression or missed target (exit 1) on main is published, not hidden;
-# a broken run (exit 2) stops the deploy.
+## ci-check: (pull requests) run, compare with CI's newest baseline, Markdown table to $(SUMMARY); fail on a regression
+ci-check: $(BENCHSITE)
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --summary '$(SUMMARY)'
+
+## ci-publish: (main) run, save it as CI's newest baseline, build the site for $(BASE_URL) into public/
+# Each run of main is the baseline pull requests are judged against. A
+# regression or missed target (exit 1) on main is published, not hidden; a
+# broken run (exit 2) stops the deploy.
 ci-publish: $(BENCHSITE)
-	$(BENCHSITE) run --autosave || [ $$? -eq 1 ]
-	$(BENCHSITE) build --base-url '$(BASE_URL)'
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --save baseline || [ $$? -eq 1 ]
+	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-keep: (main) push .benchmarks/ with the new run to the $(CI_BRANCH) branch, so the next run and the site keep it
+ci-keep:
+	git add .benchmarks
+	git -c user.name='benchsite CI' -c user.email='benchsite-ci@users.noreply.github.com' \
+	  commit -q -m "benchmarks: CI run of $$(git rev-parse --short HEAD)"
+	git push --force origin 'HEAD:refs/heads/$(CI_BRANCH)'
 
 ## clean: remove build outputs (never the history)
 clean:

@@ -270,6 +270,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--json", "nowhere/x.json"}, []string{"--json", "nowhere", "does not exist"}},
 		{[]string{"run", "--summary", "nowhere/s.md"}, []string{"--summary", "nowhere"}},
 		{[]string{"run", "--nope"}, []string{"-nope", "benchsite run --help"}},
+		{[]string{"run", "--machine", "a/b"}, []string{"--machine"}},
 	}
 	before := tree(t, dir)
 	for _, c := range cases {

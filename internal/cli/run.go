@@ -115,6 +115,7 @@ func cmdRun(e *env, args []string) error {
 	rounds := fs.Int("rounds", 0, "rounds per benchmark (default: run.rounds in the config)")
 	roundTime := fs.String("round-time", "", "calibrate iterations so a round lasts `duration` (default: run.round-time)")
 	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
+	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
 	pkgs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -186,7 +187,12 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
-	machineID := currentMachine(e, opt)
+	machineID := *machineFlag
+	if machineID == "" {
+		machineID = currentMachine(e, opt)
+	} else if err := storage.ValidName(machineID); err != nil {
+		return badInput("--machine: %v", err)
+	}
 	var base *loaded
 	if cmp.on {
 		base, err = loadBaseline(store, cmp.ref, machineID)
@@ -211,7 +217,11 @@ func cmdRun(e *env, args []string) error {
 		name = autosaveName(f)
 	}
 	if name != "" {
-		path, err := store.Save(f.MachineInfo.ID(), name, f)
+		id := f.MachineInfo.ID()
+		if *machineFlag != "" {
+			id = *machineFlag
+		}
+		path, err := store.Save(id, name, f)
 		if err != nil {
 			return err
 		}
