@@ -116,6 +116,9 @@ func init() {
 		poissonCDF = append(poissonCDF, acc)
 		p *= CodeMeanExtra / float64(k+1)
 	}
+	// The sum may stop a rounding error short of 1; the last entry takes
+	// the rest of the mass rather than a draw falling off the table.
+	poissonCDF[len(poissonCDF)-1] = 1
 }
 
 // Generate draws n patients from rng and returns them with their n×64
