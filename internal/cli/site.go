@@ -94,6 +94,9 @@ func cmdBuild(e *env, args []string) error {
 		opt.Out = e.abs(*out)
 	}
 	if *baseURL != "" {
+		if err := config.CheckBaseURL(*baseURL); err != nil {
+			return badInput("--base-url: %v", err)
+		}
 		opt.BaseURL = *baseURL
 	}
 	if err := browserModule(e.ctx, e, cfg, &opt); err != nil {

@@ -37,6 +37,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -187,7 +188,38 @@ func Load(path string, explicit bool) (*Config, error) {
 	return c, nil
 }
 
+// CheckBaseURL accepts the address a site is published under: an absolute
+// http(s) URL or a path from the root ("/", "/repo/"). A relative one would
+// break links from pages at different depths (the 404 page).
+func CheckBaseURL(s string) error {
+	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") {
+		return nil
+	}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return nil
+	}
+	return fmt.Errorf("%q is neither an http(s) URL nor a path from the root; write e.g. \"https://owner.github.io/repo/\" or \"/\"", s)
+}
+
+// CheckRepoURL accepts "" or an absolute http(s) URL: commits are linked
+// as <repo-url>/commit/<id>.
+func CheckRepoURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return nil
+	}
+	return fmt.Errorf("%q is not an http(s) URL; write e.g. \"https://github.com/owner/repo\"", s)
+}
+
 func (c *Config) validate() error {
+	if err := CheckBaseURL(c.Site.BaseURL); err != nil {
+		return fmt.Errorf(`key "site.base-url": %w`, err)
+	}
+	if err := CheckRepoURL(c.Site.RepoURL); err != nil {
+		return fmt.Errorf(`key "site.repo-url": %w`, err)
+	}
 	if len(c.Packages) == 0 {
 		return errors.New(`key "packages": empty; name at least one package pattern, e.g. ["./..."]`)
 	}

@@ -68,6 +68,9 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"[[groups]]\npattern = \"(\"\ngroup = \"g\"\n", `"groups[0].pattern"`},
 		{"[compare]\nalpha = 2.0\n", `"compare.alpha"`},
 		{"packages = [\n", FileName + ":"},
+		{"[site]\nbase-url = \"repo\"\n", `"site.base-url"`},
+		{"[site]\nbase-url = \"//evil.example/\"\n", `"site.base-url"`},
+		{"[site]\nrepo-url = \"javascript:alert(1)\"\n", `"site.repo-url"`},
 	}
 	for _, c := range cases {
 		p := write(t, c.body)
