@@ -52,7 +52,8 @@ benchmark-reset: $(BENCHSITE)
 test:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt: the files above need formatting'; exit 1; }
-	$(GO) test -count=1 ./...
+	BENCHSITE_SCREENSHOTS="$${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}" $(GO) test -count=1 ./...
+	@echo "screenshots of the browser tests: $${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}"
 
 ## site: build the static report site into public/ from the committed history
 site: $(BENCHSITE)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/benchsite/benchsite/internal/browsertest"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -20,22 +20,10 @@ import (
 // the page is crossOriginIsolated, loads the script under a strict CSP, reloads
 // on an edit, shows a build error (as text, never as markup) over the last
 // good page, clears it on the fix, and reloads after a server restart.
-// Skipped with -short or when no Chromium is installed. With
-// BENCHSITE_ARTIFACTS set, it saves a screenshot of the error overlay there.
+// Chromium is found as package browsertest says; the screenshot of the
+// error overlay goes to browsertest.ScreenshotDir.
 func TestBrowserLiveReload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser; skipped with -short")
-	}
-	var exe string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		t.Skip("no chromium on PATH")
-	}
+	exe := browsertest.Chromium(t)
 
 	src := t.TempDir()
 	csp := `<meta http-equiv="Content-Security-Policy" content="default-src 'self'">`
@@ -144,7 +132,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	edit(`BROKEN <img src=x onerror=alert(1)>`)
 	waitEval(`String((`+overlay+`).includes("template error: ") && (`+overlay+`).includes("BROKEN <img src=x onerror=alert(1)>"))`, "true")
 	waitEval(text, "version two") // the last good page is still underneath
-	if dir := os.Getenv("BENCHSITE_ARTIFACTS"); dir != "" {
+	if dir := browsertest.ScreenshotDir(t); dir != "" {
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err == nil {
 			err = os.MkdirAll(dir, 0o755)

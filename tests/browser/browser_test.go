@@ -20,7 +20,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchsite/benchsite/internal/browsertest"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -42,26 +42,10 @@ func repoRoot(t testing.TB) string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// chromiumPath finds the browser, or ends the test: skipped only on explicit
-// request, failed otherwise (a check that silently does not run is a defect).
+// chromiumPath finds the browser, or ends the test (package browsertest).
 func chromiumPath(t testing.TB) string {
 	t.Helper()
-	if os.Getenv("BENCHSITE_NO_BROWSER") == "1" {
-		t.Skip("BENCHSITE_NO_BROWSER=1: real-browser tests skipped on request")
-	}
-	if testing.Short() {
-		t.Skip("starts headless Chromium and builds the wasm module; skipped with -short")
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	t.Fatal("no Chromium found (looked for chromium, chromium-browser, google-chrome on PATH): install it with `apt-get install chromium`, or set BENCHSITE_NO_BROWSER=1 to skip the real-browser tests")
-	return ""
+	return browsertest.Chromium(t)
 }
 
 // tab is one browser tab with everything it logged.
@@ -206,18 +190,8 @@ func (tb *tab) waitFor(what, predicate string, timeout time.Duration) {
 	tb.t.Fatalf("waiting for %s: not true within %v: %s (last error: %v); console and network problems so far: %q; the page:\n%s", what, timeout, predicate, last, tb.problems(), text)
 }
 
-// screenshotDir is where screenshots go: $BENCHSITE_SCREENSHOTS or a
-// temporary directory.
-func screenshotDir(t testing.TB) string {
-	if d := os.Getenv("BENCHSITE_SCREENSHOTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		abs, _ := filepath.Abs(d)
-		return abs
-	}
-	return t.TempDir()
-}
+// screenshotDir is where screenshots go (package browsertest).
+func screenshotDir(t testing.TB) string { return browsertest.ScreenshotDir(t) }
 
 // screenshot saves the whole page as dir/name.png.
 func (tb *tab) screenshot(dir, name string) {
