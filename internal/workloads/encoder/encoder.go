@@ -28,8 +28,9 @@
 // Parameters live in one flat slice (see Params) so that Adam is one loop.
 // Weight matrices are stored transposed with respect to PyTorch, as (in, out)
 // row-major, so that a layer is a sum of rows of Wᵀ scaled by the inputs
-// (gonum's AXPY kernels, assembly on amd64) and the zeros that ReLU and the
-// multi-hot features produce are skipped rather than multiplied. Param and
+// (gonum's AXPY kernels, assembly on amd64; unrolled Go loops on js/wasm,
+// where gonum has no assembly) and the zeros that ReLU and the multi-hot
+// features produce are skipped rather than multiplied. Param and
 // Grad index in PyTorch's (out, in) layout. Work is split over GOMAXPROCS
 // goroutines (package par) by rows or by output blocks, never inside a sum,
 // so results do not depend on the number of threads. Scratch buffers are
@@ -330,9 +331,7 @@ func (e *Encoder[T]) linear(in, wt, bias, out []T, relu bool, sp *sparse[T]) {
 	k := sp.gather(in, 0, 1, len(in), false)
 	e.k.axpyRows(sp.val[:k], sp.idx[:k], wt, out)
 	if relu {
-		for i, v := range out {
-			out[i] = max(v, 0) // branch-free (MINSS), unlike an if
-		}
+		e.k.relu(out)
 	}
 }
 

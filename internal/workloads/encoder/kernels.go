@@ -1,58 +1,26 @@
 package encoder
 
-import (
-	"gonum.org/v1/gonum/blas/gonum"
-	"gonum.org/v1/gonum/floats"
-)
-
-// kernels are the two loops every layer reduces to, built on gonum's AXPY
-// and dot product, whose amd64 assembly is several times faster than a Go
-// loop (the Go compiler does not vectorise); on other targets (wasm) gonum
-// falls back to pure Go. Each kernel takes a whole list of rows so that the
-// generic code makes one indirect call per layer and row, not one per
-// vector operation.
+// kernels are the two loops every layer reduces to. Each takes a whole list
+// of rows so that the generic code makes one indirect call per layer and
+// row, not one per vector operation. Their implementations depend on the
+// target (kernels_native.go, kernels_js.go); the algorithm around them is
+// shared.
 type kernels[T Float] struct {
 	// axpyRows: out += Σ_j val[j]·rows[idx[j]] (rows of len(out)).
 	axpyRows func(val []T, idx []int32, rows, out []T)
 	// dotRows: out[idx[j]] = x·rows[idx[j]] (rows of len(x)).
 	dotRows func(idx []int32, rows, x, out []T)
+	// relu: x[i] = max(x[i], 0).
+	relu func(x []T)
 }
-
-var blas gonum.Implementation
 
 func kernelsFor[T Float]() kernels[T] {
 	var k any
 	switch any(T(0)).(type) {
 	case float32:
-		k = kernels[float32]{
-			axpyRows: func(val []float32, idx []int32, rows, out []float32) {
-				n := len(out)
-				for j, r := range idx[:len(val)] {
-					blas.Saxpy(n, val[j], rows[int(r)*n:int(r+1)*n], 1, out, 1)
-				}
-			},
-			dotRows: func(idx []int32, rows, x, out []float32) {
-				n := len(x)
-				for _, r := range idx {
-					out[r] = blas.Sdot(n, x, 1, rows[int(r)*n:int(r+1)*n], 1)
-				}
-			},
-		}
+		k = kernels[float32]{axpyRows: axpyRows32, dotRows: dotRows32, relu: relu32}
 	case float64:
-		k = kernels[float64]{
-			axpyRows: func(val []float64, idx []int32, rows, out []float64) {
-				n := len(out)
-				for j, r := range idx[:len(val)] {
-					floats.AddScaled(out, val[j], rows[int(r)*n:int(r+1)*n])
-				}
-			},
-			dotRows: func(idx []int32, rows, x, out []float64) {
-				n := len(x)
-				for _, r := range idx {
-					out[r] = floats.Dot(x, rows[int(r)*n:int(r+1)*n])
-				}
-			},
-		}
+		k = kernels[float64]{axpyRows: axpyRows64, dotRows: dotRows64, relu: relu64}
 	}
 	return k.(kernels[T])
 }
