@@ -35,8 +35,6 @@ import (
 	"slices"
 
 	"github.com/benchsite/benchsite/internal/workloads/internal/par"
-	"gonum.org/v1/gonum/blas/gonum"
-	"gonum.org/v1/gonum/floats"
 )
 
 // Float is the element type of the embeddings.
@@ -75,9 +73,9 @@ func Evaluate[T Float](emb []T, dim int, labels []int) (Metrics, error) {
 // Evaluator computes metrics reusing its buffers across calls. It is not safe
 // for concurrent use.
 type Evaluator[T Float] struct {
-	dot      func(x, y []T) T
-	sims     []T       // n×n similarities
-	perQuery []Metrics // summed in query order, so the result does not depend on the workers
+	dotRows  func(x, rows, out []T) // see kernels.go
+	sims     []T                    // n×n similarities
+	perQuery []Metrics              // summed in query order, so the result does not depend on the workers
 	workers  []worker[T]
 }
 
@@ -127,19 +125,19 @@ func (ev *Evaluator[T]) Evaluate(emb []T, dim int, labels []int) (Metrics, error
 	// Upper triangle of the similarities, mirrored, in chunks of rows
 	// (claimed dynamically, so the shrinking rows balance out). The
 	// diagonal is −Inf, so a query never counts itself as ranked ahead.
-	if ev.dot == nil {
-		ev.dot = dotFor[T]()
+	if ev.dotRows == nil {
+		ev.dotRows = dotRowsFor[T]()
 	}
-	dot := ev.dot
+	dotRows := ev.dotRows
 	const rowChunk, queryChunk = 4, 8
 	par.Do(ceilDiv(n, rowChunk), len(ev.workers), func(w, c int) {
 		wk := &ev.workers[w]
 		for i := c * rowChunk; i < min((c+1)*rowChunk, n); i++ {
-			ei := emb[i*dim : (i+1)*dim]
 			sims[i*n+i] = T(math.Inf(-1))
-			for j := i + 1; j < n; j++ {
-				s := dot(ei, emb[j*dim:(j+1)*dim])
-				sims[i*n+j], sims[j*n+i] = s, s
+			upper := sims[i*n+i+1 : (i+1)*n]
+			dotRows(emb[i*dim:(i+1)*dim], emb[(i+1)*dim:], upper)
+			for j, s := range upper {
+				sims[(i+1+j)*n+i] = s
 				if s-s != 0 { // NaN or ±Inf
 					wk.bad = true
 				}
@@ -426,18 +424,4 @@ func (m *Metrics) scale(f float64) {
 	m.MRR *= f
 	m.MAP *= f
 	m.NDCG10 *= f
-}
-
-var blas gonum.Implementation
-
-// dotFor returns gonum's dot product for T (assembly on amd64).
-func dotFor[T Float]() func(x, y []T) T {
-	var f any
-	switch any(T(0)).(type) {
-	case float32:
-		f = func(x, y []float32) float32 { return blas.Sdot(len(x), x, 1, y, 1) }
-	case float64:
-		f = floats.Dot
-	}
-	return f.(func(x, y []T) T)
 }
