@@ -3,9 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +74,7 @@ func (c *compareFlags) options(cfg *config.Config) (compare.Options, error) {
 	opt := compare.Options{Checks: checks, Strict: c.strict || cfg.Compare.Strict, Alpha: cfg.Compare.Alpha}
 	if len(cfg.Compare.Thresholds) > 0 {
 		opt.PerBenchmark = map[string][]compare.Check{}
-		for _, name := range sortedKeys(cfg.Compare.Thresholds) {
+		for _, name := range slices.Sorted(maps.Keys(cfg.Compare.Thresholds)) {
 			cs, err := compare.ParseChecks(cfg.Compare.Thresholds[name])
 			if err != nil {
 				return compare.Options{}, badInput("compare.thresholds.%q in %s: %v", name, configName(cfg), err)

@@ -24,6 +24,29 @@ func (s *siteFlags) register(fs *flags) {
 	fs.BoolVar(&s.skipInvalid, "skip-invalid", false, "warn about unreadable result files instead of stopping")
 }
 
+// setup is what build and serve share: the flags parsed (no arguments
+// taken), then options.
+func (s *siteFlags) setup(e *env, fs *flags, args []string) (*config.Config, site.Options, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, site.Options{}, err
+	}
+	if len(pos) > 0 {
+		return nil, site.Options{}, badInput("%s takes no arguments, got %q", fs.Name(), strings.Join(pos, " "))
+	}
+	return s.options(e, fs)
+}
+
+// options loads the configuration and turns it into site.Options.
+func (s *siteFlags) options(e *env, fs *flags) (*config.Config, site.Options, error) {
+	cfg, err := s.load(e, fs)
+	if err != nil {
+		return nil, site.Options{}, err
+	}
+	opt, err := siteOptions(e, cfg, s)
+	return cfg, opt, err
+}
+
 // siteOptions turns the configuration into site.Options.
 func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error) {
 	var cf compareFlags
@@ -75,18 +98,7 @@ func cmdBuild(e *env, args []string) error {
 	sf.register(fs)
 	out := fs.String("out", "", "output `dir` (default: site.out in the config, public)")
 	baseURL := fs.String("base-url", "", "`URL` the site is published under, e.g. https://owner.github.io/repo/ (default: site.base-url)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return badInput("build takes no arguments, got %q", strings.Join(pos, " "))
-	}
-	cfg, err := sf.load(e, fs)
-	if err != nil {
-		return err
-	}
-	opt, err := siteOptions(e, cfg, &sf)
+	cfg, opt, err := sf.setup(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -115,18 +127,8 @@ func cmdServe(e *env, args []string) error {
 	var sf siteFlags
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8000", "listen `address`")
-	pos, err := parse(fs, args)
+	cfg, _, err := sf.setup(e, fs, args)
 	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return badInput("serve takes no arguments, got %q", strings.Join(pos, " "))
-	}
-	cfg, err := sf.load(e, fs)
-	if err != nil {
-		return err
-	}
-	if _, err := siteOptions(e, cfg, &sf); err != nil {
 		return err
 	}
 	watch := []string{e.abs(cfg.Site.Content), e.abs(cfg.Site.Templates), cfg.Storage}
@@ -139,11 +141,7 @@ func cmdServe(e *env, args []string) error {
 	build := func(ctx context.Context, outDir string) error {
 		// The configuration is read again on every build, so edits to
 		// benchsite.toml take effect without a restart.
-		cfg, err := sf.load(e, fs)
-		if err != nil {
-			return err
-		}
-		opt, err := siteOptions(e, cfg, &sf)
+		cfg, opt, err := sf.options(e, fs)
 		if err != nil {
 			return err
 		}

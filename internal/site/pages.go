@@ -3,8 +3,10 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -413,7 +415,7 @@ func (b *builder) homePage() (*HomePage, error) {
 			h.Rows = append(h.Rows, row)
 		}
 	}
-	h.Groups = sortedKeys(groups)
+	h.Groups = slices.Sorted(maps.Keys(groups))
 	return h, nil
 }
 
@@ -429,7 +431,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		}
 		last := s.latest()
 		if p.Params == nil {
-			for _, k := range sortedKeys(last.Bench.Params) {
+			for _, k := range slices.Sorted(maps.Keys(last.Bench.Params)) {
 				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
 			}
 		}
@@ -454,7 +456,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		if row := last.Run.rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field
 		}
-		for _, k := range sortedKeys(last.Bench.ExtraInfo) {
+		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
 			bm.ExtraInfo = append(bm.ExtraInfo, KV{k, printable(last.Bench.ExtraInfo[k])})
 		}
 		p.Machines = append(p.Machines, bm)
@@ -663,7 +665,7 @@ func (b *builder) machinesPage() *MachinesPage {
 
 // flatten lists nested machine_info maps as dotted keys.
 func flatten(prefix string, m map[string]any, out *[]KV) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		key := k
 		if prefix != "" {
 			key = prefix + "." + k
