@@ -310,6 +310,17 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 		}
 		row.Checks = append(row.Checks, cr)
 	}
+	// A row shows one field: the first check's, unless another check
+	// failed, which is then the figure the reader needs to see.
+	for _, cr := range row.Checks {
+		if cr.Failed {
+			if cr.Check.Field != row.Field {
+				row.Field, row.Base, row.Cur = cr.Check.Field, cr.Baseline, cr.Current
+				row.Change = Check{Percent: true}.Compute(row.Base, row.Cur)
+			}
+			break
+		}
+	}
 	switch {
 	case len(row.Failures) > 0:
 		row.Status = Regression

@@ -348,3 +348,28 @@ func TestNilFiles(t *testing.T) {
 		t.Fatalf("rows %+v", r.Rows)
 	}
 }
+
+// A row shows the field of the check that failed, not only the first
+// check's: the figure behind the verdict is on the row.
+func TestRowShowsFailedField(t *testing.T) {
+	base, bl := load(t, file0001)
+	cur, cl := load(t, file0030)
+	checks, err := ParseChecks("mean:100000%,max:0.000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Compare(base, cur, bl, cl, Options{Checks: checks, Strict: true})
+	failed := 0
+	for _, row := range r.Rows {
+		if row.Status != Regression {
+			continue
+		}
+		failed++
+		if row.Field != "max" || row.Base != row.Baseline.Stats.Max || row.Cur != row.Current.Stats.Max {
+			t.Errorf("%s: row shows %s %g → %g, want the failed max check", row.Name, row.Field, row.Base, row.Cur)
+		}
+	}
+	if failed == 0 {
+		t.Fatal("no regression under max:0.000001; the fixture changed?")
+	}
+}
