@@ -268,6 +268,13 @@ func (c *Collector) benchmark(g *group, name string) result.Benchmark {
 		Stats:     stats.Compute(slices.Clone(g.data), modeIterations(g.iters)),
 	}
 	b.Param, b.Params = Params(g.name)
+	if b.Params == nil {
+		// pytest-benchmark writes null here, but its own `compare --csv`
+		// then fails on any file that mixes plain and parametrized
+		// benchmarks (bench.get('params', {}).get(...) on None); {} reads
+		// the same everywhere else and keeps that export working.
+		b.Params = map[string]any{}
+	}
 	for _, u := range g.units {
 		b.ExtraInfo[u] = stats.Median(g.metrics[u])
 	}

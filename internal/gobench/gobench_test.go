@@ -104,7 +104,7 @@ func TestParseFigures(t *testing.T) {
 	if b.Stats.Rounds != 25 || b.Stats.Data[0] != 0.004330798 {
 		t.Errorf("rounds %d, data[0] %v; want 25, 0.004330798", b.Stats.Rounds, b.Stats.Data[0])
 	}
-	if b.Group != "github.com/minio/minio/cmd" || b.Param != "" || b.Params != nil {
+	if b.Group != "github.com/minio/minio/cmd" || b.Param != "" || len(b.Params) != 0 {
 		t.Errorf("group %q param %q params %v", b.Group, b.Param, b.Params)
 	}
 	if _, ok := b.ExtraInfo[result.KeyBytesPerOp]; !ok {
@@ -153,7 +153,7 @@ func TestParseFigures(t *testing.T) {
 	}
 	before := find(t, out.Benchmarks, "BenchmarkFloatSub/100 [note=before]")
 	after := find(t, out.Benchmarks, "BenchmarkFloatSub/100 [note=after]")
-	if before.Stats.Median != 115e-9 || after.Stats.Median != 78.8e-9 || before.Param != "100" || before.Params != nil {
+	if before.Stats.Median != 115e-9 || after.Stats.Median != 78.8e-9 || before.Param != "100" || len(before.Params) != 0 {
 		t.Errorf("before %v after %v param %q params %v", before.Stats.Median, after.Stats.Median, before.Param, before.Params)
 	}
 }

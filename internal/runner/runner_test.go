@@ -141,7 +141,7 @@ func TestRun(t *testing.T) {
 	if fill.Group != "bench" || small.Group != "small" || big.Group != "big" {
 		t.Errorf("groups %q %q %q", fill.Group, small.Group, big.Group)
 	}
-	if small.Name != "BenchmarkSizes/size=8" || small.Param != "size=8" || small.Params["size"] != "8" || fill.Params != nil {
+	if small.Name != "BenchmarkSizes/size=8" || small.Param != "size=8" || small.Params["size"] != "8" || fill.Params == nil || len(fill.Params) != 0 {
 		t.Errorf("small %q %q %v; fill params %v", small.Name, small.Param, small.Params, fill.Params)
 	}
 
