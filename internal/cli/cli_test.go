@@ -290,6 +290,12 @@ func TestBadInput(t *testing.T) {
 	}
 	sameTree(t, before, tree(t, dir), "a failed command")
 
+	// list shows every run, the unreadable ones too, and then fails.
+	code, out, errs := bench(t, dir, "list")
+	if code != 2 || !strings.Contains(out, "0001_baseline") || !strings.Contains(out, "unreadable") || !strings.Contains(errs, "0002_truncated.json") {
+		t.Errorf("list over unreadable files: exit %d\n%s%s", code, out, errs)
+	}
+
 	// An unknown key in the config is named.
 	os.WriteFile(filepath.Join(dir, "benchsite.toml"), []byte("[run]\nround = 3\n"), 0o644)
 	if code, _, errs := bench(t, dir, "list"); code != 2 || !strings.Contains(errs, `"run.round"`) {

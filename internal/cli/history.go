@@ -146,6 +146,7 @@ func cmdList(e *env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	var unreadable []string
 	for i, m := range machines {
 		if i > 0 {
 			fmt.Fprintln(tw)
@@ -160,6 +161,7 @@ func cmdList(e *env, args []string) error {
 			f, err := result.ReadFile(ent.Path)
 			if err != nil {
 				fmt.Fprintf(tw, "  %s\tunreadable: %v\t\t\t\n", filepath.Base(ent.Path), err)
+				unreadable = append(unreadable, e.rel(ent.Path))
 				continue
 			}
 			commit := f.CommitInfo.ID
@@ -172,7 +174,13 @@ func cmdList(e *env, args []string) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), f.Datetime, commit, len(f.Benchmarks))
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(unreadable) > 0 {
+		return badInput("%d unreadable result file(s), listed above: %s; fix or delete them (benchsite build would stop on them)", len(unreadable), strings.Join(unreadable, ", "))
+	}
+	return nil
 }
 
 func cmdReset(e *env, args []string) error {

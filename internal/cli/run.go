@@ -316,12 +316,9 @@ func dirExists(dir string) error {
 }
 
 // autosaveName names a run after its commit and time, as pytest-benchmark's
-// --benchmark-autosave does.
+// --benchmark-autosave does: <commit id>_<UTC time>[_uncommitted-changes].
 func autosaveName(f *result.File) string {
 	id := f.CommitInfo.ID
-	if len(id) > 12 {
-		id = id[:12]
-	}
 	t, err := f.Time()
 	if err != nil {
 		t = time.Now()
