@@ -132,8 +132,14 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	watch := []string{e.abs(cfg.Site.Content), e.abs(cfg.Site.Templates), cfg.Storage}
-	if cfg.Site.Wasm != "" {
-		watch = append(watch, e.abs(cfg.Site.Wasm))
+	if cfg.Site.Wasm != "" && len(cfg.Site.BrowserBenchmarks) > 0 {
+		// The module is built from the benchmark code too: watch every
+		// package of the module it compiles, not only its own directory.
+		dirs, err := wasmbuild.SourceDirs(e.ctx, wasmbuild.Options{Dir: e.abs(cfg.Site.Wasm)})
+		if err != nil {
+			dirs = []string{e.abs(cfg.Site.Wasm)}
+		}
+		watch = append(watch, dirs...)
 	}
 	if cfg.Path != "" {
 		watch = append(watch, cfg.Path)

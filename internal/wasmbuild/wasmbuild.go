@@ -398,3 +398,37 @@ func prune(cacheDir, current string) {
 		os.RemoveAll(e.path)
 	}
 }
+
+// SourceDirs lists the directories of the module's own packages that the
+// wasm program at opt.Dir is built from (the program's too): a preview
+// server watches them, so an edit to the benchmark code rebuilds the module.
+// Standard-library and versioned dependencies are left out.
+func SourceDirs(ctx context.Context, opt Options) ([]string, error) {
+	if opt.GoCmd == "" {
+		opt.GoCmd = "go"
+	}
+	dir, err := filepath.Abs(opt.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("wasmbuild: %w", err)
+	}
+	b := &builder{opt: opt, dir: dir}
+	out, err := b.goCmd(ctx, "list", "-deps", "-e", "-json=Dir,Standard,Module", ".")
+	if err != nil {
+		return nil, fmt.Errorf("wasmbuild: `GOOS=js GOARCH=wasm %s list -deps` failed in %s: %w\n%s", opt.GoCmd, dir, err, bytes.TrimSpace(out))
+	}
+	var dirs []string
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("wasmbuild: reading go list output: %w", err)
+		}
+		if p.Standard || p.Dir == "" || (p.Module != nil && p.Module.Version != "" && p.Module.Replace == nil) {
+			continue
+		}
+		dirs = append(dirs, p.Dir)
+	}
+	return dirs, nil
+}

@@ -226,3 +226,29 @@ func customSections(t *testing.T, m []byte) []string {
 	}
 	return names
 }
+
+// The preview server watches what the module is built from: the wasm
+// program's directory and the module's own packages it imports, not the
+// standard library.
+func TestSourceDirs(t *testing.T) {
+	dirs, err := SourceDirs(context.Background(), Options{Dir: filepath.Join("..", "..", "wasm")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"wasm": false, filepath.Join("internal", "suite"): false, filepath.Join("internal", "workloads", "encoder"): false}
+	for _, d := range dirs {
+		for w := range want {
+			if strings.HasSuffix(d, string(filepath.Separator)+w) {
+				want[w] = true
+			}
+		}
+		if strings.HasPrefix(d, runtime.GOROOT()) {
+			t.Errorf("standard library directory listed: %s", d)
+		}
+	}
+	for w, ok := range want {
+		if !ok {
+			t.Errorf("%s not among the watched directories %v", w, dirs)
+		}
+	}
+}
