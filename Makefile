@@ -69,9 +69,14 @@ wasm:
 	@printf 'bin/benchsite.wasm: %s bytes, %s gzipped\n' "$$(wc -c < bin/benchsite.wasm)" "$$(gzip -9 -c bin/benchsite.wasm | wc -c)"
 
 ## ci-restore: (CI) bring back CI's earlier runs from the $(CI_BRANCH) branch into .benchmarks/
+# Only a branch that does not exist yet (ls-remote's status 2) starts a new
+# history; any other failure stops the job, since ci-keep would otherwise
+# force-push a history without CI's earlier runs.
 ci-restore:
-	if git fetch --depth=1 origin '$(CI_BRANCH)'; then git checkout FETCH_HEAD -- .benchmarks; \
-	else echo "no branch $(CI_BRANCH) yet: CI starts its history with this run"; fi
+	git ls-remote --exit-code --heads origin '$(CI_BRANCH)' >/dev/null; status=$$?; \
+	if [ $$status -eq 2 ]; then echo "no branch $(CI_BRANCH) yet: CI starts its history with this run"; \
+	elif [ $$status -ne 0 ]; then echo "cannot reach origin to restore CI's history (git ls-remote: status $$status)"; exit 1; \
+	else git fetch --depth=1 origin '$(CI_BRANCH)' && git checkout FETCH_HEAD -- .benchmarks; fi
 
 ## ci-check: (pull requests) run, compare with CI's newest baseline, Markdown table to $(SUMMARY); fail on a regression
 ci-check: $(BENCHSITE)
