@@ -35,6 +35,7 @@ package wasmbuild
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -217,7 +218,9 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	res.Size = st.Size()
 	if opt.Log != nil {
-		fmt.Fprintf(opt.Log, "built the browser module: %s, %d bytes\n", res.Wasm, res.Size)
+		// Readers download it gzipped (GitHub Pages compresses it), so
+		// that is the size that matters to them.
+		fmt.Fprintf(opt.Log, "built the browser module: %s, %d bytes, %d gzipped\n", res.Wasm, res.Size, gzipSize(res.Wasm))
 	}
 	prune(opt.CacheDir, res.Dir)
 	return res, nil
@@ -432,3 +435,24 @@ func SourceDirs(ctx context.Context, opt Options) ([]string, error) {
 	}
 	return dirs, nil
 }
+
+// gzipSize is the size of the file gzipped at the best compression; -1 if it
+// cannot be read.
+func gzipSize(path string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	var n countWriter
+	zw, _ := gzip.NewWriterLevel(&n, gzip.BestCompression)
+	if _, err := io.Copy(zw, f); err != nil {
+		return -1
+	}
+	zw.Close()
+	return int64(n)
+}
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
