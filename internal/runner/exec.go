@@ -172,8 +172,11 @@ func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 // calibrate runs every matching benchmark of pkg once for RoundTime and
 // returns them with their iterations per round.
 func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, error) {
+	// Two passes: the first meets a cold process (page faults, caches,
+	// the first GC cycles) and would choose too few iterations for a fast
+	// benchmark; the second, warm, pass's N is the one kept.
 	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + opt.RoundTime.String(),
-		"-test.count=1", "-test.benchmem", "-test.v"}
+		"-test.count=2", "-test.benchmem", "-test.v"}
 	if opt.Short {
 		args = append(args, "-test.short")
 	}
@@ -187,7 +190,12 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 		if !res.HasTime {
 			return
 		}
-		cal = append(cal, calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp})
+		e := calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp}
+		if i := slices.IndexFunc(cal, func(c calEntry) bool { return c.name == e.name && c.procs == e.procs }); i >= 0 {
+			cal[i] = e // the warm pass
+			return
+		}
+		cal = append(cal, e)
 		p.live("%s  calibrating…  %s", pkg.ImportPath, res.Name)
 	})
 	if werr := run.wait(ctx, pkg, "calibration"); werr != nil {
