@@ -134,25 +134,12 @@ func (b *builder) load() error {
 	}
 	// Files are read and decoded on all CPUs; the results are then taken in
 	// listing order, so errors and output do not depend on the timing.
-	work := make(chan *slot)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for s := range work {
-				s.raw, s.err = os.ReadFile(s.entry.Path)
-				if s.err == nil {
-					s.file, s.err = result.Decode(s.raw, s.entry.Path)
-				}
-			}
-		}()
-	}
-	for _, s := range slots {
-		work <- s
-	}
-	close(work)
-	wg.Wait()
+	parallel(slots, func(_ int, s *slot) {
+		s.raw, s.err = os.ReadFile(s.entry.Path)
+		if s.err == nil {
+			s.file, s.err = result.Decode(s.raw, s.entry.Path)
+		}
+	})
 
 	var m *machine
 	for _, s := range slots {
@@ -286,22 +273,31 @@ func (b *builder) prepare() error {
 // comparisons are independent (each writes only its own run), so they run
 // on all CPUs; the result does not depend on the order.
 func (b *builder) compareRuns(runs []*run) {
-	work := make(chan *run)
+	parallel(runs, func(_ int, r *run) {
+		if r.Base != nil {
+			r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, b.opt.Compare)
+			r.rows = rowIndex(r.Report)
+		}
+	})
+}
+
+// parallel calls f for every item (with its index) on all CPUs and returns
+// when all are done. Each f writes only its own item or slot, so results do
+// not depend on the order.
+func parallel[T any](items []T, f func(int, T)) {
+	work := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for r := range work {
-				r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, b.opt.Compare)
-				r.rows = rowIndex(r.Report)
+			for i := range work {
+				f(i, items[i])
 			}
 		}()
 	}
-	for _, r := range runs {
-		if r.Base != nil {
-			work <- r
-		}
+	for i := range items {
+		work <- i
 	}
 	close(work)
 	wg.Wait()

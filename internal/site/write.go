@@ -7,8 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/benchsite/benchsite/internal/assets"
 )
@@ -94,27 +92,8 @@ func (b *builder) write() error {
 // are independent, so they are rendered on all CPUs; each file's content
 // depends only on its benchmark, so the output is the same in any order.
 func (b *builder) writeBenchPages() error {
-	work := make(chan *bench)
 	errs := make([]error, len(b.benches))
-	index := make(map[*bench]int, len(b.benches))
-	for i, bn := range b.benches {
-		index[bn] = i
-	}
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for bn := range work {
-				errs[index[bn]] = b.writeBench(bn)
-			}
-		}()
-	}
-	for _, bn := range b.benches {
-		work <- bn
-	}
-	close(work)
-	wg.Wait()
+	parallel(b.benches, func(i int, bn *bench) { errs[i] = b.writeBench(bn) })
 	return errors.Join(errs...)
 }
 
