@@ -46,6 +46,7 @@ type run struct {
 	raw      []byte
 	Time     time.Time // zero when the file has no datetime
 	RawPath  string    // site path of the copied file
+	srcPath  string    // the result file in the history
 
 	// Base is the baseline in force for this run (the newest baseline
 	// before it), Report the comparison with it; both nil for a baseline
@@ -166,6 +167,7 @@ func (b *builder) load() error {
 			File:     s.file,
 			raw:      s.raw,
 			RawPath:  path.Join("results", id, base),
+			srcPath:  s.entry.Path,
 		}
 		if s.file.Datetime != "" {
 			r.Time, _ = s.file.Time() // Decode already validated it

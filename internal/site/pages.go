@@ -174,6 +174,11 @@ type BenchMachine struct {
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Profile is the newest run's profile that has one (benchsite run
+	// --profile); nil when no run has.
+	Profile *ProfileView
+	// GCOff: the newest run ran with the garbage collector off.
+	GCOff bool
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -189,6 +194,8 @@ type RunRow struct {
 	Verdict                             string
 	Change                              float64
 	Against                             string
+	Profile                             string // the run's .pprof from the site root; "" when none
+	GCOff                               bool   // run with the garbage collector off (options.disable_gc)
 }
 
 // KV is a key and a printable value.
@@ -481,6 +488,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
+	r.GCOff, _ = p.Bench.GCDisabled()
 	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}
