@@ -260,10 +260,41 @@ func cmdRun(e *env, args []string) error {
 	if checkTargets(e, f, cfg) {
 		failed = true
 	}
+	if reportFailures(e, f) {
+		failed = true
+	}
 	if failed {
 		return errFailed
 	}
 	return nil
+}
+
+// reportFailures names the benchmarks that failed during the run, with
+// their output, and reports whether there were any (exit status 1: the
+// others were measured and kept, as go test and pytest-benchmark do).
+func reportFailures(e *env, f *result.File) bool {
+	if len(f.Failures) == 0 {
+		return false
+	}
+	fmt.Fprintf(e.stdout, "\n%d benchmark%s FAILED (left out of the run, named in its file):\n", len(f.Failures), plural(len(f.Failures)))
+	for _, fl := range f.Failures {
+		arm := ""
+		if fl.Arm != "" {
+			arm = " (" + fl.Arm + ")"
+		}
+		fmt.Fprintf(e.stdout, "--- FAIL: %s%s in %s\n", fl.Name, arm, fl.Package)
+		if fl.Output != "" {
+			fmt.Fprintln(e.stdout, fl.Output)
+		}
+	}
+	return true
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // currentMachine is the id runs of this machine are saved under. It names

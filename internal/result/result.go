@@ -47,6 +47,9 @@ type File struct {
 	Benchmarks  []Benchmark `json:"benchmarks"`
 	Datetime    string      `json:"datetime"`
 	Version     string      `json:"version"`
+	// Failures and Paired are benchsite's additions (see paired.go).
+	Failures []Failure `json:"failures,omitempty"`
+	Paired   *Paired   `json:"paired,omitempty"`
 }
 
 // CommitInfo says which source the run measured. ID is "unversioned" when the
