@@ -86,6 +86,8 @@ type Options struct {
 	Env        []string  // added to the environment of the go command and the benchmarks
 	BuildFlags []string  // extra flags for go list and go test -c, e.g. "-tags=foo"
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
+
+	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
 
 // Run runs the benchmarks and returns the run. A package that does not build
@@ -104,6 +106,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	}
 	p := newProgress(opt.Progress, opt.Terminal)
 	defer p.clear()
+	if opt.Verbose {
+		opt.vlog = p
+	}
 
 	tc, err := toolchain(ctx, opt)
 	if err != nil {
@@ -160,6 +165,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 					break
 				}
 			}
+			if err := profileRounds(ctx, opt, pkg, c, b, tmp, p); err != nil {
+				return nil, err
+			}
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}
 	}
@@ -194,7 +202,7 @@ func (o *Options) defaults() error {
 	if o.RoundTime < 0 {
 		return fmt.Errorf("round time %v: must be positive", o.RoundTime)
 	}
-	return nil
+	return o.checkTroubleshoot()
 }
 
 type compiledGroup struct {
