@@ -118,6 +118,8 @@ func cmdRun(e *env, args []string) error {
 	roundTime := fs.String("round-time", "", "calibrate iterations so a round lasts `duration` (default: run.round-time)")
 	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
+	var tf troubleFlags
+	tf.register(fs)
 	pkgs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -148,6 +150,10 @@ func cmdRun(e *env, args []string) error {
 	}
 	if len(pkgs) > 0 {
 		opt.Packages = pkgs
+	}
+	profs, err := tf.apply(&opt)
+	if err != nil {
+		return err
 	}
 	if *bench != "" {
 		if _, err := regexp.Compile(*bench); err != nil {
@@ -212,6 +218,11 @@ func cmdRun(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	report.RunTable(e.stdout, f)
+	if profs != nil {
+		if err := profs.print(e.stdout); err != nil {
+			return err
+		}
+	}
 
 	label := "current"
 	name := *save
@@ -228,6 +239,11 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
+		if profs != nil {
+			if err := profs.save(e, path); err != nil {
+				return err
+			}
+		}
 		label = strings.TrimSuffix(baseName(path), ".json")
 	}
 	if *jsonOut != "" {
@@ -235,6 +251,14 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*jsonOut))
+		if profs != nil {
+			if err := profs.save(e, *jsonOut); err != nil {
+				return err
+			}
+		}
+	}
+	if profs != nil && name == "" && *jsonOut == "" {
+		profs.unsavedNote(e)
 	}
 
 	failed := false
