@@ -30,6 +30,13 @@ func (t *troubleFlags) register(fs *flags) {
 // returns the collector of the profiles (nil otherwise).
 func (t *troubleFlags) apply(opt *runner.Options) (*profiles, error) {
 	opt.DisableGC, opt.Verbose = t.disableGC, t.verbose
+	if t.disableGC {
+		limit, err := runner.GCOffLimit()
+		if err != nil {
+			return nil, badInput("--disable-gc: %v", err)
+		}
+		opt.GCOffLimit = limit
+	}
 	if t.profile == "" {
 		return nil, nil
 	}

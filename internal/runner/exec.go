@@ -237,7 +237,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 			return
 		}
 		e := calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp}
-		opt.verbosef("%s  calibration: %d iterations in %s (%s/op)", res.Name, res.Iterations, timefmt.Short(res.SecPerOp*float64(res.Iterations)), timefmt.Short(res.SecPerOp))
+		opt.verbosef("%s  calibration %s: %d iterations in %s (%s/op)", res.Name, calPass(cal, e.name), res.Iterations, timefmt.Short(res.SecPerOp*float64(res.Iterations)), timefmt.Short(res.SecPerOp))
 		if i := slices.IndexFunc(cal, func(c calEntry) bool { return c.name == e.name && c.procs == e.procs }); i >= 0 {
 			cal[i] = e // the warm pass
 			return

@@ -51,7 +51,8 @@ type Troubleshoot struct {
 	// naming the limit. A run without DisableGC also records disable_gc,
 	// true only if GOGC=off is set in the environment already.
 	DisableGC bool
-	// GCOffLimit is GOMEMLIMIT in bytes under DisableGC; default
+	// GCOffLimit is GOMEMLIMIT in bytes under DisableGC; default: the
+	// GOMEMLIMIT of benchsite's environment if set, else
 	// DefaultGCOffLimit().
 	GCOffLimit int64
 
@@ -91,6 +92,41 @@ func DefaultGCOffLimit() int64 {
 	return unknown
 }
 
+// GCOffLimit returns the memory limit a --disable-gc run uses: GOMEMLIMIT
+// of benchsite's environment when set (an error if it is not a limit), else
+// DefaultGCOffLimit().
+func GCOffLimit() (int64, error) {
+	v := os.Getenv("GOMEMLIMIT")
+	if v == "" || v == "off" {
+		return DefaultGCOffLimit(), nil
+	}
+	n, err := parseMemLimit(v)
+	if err != nil {
+		return 0, fmt.Errorf("GOMEMLIMIT=%s in the environment: %v", v, err)
+	}
+	return n, nil
+}
+
+// parseMemLimit reads a GOMEMLIMIT value: bytes, optionally with one of
+// the runtime's suffixes B, KiB, MiB, GiB, TiB.
+func parseMemLimit(s string) (int64, error) {
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if v, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = v, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("not a memory limit; write bytes, e.g. 512MiB or 2GiB")
+	}
+	return n * mult, nil
+}
+
 // checkTroubleshoot validates the options; called from Options.defaults.
 func (t *Troubleshoot) checkTroubleshoot() error {
 	if t.Profile != "" {
@@ -105,7 +141,11 @@ func (t *Troubleshoot) checkTroubleshoot() error {
 		}
 	}
 	if t.DisableGC && t.GCOffLimit == 0 {
-		t.GCOffLimit = DefaultGCOffLimit()
+		n, err := GCOffLimit()
+		if err != nil {
+			return err
+		}
+		t.GCOffLimit = n
 	}
 	if t.GCOffLimit < 0 {
 		return fmt.Errorf("GC-off memory limit %d: must be positive", t.GCOffLimit)
@@ -238,6 +278,15 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// calPass names a calibration pass for --verbose: the first (cold) or the
+// second (warm, whose iterations are kept).
+func calPass(cal []calEntry, name string) string {
+	if slices.ContainsFunc(cal, func(c calEntry) bool { return c.name == name }) {
+		return "pass 2 (warm, kept)"
+	}
+	return "pass 1 (cold)"
 }
 
 // profileRounds runs the extra profiled rounds of one measured benchmark

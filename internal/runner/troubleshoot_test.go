@@ -120,7 +120,7 @@ func TestProfileRoundsAreExtra(t *testing.T) {
 	}
 	// --verbose: command lines, calibration, every round, profiled rounds.
 	out := progress.String()
-	for _, want := range []string{"$ cd ", "-test.cpuprofile=", "BenchmarkHot  calibration: ", "warm-up round (discarded)",
+	for _, want := range []string{"$ cd ", "-test.cpuprofile=", "BenchmarkHot  calibration pass 2 (warm, kept): ", "warm-up round (discarded)",
 		"BenchmarkHot  round 1/4  ", "BenchmarkHot  round 4/4  ", "profiled round 2/2 (process 2)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("verbose output lacks %q:\n%s", want, out)
@@ -194,6 +194,16 @@ func TestTroubleshootOptionsChecked(t *testing.T) {
 	want := []string{"GODEBUG=madvdontneed=1", "GOGC=off", "GOMEMLIMIT=1073741824", "GODEBUG=madvdontneed=1,gctrace=1"}
 	if !slices.Equal(env, want) {
 		t.Errorf("added env %q, want %q", env, want)
+	}
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2GiB": 2 << 30, "1000": 1000, "64KiB": 64 << 10, "7B": 7} {
+		if got, err := parseMemLimit(in); got != want || err != nil {
+			t.Errorf("parseMemLimit(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "MiB", "-1GiB", "1.5GiB", "2G", "99999999999TiB"} {
+		if _, err := parseMemLimit(bad); err == nil {
+			t.Errorf("parseMemLimit(%q) accepted", bad)
+		}
 	}
 	if got := commandLine("/a b", []string{"GOGC=off"}, []string{"/x/p.test", "-test.bench=^A$/^b=1$"}); got != `cd '/a b' && GOGC=off /x/p.test '-test.bench=^A$/^b=1$'` {
 		t.Errorf("commandLine = %s", got)
