@@ -118,7 +118,7 @@ func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) 
 		cmd.Stderr = r.out
 	}
 	if opt.DisableGC {
-		r.gc = &gcWatch{next: cmd.Stderr, limit: opt.GCOffLimit, w: r.w, kill: func() { cmd.Process.Kill() }}
+		r.gc = &gcWatch{next: cmd.Stderr, limit: opt.GCOffLimit, kill: func() { cmd.Process.Kill() }}
 		cmd.Stderr = &lines{fn: r.gc.line}
 	}
 	opt.verbosef("$ %s", commandLine(cmd.Dir, opt.addedBenchEnv(), cmd.Args))
@@ -189,8 +189,10 @@ func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if r.gc != nil && r.gc.error() != nil {
-		return r.gc.error()
+	if r.gc != nil {
+		if err := r.gc.error(r.w.current, what); err != nil {
+			return err
+		}
 	}
 	if names := r.w.failedNames(); len(names) > 0 {
 		bf := &benchFailed{pkg: pkg.ImportPath, names: names, logs: map[string]string{}}

@@ -205,15 +205,14 @@ var gctraceLine = regexp.MustCompile(`^gc \d+ @[0-9.]+s `)
 // gcWatch reads a benchmark process's stderr under DisableGC: gctrace lines
 // are taken out (they would fill error messages); a collection not forced
 // by runtime.GC means the heap reached GOMEMLIMIT, so the process is killed
-// and err says why. Other lines go on to next.
+// at once. Other lines go on to next.
 type gcWatch struct {
 	next  io.Writer
 	limit int64
 	kill  func()
-	w     *watch
 
 	mu  sync.Mutex
-	err error
+	hit bool
 }
 
 func (g *gcWatch) line(s string) {
@@ -226,22 +225,33 @@ func (g *gcWatch) line(s string) {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.err != nil {
-		return
+	if !g.hit {
+		g.hit = true
+		g.kill()
 	}
-	during := "the benchmark"
-	if g.w.current != "" {
-		during = g.w.current
-	}
-	g.err = fmt.Errorf("the garbage collector ran although --disable-gc turned it off: %s's process reached the memory limit (GOMEMLIMIT=%s), so it allocates more than that in one process; run it without --disable-gc, or with fewer rounds or a shorter --round-time",
-		during, humanBytes(g.limit))
-	g.kill()
 }
 
-func (g *gcWatch) error() error {
+// error returns why the process was killed, or nil. It is called once the
+// process has ended and its output is read, so bench (the benchmark that
+// was running; "" without -test.v) is final; what is the step, as wait
+// has it: a benchmark's name, or "calibration", which runs every
+// benchmark of the package in one process, so what earlier ones kept counts
+// too.
+func (g *gcWatch) error(bench, what string) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.err
+	if !g.hit {
+		return nil
+	}
+	if bench == "" {
+		bench = what // measure names its one benchmark
+	}
+	shared := ""
+	if what == "calibration" {
+		shared = " (calibration runs every benchmark of the package in one process, so memory an earlier one kept counts too: run the suspects alone with --bench to tell)"
+	}
+	return fmt.Errorf("the garbage collector ran although --disable-gc turned it off: the heap reached the memory limit (GOMEMLIMIT=%s) while %s ran%s; it allocates more than that in one process: run it without --disable-gc, or with fewer rounds or a shorter --round-time",
+		humanBytes(g.limit), bench, shared)
 }
 
 func humanBytes(n int64) string {

@@ -22,7 +22,9 @@ var troubleModule = map[string]string{
 	"hot/hot_test.go": `package hot
 
 import (
+	"flag"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -52,6 +54,17 @@ func BenchmarkGCPercent(b *testing.B) {
 		sink++
 	}
 	b.ReportMetric(float64(prev), "gcpercent")
+}
+
+// BenchmarkRoundLeak leaks only in the timed rounds (-test.benchtime=Nx),
+// 16 MiB per call, so its calibration passes.
+func BenchmarkRoundLeak(b *testing.B) {
+	if strings.HasSuffix(flag.Lookup("test.benchtime").Value.String(), "x") {
+		kept = append(kept, make([]byte, 16<<20))
+	}
+	for i := 0; i < b.N; i++ {
+		sink++
+	}
 }
 
 func BenchmarkLeak(b *testing.B) {
@@ -154,7 +167,7 @@ func TestDisableGC(t *testing.T) {
 func TestDisableGCLeakFailsCleanly(t *testing.T) {
 	t.Parallel()
 	dir := writeModule(t, troubleModule)
-	opt := Options{Dir: dir, Bench: "^Benchmark(Leak|GCPercent)$", Rounds: 2, RoundTime: 200 * time.Millisecond}
+	opt := Options{Dir: dir, Bench: "^BenchmarkLeak$", Rounds: 2, RoundTime: 200 * time.Millisecond}
 	opt.DisableGC, opt.GCOffLimit = true, 64<<20
 	start := time.Now()
 	f, err := Run(context.Background(), opt)
@@ -166,7 +179,7 @@ func TestDisableGCLeakFailsCleanly(t *testing.T) {
 			msg += fl.Name + ": " + fl.Output + "\n"
 		}
 	}
-	if !strings.Contains(msg, "BenchmarkLeak's process reached the memory limit (GOMEMLIMIT=64MiB)") {
+	if !strings.Contains(msg, "the heap reached the memory limit (GOMEMLIMIT=64MiB) while BenchmarkLeak ran") {
 		t.Errorf("run of a leaking benchmark: %q; want the limit named", msg)
 	}
 	if strings.Contains(msg, "gc 1 @") {
@@ -174,6 +187,26 @@ func TestDisableGCLeakFailsCleanly(t *testing.T) {
 	}
 	if d := time.Since(start); d > 60*time.Second {
 		t.Errorf("took %v", d)
+	}
+}
+
+// A benchmark that reaches the limit in its timed rounds fails (named, with
+// the reason), and the others are still measured.
+func TestDisableGCLeakInRounds(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, troubleModule)
+	opt := Options{Dir: dir, Bench: "^Benchmark(RoundLeak|GCPercent)$", Rounds: 8, RoundTime: 5 * time.Millisecond}
+	opt.DisableGC, opt.GCOffLimit = true, 64<<20
+	f, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Benchmarks) != 1 || f.Benchmarks[0].Name != "BenchmarkGCPercent" {
+		t.Errorf("measured %v, want BenchmarkGCPercent alone", f.Benchmarks)
+	}
+	if len(f.Failures) != 1 || f.Failures[0].Name != "BenchmarkRoundLeak" ||
+		!strings.Contains(f.Failures[0].Output, "the heap reached the memory limit (GOMEMLIMIT=64MiB) while BenchmarkRoundLeak ran") {
+		t.Errorf("failures %+v", f.Failures)
 	}
 }
 
