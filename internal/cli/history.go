@@ -207,7 +207,19 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %d runs into %s\n", len(moved), e.rel(filepath.Join(store.Root, *id, "archive")))
+	runs, profiles := 0, 0
+	for _, p := range moved {
+		if strings.HasSuffix(p, storage.ProfilesSuffix) {
+			profiles++
+		} else {
+			runs++
+		}
+	}
+	also := ""
+	if profiles > 0 {
+		also = fmt.Sprintf(" (and %d profile folder%s)", profiles, plural(profiles))
+	}
+	fmt.Fprintf(e.stdout, "Archived %d run%s%s into %s\n", runs, plural(runs), also, e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }
 

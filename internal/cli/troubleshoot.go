@@ -21,7 +21,7 @@ type troubleFlags struct {
 }
 
 func (t *troubleFlags) register(fs *flags) {
-	fs.StringVar(&t.profile, "profile", "", "profile each benchmark in extra rounds after the timed ones: `cpu`, mem, block or mutex; prints the top functions and keeps NNNN_name.profiles/<benchmark>.pprof beside the saved run")
+	fs.StringVar(&t.profile, "profile", "", "profile each benchmark in extra rounds after the timed ones; `kind` is cpu, mem, block or mutex; prints the top functions and keeps NNNN_name.profiles/<benchmark>.pprof beside the saved run")
 	fs.BoolVar(&t.disableGC, "disable-gc", false, "run the benchmarks with the garbage collector off (GOGC=off, with GOMEMLIMIT so a leak fails instead of swapping)")
 	fs.BoolVar(&t.verbose, "verbose", false, "print each process's command line, the calibration and every round's time as it finishes")
 }

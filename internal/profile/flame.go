@@ -76,6 +76,9 @@ func FormatValue(v int64, unit string) string {
 	case "nanoseconds":
 		return timefmt.Short(float64(v) / 1e9)
 	case "bytes":
+		if v == 0 {
+			return "0B"
+		}
 		return benchunit.Scale(float64(v), benchunit.Binary) + "B"
 	}
 	return strconv.FormatInt(v, 10)

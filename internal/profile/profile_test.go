@@ -140,6 +140,7 @@ func TestFormatValue(t *testing.T) {
 		{1_230_000, "nanoseconds", "1.23 ms"},
 		{3 << 20, "bytes", "3.000MiB"},
 		{42, "count", "42"},
+		{0, "bytes", "0B"},
 	} {
 		if got := FormatValue(c.v, c.unit); got != c.want {
 			t.Errorf("FormatValue(%d, %q) = %q, want %q", c.v, c.unit, got, c.want)
