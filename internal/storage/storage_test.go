@@ -65,7 +65,7 @@ func sample(name string, i int) *result.File {
 		MachineInfo: result.MachineInfo{"system": "Linux", "go_version": "go1.26.8"},
 		CommitInfo:  result.CommitInfo{ID: "unversioned"},
 		Benchmarks: []result.Benchmark{{Name: "BenchmarkX", Fullname: "pkg.BenchmarkX",
-			ExtraInfo: map[string]any{"saver": name, "i": float64(i)}, Stats: result.Stats{Rounds: 1, Min: 1, Iterations: 1}}},
+			ExtraInfo: map[string]any{"saver": name, "i": float64(i)}, Stats: result.Stats{Rounds: 1, Min: 1, Max: 1, Mean: 1, Median: 1, Iterations: 1}}},
 		Datetime: "2026-11-25T20:32:12+00:00",
 		Version:  "test",
 	}
