@@ -43,6 +43,9 @@ func (s *siteFlags) options(e *env, fs *flags) (*config.Config, site.Options, er
 	if err != nil {
 		return nil, site.Options{}, err
 	}
+	if err := s.storageGiven(cfg); err != nil {
+		return nil, site.Options{}, err
+	}
 	opt, err := siteOptions(e, cfg, s)
 	return cfg, opt, err
 }

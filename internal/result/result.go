@@ -599,7 +599,7 @@ func (s *source) locate(name string, err error) error {
 		e.Msg = "invalid JSON: " + syn.Error()
 		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(syn.Error(), "unexpected end") {
 			off = syn.Offset
-			e.Msg = "truncated JSON (the file ends early, at line " + strconv.Itoa(bytes.Count(s.orig, []byte("\n"))+1) + "); restore it from version control or delete it"
+			e.Msg = "truncated JSON (the file ends early); restore it from version control or delete it"
 		}
 	case errors.As(err, &typ):
 		off = typ.Offset
