@@ -231,3 +231,21 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("build without a history: exit %d, %s", code, errs)
 	}
 }
+
+// build refuses a content/ link out of the project: exit 2, naming it.
+func TestBuildSymlinkOut(t *testing.T) {
+	dir := tinyModule(t)
+	secret := filepath.Join(t.TempDir(), "secret.md")
+	os.WriteFile(secret, []byte("SECRET\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
+	if err := os.Symlink(secret, filepath.Join(dir, "content", "leak.md")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	code, _, errs := bench(t, dir, "build")
+	if code != 2 || !strings.Contains(errs, "leak.md") || !strings.Contains(errs, "outside the project") {
+		t.Errorf("build with content/leak.md -> %s: exit %d, %s", secret, code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "leak.html")); err == nil {
+		t.Error("leak.html published")
+	}
+}

@@ -61,6 +61,7 @@ func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error
 		Storage:           cfg.Storage,
 		Content:           e.abs(cfg.Site.Content),
 		Templates:         e.abs(cfg.Site.Templates),
+		Root:              e.dir,
 		Out:               e.abs(cfg.Site.Out),
 		BaseURL:           cfg.Site.BaseURL,
 		RepoURL:           cfg.Site.RepoURL,
