@@ -23,6 +23,7 @@ type loaded struct {
 	label   string
 	path    string
 	matched string // which file a reference matched, to tell the user
+	warned  bool   // its warnings were printed as it was read
 }
 
 func load(path string) (*loaded, error) {
@@ -44,7 +45,7 @@ func loadAny(e *env, path string, opt ingest.Options) (*loaded, error) {
 		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
 	}
 	label := strings.TrimSuffix(baseName(path), filepath.Ext(path))
-	return &loaded{file: run.File, label: label, path: path}, nil
+	return &loaded{file: run.File, label: label, path: path, warned: true}, nil
 }
 
 func baseName(p string) string { return filepath.Base(p) }
@@ -135,6 +136,11 @@ func cmdCompare(e *env, args []string) error {
 	for _, l := range []*loaded{base, cur} {
 		if l.matched != "" {
 			fmt.Fprintln(e.stderr, "benchsite:", l.matched)
+		}
+		if !l.warned {
+			for _, n := range l.file.Notes {
+				fmt.Fprintln(e.stderr, "benchsite: warning:", n)
+			}
 		}
 	}
 	rep := compare.Compare(base.file, cur.file, base.label, cur.label, opt)

@@ -249,3 +249,26 @@ func TestBuildSymlinkOut(t *testing.T) {
 		t.Error("leak.html published")
 	}
 }
+
+// A file whose samples were cut short reads, and every command says so,
+// naming the benchmark.
+func TestCutSamplesNamed(t *testing.T) {
+	dir := t.TempDir()
+	cut, _ := filepath.Abs(filepath.Join("..", "result", "testdata", "pytest-benchmark", "github-action-benchmark", "test", "data", "extract", "pytest_output.json"))
+	const want = `"test_fib_10": stats.data holds 4 of its 38523 rounds' samples`
+	code, _, errs := bench(t, dir, "import", cut)
+	if code != 0 || !strings.Contains(errs, want) {
+		t.Errorf("import: exit %d, %s", code, errs)
+	}
+	for _, args := range [][]string{
+		{"list"},
+		{"build", "--out", filepath.Join(dir, "public")},
+		{"compare", "0001", "0001"},
+		{"compare", cut, cut},
+	} {
+		code, out, errs := bench(t, dir, args...)
+		if code != 0 || strings.Count(errs, want) != map[bool]int{true: 2, false: 1}[args[0] == "compare"] {
+			t.Errorf("%v: exit %d, stderr:\n%s%s", args, code, errs, out)
+		}
+	}
+}

@@ -141,7 +141,7 @@ func cmdList(e *env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	var unreadable []string
+	var unreadable, notes []string
 	for i, m := range machines {
 		if i > 0 {
 			fmt.Fprintln(tw)
@@ -159,6 +159,7 @@ func cmdList(e *env, args []string) error {
 				unreadable = append(unreadable, e.rel(ent.Path))
 				continue
 			}
+			notes = append(notes, f.Notes...)
 			commit := f.CommitInfo.ID
 			if len(commit) > 12 {
 				commit = commit[:12]
@@ -171,6 +172,9 @@ func cmdList(e *env, args []string) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
 	if len(unreadable) > 0 {
 		return badInput("%d unreadable result file(s), listed above: %s; fix or delete them (benchsite build would stop on them)", len(unreadable), strings.Join(unreadable, ", "))

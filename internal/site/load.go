@@ -151,6 +151,9 @@ func (b *builder) load() error {
 			b.warn("skipping unreadable result file: %v", s.err)
 			continue
 		}
+		for _, n := range s.file.Notes {
+			b.warn("%s", n)
+		}
 		id := s.entry.MachineID
 		if m == nil || m.ID != id {
 			m = &machine{ID: id, Index: len(b.machines)}
