@@ -76,6 +76,9 @@ type SyntaxError struct {
 	File string
 	Line int
 	Msg  string
+	// Figure is set when the line is well formed but a figure on it is no
+	// measurement (negative, NaN, infinite), or its name is too long.
+	Figure bool
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -226,7 +229,7 @@ func (s *textStream) next() (*Result, error) {
 			res.Line = s.mapLine(res.Line)
 			item = res
 			if msg != "" {
-				item = &SyntaxError{File: s.name, Line: res.Line, Msg: msg}
+				item = &SyntaxError{File: s.name, Line: res.Line, Msg: msg, Figure: true}
 			}
 		default:
 			// *benchfmt.UnitMetadata: unit assumptions are benchstat's
