@@ -14,11 +14,17 @@
 //	}
 //
 // Reading is tolerant of what real files contain: missing fields of older
-// versions (no ops, total, ld15iqr, data), null group/param/params, naive
-// datetimes, ints where floats are expected, `data` arrays cut short by hand
-// with a trailing string, and unknown keys anywhere. A file that is not JSON,
-// or whose known fields have the wrong JSON type, is an error that names the
-// file and the line:column of the offending value.
+// versions (no ops, total, ld15iqr, data; ops is then derived as upstream
+// does), null group/param/params, naive datetimes, ints where floats are
+// expected, `data` arrays cut short by hand with a trailing string (noted in
+// File.Notes), a UTF-8 byte-order mark, Python's NaN/Infinity where a
+// free-form value goes (extra_info), and unknown keys anywhere. A file that
+// is not JSON (or is UTF-16), whose known fields have the wrong JSON type,
+// or that no measurement can have written — a benchmark without stats or
+// without min, max, mean, median, stddev or rounds; a non-finite, negative
+// or out-of-range figure; more samples than rounds; a name over MaxNameLen
+// — is an error that names the file, the field and the line:column of the
+// offending value.
 package result
 
 import (
