@@ -404,7 +404,9 @@ func Decode(data []byte, name string) (*File, error) {
 	var f File
 	err = json.Unmarshal(data, &f)
 	if err != nil && !json.Valid(data) {
-		if text, shifts, ok := rewriteNonFinite(data); ok && json.Valid(text) {
+		// With NaN and Infinity rewritten, a file that is still not JSON
+		// has its real error located.
+		if text, shifts, ok := rewriteNonFinite(data); ok {
 			src.text, src.shifts = text, shifts
 			f = File{}
 			err = json.Unmarshal(text, &f)
