@@ -86,6 +86,8 @@ type Options struct {
 	Env        []string  // added to the environment of the go command and the benchmarks
 	BuildFlags []string  // extra flags for go list and go test -c, e.g. "-tags=foo"
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
+
+	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
 }
 
 // Run runs the benchmarks and returns the run. A package that does not build
