@@ -22,11 +22,10 @@ import (
 
 // Defaults of PairedOptions.
 const (
-	DefaultSeeds           = 4  // code layouts per arm
 	DefaultMinPairs        = 6  // pairs every benchmark gets
 	DefaultMaxPairs        = 16 // pairs no benchmark exceeds
-	DefaultPairedRounds    = 3  // rounds per process (after one warm-up round)
-	DefaultPairedRoundTime = 40 * time.Millisecond
+	DefaultPairedRounds    = 5  // rounds per process (after one warm-up round)
+	DefaultPairedRoundTime = 20 * time.Millisecond
 )
 
 // PairedOptions configure RunPaired. Options.Dir is the current arm (the
@@ -39,11 +38,15 @@ type PairedOptions struct {
 	// e.g. "baseline (HEAD~1)" and "working tree".
 	BaseDir           string
 	BaseName, CurName string
-	// Seeds are the code-layout seeds (-ldflags=-randlayout=SEED): each
-	// arm is built once per seed and pair i runs seed i/2 mod len(Seeds)
-	// in both arms. Default: DefaultSeeds random seeds. BaseSeeds, when
-	// set (same length), builds the baseline arm with other seeds
-	// (benchsite noise: two independent builds of one tree).
+	// Seeds are the code-layout seeds (-ldflags=-randlayout=SEED), one per
+	// pair: pair i runs both arms built with Seeds[i mod len(Seeds)], so
+	// that every pair has a layout of its own, shared by its two arms,
+	// and pairs stay independent (a layout effect would otherwise repeat
+	// in every pair that shares it). Binaries are linked when a pair
+	// first needs them (a link costs well under a second; compiles are
+	// cached). Default: MaxPairs random seeds. BaseSeeds, when set (same
+	// length), builds the baseline arm with other seeds (benchsite
+	// noise: two independent builds of one tree).
 	Seeds, BaseSeeds []int64
 	// MinPairs and MaxPairs bound the pairs per benchmark; benchmarks of
 	// one arm only get MinPairs processes.
@@ -91,18 +94,20 @@ type arm struct {
 // environments", ICPE 2017) and asv's --interleave-rounds do:
 //
 //  1. Both arms are built with the same go command and flags, once per
-//     layout seed (-ldflags=-randlayout=SEED, Go ≥ 1.23), so that code
-//     layout, which a build fixes by accident (Mytkowicz et al., "Producing
-//     wrong data without doing anything obviously wrong!", ASPLOS 2009), is
-//     randomised alike in both arms. A build failure is an error naming the
-//     arm.
+//     pair with that pair's layout seed (-ldflags=-randlayout=SEED, Go ≥
+//     1.23), so that code layout, which a build fixes by accident
+//     (Mytkowicz et al., "Producing wrong data without doing anything
+//     obviously wrong!", ASPLOS 2009; Curtsinger & Berger, "Stabilizer",
+//     ASPLOS 2013), varies from pair to pair and alike in both arms. A
+//     build failure is an error naming the arm.
 //  2. The current arm is calibrated once (iterations per round for
 //     RoundTime); both arms run those same iterations. The baseline arm is
 //     only listed (one iteration per benchmark), to find benchmarks that
 //     exist on one side only.
 //  3. Per benchmark, pairs of processes run back to back; within each two
 //     consecutive pairs the order is AB then BA or BA then AB at random
-//     (balanced), each process one warm-up round and Rounds rounds. After
+//     (balanced), each process one warm-up round and Rounds rounds; pair i
+//     runs the binaries of seed i. After
 //     MinPairs pairs, Stop decides after each pair whether to go on, up to
 //     MaxPairs.
 //
@@ -133,7 +138,7 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 		opt.MaxPairs = max(DefaultMaxPairs, opt.MinPairs)
 	}
 	if len(opt.Seeds) == 0 {
-		for range DefaultSeeds {
+		for range opt.MaxPairs {
 			opt.Seeds = append(opt.Seeds, 1+rand.Int64N(1<<31))
 		}
 	}
@@ -167,8 +172,13 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	p.live("building %d layout%s of both arms…", len(opt.Seeds), plural(len(opt.Seeds), "", "s"))
-	if err := buildArms(ctx, tc, tmp, []*arm{base, cur}, [][]int64{baseSeeds, opt.Seeds}); err != nil {
+	nb := min(opt.MinPairs, len(opt.Seeds))
+	p.live("building %d layout%s of both arms…", nb, plural(nb, "", "s"))
+	bl, err := newBuilder(ctx, tc, tmp, []*arm{base, cur}, [][]int64{baseSeeds, opt.Seeds})
+	if err != nil {
+		return nil, err
+	}
+	if err := bl.ensure(nb); err != nil {
 		return nil, err
 	}
 
@@ -227,17 +237,7 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 			if c.procs > 0 {
 				run.Cur.MachineInfo["gomaxprocs"] = c.procs
 			}
-			var bpkgs []*pkgInfo
-			if inBase[c.name] && bi >= 0 {
-				for s := range base.pkgs {
-					bpkgs = append(bpkgs, base.pkgs[s][bi])
-				}
-			}
-			var cpkgs []*pkgInfo
-			for s := range cur.pkgs {
-				cpkgs = append(cpkgs, cur.pkgs[s][pi])
-			}
-			bb, cb, pairs, fail, err := measurePairs(ctx, opt, base, cur, bpkgs, cpkgs, c, rng, p)
+			bb, cb, pairs, fail, err := measurePairs(ctx, opt, bl, bi, pi, inBase[c.name] && bi >= 0, c, rng, p)
 			if err != nil {
 				return nil, err
 			}
@@ -291,13 +291,22 @@ func fullName(pkg *pkgInfo, name string) string {
 	return name
 }
 
-// buildArms lists and builds every arm once per seed, two go commands at a
-// time.
-func buildArms(ctx context.Context, tc toolchainInfo, tmp string, arms []*arm, seeds [][]int64) error {
+// builder lists every arm's packages once and links the arms' binaries
+// for a layout seed when first needed.
+type builder struct {
+	ctx   context.Context
+	tc    toolchainInfo
+	tmp   string
+	arms  []*arm
+	seeds [][]int64
+	built int // seeds 0..built-1 are built
+}
+
+func newBuilder(ctx context.Context, tc toolchainInfo, tmp string, arms []*arm, seeds [][]int64) (*builder, error) {
 	for _, a := range arms {
 		pkgs, err := listPackages(ctx, a.opt)
 		if err != nil {
-			return fmt.Errorf("%s: %w", a.name, err)
+			return nil, fmt.Errorf("%s: %w", a.name, err)
 		}
 		a.pkgs = make([][]*pkgInfo, len(seeds[0]))
 		for s := range a.pkgs {
@@ -307,31 +316,47 @@ func buildArms(ctx context.Context, tc toolchainInfo, tmp string, arms []*arm, s
 			}
 		}
 	}
+	return &builder{ctx: ctx, tc: tc, tmp: tmp, arms: arms, seeds: seeds}, nil
+}
+
+// ensure builds every arm for seeds 0..n-1, two go commands at a time.
+func (b *builder) ensure(n int) error {
+	n = min(n, len(b.seeds[0]))
+	if n <= b.built {
+		return nil
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	errs := make([]error, len(arms)*len(seeds[0]))
-	for ai, a := range arms {
-		for s := range a.pkgs {
+	var mu sync.Mutex
+	var errs []error
+	for ai, a := range b.arms {
+		for s := b.built; s < n; s++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
 				o := a.opt
-				o.BuildFlags = withRandLayout(o.BuildFlags, seeds[ai][s])
-				dir := filepath.Join(tmp, strconv.Itoa(ai), strconv.Itoa(s))
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					errs[ai*len(a.pkgs)+s] = err
-					return
+				o.BuildFlags = withRandLayout(o.BuildFlags, b.seeds[ai][s])
+				dir := filepath.Join(b.tmp, strconv.Itoa(ai), strconv.Itoa(s))
+				err := os.MkdirAll(dir, 0o755)
+				if err == nil {
+					err = build(b.ctx, o, b.tc, a.pkgs[s], dir)
 				}
-				if err := build(ctx, o, tc, a.pkgs[s], dir); err != nil {
-					errs[ai*len(a.pkgs)+s] = fmt.Errorf("building the %s: %w", a.name, err)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("building the %s: %w", a.name, err))
+					mu.Unlock()
 				}
 			}()
 		}
 	}
 	wg.Wait()
-	return errors.Join(slices.DeleteFunc(errs, func(e error) bool { return e == nil })...)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	b.built = n
+	return nil
 }
 
 // withRandLayout adds -randlayout=SEED to the linker flags, keeping any
@@ -352,7 +377,8 @@ func withRandLayout(flags []string, seed int64) []string {
 // when bpkgs is empty (a benchmark of the current arm only), MinPairs
 // processes of the current arm. A failure in either arm is returned as the
 // benchmark's failure.
-func measurePairs(ctx context.Context, opt PairedOptions, base, cur *arm, bpkgs, cpkgs []*pkgInfo, c calEntry, rng *rand.Rand, p *progress) (bb, cb *result.Benchmark, pairs *Pairs, fail *result.Failure, err error) {
+func measurePairs(ctx context.Context, opt PairedOptions, bl *builder, bi, ci int, paired bool, c calEntry, rng *rand.Rand, p *progress) (bb, cb *result.Benchmark, pairs *Pairs, fail *result.Failure, err error) {
+	base, cur := bl.arms[0], bl.arms[1]
 	quiet := &progress{}
 	pairs = &Pairs{Name: c.name}
 	var baseRuns, curRuns []*result.Benchmark
@@ -369,12 +395,15 @@ func measurePairs(ctx context.Context, opt PairedOptions, base, cur *arm, bpkgs,
 	status := ""
 	firstBase := false
 	for i := 0; ; i++ {
-		s := (i / 2) % len(cpkgs)
-		if len(bpkgs) == 0 {
+		s := i % len(opt.Seeds)
+		if err := bl.ensure(s + 1); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if !paired {
 			if i >= opt.MinPairs {
 				break
 			}
-			b, err := one(cur, cpkgs[s])
+			b, err := one(cur, cur.pkgs[s][ci])
 			if err != nil || fail != nil {
 				return nil, nil, nil, fail, err
 			}
@@ -390,12 +419,12 @@ func measurePairs(ctx context.Context, opt PairedOptions, base, cur *arm, bpkgs,
 		}
 		var rb, rc *result.Benchmark
 		if firstBase {
-			if rb, err = one(base, bpkgs[s]); err == nil && fail == nil {
-				rc, err = one(cur, cpkgs[s])
+			if rb, err = one(base, base.pkgs[s][bi]); err == nil && fail == nil {
+				rc, err = one(cur, cur.pkgs[s][ci])
 			}
 		} else {
-			if rc, err = one(cur, cpkgs[s]); err == nil && fail == nil {
-				rb, err = one(base, bpkgs[s])
+			if rc, err = one(cur, cur.pkgs[s][ci]); err == nil && fail == nil {
+				rb, err = one(base, base.pkgs[s][bi])
 			}
 		}
 		if err != nil || fail != nil {
@@ -411,12 +440,12 @@ func measurePairs(ctx context.Context, opt PairedOptions, base, cur *arm, bpkgs,
 		}
 		if n >= opt.MaxPairs || opt.Stop == nil {
 			if opt.Stop != nil {
-				_, status = opt.Stop(c.name, fullName(cpkgs[0], c.name), pairs.Base, pairs.Cur)
+				_, status = opt.Stop(c.name, fullName(cur.pkgs[0][ci], c.name), pairs.Base, pairs.Cur)
 			}
 			break
 		}
 		var stop bool
-		stop, status = opt.Stop(c.name, fullName(cpkgs[0], c.name), pairs.Base, pairs.Cur)
+		stop, status = opt.Stop(c.name, fullName(cur.pkgs[0][ci], c.name), pairs.Base, pairs.Cur)
 		if stop {
 			break
 		}
