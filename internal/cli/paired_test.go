@@ -254,3 +254,26 @@ func TestRunAgainstBuildFailureNamesTheSide(t *testing.T) {
 		t.Errorf("unknown ref: exit %d\n%s", code, errs)
 	}
 }
+
+// benchsite noise measures two builds of one tree and reports, per
+// benchmark, the noise, the detectable change and a threshold suggestion
+// when the configured one is below it (a 0.1 % threshold always is).
+func TestNoise(t *testing.T) {
+	t.Parallel()
+	dir := pairedModule(t)
+	code, out, errs := bench(t, dir, "noise", "--pairs", "6", "--compare-fail", "mean:0.1%", "--bench", "Work")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, s := range []string{"Noise per pair", "BenchmarkWork", "[compare.thresholds]", `"BenchmarkWork" = "mean:`} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "BenchmarkSteady") {
+		t.Errorf("--bench Work measured BenchmarkSteady:\n%s", out)
+	}
+	if code, _, errs := bench(t, dir, "noise", "--pairs", "3"); code != ExitBadUse || !strings.Contains(errs, "--pairs: 3; need at least 6") {
+		t.Errorf("--pairs 3: exit %d %s", code, errs)
+	}
+}

@@ -37,7 +37,7 @@ func pairedCheck(checks []Check) (Check, bool) {
 // inflates a process's mean, and with a handful of rounds per process that
 // one round would decide the pair; the median is robust to it and moves
 // with the mean when the code gets slower.
-func processValues(rounds [][]float64, field string) []float64 {
+func ProcessValues(rounds [][]float64, field string) []float64 {
 	out := make([]float64, len(rounds))
 	for i, r := range rounds {
 		f := "median"
@@ -77,7 +77,7 @@ func PairedStop(opt Options, minPairs, maxPairs int) func(name, fullname string,
 		if ok {
 			field = c.Field
 		}
-		bv, cv := processValues(base, field), processValues(cur, field)
+		bv, cv := ProcessValues(base, field), ProcessValues(cur, field)
 		rule := pairedRule(c, bv, ok)
 		rule.MinPairs, rule.MaxPairs = max(rule.MinPairs, minPairs), maxPairs
 		e, err := paired.Compare(bv, cv, 0)
@@ -121,7 +121,7 @@ func PairedVerdicts(pairs map[string][2][][]float64, base, cur *result.File, opt
 		if hasCheck {
 			field = c.Field
 		}
-		bv, cv := processValues(pr[0], field), processValues(pr[1], field)
+		bv, cv := ProcessValues(pr[0], field), ProcessValues(pr[1], field)
 		rule := pairedRule(c, bv, hasCheck)
 		e, err := paired.Compare(bv, cv, 0)
 		if err != nil {
