@@ -65,6 +65,7 @@ func init() {
 	commands = []command{
 		{"run", "[flags] [PACKAGES...]", "run the benchmark suites; save, compare and check targets", cmdRun},
 		{"compare", "[flags] [BASELINE [CURRENT]]", "compare a run with a baseline; exit 1 on a regression", cmdCompare},
+		{"noise", "[flags] [PACKAGES...]", "qualify this machine: noise per benchmark and the smallest change a paired run detects", cmdNoise},
 		{"import", "[--save NAME] FILE...", "import go test -bench output, go test -json or pytest-benchmark JSON", cmdImport},
 		{"list", "[flags]", "list the saved runs of every machine", cmdList},
 		{"reset", "[flags]", "move this machine's history into its archive/ folder", cmdReset},

@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"golang.org/x/perf/benchmath"
 
@@ -113,6 +114,14 @@ type Row struct {
 	Failures []string
 	// Notes explain the row's statistics (e.g. why no test was run).
 	Notes []string
+	// Paired: the row shows the paired verdict stored in the current
+	// file (measured in Pairs interleaved process pairs against the
+	// baseline's revision) instead of a comparison of two unpaired
+	// files; Change is then the paired estimate and CILow, CIHigh bound
+	// its confidence interval (percent; NaN without one).
+	Paired        bool
+	Pairs         int
+	CILow, CIHigh float64
 }
 
 // Report is the outcome of Compare.
@@ -124,6 +133,11 @@ type Report struct {
 	// Warnings are differences that do not fail the comparison: machine
 	// info, duplicate fullnames, per-benchmark thresholds that match nothing.
 	Warnings []string
+	// Paired: the current file carries a paired verdict measured against
+	// the baseline's revision, and the rows show it (see Row.Paired).
+	// Otherwise the comparison is of two unpaired files, measured at
+	// different times.
+	Paired bool
 }
 
 // Regressions returns every failure line, in row order.
@@ -178,6 +192,8 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 	curIdx, w := index(cur, curLabel)
 	r.Warnings = append(r.Warnings, w...)
 
+	pv := pairedFor(base, cur)
+	r.Paired = pv != nil
 	used := map[string]bool{}
 	for _, cb := range curIdx.order {
 		bb := baseIdx.byFull[cb.Fullname]
@@ -189,7 +205,26 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 			r.Rows = append(r.Rows, oneSided(cb, Added, checks))
 			continue
 		}
-		r.Rows = append(r.Rows, compareOne(bb, cb, checks, baseLabel, alpha, opt.Strict))
+		row := compareOne(bb, cb, checks, baseLabel, alpha, opt.Strict)
+		if pv != nil {
+			if pb, ok := pv.Benchmarks[cb.Fullname]; ok {
+				applyPaired(&row, pb, checks, baseLabel)
+			}
+		}
+		r.Rows = append(r.Rows, row)
+	}
+	if pv != nil {
+		// Benchmarks the paired run found in the baseline revision only.
+		for _, full := range pv.Removed {
+			if baseIdx.byFull[full] == nil && curIdx.byFull[full] == nil {
+				name := full
+				if _, n, ok := strings.Cut(full, "::"); ok {
+					name = n
+				}
+				checks, _ := checksFor(&result.Benchmark{Name: name, Fullname: full}, opt)
+				r.Rows = append(r.Rows, oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks))
+			}
+		}
 	}
 	for _, bb := range baseIdx.order {
 		if curIdx.byFull[bb.Fullname] == nil {
@@ -261,7 +296,8 @@ func displayField(checks []Check) string {
 
 func oneSided(b *result.Benchmark, s Status, checks []Check) Row {
 	row := Row{Name: b.Name, Fullname: b.Fullname, Group: b.Group, Status: s,
-		Field: displayField(checks), Change: math.NaN(), Base: math.NaN(), Cur: math.NaN(), P: math.NaN()}
+		Field: displayField(checks), Change: math.NaN(), Base: math.NaN(), Cur: math.NaN(), P: math.NaN(),
+		CILow: math.NaN(), CIHigh: math.NaN()}
 	v, _ := Field(b.Stats, row.Field)
 	if s == Added {
 		row.Current, row.Cur = b, v
@@ -273,7 +309,7 @@ func oneSided(b *result.Benchmark, s Status, checks []Check) Row {
 
 func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alpha float64, strict bool) Row {
 	row := Row{Name: cb.Name, Fullname: cb.Fullname, Group: cb.Group, Baseline: bb, Current: cb,
-		Field: displayField(checks), P: math.NaN()}
+		Field: displayField(checks), P: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	row.Base, _ = Field(bb.Stats, row.Field)
 	row.Cur, _ = Field(cb.Stats, row.Field)
 	row.Change = Check{Percent: true}.Compute(row.Base, row.Cur)

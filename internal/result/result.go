@@ -62,6 +62,9 @@ type File struct {
 	// benchmarks whose samples were cut short. Each names the file and the
 	// benchmark; commands show them as warnings.
 	Notes []string `json:"-"`
+	// Failures and Paired are benchsite's additions (see paired.go).
+	Failures []Failure `json:"failures,omitempty"`
+	Paired   *Paired   `json:"paired,omitempty"`
 }
 
 // CommitInfo says which source the run measured. ID is "unversioned" when the

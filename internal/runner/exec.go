@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -149,15 +150,49 @@ func (r *binRun) results(name string, fn func(*gobench.Result)) error {
 	}
 }
 
-// wait ends the run; a failure is an error naming the failed benchmarks with
-// their output, or, when the binary died otherwise, its last output.
+// benchFailed is the error of a run in which benchmarks failed (--- FAIL):
+// their names and each one's log lines.
+type benchFailed struct {
+	pkg   string
+	names []string
+	logs  map[string]string
+}
+
+func (e *benchFailed) Error() string {
+	var b strings.Builder
+	for _, n := range e.names {
+		fmt.Fprintf(&b, "--- FAIL: %s\n%s", n, e.logs[n])
+	}
+	return fmt.Sprintf("%s failed in %s:\n%s", strings.Join(e.names, ", "), e.pkg, strings.TrimRight(b.String(), "\n"))
+}
+
+// failures returns the failures as the run records them.
+func (e *benchFailed) failures(arm string) []result.Failure {
+	var out []result.Failure
+	for _, n := range e.names {
+		out = append(out, result.Failure{Name: n, Package: e.pkg, Arm: arm, Output: strings.TrimRight(e.logs[n], "\n")})
+	}
+	return out
+}
+
+// wait ends the run; a failure is a *benchFailed naming the failed
+// benchmarks with their output, or, when the binary died otherwise, an error
+// with its last output.
 func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 	err := r.cmd.Wait()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if names := r.w.failedNames(); len(names) > 0 {
-		return fmt.Errorf("%s failed in %s:\n%s", strings.Join(names, ", "), pkg.ImportPath, r.w.failures())
+		bf := &benchFailed{pkg: pkg.ImportPath, names: names, logs: map[string]string{}}
+		for _, n := range names {
+			var b strings.Builder
+			for _, l := range r.w.logs[n] {
+				b.WriteString(l + "\n")
+			}
+			bf.logs[n] = b.String()
+		}
+		return bf
 	}
 	if err != nil {
 		during := ""
@@ -170,12 +205,18 @@ func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 }
 
 // calibrate runs every matching benchmark of pkg once for RoundTime and
-// returns them with their iterations per round.
-func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, error) {
+// returns them with their iterations per round. Benchmarks that fail are
+// returned as a *benchFailed beside the others (which are still measured);
+// any other error stops the run.
+func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, *benchFailed, error) {
 	// Two passes: the first meets a cold process (page faults, caches,
 	// the first GC cycles) and would choose too few iterations for a fast
 	// benchmark; the second, warm, pass's N is the one kept.
-	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + opt.RoundTime.String(),
+	benchtime := opt.RoundTime.String()
+	if opt.calBenchtime != "" {
+		benchtime = opt.calBenchtime
+	}
+	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + benchtime,
 		"-test.count=2", "-test.benchmem", "-test.v"}
 	if opt.Short {
 		args = append(args, "-test.short")
@@ -183,7 +224,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	p.live("%s  calibrating…", pkg.ImportPath)
 	run, err := startBinary(ctx, opt, pkg, args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var cal []calEntry
 	err = run.results(pkg.ImportPath, func(res *gobench.Result) {
@@ -198,11 +239,25 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 		cal = append(cal, e)
 		p.live("%s  calibrating…  %s", pkg.ImportPath, res.Name)
 	})
+	var failed *benchFailed
 	if werr := run.wait(ctx, pkg, "calibration"); werr != nil {
-		return nil, werr
+		if !errors.As(werr, &failed) {
+			return nil, nil, werr
+		}
+		// The testing package carries on after a failed benchmark; so
+		// do we, leaving out the failed ones (and their parents'
+		// entries, a sub-benchmark's failure fails its parent).
+		cal = slices.DeleteFunc(cal, func(c calEntry) bool {
+			for _, n := range failed.names {
+				if c.name == n || strings.HasPrefix(c.name, n+"/") || strings.HasPrefix(n, c.name+"/") {
+					return true
+				}
+			}
+			return false
+		})
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, name := range run.w.skipped {
 		reason := strings.TrimSpace(strings.Join(run.w.logs[name], " "))
@@ -218,10 +273,16 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	if len(cal) > 0 {
 		p.line("%s  %d benchmark%s", pkg.ImportPath, len(cal), plural(len(cal), "", "s"))
 	}
-	return cal, nil
+	if failed != nil {
+		for _, n := range failed.names {
+			p.line("%s  FAILED (in calibration)", n)
+		}
+	}
+	return cal, failed, nil
 }
 
-// measure runs Rounds rounds of c.n iterations of one benchmark.
+// measure runs Rounds rounds of c.n iterations of one benchmark. A
+// benchmark that fails, or whose process dies, is a *benchFailed.
 func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *progress) (*result.Benchmark, error) {
 	flags := []string{"-test.run=^$", "-test.bench=" + BenchPattern(c.name),
 		"-test.benchtime=" + strconv.Itoa(c.n) + "x", "-test.count=" + strconv.Itoa(opt.Rounds+1), "-test.benchmem"}
@@ -253,7 +314,7 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, timefmt.Short(stats.Median(data)))
 	})
 	if werr := run.wait(ctx, pkg, c.name); werr != nil {
-		return nil, werr
+		return nil, asFailure(werr, pkg, c.name, run)
 	}
 	if err != nil {
 		return nil, err
@@ -281,6 +342,17 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 	}
 	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, timefmt.Short(b.Stats.Median))
 	return &b, nil
+}
+
+// asFailure turns the error of a process that ran one benchmark into that
+// benchmark's failure: a crash is the benchmark's fault as much as b.Fatal.
+// A cancelled context stays an error.
+func asFailure(err error, pkg *pkgInfo, name string, run *binRun) error {
+	var bf *benchFailed
+	if errors.As(err, &bf) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &benchFailed{pkg: pkg.ImportPath, names: []string{name}, logs: map[string]string{name: err.Error()}}
 }
 
 // BenchPattern returns the -test.bench expression that selects exactly the
