@@ -371,7 +371,6 @@ func reportFailures(e *env, f *result.File) bool {
 	return true
 }
 
-
 // currentMachine is the id runs of this machine are saved under. It names
 // the Go version of the go command that builds the benchmarks (which may
 // differ from the one benchsite was built with); without a working go
