@@ -187,9 +187,13 @@ func safeSegment(s string) bool {
 // prepare derives comparisons, series and targets from the loaded runs.
 func (b *builder) prepare() error {
 	b.byFull = map[string]*bench{}
-	browser := map[string]bool{}
-	for _, n := range b.opt.BrowserBenchmarks {
-		browser[n] = true
+	browser := func(rb *result.Benchmark) bool {
+		for _, n := range b.opt.BrowserBenchmarks {
+			if rb.Match(n) > 0 {
+				return true
+			}
+		}
+		return false
 	}
 	for _, m := range b.machines {
 		var lastBase *run
@@ -227,7 +231,7 @@ func (b *builder) prepare() error {
 				bn := b.byFull[rb.Fullname]
 				if bn == nil {
 					bn = &bench{Name: rb.Name, Fullname: rb.Fullname, Group: rb.Group,
-						BrowserRunnable: browser[rb.Name] || browser[rb.Fullname]}
+						BrowserRunnable: browser(rb)}
 					b.byFull[rb.Fullname] = bn
 					b.benches = append(b.benches, bn)
 				}
@@ -259,7 +263,8 @@ func (b *builder) prepare() error {
 	for _, n := range b.opt.BrowserBenchmarks {
 		found := false
 		for _, bn := range b.benches {
-			found = found || bn.Name == n || bn.Fullname == n
+			rb := result.Benchmark{Name: bn.Name, Fullname: bn.Fullname}
+			found = found || rb.Match(n) > 0
 		}
 		if !found && len(b.benches) > 0 {
 			b.warn("browser benchmark %q matches no benchmark in the history (check the name in site.browser-benchmarks)", n)
