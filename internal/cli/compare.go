@@ -26,10 +26,8 @@ func load(path string) (*loaded, error) {
 	if err != nil {
 		return nil, &exitError{ExitBadUse, err}
 	}
-	return &loaded{file: f, label: strings.TrimSuffix(baseName(path), ".json"), path: path}, nil
+	return &loaded{file: f, label: storage.Label(path), path: path}, nil
 }
-
-func baseName(p string) string { return filepath.Base(p) }
 
 // loadBaseline resolves ref ("" = the newest baseline of machineID). With
 // ref == "" and no baseline it returns nil, nil.

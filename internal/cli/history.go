@@ -171,7 +171,7 @@ func cmdList(e *env, args []string) error {
 			if f.CommitInfo.Dirty {
 				commit += "+"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), f.Datetime, commit, len(f.Benchmarks))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", ent.Label(), f.Datetime, commit, len(f.Benchmarks))
 		}
 	}
 	if err := tw.Flush(); err != nil {

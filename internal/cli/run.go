@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -228,7 +227,7 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
-		label = strings.TrimSuffix(baseName(path), ".json")
+		label = storage.Label(path)
 	}
 	if *jsonOut != "" {
 		if err := writeNew(*jsonOut, f); err != nil {
