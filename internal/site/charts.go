@@ -152,7 +152,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Range:    scaled(st.Max-st.Min, u),
 			Rounds:   st.Rounds,
 			Iter:     st.Iterations,
-			Raw:      p.Run.RawPath,
+			Raw:      rawPath(p.Run),
 		}
 		if st.Q1 != 0 || st.Q3 != 0 {
 			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
@@ -173,7 +173,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			}
 			r.Truncated = st.Truncated
 		}
-		if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+		if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 			r.Verdict = string(row.Status)
 			r.Against = p.Run.Report.BaseLabel
 			r.Change = fin(round6(row.Change))

@@ -20,11 +20,12 @@
 //	404.html
 //
 // Contract:
-//   - Every result file of every machine is read; a file that cannot be read
-//     stops the build with an error naming it, unless Options.SkipInvalid,
-//     which turns each into a warning.
-//   - Verdicts come from compare.Compare with Options.Compare, the code path
-//     of `benchsite compare`; target status from target.Check.
+//   - The history is loaded and analysed by package history (every result
+//     file read; a file that cannot be read stops the build with an error
+//     naming it, unless Options.SkipInvalid, which turns each into a
+//     warning; verdicts from compare.Compare with Options.Compare, target
+//     status from target.Check, change points from package changepoint).
+//     This package only renders what history found.
 //   - Result files are untrusted: every field reaches HTML only through
 //     html/template's contextual escaping, chart data only as JSON written by
 //     encoding/json (which escapes <, >, &, U+2028 and U+2029) in separate
@@ -137,10 +138,7 @@ func Build(opt Options) (*Result, error) {
 	}
 	b := &builder{opt: opt, res: &Result{}}
 	if err := b.load(); err != nil {
-		return nil, err
-	}
-	if err := b.prepare(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("site: %w", err)
 	}
 	dir, commit, err := prepareOut(opt.Out)
 	if err != nil {
