@@ -94,6 +94,8 @@ type runRow struct {
 	Data      []float64 `json:"data,omitempty"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Raw       string    `json:"raw"` // path of the result file from the site root
+	// ChangePoint is set on the first run after a change point.
+	ChangePoint *changeMark `json:"changePoint,omitempty"`
 }
 
 // machineData is one machine's history of one benchmark.
@@ -104,6 +106,9 @@ type machineData struct {
 	History      chartOption  `json:"history"`
 	Memory       *chartOption `json:"memory,omitempty"`
 	Distribution chartOption  `json:"distribution"`
+	// Changes are the series' change points, oldest first (also marked on
+	// History).
+	Changes []changeMark `json:"changes"`
 	// OffChart are the targets too far from the data to draw (for the
 	// page's note).
 	OffChart []string `json:"-"`

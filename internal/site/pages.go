@@ -67,6 +67,7 @@ type Page struct {
 	Machines *MachinesPage
 	Doc      *DocPage
 	Run      *RunPage
+	Changes  *ChangesPage
 }
 
 // RunRef identifies one run (one result file).
@@ -174,6 +175,9 @@ type BenchMachine struct {
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Changes are the change points of this benchmark on this machine,
+	// newest first.
+	Changes []ChangeRow
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -452,6 +456,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			bm.Runs = append(bm.Runs, rr)
 		}
 		bm.Latest = bm.Runs[0]
+		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
 		if row := last.Run.Rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field

@@ -64,6 +64,9 @@ func (b *builder) write() error {
 	if err := b.page("machines.html", "machines.html", &Page{Key: "machines", Title: "Machines", Machines: b.machinesPage()}); err != nil {
 		return err
 	}
+	if err := b.writeChanges(); err != nil {
+		return err
+	}
 	for _, d := range b.docs {
 		if err := b.page(d.URL, "doc.html", &Page{Key: "doc:" + d.URL, Title: d.Title, Doc: &DocPage{Source: d.Source, HTML: d.HTML, HasH1: d.HasH1}}); err != nil {
 			return err
@@ -124,6 +127,7 @@ func (b *builder) siteInfo() *SiteInfo {
 		{Key: "home", Title: "Overview", Path: "index.html"},
 		{Key: "compare", Title: "Compare", Path: "compare.html"},
 		{Key: "targets", Title: "Targets", Path: "targets.html"},
+		{Key: "changes", Title: "Changes", Path: "changes.html"},
 		{Key: "machines", Title: "Machines", Path: "machines.html"},
 	}
 	for _, d := range b.docs {
@@ -235,6 +239,8 @@ func (b *builder) benchData(bn *bench) *benchData {
 		}
 		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
 		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
+		md.Changes = []changeMark{}
+		b.addChangeMarks(&md, s, u)
 		if hasMem {
 			mc := memoryChart(len(rows))
 			md.Memory = &mc
