@@ -283,7 +283,7 @@ func orMissing(s string) string {
 
 // badge draws a two-part badge ("label | value") in the usual flat style.
 // Both texts are untrusted: they are XML-escaped and clipped; the widths
-// are estimated from the character count (about 6.5 px per character of
+// are estimated from the character count (about 7 px per character of
 // 11 px Verdana), which is what such badges do without a font at hand.
 func badge(label, value, color string) []byte {
 	label, value = clipRunes(label, 60), clipRunes(value, 40)
@@ -308,7 +308,7 @@ func xmlText(s string) string {
 	return b.String()
 }
 
-func textWidth(s string) int { return int(math.Ceil(6.5 * float64(len([]rune(s))))) }
+func textWidth(s string) int { return int(math.Ceil(7 * float64(len([]rune(s))))) }
 
 func clipRunes(s string, n int) string {
 	r := []rune(s)
