@@ -11,6 +11,10 @@
 //	data/<slug>.json           that page's chart data, fetched by the page
 //	compare.html               newest baseline vs newest run, per machine
 //	targets.html, machines.html
+//	changes.html               every change point, newest first
+//	changes.xml                Atom feed (RFC 4287) of the regressions among them
+//	badges/status.svg          SVG badge: open regressions
+//	badges/<slug>.svg          SVG badge: a benchmark's newest median and trend
 //	<name>.html                one page per content/<name>.md except _index.md
 //	                           (subfolders kept; names of the site's own pages
 //	                           and folders are refused)
@@ -26,6 +30,8 @@
 //     warning; verdicts from compare.Compare with Options.Compare, target
 //     status from target.Check, change points from package changepoint).
 //     This package only renders what history found.
+//   - The feed and the badges are written by encoding/xml and xml.EscapeText
+//     (names are untrusted there too); badge file names are slugs, [a-z0-9-].
 //   - Result files are untrusted: every field reaches HTML only through
 //     html/template's contextual escaping, chart data only as JSON written by
 //     encoding/json (which escapes <, >, &, U+2028 and U+2029) in separate
