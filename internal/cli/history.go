@@ -139,7 +139,7 @@ func cmdList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: true})
+	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: true, ReadOnly: true})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}

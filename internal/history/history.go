@@ -56,6 +56,9 @@ type Options struct {
 	Changes changepoint.Options
 	// Warn, when set, receives each warning (also kept in History.Warnings).
 	Warn func(string)
+	// ReadOnly reads the runs and derives nothing (no baselines in force,
+	// comparisons, targets, series or change points): enough to list them.
+	ReadOnly bool
 }
 
 // History is a loaded and analysed history.
@@ -165,7 +168,9 @@ func Load(opt Options) (*History, error) {
 	if err := h.load(opt, warn); err != nil {
 		return nil, err
 	}
-	h.analyse(opt)
+	if !opt.ReadOnly {
+		h.analyse(opt)
+	}
 	return h, nil
 }
 
