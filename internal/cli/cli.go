@@ -68,6 +68,7 @@ func init() {
 		{"noise", "[flags] [PACKAGES...]", "qualify this machine: noise per benchmark and the smallest change a paired run detects", cmdNoise},
 		{"import", "[--save NAME] FILE...", "import go test -bench output, go test -json or pytest-benchmark JSON", cmdImport},
 		{"list", "[flags]", "list the saved runs of every machine", cmdList},
+		{"changes", "[flags]", "list the change points of every benchmark's history; exit 1 on a recent regression", cmdChanges},
 		{"reset", "[flags]", "move this machine's history into its archive/ folder", cmdReset},
 		{"build", "[flags]", "build the static report site from the history", cmdBuild},
 		{"serve", "[flags]", "build the site, serve it on 127.0.0.1 and rebuild on change", cmdServe},

@@ -286,7 +286,7 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
-		label = strings.TrimSuffix(baseName(path), ".json")
+		label = storage.Label(path)
 	}
 	if *jsonOut != "" {
 		if err := writeNew(*jsonOut, f); err != nil {

@@ -14,7 +14,8 @@
 //     with Status Added or Removed; they never fail a comparison. Rows are
 //     sorted by name (then fullname).
 //   - Options.PerBenchmark replaces Options.Checks for the benchmarks it
-//     names (key: fullname, or else name).
+//     names (keys match by result.Benchmark.Match: fullname, name, or name
+//     without Go's "Benchmark" prefix).
 //   - Noise rule: when both sides carry at least MinSamples per-round data
 //     points (and neither array was cut short), a threshold breach on a
 //     location field (min, mean, median) is a regression only if a
@@ -50,7 +51,8 @@ const MinSamples = 4
 type Options struct {
 	Checks []Check
 	// PerBenchmark overrides Checks for single benchmarks; the key is a
-	// fullname or a name (fullname wins). An empty list disables checks.
+	// fullname or a name, with or without "Benchmark" (see
+	// result.Benchmark.Match; the best match wins). An empty list disables checks.
 	PerBenchmark map[string][]Check
 	// Strict applies pytest-benchmark's plain rule (any breach fails) even
 	// when samples are available.
@@ -276,15 +278,20 @@ func index(f *result.File, label string) (fileIndex, []string) {
 	return idx, warnings
 }
 
-// checksFor picks the checks for b and the PerBenchmark key that chose them.
+// checksFor picks the checks for b and the PerBenchmark key that chose them:
+// the key that names b best by result.Benchmark.Match (fullname, then name,
+// then name without "Benchmark"), the smallest key among equals.
 func checksFor(b *result.Benchmark, opt Options) ([]Check, string) {
-	if c, ok := opt.PerBenchmark[b.Fullname]; ok {
-		return c, b.Fullname
+	best, bestKey := 0, ""
+	for k := range opt.PerBenchmark {
+		if m := b.Match(k); m > best || m == best && m > 0 && k < bestKey {
+			best, bestKey = m, k
+		}
 	}
-	if c, ok := opt.PerBenchmark[b.Name]; ok {
-		return c, b.Name
+	if best == 0 {
+		return opt.Checks, ""
 	}
-	return opt.Checks, ""
+	return opt.PerBenchmark[bestKey], bestKey
 }
 
 func displayField(checks []Check) string {

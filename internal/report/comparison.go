@@ -223,9 +223,6 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		for i := range cells {
 			cells[i] = clean(cells[i])
 		}
-		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
-			cells[5] = "n/a"
-		}
 		rows = append(rows, append(cells, verdictWord(row.Status)))
 	}
 	textTable(w, header, right, rows)

@@ -67,6 +67,7 @@ type Page struct {
 	Machines *MachinesPage
 	Doc      *DocPage
 	Run      *RunPage
+	Changes  *ChangesPage
 }
 
 // RunRef identifies one run (one result file).
@@ -174,6 +175,9 @@ type BenchMachine struct {
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Changes are the change points of this benchmark on this machine,
+	// newest first.
+	Changes []ChangeRow
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -317,7 +321,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Message:   ci.Message,
 		Branch:    ci.Branch,
 		Dirty:     ci.Dirty,
-		Raw:       r.RawPath,
+		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
 		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
@@ -374,12 +378,12 @@ func (b *builder) homePage() (*HomePage, error) {
 		if bn.Group != "" {
 			groups[bn.Group] = true
 		}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
 			m := s.Machine
-			last := s.latest()
+			last := s.Latest()
 			row := SummaryRow{
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
@@ -388,7 +392,7 @@ func (b *builder) homePage() (*HomePage, error) {
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
-			if cr := m.rows[bn.Fullname]; cr != nil {
+			if cr := m.Rows[bn.Fullname]; cr != nil {
 				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
 				row.P, row.HasP = cr.P, cr.HasP
 			}
@@ -425,11 +429,11 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		DataURL: "../data/" + bn.Slug + ".json", BrowserRunnable: bn.BrowserRunnable,
 	}
 	idx := 0
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
-		last := s.latest()
+		last := s.Latest()
 		if p.Params == nil {
 			for _, k := range slices.Sorted(maps.Keys(last.Bench.Params)) {
 				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
@@ -452,8 +456,9 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			bm.Runs = append(bm.Runs, rr)
 		}
 		bm.Latest = bm.Runs[0]
+		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		if row := last.Run.rows[bn.Fullname]; row != nil {
+		if row := last.Run.Rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field
 		}
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
@@ -481,7 +486,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
-	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}
 	return r
@@ -694,11 +699,11 @@ func (b *builder) runPage() (*RunPage, []BrowserBench) {
 			continue
 		}
 		bb := BrowserBench{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, URL: b.benchURL(bn), Published: []PublishedTime{}}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
-			last := s.latest()
+			last := s.Latest()
 			bb.Published = append(bb.Published, PublishedTime{
 				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
 				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,

@@ -69,7 +69,18 @@ type Entry struct {
 
 // Label is the file name without ".json", e.g. "0001_baseline", the way
 // pytest-benchmark names a run in its messages.
-func (e Entry) Label() string { return strings.TrimSuffix(filepath.Base(e.Path), ".json") }
+func (e Entry) Label() string { return Label(e.Path) }
+
+// Label is the label of the result file at path: its file name without
+// ".json". Every command and the site name runs this way.
+func Label(path string) string { return strings.TrimSuffix(filepath.Base(path), ".json") }
+
+// Baseline reports whether the entry is a baseline: its name is "baseline"
+// or ends in "_baseline" (NNNN_baseline.json, NNNN_ci_baseline.json).
+// Comparison runs never become baselines.
+func (e Entry) Baseline() bool {
+	return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
+}
 
 // Read reads and decodes the entry's result file.
 func (e Entry) Read() (*result.File, error) { return result.ReadFile(e.Path) }
@@ -214,9 +225,7 @@ func (s Store) Newest(machineID string) (Entry, bool, error) {
 // NewestBaseline returns machineID's highest-numbered *_baseline.json run.
 // Comparison runs never become baselines.
 func (s Store) NewestBaseline(machineID string) (Entry, bool, error) {
-	return s.newest(machineID, func(e Entry) bool {
-		return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
-	})
+	return s.newest(machineID, Entry.Baseline)
 }
 
 func (s Store) newest(machineID string, keep func(Entry) bool) (Entry, bool, error) {
