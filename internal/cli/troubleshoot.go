@@ -122,7 +122,7 @@ func (ps *profiles) save(e *env, resultPath string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Saved %d profile%s in %s (go tool pprof -top -cum %s)\n", len(written), plural(len(written)),
+	fmt.Fprintf(e.stdout, "Saved %s in %s (go tool pprof -top -cum %s)\n", plural(len(written), "profile"),
 		e.rel(storage.ProfileDir(resultPath))+string(os.PathSeparator), e.rel(written[0]))
 	return nil
 }

@@ -6,8 +6,9 @@
 // heap and code layout) hits both arms alike. The process, not the round, is
 // the unit of replication.
 //
-// Method. Each process yields one value (the check's location statistic of
-// its rounds: mean, median or min, in seconds). Pair i gives the log ratio
+// Method. Each process yields one value, a location of its rounds in
+// seconds (package compare uses the median of the rounds, or the minimum for
+// a min check). Pair i gives the log ratio
 // d_i = ln(current_i / baseline_i). The change is estimated by the
 // Hodges–Lehmann estimator of the d_i (the median of the Walsh averages
 // (d_i + d_j)/2, i ≤ j), with the distribution-free confidence interval that

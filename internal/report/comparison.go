@@ -23,6 +23,9 @@ type ComparisonJSON struct {
 	Rows        []ComparisonRow `json:"rows"`     // sorted by name
 	Regressions []string        `json:"regressions"`
 	Warnings    []string        `json:"warnings"`
+	// Paired: the rows carry a paired verdict measured in one session;
+	// false for a comparison of two unpaired files.
+	Paired bool `json:"paired"`
 }
 
 // ComparisonRow is one benchmark of ComparisonJSON.
@@ -42,6 +45,13 @@ type ComparisonRow struct {
 	Checks        []ComparisonCheck `json:"checks"`
 	Failures      []string          `json:"failures"` // pytest-benchmark's lines
 	Notes         []string          `json:"notes"`
+	// Paired rows carry the paired verdict stored in the current file:
+	// the change's confidence interval in percent and the process pairs
+	// measured (null and 0 on unpaired rows).
+	Paired        bool     `json:"paired"`
+	CILowPercent  *float64 `json:"ci_low_percent,omitempty"`
+	CIHighPercent *float64 `json:"ci_high_percent,omitempty"`
+	Pairs         int      `json:"pairs,omitempty"`
 }
 
 // ComparisonCheck is one check of a ComparisonRow.
@@ -66,6 +76,7 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 	doc := ComparisonJSON{
 		Baseline: r.BaseLabel, Current: r.CurLabel, Alpha: r.Alpha, Strict: r.Strict, Failed: r.Failed(),
 		Counts: map[string]int{}, Rows: []ComparisonRow{}, Regressions: r.Regressions(), Warnings: r.Warnings,
+		Paired: r.Paired,
 	}
 	if doc.Regressions == nil {
 		doc.Regressions = []string{}
@@ -84,6 +95,10 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 		}
 		if row.HasP {
 			jr.PValue = finite(row.P)
+		}
+		if row.Paired {
+			jr.Paired, jr.Pairs = true, row.Pairs
+			jr.CILowPercent, jr.CIHighPercent = finite(row.CILow), finite(row.CIHigh)
 		}
 		if jr.Failures == nil {
 			jr.Failures = []string{}
@@ -165,6 +180,9 @@ func summary(r *compare.Report) string {
 }
 
 func method(r *compare.Report) string {
+	if r.Paired {
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 95 % interval above no change"
+	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
 	}
@@ -174,22 +192,36 @@ func method(r *compare.Report) string {
 // rowCells are a row's display cells, unescaped: name, field, baseline,
 // current, change, p-value.
 func rowCells(row compare.Row) []string {
-	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), pValue(row.HasP, row.P)}
+	last := pValue(row.HasP, row.P)
+	if row.Paired {
+		last = compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
+		if i := strings.Index(last, "["); i >= 0 {
+			last = last[i:]
+		}
+		last += fmt.Sprintf(" %d pairs", row.Pairs)
+	}
+	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), last}
+}
+
+// lastColumn names the column that holds the p-value, or, in a paired
+// comparison, the interval.
+func lastColumn(r *compare.Report) string {
+	if r.Paired {
+		return "95% interval"
+	}
+	return "p-value"
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
 	w.printf("Comparing %s (current) with %s (baseline)\n", clean(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
-	header := []string{"Name", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {
 		cells := rowCells(row)
 		for i := range cells {
 			cells[i] = clean(cells[i])
-		}
-		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
-			cells[5] = "n/a"
 		}
 		rows = append(rows, append(cells, verdictWord(row.Status)))
 	}
@@ -221,7 +253,10 @@ func noiseLines(r *compare.Report) []string {
 	var out []string
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
-			if c.Dismissed && c.Breached {
+			if c.Dismissed && c.Breached && row.Paired {
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 95 %% interval %s includes no change",
+					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
+			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), pValue(row.HasP, row.P), r.Alpha))
 			}
@@ -247,7 +282,7 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 	}
 	w.printf("### %s Benchmark comparison\n\n", icon)
 	w.printf("Current **%s** against baseline **%s** — %s.\n\n", mdEscape(r.CurLabel), mdEscape(r.BaseLabel), summary(r))
-	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {

@@ -223,7 +223,11 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	// Two passes: the first meets a cold process (page faults, caches,
 	// the first GC cycles) and would choose too few iterations for a fast
 	// benchmark; the second, warm, pass's N is the one kept.
-	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + opt.RoundTime.String(),
+	benchtime := opt.RoundTime.String()
+	if opt.calBenchtime != "" {
+		benchtime = opt.calBenchtime
+	}
+	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + benchtime,
 		"-test.count=2", "-test.benchmem", "-test.v"}
 	if opt.Short {
 		args = append(args, "-test.short")

@@ -87,6 +87,8 @@ type Options struct {
 	BuildFlags []string  // extra flags for go list and go test -c, e.g. "-tags=foo"
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
 
+	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
+
 	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
 

@@ -67,6 +67,7 @@ type Page struct {
 	Machines *MachinesPage
 	Doc      *DocPage
 	Run      *RunPage
+	Changes  *ChangesPage
 }
 
 // RunRef identifies one run (one result file).
@@ -174,6 +175,9 @@ type BenchMachine struct {
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Changes are the change points of this benchmark on this machine,
+	// newest first.
+	Changes []ChangeRow
 	// Profile is the newest run's profile that has one (benchsite run
 	// --profile); nil when no run has.
 	Profile *ProfileView
@@ -324,7 +328,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Message:   ci.Message,
 		Branch:    ci.Branch,
 		Dirty:     ci.Dirty,
-		Raw:       r.RawPath,
+		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
 		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
@@ -381,12 +385,12 @@ func (b *builder) homePage() (*HomePage, error) {
 		if bn.Group != "" {
 			groups[bn.Group] = true
 		}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
 			m := s.Machine
-			last := s.latest()
+			last := s.Latest()
 			row := SummaryRow{
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
@@ -395,7 +399,7 @@ func (b *builder) homePage() (*HomePage, error) {
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
-			if cr := m.rows[bn.Fullname]; cr != nil {
+			if cr := m.Rows[bn.Fullname]; cr != nil {
 				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
 				row.P, row.HasP = cr.P, cr.HasP
 			}
@@ -432,11 +436,11 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		DataURL: "../data/" + bn.Slug + ".json", BrowserRunnable: bn.BrowserRunnable,
 	}
 	idx := 0
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
-		last := s.latest()
+		last := s.Latest()
 		if p.Params == nil {
 			for _, k := range slices.Sorted(maps.Keys(last.Bench.Params)) {
 				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
@@ -459,8 +463,9 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			bm.Runs = append(bm.Runs, rr)
 		}
 		bm.Latest = bm.Runs[0]
+		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		if row := last.Run.rows[bn.Fullname]; row != nil {
+		if row := last.Run.Rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field
 		}
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
@@ -489,7 +494,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		r.Allocs = number(v)
 	}
 	r.GCOff, _ = p.Bench.GCDisabled()
-	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}
 	return r
@@ -503,6 +508,15 @@ func printable(v any) string {
 	case string:
 		return x
 	case float64:
+		// NaN and ±Infinity, which Python's json writes, shown as such.
+		switch {
+		case math.IsNaN(x):
+			return "NaN"
+		case math.IsInf(x, 1):
+			return "Infinity"
+		case math.IsInf(x, -1):
+			return "-Infinity"
+		}
 		return number(x)
 	case bool:
 		if x {
@@ -693,11 +707,11 @@ func (b *builder) runPage() (*RunPage, []BrowserBench) {
 			continue
 		}
 		bb := BrowserBench{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, URL: b.benchURL(bn), Published: []PublishedTime{}}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
-			last := s.latest()
+			last := s.Latest()
 			bb.Published = append(bb.Published, PublishedTime{
 				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
 				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,

@@ -74,10 +74,10 @@ func (b *builder) profileOf(p point) (src string, kind profile.Kind, ok bool) {
 	}
 	kind, err := profile.ParseKind(k)
 	if err == nil {
-		src, err = storage.ProfilePath(p.Run.srcPath, file)
+		src, err = storage.ProfilePath(p.Run.Path, file)
 	}
 	if err != nil {
-		b.warnLocked("%s, %s: options.%s: %v; profile left out", p.Run.srcPath, p.Bench.Name, result.OptProfile, err)
+		b.warnLocked("%s, %s: options.%s: %v; profile left out", p.Run.Path, p.Bench.Name, result.OptProfile, err)
 		return "", "", false
 	}
 	return src, kind, true
@@ -89,7 +89,7 @@ func (b *builder) profileOf(p point) (src string, kind profile.Kind, ok bool) {
 // is a warning: the benchmark's figures do not depend on it.
 func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 	k := 0
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
@@ -105,7 +105,7 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 			}
 			data, err := os.ReadFile(src)
 			if err != nil {
-				b.warnLocked("%s: profile of %s: %v; left out", pt.Run.srcPath, pt.Bench.Name, err)
+				b.warnLocked("%s: profile of %s: %v; left out", pt.Run.Path, pt.Bench.Name, err)
 				continue
 			}
 			file := path.Base(src)
