@@ -235,7 +235,7 @@ func (b *builder) benchData(bn *bench) *benchData {
 		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
 		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
 		if hasMem {
-			mc := memoryChart(len(rows))
+			mc := memoryChart(rows)
 			md.Memory = &mc
 		}
 		d.Machines = append(d.Machines, md)

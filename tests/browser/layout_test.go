@@ -1,0 +1,182 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/benchsite/benchsite/internal/cli"
+)
+
+// viewport is a screen the layout test reads the site on.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile, dark  bool
+}
+
+var viewports = []viewport{
+	{name: "phone", width: 390, height: 844, mobile: true},
+	{name: "phone-dark", width: 390, height: 844, mobile: true, dark: true},
+	{name: "desktop", width: 1400, height: 900},
+}
+
+// layoutReport is what the page says about its own layout.
+type layoutReport struct {
+	// PageWidth and ViewWidth: the page scrolls sideways when PageWidth >
+	// ViewWidth.
+	PageWidth, ViewWidth float64
+	// Scrollers are table wrappers whose content is wider than they are.
+	Scrollers []string
+	// Rows counts the rows of benchmark tables; Hidden lists every name,
+	// figure or verdict cell that is not wholly on the screen.
+	Rows   int
+	Hidden []string
+	// Clipped lists cells of the runs table whose text is cut.
+	Clipped []string
+}
+
+// layoutJS measures the layout: it is the test's definition of "every
+// table shows the name, the figure and the verdict of each row at once".
+const layoutJS = `(function () {
+  var vw = document.documentElement.clientWidth;
+  var out = { PageWidth: document.documentElement.scrollWidth, ViewWidth: vw, Scrollers: [], Rows: 0, Hidden: [], Clipped: [] };
+  document.querySelectorAll('.table-wrap').forEach(function (w, i) {
+    if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
+  });
+  document.querySelectorAll('table.grid tbody tr').forEach(function (tr) {
+    if (tr.hidden || tr.getClientRects().length === 0) return; // not shown
+    out.Rows++;
+    var cells = tr.querySelectorAll('td.name, td.key');
+    if (cells.length < 2) out.Hidden.push('row "' + tr.textContent.trim().slice(0, 40) + '" marks ' + cells.length + ' key cells');
+    cells.forEach(function (td) {
+      var r = td.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0 && r.left >= -0.5 && r.right <= vw + 0.5)) {
+        out.Hidden.push((td.getAttribute('data-label') || 'name') + ' "' + td.textContent.trim().slice(0, 30) + '" at ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px');
+      }
+    });
+  });
+  document.querySelectorAll('table.runs td, table.runs th').forEach(function (c) {
+    if (getComputedStyle(c).display === 'none') return;
+    var r = c.getBoundingClientRect();
+    if (c.scrollWidth > c.clientWidth + 1 || r.right > vw + 0.5) out.Clipped.push('"' + c.textContent.trim().slice(0, 20) + '"');
+  });
+  return out;
+})()`
+
+// TestLayout reads the built site on a 390 px phone (light and dark) and a
+// 1,400 px desktop in headless Chromium: no page scrolls sideways, every
+// row of a benchmark table shows its name, figure and verdict on the
+// screen at once, the runs table fits, and the history charts are on a
+// time axis. Screenshots of every page and size go to the screenshot
+// directory.
+func TestLayout(t *testing.T) {
+	tb := newBrowser(t)
+	shots := screenshotDir(t)
+	proj := t.TempDir()
+	writeProject(t, proj, filepath.Join(repoRoot(t), "wasm"), false)
+	out := filepath.Join(t.TempDir(), "public")
+	var stdout, stderr strings.Builder
+	if code := cli.MainContext(context.Background(), proj, []string{"build", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("benchsite build: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+	base := srv.URL + "/"
+
+	var list []browserEntry
+	getJSON(t, base+"data/browser.json", &list)
+	var forward string
+	for _, e := range list {
+		if e.Name == "BenchmarkForward/batch=32" {
+			forward = e.URL
+		}
+	}
+	if forward == "" {
+		t.Fatalf("data/browser.json lacks BenchmarkForward/batch=32: %+v", list)
+	}
+
+	pages := []struct {
+		name, path string
+		rows       bool // has a benchmark table
+	}{
+		{"home", "index.html", true},
+		{"benchmark", forward, false},
+		{"compare", "compare.html", true},
+		{"targets", "targets.html", true},
+		{"run", "run.html", false},
+		{"machines", "machines.html", false},
+		{"guide", "guide.html", false},
+	}
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			tb.t = t
+			scheme := "light"
+			if vp.dark {
+				scheme = "dark"
+			}
+			tb.do("set the viewport",
+				chromedp.EmulateViewport(vp.width, vp.height, func(p *emulation.SetDeviceMetricsOverrideParams, q *emulation.SetTouchEmulationEnabledParams) {
+					p.Mobile, q.Enabled = vp.mobile, vp.mobile
+				}),
+			)
+			if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pages {
+				tb.visit(base + p.path)
+				if p.name == "benchmark" {
+					tb.chartsRendered(p.name)
+					// Every chart drawn (history, distribution, memory).
+					tb.waitFor("three charts", `document.querySelectorAll('[data-chart] canvas').length >= 3`, 20*time.Second)
+					axis := eval[string](tb, `echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')).getOption().xAxis[0].type`)
+					if axis != "time" {
+						t.Errorf("the history chart's x axis is %q, want a time axis", axis)
+					}
+					memMin := eval[[]float64](tb, `(function () { var c = echarts.getInstanceByDom(document.querySelector('[data-chart="memory"]'));
+  return [0, 1].map(function (i) { return c.getModel().getComponent('yAxis', i).axis.scale.getExtent()[0]; }); })()`)
+					for i, m := range memMin {
+						if m != 0 {
+							t.Errorf("memory chart: y axis %d starts at %v, want 0", i, m)
+						}
+					}
+				}
+				if p.name == "home" || p.name == "compare" {
+					tb.chartsRendered(p.name)
+				}
+				if p.name == "run" {
+					tb.waitFor("the panel", `document.querySelector('[data-benchsite-run][data-state="idle"]') !== null`, 20*time.Second)
+				}
+				time.Sleep(400 * time.Millisecond) // chart animations
+				r := eval[layoutReport](tb, layoutJS)
+				tb.screenshot(shots, fmt.Sprintf("layout-%s-%s", vp.name, p.name))
+				where := fmt.Sprintf("%s at %d px", p.name, vp.width)
+				if r.PageWidth > r.ViewWidth {
+					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px)", where, r.PageWidth, r.ViewWidth)
+				}
+				if vp.mobile && len(r.Scrollers) > 0 {
+					t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))
+				}
+				if p.rows && r.Rows == 0 {
+					t.Errorf("%s: no benchmark rows found", where)
+				}
+				if len(r.Hidden) > 0 {
+					t.Errorf("%s: %d key cells not on the screen: %s", where, len(r.Hidden), strings.Join(r.Hidden, "; "))
+				}
+				if len(r.Clipped) > 0 {
+					t.Errorf("%s: runs table cells cut: %s", where, strings.Join(r.Clipped, ", "))
+				}
+				tb.noProblems(where)
+			}
+		})
+	}
+}
