@@ -60,6 +60,10 @@
         a.axisLabel = a.axisLabel || {};
         a.axisLabel.formatter = { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{MMM} {d}',
           hour: '{MMM} {d} {HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' };
+        // The first and last labels align inwards, so the chart's edges
+        // do not cut them.
+        a.axisLabel.alignMinLabel = 'left';
+        a.axisLabel.alignMaxLabel = 'right';
       }
     });
     if (option.tooltip) option.tooltip.confine = true;

@@ -13,7 +13,9 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/timefmt"
 	"github.com/benchsite/benchsite/internal/version"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // storedName matches a pytest-benchmark storage file name, NNNN_name.json.
@@ -71,7 +73,7 @@ func cmdImport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Saved %s (%d benchmarks)\n", e.rel(p), len(r.f.Benchmarks))
+		fmt.Fprintf(e.stdout, "Saved %s (%s)\n", e.rel(p), words.Count(len(r.f.Benchmarks), "benchmark"))
 	}
 	return nil
 }
@@ -156,7 +158,7 @@ func cmdList(e *env, args []string) error {
 		if err != nil {
 			return &exitError{ExitBadUse, err}
 		}
-		fmt.Fprintln(tw, "  run\tdate\tcommit\tbenchmarks\t")
+		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
 		for _, ent := range ents {
 			f, err := result.ReadFile(ent.Path)
 			if err != nil {
@@ -171,7 +173,11 @@ func cmdList(e *env, args []string) error {
 			if f.CommitInfo.Dirty {
 				commit += "+"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), f.Datetime, commit, len(f.Benchmarks))
+			date := f.Datetime // shown as written when it is not a date
+			if t, err := f.Time(); err == nil {
+				date = timefmt.Date(t)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), date, commit, len(f.Benchmarks))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -207,7 +213,7 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %d runs into %s\n", len(moved), e.rel(filepath.Join(store.Root, *id, "archive")))
+	fmt.Fprintf(e.stdout, "Archived %s into %s\n", words.Count(len(moved), "run"), e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }
 

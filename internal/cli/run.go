@@ -117,6 +117,7 @@ func cmdRun(e *env, args []string) error {
 	rounds := fs.Int("rounds", 0, "rounds per benchmark (default: run.rounds in the config)")
 	roundTime := fs.String("round-time", "", "calibrate iterations so a round lasts `duration` (default: run.round-time)")
 	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
+	wide := fs.Bool("wide", false, "print the results table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
 	pkgs, err := parse(fs, args)
 	if err != nil {
@@ -211,7 +212,7 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout)
-	report.RunTable(e.stdout, f)
+	report.RunTableFit(e.stdout, f, e.tableWidth(*wide))
 
 	label := "current"
 	name := *save

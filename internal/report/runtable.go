@@ -11,10 +11,24 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 )
 
-// RunTable writes f's benchmarks as pytest-benchmark's end-of-run table.
-// Write errors are ignored (the table is a courtesy to the terminal; the
-// result file is what counts).
-func RunTable(w io.Writer, f *result.File) {
+// RunTable writes f's benchmarks as pytest-benchmark's end-of-run table,
+// at full width. Write errors are ignored (the table is a courtesy to the
+// terminal; the result file is what counts).
+func RunTable(w io.Writer, f *result.File) { RunTableFit(w, f, 0) }
+
+// dropOrder is the order in which RunTableFit leaves columns out to fit a
+// narrow terminal, least telling first (as benchstat keeps its table to
+// what matters): after the ratios to the best row, the outlier counts,
+// OPS (1/mean again), the iteration and round counts, then the spread
+// figures that the IQR already stands for, and memory last. Name, Median,
+// IQR and Mean always stay.
+var dropOrder = []string{"Outliers", "OPS", "Iterations", "Rounds", "StdDev", "Max", "Min", "allocs/op", "B/op"}
+
+// RunTableFit is RunTable fitted to maxWidth terminal columns (0: no
+// limit): when a block is wider, it drops the ratio annotations, then
+// whole columns in dropOrder until it fits, and says below the block which
+// columns it left out.
+func RunTableFit(w io.Writer, f *result.File, maxWidth int) {
 	if f == nil || len(f.Benchmarks) == 0 {
 		fmt.Fprintln(w, "No benchmarks were run.")
 		return
@@ -37,7 +51,7 @@ func RunTable(w io.Writer, f *result.File) {
 			}
 			return bs[i].Fullname < bs[j].Fullname
 		})
-		runGroup(w, g, bs)
+		runGroup(w, g, bs, maxWidth)
 	}
 	fmt.Fprintln(w, "Legend:")
 	fmt.Fprintln(w, "  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.")
@@ -103,7 +117,7 @@ func baselineScale(best, v float64, pad int) string {
 	return padRight(s, pad)
 }
 
-func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
+func runGroup(w io.Writer, group string, bs []*result.Benchmark, maxWidth int) {
 	solo := len(bs) == 1
 	pad := 10
 	if solo {
@@ -205,6 +219,42 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 		widths[i] += 2
 	}
 
+	lineWidth := func() int {
+		n := nameWidth
+		for i, c := range cols {
+			n += widths[i] + c.pad
+		}
+		return n
+	}
+	var dropped []string
+	if maxWidth > 0 && lineWidth() > maxWidth {
+		// The ratios go first: they repeat what the figures say.
+		for i := range cols {
+			if cols[i].pad > 0 {
+				cols[i].pad = 0
+				for r, cell := range cols[i].cells {
+					num, _, _ := strings.Cut(cell, "\x00")
+					cols[i].cells[r] = num
+				}
+				dropped = append(dropped, "ratios")
+			}
+		}
+		dropped = dropped[:min(len(dropped), 1)]
+		for _, name := range dropOrder {
+			if lineWidth() <= maxWidth {
+				break
+			}
+			for i := range cols {
+				if strings.HasPrefix(cols[i].label, name) {
+					dropped = append(dropped, name)
+					cols = append(cols[:i], cols[i+1:]...)
+					widths = append(widths[:i], widths[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+
 	var head strings.Builder
 	head.WriteString(padRight(nameLabel, nameWidth))
 	for i, c := range cols {
@@ -233,5 +283,8 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
 	}
 	fmt.Fprintln(w, strings.Repeat("-", width(labels)))
+	if len(dropped) > 0 {
+		fmt.Fprintf(w, "(left out to fit %d columns: %s; the result file has every figure)\n", maxWidth, strings.Join(dropped, ", "))
+	}
 	fmt.Fprintln(w)
 }

@@ -319,7 +319,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		}
 		marks = append(marks, map[string]any{"name": "newest baseline", "xAxis": at,
 			"lineStyle": map[string]any{"color": colBaseline, "type": "solid", "width": 1},
-			"label":     map[string]any{"formatter": "newest baseline", "position": "insideEndTop"}})
+			"label":     map[string]any{"formatter": "newest baseline", "position": "insideEndBottom"}})
 	}
 	if len(marks) > 0 {
 		median.MarkLines = &opts.MarkLines{Data: marks, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"}}}

@@ -14,6 +14,7 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // The types below are the data the templates see; a user's templates may
@@ -327,7 +328,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Raw:       r.RawPath,
 	}
 	if !r.Time.IsZero() {
-		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
+		ref.Day = timefmt.Date(r.Time)
 	}
 	return ref
 }
