@@ -54,8 +54,32 @@ func RunTableFit(w io.Writer, f *result.File, maxWidth int) {
 		runGroup(w, g, bs, maxWidth)
 	}
 	fmt.Fprintln(w, "Legend:")
-	fmt.Fprintln(w, "  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.")
-	fmt.Fprintln(w, "  OPS: Operations Per Second, computed as 1 / Mean")
+	fmt.Fprint(w, wrap("  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.", maxWidth, "    "))
+	fmt.Fprint(w, wrap("  OPS: Operations Per Second, computed as 1 / Mean", maxWidth, "    "))
+}
+
+// wrap breaks s into lines of at most maxWidth columns at spaces (0: one
+// line), indenting continuation lines by indent; each line ends in "\n".
+func wrap(s string, maxWidth int, indent string) string {
+	if maxWidth <= 0 || width(s) <= maxWidth {
+		return s + "\n"
+	}
+	var b strings.Builder
+	rest := strings.TrimLeft(s, " ")
+	line := s[:len(s)-len(rest)] // the first line's own indent
+	for i, word := range strings.Split(rest, " ") {
+		switch {
+		case i == 0:
+			line += word
+		case width(line)+1+width(word) > maxWidth:
+			b.WriteString(line + "\n")
+			line = indent + word
+		default:
+			line += " " + word
+		}
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 // timeCols are the columns in seconds, in table order.
@@ -284,7 +308,7 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark, maxWidth int) {
 	}
 	fmt.Fprintln(w, strings.Repeat("-", width(labels)))
 	if len(dropped) > 0 {
-		fmt.Fprintf(w, "(left out to fit %d columns: %s; the result file has every figure)\n", maxWidth, strings.Join(dropped, ", "))
+		fmt.Fprint(w, wrap(fmt.Sprintf("(left out to fit %d columns: %s; --wide or a pipe shows every column)", maxWidth, strings.Join(dropped, ", ")), maxWidth, " "))
 	}
 	fmt.Fprintln(w)
 }
