@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
 )
 
 // RunTable writes f's benchmarks as pytest-benchmark's end-of-run table,
@@ -52,6 +53,17 @@ func RunTableFit(w io.Writer, f *result.File, maxWidth int) {
 			return bs[i].Fullname < bs[j].Fullname
 		})
 		runGroup(w, g, bs, maxWidth)
+	}
+	var noisy []string
+	for _, b := range f.Benchmarks {
+		if stats.Noisy(b.Stats) {
+			noisy = append(noisy, fmt.Sprintf("%s (IQR %.0f%%)", clean(b.Name), 100*stats.RelIQR(b.Stats)))
+		}
+	}
+	if len(noisy) > 0 {
+		fmt.Fprint(w, wrap(fmt.Sprintf("Noisy (rounds spread over %.0f%% of the median; the figures say little, rerun on a quieter machine): %s",
+			100*stats.NoisyRelIQR, strings.Join(noisy, ", ")), maxWidth, "  "))
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "Legend:")
 	fmt.Fprint(w, wrap("  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.", maxWidth, "    "))
