@@ -51,11 +51,11 @@
     return e;
   }
 
-  // breakable writes name into e as text, with a <wbr> after each "/" and
-  // "=", so a narrow screen wraps "BenchmarkForward/batch=32" between its
+  // breakable writes name into e as text, with a <wbr> after each "/", "="
+  // and "_", so a narrow screen wraps "BenchmarkForward/batch=32" between its
   // parts rather than mid-word (the site's templates do the same).
   function breakable(e, name) {
-    String(name).split(/(?<=[\/=])/).forEach(function (part, i) {
+    String(name).split(/(?<=[\/=_])/).forEach(function (part, i) {
       if (i > 0) e.appendChild(document.createElement('wbr'));
       e.appendChild(document.createTextNode(part));
     });

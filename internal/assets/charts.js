@@ -53,17 +53,19 @@
   // On touch screens the "inside" zoom would take over the page's
   // scrolling; the slider stays.
   var coarse = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
-  function adapt(option) {
+  function adapt(option, el) {
     option.backgroundColor = 'transparent';
+    var narrow = el && el.clientWidth > 0 && el.clientWidth < 520;
     (option.xAxis || []).forEach(function (a) {
       if (a.type === 'time') {
+        if (narrow) a.splitNumber = 3;
         a.axisLabel = a.axisLabel || {};
         a.axisLabel.formatter = { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{MMM} {d}',
           hour: '{MMM} {d} {HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' };
-        // The first and last labels align inwards, so the chart's edges
-        // do not cut them.
-        a.axisLabel.alignMinLabel = 'left';
-        a.axisLabel.alignMaxLabel = 'right';
+        // Only the round ticks are labelled: the exact first and last run
+        // times would crowd their neighbours (the tooltip has them).
+        a.axisLabel.showMinLabel = false;
+        a.axisLabel.showMaxLabel = false;
       }
     });
     if (option.tooltip) option.tooltip.confine = true;
@@ -75,14 +77,14 @@
   function draw(entry) {
     if (entry.chart) entry.chart.dispose();
     entry.chart = echarts.init(entry.el, darkQuery && darkQuery.matches ? 'dark' : null);
-    adapt(entry.option);
+    adapt(entry.option, entry.el);
     entry.chart.setOption(entry.option, true);
     if (entry.onInit) entry.onInit(entry.chart);
   }
 
   function update(entry, option) {
     entry.option = option;
-    adapt(option);
+    adapt(option, entry.el);
     entry.chart.setOption(option, true);
   }
 

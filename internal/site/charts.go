@@ -326,7 +326,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 	}
 	o = chartOption{
 		Animation: animate(len(rows)), UseUTC: true,
-		Grid:     []opts.Grid{{Left: "12", Right: "24", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
+		Grid:     []opts.Grid{{Left: "12", Right: "36", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
 		Legend:   &opts.Legend{Type: "plain", Data: legend, Top: "4", Left: "center"},
 		Tooltip:  &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
 		XAxis:    []opts.XAxis{xAxis},
@@ -392,7 +392,7 @@ func memoryChart(rows []runRow) chartOption {
 	allocsAxis.SplitLine = &opts.SplitLine{Show: opts.Bool(false)}
 	return chartOption{
 		Animation: animate(len(rows)), UseUTC: true,
-		Grid:     []opts.Grid{{Left: "12", Right: "12", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
+		Grid:     []opts.Grid{{Left: "12", Right: "36", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
 		Legend:   &opts.Legend{Type: "plain", Data: []string{"B/op", "allocs/op"}, Top: "4", Left: "center"},
 		Tooltip:  &opts.Tooltip{Trigger: "axis"},
 		XAxis:    []opts.XAxis{xAxis},

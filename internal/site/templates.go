@@ -37,14 +37,15 @@ var funcs = template.FuncMap{
 	"dict":      dict,
 }
 
-// breakable escapes a benchmark name for HTML and lets it wrap after each
-// "/" and "=" (a <wbr> there), so a narrow screen breaks
-// "BenchmarkForward/batch=32" between its parts rather than mid-word.
+// breakable escapes a benchmark name or run label for HTML and lets it
+// wrap after each "/", "=" and "_" (a <wbr> there), so a narrow column
+// breaks "BenchmarkForward/batch=32" or "0003_069aa496e47d_20261125" between
+// its parts rather than mid-word.
 func breakable(name string) template.HTML {
 	var b strings.Builder
 	for _, r := range name {
 		b.WriteString(html.EscapeString(string(r)))
-		if r == '/' || r == '=' {
+		if r == '/' || r == '=' || r == '_' {
 			b.WriteString("<wbr>")
 		}
 	}

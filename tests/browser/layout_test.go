@@ -14,6 +14,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/benchsite/benchsite/internal/cli"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
+	"github.com/benchsite/benchsite/internal/storage"
 )
 
 // viewport is a screen the layout test reads the site on.
@@ -72,6 +75,42 @@ const layoutJS = `(function () {
   return out;
 })()`
 
+// addAutosavedRun saves a copy of the newest run under a long automatic
+// name (as --autosave names runs), a day later, with a six-figure B/op and
+// one benchmark's rounds spread widely: the widest cells the tables get.
+func addAutosavedRun(t *testing.T, root string) {
+	t.Helper()
+	store := storage.Store{Root: root}
+	ms, err := store.Machines()
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("machines %v: %v", ms, err)
+	}
+	e, ok, err := store.Newest(ms[0])
+	if err != nil || !ok {
+		t.Fatalf("newest run: %v", err)
+	}
+	f, err := result.ReadFile(e.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := f.Time()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Datetime = tm.Add(24 * time.Hour).Format(time.RFC3339)
+	for i := range f.Benchmarks {
+		b := &f.Benchmarks[i]
+		b.ExtraInfo = map[string]any{result.KeyBytesPerOp: 888399.0 + float64(i), result.KeyAllocsPerOp: 12.0}
+		if i == 0 {
+			m := b.Stats.Median
+			b.Stats = stats.Compute([]float64{m, 1.1 * m, 30 * m, m, 0.9 * m, 12 * m, m, 1.05 * m, 25 * m, m}, b.Stats.Iterations)
+		}
+	}
+	if _, err := store.Save(ms[0], "069aa496e47d_20261125_212343_uncommitted-changes", f); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestLayout reads the built site on a 390 px phone (light and dark) and a
 // 1,400 px desktop in headless Chromium: no page scrolls sideways, every
 // row of a benchmark table shows its name, figure and verdict on the
@@ -83,6 +122,7 @@ func TestLayout(t *testing.T) {
 	shots := screenshotDir(t)
 	proj := t.TempDir()
 	writeProject(t, proj, filepath.Join(repoRoot(t), "wasm"), false)
+	addAutosavedRun(t, filepath.Join(proj, ".benchmarks"))
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr strings.Builder
 	if code := cli.MainContext(context.Background(), proj, []string{"build", "--out", out}, &stdout, &stderr); code != 0 {
