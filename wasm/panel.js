@@ -394,7 +394,7 @@
         breakable(nameTo, b.name);
         nameCell.className = 'name';
         var pubCell = tr.insertCell();
-        pubCell.className = 'num';
+        pubCell.className = 'num wide';
         pubCell.setAttribute('data-label', labels[1]);
         pubCell.textContent = pub ? fmt(pub.median, unitFor(pub.median)) : 'none published';
         if (pub) {
