@@ -166,6 +166,16 @@
     return c.map(function (x) { return Math.round(1000 * x / data.length) / 10; });
   }
 
+  // medianLine marks a run's median on its histogram: a dashed line at
+  // the median's bin, in the series' colour.
+  function medianLine(series, median, b) {
+    if (median == null || !isFinite(median)) return;
+    var i = Math.max(0, Math.min(b.k - 1, Math.floor((median - b.lo) / b.w)));
+    series.markLine = { symbol: ['none', 'none'], silent: true, animation: false,
+      lineStyle: { type: 'dashed', width: 1.5, color: series.color },
+      label: { formatter: 'median', position: 'end' }, data: [{ xAxis: i }] };
+  }
+
   // baselineOf is the run r was compared with (by label), or else the
   // newest baseline before it; null when there is none.
   function baselineOf(runs, i) {
@@ -196,9 +206,11 @@
     for (var j = 0; j < bn.k; j++) o.xAxis[0].data.push(num(bn.lo + (j + 0.5) * bn.w));
     o.series[1].name = 'this run (' + clip(r.label, 24) + ')';
     o.series[1].data = shares(d, bn);
+    medianLine(o.series[1], r.median, bn);
     if (bd.length) {
       o.series[0].name = 'baseline (' + clip(b.label, 24) + ')';
       o.series[0].data = shares(bd, bn);
+      medianLine(o.series[0], b.median, bn);
     } else {
       o.series.shift();
     }
