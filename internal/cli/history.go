@@ -16,6 +16,8 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/timefmt"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // storedName matches a pytest-benchmark storage file name, NNNN_name.json.
@@ -101,18 +103,11 @@ func cmdImport(e *env, args []string) error {
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%s) from %s\n", e.rel(p), plural(r.benchmarks, "benchmark"), r.path)
+		fmt.Fprintf(e.stdout, "Saved %s (%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.path)
 	}
 	return nil
 }
 
-// plural is "1 benchmark", "3 benchmarks".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
 
 // formatList names every format import and compare read.
 func formatList() string {
@@ -168,8 +163,12 @@ func cmdList(e *env, args []string) error {
 			if r.File.CommitInfo.Dirty {
 				commit += "+"
 			}
+			date := r.File.Datetime // shown as written when it is not a date
+			if !r.Time.IsZero() {
+				date = timefmt.Date(r.Time)
+			}
 			add(m.ID, line{number: r.Number, label: r.Label,
-				rest: fmt.Sprintf("%s\t%s\t%d\t", r.File.Datetime, commit, len(r.File.Benchmarks))})
+				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, len(r.File.Benchmarks))})
 		}
 	}
 	for _, u := range h.Skipped {
@@ -193,7 +192,7 @@ func cmdList(e *env, args []string) error {
 			fmt.Fprintln(tw)
 		}
 		fmt.Fprintf(tw, "%s\n", id)
-		fmt.Fprintln(tw, "  run\tdate\tcommit\tbenchmarks\t")
+		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
 		lines := byMachine[id]
 		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.number, b.number) })
 		for _, l := range lines {
@@ -254,6 +253,6 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %d runs into %s\n", len(moved), e.rel(filepath.Join(store.Root, *id, "archive")))
+	fmt.Fprintf(e.stdout, "Archived %s into %s\n", words.Count(len(moved), "run"), e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // ComparisonJSON is the "json" format of Comparison. Field names are
@@ -161,22 +162,28 @@ func verdictEmoji(s compare.Status) string {
 	return ""
 }
 
-// summary is e.g. "3 benchmarks: 1 regression, 2 same".
+// summary is e.g. "3 benchmarks: 1 regression, 2 same", counts in
+// English (package words).
 func summary(r *compare.Report) string {
 	var parts []string
 	for _, s := range []compare.Status{compare.Regression, compare.Improvement, compare.Noise, compare.Same, compare.Added, compare.Removed} {
-		if n := r.Count(s); n > 0 {
+		n := r.Count(s)
+		if n == 0 {
+			continue
+		}
+		switch s {
+		case compare.Regression, compare.Improvement:
+			parts = append(parts, words.Count(n, string(s)))
+		case compare.Noise:
+			parts = append(parts, fmt.Sprintf("%d within noise", n))
+		default: // same, added, removed: adjectives
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
-	}
-	noun := "benchmarks"
-	if len(r.Rows) == 1 {
-		noun = "benchmark"
 	}
 	if len(parts) == 0 {
 		return "no benchmarks in either file"
 	}
-	return fmt.Sprintf("%d %s: %s", len(r.Rows), noun, strings.Join(parts, ", "))
+	return words.Count(len(r.Rows), "benchmark") + ": " + strings.Join(parts, ", ")
 }
 
 func method(r *compare.Report) string {
@@ -213,7 +220,7 @@ func lastColumn(r *compare.Report) string {
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
-	w.printf("Comparing %s (current) with %s (baseline)\n", clean(r.CurLabel), clean(r.BaseLabel))
+	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
 	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
@@ -246,6 +253,16 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 	if len(r.Warnings) > 0 {
 		w.printf("\n")
 	}
+}
+
+// runName names the current run: its label, or "this run (not saved)" for
+// the label "current" an unsaved run gets, which would otherwise read
+// "current (current)".
+func runName(label string) string {
+	if label == "current" {
+		return "this run (not saved)"
+	}
+	return clean(label)
 }
 
 // noiseLines describe dismissed breaches in upstream's words plus the p-value.

@@ -12,7 +12,9 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // The types below are the data the templates see; a user's templates may
@@ -124,6 +126,10 @@ type SummaryRow struct {
 	URL                            string // the benchmark page, from the root
 	Latest                         RunRef // the newest run that has it
 	Median                         float64
+	// Spread is the newest run's IQR as a fraction of its median (NaN
+	// when unknown); Noisy when it exceeds stats.NoisyRelIQR.
+	Spread float64
+	Noisy  bool
 	// Verdict is the compare status against the newest baseline ("" when
 	// not compared); Change is in percent of Field.
 	Verdict     string
@@ -187,6 +193,8 @@ type RunRow struct {
 	Index                               int // position in the data file's runs (oldest first)
 	Min, Median, Mean, Max, Stddev, IQR string
 	OPS                                 string
+	Spread                              float64 // IQR / median (NaN when unknown)
+	Noisy                               bool    // stats.Noisy
 	Rounds, Iterations                  int
 	Outliers                            string
 	Bytes, Allocs                       string // "" when not recorded
@@ -324,7 +332,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
-		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
+		ref.Day = timefmt.Date(r.Time)
 	}
 	return ref
 }
@@ -388,7 +396,7 @@ func (b *builder) homePage() (*HomePage, error) {
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
-				Change: math.NaN(),
+				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
@@ -478,7 +486,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
-		Change: math.NaN(),
+		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
 	}
 	if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
 		r.Bytes = number(v)
