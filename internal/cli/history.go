@@ -108,7 +108,6 @@ func cmdImport(e *env, args []string) error {
 	return nil
 }
 
-
 // formatList names every format import and compare read.
 func formatList() string {
 	var names []string
