@@ -1,0 +1,202 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/benchsite/benchsite/internal/result"
+)
+
+// jvalue is a JSON value of a file with the offset where it starts, so
+// that errors can name the line:column of the benchmark they are about.
+type jvalue struct {
+	raw json.RawMessage
+	off int
+}
+
+// kind is the first byte of the value: '{', '[', '"', 'n', 't', 'f' or a
+// digit or '-'.
+func (v jvalue) kind() byte {
+	if len(v.raw) == 0 {
+		return 0
+	}
+	return v.raw[0]
+}
+
+// jdoc is a JSON file being read.
+type jdoc struct {
+	data []byte
+	name string
+}
+
+// root checks that the file is JSON and returns its top-level value.
+func (d *jdoc) root() (jvalue, error) {
+	if !json.Valid(d.data) {
+		var v any
+		err := json.Unmarshal(d.data, &v)
+		var syn *json.SyntaxError
+		off := len(d.data)
+		msg := "invalid JSON"
+		if errors.As(err, &syn) {
+			off = int(syn.Offset) - 1
+			msg = "invalid JSON: " + syn.Error()
+			if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
+				off, msg = len(d.data), "truncated JSON (the file ends early)"
+			}
+		}
+		return jvalue{}, d.errAt(off, "", "%s", msg)
+	}
+	start := len(d.data) - len(bytes.TrimLeft(d.data, " \t\r\n\ufeff"))
+	return jvalue{raw: bytes.TrimSpace(d.data[start:]), off: start}, nil
+}
+
+// errAt returns an error at byte offset off.
+func (d *jdoc) errAt(off int, field, msg string, args ...any) *result.Error {
+	line, col := result.Position(d.data, off)
+	return &result.Error{File: d.name, Line: line, Col: col, Field: field, Msg: fmt.Sprintf(msg, args...)}
+}
+
+// members returns the members of object v in file order.
+func (d *jdoc) members(v jvalue, field string) ([]string, map[string]jvalue, error) {
+	if v.kind() != '{' {
+		return nil, nil, d.errAt(v.off, field, "expected a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(v.raw))
+	dec.Token() // {
+	var keys []string
+	m := map[string]jvalue{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, d.errAt(v.off+int(dec.InputOffset()), field, "invalid JSON: %v", err)
+		}
+		k, _ := t.(string)
+		at := v.off + skipSep(v.raw, int(dec.InputOffset()))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, d.errAt(at, join(field, k), "invalid JSON: %v", err)
+		}
+		if _, dup := m[k]; !dup {
+			keys = append(keys, k)
+		}
+		m[k] = jvalue{raw: raw, off: at}
+	}
+	return keys, m, nil
+}
+
+// elements returns the elements of array v.
+func (d *jdoc) elements(v jvalue, field string) ([]jvalue, error) {
+	if v.kind() != '[' {
+		return nil, d.errAt(v.off, field, "expected a JSON array")
+	}
+	dec := json.NewDecoder(bytes.NewReader(v.raw))
+	dec.Token() // [
+	var out []jvalue
+	for dec.More() {
+		at := v.off + skipSep(v.raw, int(dec.InputOffset()))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, d.errAt(at, field, "invalid JSON: %v", err)
+		}
+		out = append(out, jvalue{raw: raw, off: at})
+	}
+	return out, nil
+}
+
+// decode decodes v into dst, placing a type error at v.
+func (d *jdoc) decode(v jvalue, field string, dst any) error {
+	if err := json.Unmarshal(v.raw, dst); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			f := join(field, typ.Field)
+			return d.errAt(v.off+int(typ.Offset), f, "expected %s, found JSON %s", typ.Type, typ.Value)
+		}
+		return d.errAt(v.off, field, "%v", err)
+	}
+	return nil
+}
+
+// skipSep moves i past whitespace, ':' and ',' to where the next value
+// starts (a decoder's offset is just after the previous token).
+func skipSep(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n', ':', ',':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
+
+func join(path, key string) string {
+	switch {
+	case path == "":
+		return key
+	case key == "":
+		return path
+	}
+	return path + "." + key
+}
+
+// number converts a JSON number (as text) in unit u; field names it in errors.
+func (d *jdoc) number(n json.Number, u Unit, at int, field string) (float64, error) {
+	v, err := u.Value(string(n))
+	if err != nil {
+		return 0, d.errAt(at, field, "%v", err)
+	}
+	return v, nil
+}
+
+// sniff is what detectors look at: the first non-space byte and, for JSON,
+// the top-level keys or the first element's keys, decoded once.
+type sniff struct {
+	data  []byte
+	first byte
+	obj   map[string]json.RawMessage // top-level object
+	elem0 map[string]json.RawMessage // first element of a top-level array
+	arr0  json.RawMessage            // first element of a top-level array
+	text  string                     // the first 64 KiB, for text detectors
+}
+
+func newSniff(data []byte) *sniff {
+	s := &sniff{data: data}
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(t) > 0 {
+		s.first = t[0]
+	}
+	switch s.first {
+	case '{':
+		json.Unmarshal(t, &s.obj)
+	case '[':
+		dec := json.NewDecoder(bytes.NewReader(t))
+		if tok, err := dec.Token(); err == nil && tok == json.Delim('[') && dec.More() {
+			if dec.Decode(&s.arr0) == nil {
+				json.Unmarshal(s.arr0, &s.elem0)
+			}
+		}
+	}
+	head := data
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	s.text = string(head)
+	return s
+}
+
+// has reports whether m has every key.
+func has(m map[string]json.RawMessage, keys ...string) bool {
+	if m == nil {
+		return false
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
