@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/harness"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
@@ -20,11 +21,12 @@ import (
 var storedName = regexp.MustCompile(`^[0-9]{4}_(.+)\.json$`)
 
 func cmdImport(e *env, args []string) error {
-	fs := flagSet(e, "import", "[flags] FILE...", "Import results into the history: go test -bench text, go test -json output, or pytest-benchmark JSON (any version). Each file becomes one saved run; nothing is written unless every file reads")
+	fs := flagSet(e, "import", "[flags] FILE...", "Import results into the history: go test -bench text, go test -json output, pytest-benchmark JSON (any version), or the output of another harness (Google Benchmark, Criterion.rs, cargo bench, JMH, BenchmarkDotNet, Catch2, benchmark.js, Luau, Julia BenchmarkTools, hyperfine, github-action-benchmark custom JSON), told apart by content. Each file becomes one saved run; nothing is written unless every file reads")
 	var com common
 	com.register(fs)
 	save := fs.String("save", "", "save each run as NNNN_`NAME`.json (default: the file's own name after its NNNN_ prefix, or \"import\")")
 	machineID := fs.String("machine", "", "file the runs under machine `id` (default: the id their machine_info gives; Go text, which names no Go version, goes under <os>-Go-unknown-<bits>bit)")
+	format := fs.String("format", "", "read every FILE as `NAME` instead of telling the format by content: go, pytest, or one of "+harness.Names())
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -35,6 +37,9 @@ func cmdImport(e *env, args []string) error {
 	}
 	if len(files) == 0 {
 		return badInput("import: name at least one FILE")
+	}
+	if _, ok := harness.Lookup(*format); !ok && *format != "" && *format != "go" && *format != "pytest" {
+		return badInput("--format: unknown format %q; use go, pytest or one of %s", *format, harness.Names())
 	}
 	if *save != "" {
 		if err := storage.ValidName(*save); err != nil {
@@ -48,7 +53,7 @@ func cmdImport(e *env, args []string) error {
 	}
 	var runs []imp
 	for _, path := range files {
-		f, err := readImport(e.abs(path), gobench.ModulePath(e.dir))
+		f, err := readImport(e.abs(path), gobench.ModulePath(e.dir), *format)
 		if err != nil {
 			return err
 		}
@@ -71,26 +76,44 @@ func cmdImport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Saved %s (%d benchmarks)\n", e.rel(p), len(r.f.Benchmarks))
+		fmt.Fprintf(e.stdout, "Saved %s (%d benchmarks%s)\n", e.rel(p), len(r.f.Benchmarks), harnessNote(r.f))
 	}
 	return nil
 }
 
-// readImport reads one file to import, telling the formats apart by content.
+// readImport reads one file to import, telling the formats apart by content
+// unless format names one ("go", "pytest" or a harness.Format name).
 // module is the import path of the module in the working directory, so
 // imported Go results get the same fullnames as runs of it.
-func readImport(path, module string) (*result.File, error) {
+func readImport(path, module, format string) (*result.File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &exitError{ExitBadUse, err}
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, badInput("%s: empty file; expected go test -bench output, go test -json output or pytest-benchmark JSON", path)
+		return nil, badInput("%s: empty file; expected go test -bench output, go test -json output, pytest-benchmark JSON or another harness's output", path)
+	}
+	// Other harnesses first: their JSON must never be read as
+	// pytest-benchmark's (a Google Benchmark file has "benchmarks" too).
+	var hf *harness.Format
+	switch format {
+	case "":
+		hf = harness.Detect(data)
+	case "go", "pytest":
+	default:
+		hf, _ = harness.Lookup(format)
+	}
+	if hf != nil {
+		run, err := hf.Read(data, path)
+		if err != nil {
+			return nil, &exitError{ExitBadUse, err}
+		}
+		return harnessFile(path, run)
 	}
 	// pytest-benchmark JSON is one object with "benchmarks"; go test -json
 	// is a stream of objects, one per line.
-	if trimmed[0] == '{' && bytes.Contains(trimmed, []byte(`"benchmarks"`)) {
+	if format == "pytest" || format == "" && trimmed[0] == '{' && bytes.Contains(trimmed, []byte(`"benchmarks"`)) {
 		f, err := result.Decode(data, path)
 		if err != nil {
 			return nil, &exitError{ExitBadUse, err}
@@ -225,4 +248,45 @@ func importedMachine(path string, told result.MachineInfo) result.MachineInfo {
 		info["system"] = "Unknown"
 	}
 	return info
+}
+
+// harnessFile makes a result file of another harness's run. Like Go text, the
+// output names neither the machine nor the language runtime, so the run is
+// filed under "<system>-<harness>-unknown-<bits>bit" (or --machine).
+func harnessFile(path string, run *harness.Run) (*result.File, error) {
+	info := result.MachineInfo{"system": "Unknown", "imported_from": filepath.Base(path)}
+	for k, v := range run.Machine {
+		info[k] = v
+	}
+	f := &result.File{
+		MachineInfo: info,
+		CommitInfo:  result.CommitInfo{ID: "unversioned"},
+		Benchmarks:  run.Benchmarks,
+		Datetime:    run.Datetime,
+		Version:     "benchsite " + version.String(),
+	}
+	if _, err := f.Time(); err != nil || f.Datetime == "" {
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, err
+		}
+		f.Datetime = st.ModTime().Format("2006-01-02T15:04:05.000000-07:00")
+	}
+	return f, nil
+}
+
+// harnessNote names the harness of an imported run and says when its
+// benchmarks carry no samples, e.g. ", Catch2: mean ± error only, compared by
+// the plain threshold rule".
+func harnessNote(f *result.File) string {
+	h := f.MachineInfo.String("harness")
+	if h == "" {
+		return ""
+	}
+	for _, b := range f.Benchmarks {
+		if len(b.Stats.Data) == 0 {
+			return ", " + h + ": estimates without samples, compared by the plain threshold rule"
+		}
+	}
+	return ", " + h
 }

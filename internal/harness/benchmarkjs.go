@@ -15,6 +15,7 @@ import (
 // at 95 % (rme), kept in extra_info; rounds is the number of runs sampled.
 // No samples are printed: a benchmark is an estimate.
 var benchmarkJS = &Format{
+	ID:      "benchmarkjs",
 	Name:    "benchmarkjs",
 	Harness: "benchmark.js",
 	Command: "node bench.js | tee result.txt   # suite.on('cycle', e => console.log(String(e.target)))",

@@ -17,6 +17,7 @@ import (
 // match (test results, warnings) are skipped; a line that starts like a
 // bench line but does not parse is an error.
 var cargo = &Format{
+	ID:      "cargo",
 	Name:    "cargo",
 	Harness: "cargo bench (libtest / Criterion bencher)",
 	Command: "cargo bench -- --output-format bencher | tee result.txt   # Criterion; libtest prints this by default",

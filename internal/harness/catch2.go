@@ -24,6 +24,7 @@ import (
 // an estimate (mean ± std dev, rounds = samples, iterations as printed).
 // The test case (the title above the table) is the group.
 var catch2 = &Format{
+	ID:      "Catch2",
 	Name:    "catch2",
 	Harness: "Catch2",
 	Command: "./tests '[!benchmark]' | tee result.txt",

@@ -17,6 +17,7 @@ import (
 // benchmark is an estimate, mean ± std dev. The enclosing <TestCase name> is
 // the group.
 var catch2XML = &Format{
+	ID:      "Catch2",
 	Name:    "catch2-xml",
 	Harness: "Catch2",
 	Command: "./tests '[!benchmark]' --reporter xml > result.xml",

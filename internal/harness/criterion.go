@@ -21,6 +21,7 @@ import (
 // "thrpt:" lines are kept in extra_info as text; "change:" lines, warnings
 // and outlier counts are skipped.
 var criterionText = &Format{
+	ID:      "Criterion",
 	Name:    "criterion",
 	Harness: "Criterion.rs",
 	Command: "cargo bench 2>&1 | tee result.txt",

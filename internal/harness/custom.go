@@ -16,6 +16,7 @@ import (
 // (free text, e.g. "± 3") and extra go to extra_info.
 var (
 	custom = &Format{
+		ID:      "custom",
 		Name:    "custom",
 		Harness: "github-action-benchmark custom JSON",
 		Command: `echo '[{"name": "My benchmark", "unit": "ms", "value": 12.5}]' > result.json`,
@@ -23,6 +24,7 @@ var (
 		parse:   func(data []byte, name string) (*Run, error) { return parseCustom(data, name, 0) },
 	}
 	customBigger = &Format{
+		ID:      "custom",
 		Name:    "customBiggerIsBetter",
 		Harness: "github-action-benchmark custom JSON (bigger is better)",
 		Command: custom.Command,
@@ -30,6 +32,7 @@ var (
 		parse:   func(data []byte, name string) (*Run, error) { return parseCustom(data, name, +1) },
 	}
 	customSmaller = &Format{
+		ID:      "custom",
 		Name:    "customSmallerIsBetter",
 		Harness: "github-action-benchmark custom JSON (smaller is better)",
 		Command: custom.Command,
@@ -39,7 +42,7 @@ var (
 )
 
 func detectCustom(s *sniff) bool {
-	return s.first == '[' && has(s.elem0, "name", "unit", "value")
+	return s.first == '[' && has(s.elem0, "name", "unit")
 }
 
 // parseCustom reads custom JSON; direction is +1 (bigger is better), -1
@@ -82,9 +85,9 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 		case direction != 0:
 			u = Unit{Name: *r.Unit, HigherIsBetter: direction > 0}
 		case uerr != nil:
-			return nil, d.errAt(v.off, field+".unit", "benchmark %q: unit %q does not say whether bigger or smaller is better; import with --format customBiggerIsBetter or --format customSmallerIsBetter (as the tool of github-action-benchmark)", r.Name, *r.Unit)
+			return nil, d.errAt(d.at(v, "unit"), field+".unit", "benchmark %q: unit %q does not say whether bigger or smaller is better; import with --format customBiggerIsBetter or --format customSmallerIsBetter (as the tool of github-action-benchmark)", r.Name, *r.Unit)
 		}
-		x, err := d.number(*r.Value, u, v.off, field+".value")
+		x, err := d.number(*r.Value, u, d.at(v, "value"), field+".value")
 		if err != nil {
 			return nil, err
 		}

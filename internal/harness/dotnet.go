@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
@@ -18,6 +19,7 @@ import (
 // Actual" measurements when the file has them; bytes allocated per
 // operation from Memory.
 var benchmarkDotNet = &Format{
+	ID:      "BenchmarkDotNet",
 	Name:    "benchmarkdotnet",
 	Harness: "BenchmarkDotNet",
 	Command: "dotnet run -c Release --exporters json   # BenchmarkDotNet.Artifacts/results/*-report-full.json",
@@ -91,11 +93,11 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 			return nil, d.errAt(v.off, field+".FullName", "missing; every benchmark needs a name")
 		}
 		if r.Statistics == nil || len(r.Statistics.OriginalValues) == 0 {
-			return nil, d.errAt(v.off, field+".Statistics", "benchmark %q has no measurements (did it fail?); fix it or drop it from the file", r.FullName)
+			return nil, d.errAt(d.at(v, "Statistics"), field+".Statistics", "benchmark %q has no measurements (did it fail?); fix it or drop it from the file", r.FullName)
 		}
 		samples := make([]float64, len(r.Statistics.OriginalValues))
 		for j, x := range r.Statistics.OriginalValues {
-			if samples[j], err = d.number(x, ns, v.off, fmt.Sprintf("%s.Statistics.OriginalValues.%d", field, j)); err != nil {
+			if samples[j], err = d.number(x, ns, d.at(v, "Statistics", "OriginalValues", strconv.Itoa(j)), fmt.Sprintf("%s.Statistics.OriginalValues.%d", field, j)); err != nil {
 				return nil, err
 			}
 		}

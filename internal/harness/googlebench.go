@@ -19,6 +19,7 @@ import (
 // user counters (bytes_per_second, items_per_second, …) go to extra_info as
 // means over the repetitions.
 var googleBenchmark = &Format{
+	ID:      "GoogleBenchmark",
 	Name:    "googlecpp",
 	Harness: "Google Benchmark",
 	Command: "./mybench --benchmark_format=json --benchmark_repetitions=10 > result.json",
@@ -121,7 +122,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			return nil, d.errAt(rv.off, field+".name", "missing; every benchmark needs a name")
 		}
 		if r.ErrorOccurred {
-			return nil, d.errAt(rv.off, field, "benchmark %q reported an error: %s; fix the benchmark or drop it from the file", key, r.ErrorMessage)
+			return nil, d.errAt(d.at(rv, "error_occurred"), field+".error_occurred", "benchmark %q reported an error: %s; fix the benchmark or drop it from the file", key, r.ErrorMessage)
 		}
 		tu := r.TimeUnit
 		if tu == "" {
@@ -129,7 +130,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 		}
 		u, err := ParseUnit(tu)
 		if err != nil || !u.IsTime() {
-			return nil, d.errAt(rv.off, field+".time_unit", "benchmark %q: unknown time_unit %q; expected ns, us, ms or s", key, tu)
+			return nil, d.errAt(d.at(rv, "time_unit"), field+".time_unit", "benchmark %q: unknown time_unit %q; expected ns, us, ms or s", key, tu)
 		}
 		g := byName[key]
 		if g == nil {
@@ -144,7 +145,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			if r.AggregateName == "BigO" || r.AggregateName == "RMS" {
 				continue // complexity fits, not times
 			}
-			v, err := d.number(r.RealTime, u, rv.off, field+".real_time")
+			v, err := d.number(r.RealTime, u, d.at(rv, "real_time"), field+".real_time")
 			if err != nil {
 				return nil, err
 			}
@@ -155,9 +156,9 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			continue
 		}
 		if r.RealTime == "" {
-			return nil, d.errAt(rv.off, field+".real_time", "missing for benchmark %q", key)
+			return nil, d.errAt(d.at(rv, "real_time"), field+".real_time", "missing for benchmark %q", key)
 		}
-		v, err := d.number(r.RealTime, u, rv.off, field+".real_time")
+		v, err := d.number(r.RealTime, u, d.at(rv, "real_time"), field+".real_time")
 		if err != nil {
 			return nil, err
 		}

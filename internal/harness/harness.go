@@ -49,6 +49,9 @@ type Format struct {
 	// Harness is the harness's name as people write it, e.g. "Google
 	// Benchmark"; it is stored in machine_info["harness"].
 	Harness string
+	// ID names the harness in machine ids ("<system>-<ID>-unknown-64bit"),
+	// shared by its formats (Catch2's console and XML: "Catch2").
+	ID string
 	// Command is an example command producing the file.
 	Command string
 	detect  func(*sniff) bool
@@ -134,6 +137,7 @@ func (f *Format) Read(data []byte, name string) (*Run, error) {
 	}
 	r.Machine["harness"] = f.Harness
 	r.Machine["harness_format"] = f.Name
+	r.Machine["harness_id"] = f.ID
 	for i := range r.Benchmarks {
 		b := &r.Benchmarks[i]
 		if b.Fullname == "" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
@@ -17,6 +18,7 @@ import (
 // by hyperfine before 1.4) gives an estimate from its summary figures.
 // Parameters of a --parameter-scan go to params.
 var hyperfine = &Format{
+	ID:      "hyperfine",
 	Name:    "hyperfine",
 	Harness: "hyperfine",
 	Command: "hyperfine --runs 20 --export-json result.json 'mycommand --flag'",
@@ -76,7 +78,7 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 			if n == nil {
 				return 0, nil
 			}
-			return d.number(*n, sec, v.off, field+"."+f)
+			return d.number(*n, sec, d.at(v, f), field+"."+f)
 		}
 		b := result.Benchmark{Name: r.Command, ExtraInfo: map[string]any{}}
 		if len(r.Parameters) > 0 {
@@ -96,7 +98,7 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 		if len(r.Times) > 0 {
 			samples := make([]float64, len(r.Times))
 			for j, t := range r.Times {
-				if samples[j], err = d.number(t, sec, v.off, fmt.Sprintf("%s.times.%d", field, j)); err != nil {
+				if samples[j], err = d.number(t, sec, d.at(v, "times", strconv.Itoa(j)), fmt.Sprintf("%s.times.%d", field, j)); err != nil {
 					return nil, err
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
@@ -20,6 +21,7 @@ import (
 // the 0th, 50th and 100th percentiles as min, median and max.
 // Secondary metrics (gc.alloc.rate.norm, …) go to extra_info as their score.
 var jmh = &Format{
+	ID:      "JMH",
 	Name:    "jmh",
 	Harness: "JMH",
 	Command: "java -jar target/benchmarks.jar -rf json -rff result.json",
@@ -70,7 +72,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 			return nil, d.errAt(v.off, field+".benchmark", "missing; every benchmark needs a name")
 		}
 		if r.Primary == nil {
-			return nil, d.errAt(v.off, field+".primaryMetric", "missing for benchmark %q", r.Benchmark)
+			return nil, d.errAt(d.at(v, "primaryMetric"), field+".primaryMetric", "missing for benchmark %q", r.Benchmark)
 		}
 		if i == 0 {
 			setIf(run.Machine, "harness_version", r.JMHVersion)
@@ -79,7 +81,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		}
 		u, err := ParseUnit(r.Primary.ScoreUnit)
 		if err != nil {
-			return nil, d.errAt(v.off, field+".primaryMetric.scoreUnit", "benchmark %q: %v", r.Benchmark, err)
+			return nil, d.errAt(d.at(v, "primaryMetric", "scoreUnit"), field+".primaryMetric.scoreUnit", "benchmark %q: %v", r.Benchmark, err)
 		}
 		b := result.Benchmark{Name: r.Benchmark, ExtraInfo: map[string]any{"mode": r.Mode}}
 		if len(r.Params) > 0 {
@@ -105,7 +107,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		var samples []float64
 		for f, fork := range r.Primary.RawData {
 			for j, x := range fork {
-				s, err := d.number(x, u, v.off, fmt.Sprintf("%s.rawData.%d.%d", pf, f, j))
+				s, err := d.number(x, u, d.at(v, "primaryMetric", "rawData", strconv.Itoa(f), strconv.Itoa(j)), fmt.Sprintf("%s.rawData.%d.%d", pf, f, j))
 				if err != nil {
 					return nil, err
 				}
@@ -115,7 +117,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		if len(samples) > 0 {
 			b.Stats = stats.Compute(samples, r.BatchSize)
 		} else {
-			score, err := d.number(r.Primary.Score, u, v.off, pf+".score")
+			score, err := d.number(r.Primary.Score, u, d.at(v, "primaryMetric", "score"), pf+".score")
 			if err != nil {
 				return nil, err
 			}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
 )
@@ -106,17 +108,93 @@ func (d *jdoc) elements(v jvalue, field string) ([]jvalue, error) {
 	return out, nil
 }
 
-// decode decodes v into dst, placing a type error at v.
+// decode decodes v into dst, placing a type error at the offending value.
 func (d *jdoc) decode(v jvalue, field string, dst any) error {
-	if err := json.Unmarshal(v.raw, dst); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) {
-			f := join(field, typ.Field)
-			return d.errAt(v.off+int(typ.Offset), f, "expected %s, found JSON %s", typ.Type, typ.Value)
-		}
-		return d.errAt(v.off, field, "%v", err)
+	err := json.Unmarshal(v.raw, dst)
+	if err == nil {
+		return nil
 	}
-	return nil
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		f := join(field, typ.Field)
+		at := v.off + int(typ.Offset)
+		if typ.Field != "" {
+			at = d.at(v, strings.Split(typ.Field, ".")...)
+		}
+		return d.errAt(at, f, "expected %s, found JSON %s", typ.Type, typ.Value)
+	}
+	// A json.Number given a string: encoding/json names the text, not
+	// where it is, so look for it.
+	msg := err.Error()
+	if i := strings.Index(msg, "invalid number literal, trying to unmarshal "); i >= 0 {
+		lit := msg[i+len("invalid number literal, trying to unmarshal "):]
+		lit, _, _ = strings.Cut(lit, " into")
+		if raw, uerr := strconv.Unquote(lit); uerr == nil {
+			if off, path, ok := d.search(v, field, raw); ok {
+				return d.errAt(off, path, "expected a number, found %s", raw)
+			}
+		}
+	}
+	return d.errAt(v.off, field, "%v", err)
+}
+
+// at returns the offset of the value at path (object keys and array
+// indexes) inside v, or of the deepest part of it that exists.
+func (d *jdoc) at(v jvalue, path ...string) int {
+	for _, k := range path {
+		var next jvalue
+		var ok bool
+		switch v.kind() {
+		case '{':
+			_, m, err := d.members(v, "")
+			if err != nil {
+				return v.off
+			}
+			next, ok = m[k]
+		case '[':
+			els, err := d.elements(v, "")
+			i, aerr := strconv.Atoi(k)
+			if err != nil || aerr != nil || i < 0 || i >= len(els) {
+				return v.off
+			}
+			next, ok = els[i], true
+		}
+		if !ok {
+			return v.off
+		}
+		v = next
+	}
+	return v.off
+}
+
+// search finds the first value inside v whose JSON text is raw.
+func (d *jdoc) search(v jvalue, path, raw string) (int, string, bool) {
+	if string(v.raw) == raw {
+		return v.off, path, true
+	}
+	switch v.kind() {
+	case '{':
+		keys, m, err := d.members(v, path)
+		if err != nil {
+			return 0, "", false
+		}
+		for _, k := range keys {
+			if off, p, ok := d.search(m[k], join(path, k), raw); ok {
+				return off, p, true
+			}
+		}
+	case '[':
+		els, err := d.elements(v, path)
+		if err != nil {
+			return 0, "", false
+		}
+		for i, e := range els {
+			if off, p, ok := d.search(e, join(path, strconv.Itoa(i)), raw); ok {
+				return off, p, true
+			}
+		}
+	}
+	return 0, "", false
 }
 
 // skipSep moves i past whitespace, ':' and ',' to where the next value

@@ -18,6 +18,7 @@ import (
 // minimum(t) …). Benchmarks are named by their group keys joined with "/",
 // sorted. memory and allocs go to extra_info as B/op and allocs/op.
 var julia = &Format{
+	ID:      "Julia",
 	Name:    "julia",
 	Harness: "Julia BenchmarkTools",
 	Command: `julia -e 'using BenchmarkTools; include("benchmarks.jl"); BenchmarkTools.save("result.json", median(run(SUITE)))'`,

@@ -16,6 +16,7 @@ import (
 // are printed: a benchmark is an estimate. The driver (VM) goes to
 // extra_info.
 var luau = &Format{
+	ID:      "Luau",
 	Name:    "benchmarkluau",
 	Harness: "Luau bench",
 	Command: "python bench/bench.py | tee result.txt",

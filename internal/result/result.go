@@ -220,6 +220,9 @@ func (m MachineInfo) ID() string {
 	} else {
 		impl, version = m.String("python_implementation"), m.String("python_version")
 	}
+	if h := m.String("harness_id"); impl == "" && h != "" {
+		impl, version = h, "unknown" // imported from another harness (package harness)
+	}
 	if impl == "" {
 		impl = "Unknown"
 	}
