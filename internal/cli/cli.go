@@ -228,6 +228,30 @@ func (c *common) load(e *env, fs *flags) (*config.Config, error) {
 	return cfg, nil
 }
 
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flags, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// storageGiven checks that a history folder named with --storage exists,
+// for the commands that only read the history: a typo there would
+// otherwise show an empty history and pass.
+func (c *common) storageGiven(cfg *config.Config) error {
+	if c.storage == "" {
+		return nil
+	}
+	info, err := os.Stat(cfg.Storage)
+	if err != nil {
+		return badInput("--storage %s: %v; name the folder that holds the history (.benchmarks by default)", c.storage, errors.Unwrap(err))
+	}
+	if !info.IsDir() {
+		return badInput("--storage %s: not a folder; name the folder that holds the history (.benchmarks by default)", c.storage)
+	}
+	return nil
+}
+
 // abs resolves a user-given path against the working directory.
 func (e *env) abs(p string) string {
 	if p == "" || filepath.IsAbs(p) {

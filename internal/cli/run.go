@@ -155,7 +155,7 @@ func cmdRun(e *env, args []string) error {
 		}
 		opt.Bench = *bench
 	}
-	if *rounds < 0 {
+	if isSet(fs, "rounds") && *rounds < 1 {
 		return badInput("--rounds: %d; need at least 1", *rounds)
 	} else if *rounds > 0 {
 		opt.Rounds = *rounds

@@ -161,15 +161,23 @@ func Default() *Config {
 // Load reads path; a missing file at the default location gives Default().
 // explicit says the path was named by the user, so a missing file is an error.
 func Load(path string, explicit bool) (*Config, error) {
-	c := Default()
-	c.Dir = filepath.Dir(path)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
+		c := Default()
+		c.Dir = filepath.Dir(path)
 		return c, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	return Parse(data, path)
+}
+
+// Parse reads a configuration file's content; path, the file it came from,
+// is used in errors (path:line:col: message) and to set Path and Dir.
+func Parse(data []byte, path string) (*Config, error) {
+	c := Default()
+	c.Dir = filepath.Dir(path)
 	c.Path = path
 	md, err := toml.Decode(string(data), c)
 	if err != nil {

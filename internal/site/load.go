@@ -98,7 +98,7 @@ func (b *builder) load() error {
 	store := storage.Store{Root: b.opt.Storage}
 	if _, err := os.Stat(b.opt.Storage); err != nil {
 		if os.IsNotExist(err) {
-			b.warn("history directory %s does not exist; the site has no runs yet (save one with 'make benchmark-save')", b.opt.Storage)
+			b.warn("history directory %s does not exist; the site has no runs yet (save one with 'benchsite run --save baseline', or import results with 'benchsite import FILE')", b.opt.Storage)
 			return nil
 		}
 		return fmt.Errorf("site: history directory: %w", err)
@@ -150,6 +150,9 @@ func (b *builder) load() error {
 			b.res.Skipped = append(b.res.Skipped, s.entry.Path)
 			b.warn("skipping unreadable result file: %v", s.err)
 			continue
+		}
+		for _, n := range s.file.Notes {
+			b.warn("%s", n)
 		}
 		id := s.entry.MachineID
 		if m == nil || m.ID != id {

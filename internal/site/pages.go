@@ -495,6 +495,15 @@ func printable(v any) string {
 	case string:
 		return x
 	case float64:
+		// NaN and ±Infinity, which Python's json writes, shown as such.
+		switch {
+		case math.IsNaN(x):
+			return "NaN"
+		case math.IsInf(x, 1):
+			return "Infinity"
+		case math.IsInf(x, -1):
+			return "-Infinity"
+		}
 		return number(x)
 	case bool:
 		if x {

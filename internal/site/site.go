@@ -60,6 +60,11 @@ type Options struct {
 	// Templates is a directory whose *.html files replace the embedded
 	// templates of the same name (or add new ones). "" or missing: defaults.
 	Templates string
+	// Root is the project folder. A file under Content or Templates that is
+	// a symbolic link to a place outside it stops the build (an error naming
+	// it); links inside it are followed. Default: the folder holding
+	// Content (resp. Templates).
+	Root string
 	// Out is the output directory. It must be missing, empty, or a site an
 	// earlier Build wrote (it is then replaced whole).
 	Out string

@@ -53,8 +53,9 @@ func dict(kv ...any) (map[string]any, error) {
 // of the same name in dir (files only there are added). Every file is
 // parsed into one set, so a page may use any {{define}}d block of another
 // file; a later file's {{define}} of the same name wins, and user files are
-// parsed after the defaults.
-func loadTemplates(dir string) (*templateSet, error) {
+// parsed after the defaults. A file of dir that links outside root is an
+// error (checkInside).
+func loadTemplates(dir, project string) (*templateSet, error) {
 	files := map[string]string{} // name → source
 	origin := map[string]string{}
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -80,6 +81,9 @@ func loadTemplates(dir string) (*templateSet, error) {
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if err := checkInside("template", p, project); err != nil {
+				return nil, err
+			}
 			data, err := os.ReadFile(p)
 			if err != nil {
 				return nil, fmt.Errorf("site: template: %w", err)

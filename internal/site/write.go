@@ -13,7 +13,7 @@ import (
 
 // write writes every file of the site into b.out.
 func (b *builder) write() error {
-	tmpl, err := loadTemplates(b.opt.Templates)
+	tmpl, err := loadTemplates(b.opt.Templates, b.projectRoot(b.opt.Templates))
 	if err != nil {
 		return err
 	}
