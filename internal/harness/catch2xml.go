@@ -22,7 +22,8 @@ var catch2XML = &Format{
 	Harness: "Catch2",
 	Command: "./tests '[!benchmark]' --reporter xml > result.xml",
 	detect: func(s *sniff) bool {
-		return s.first == '<' && bytes.Contains(s.data, []byte("<BenchmarkResults"))
+		return s.first == '<' && (bytes.Contains(s.data, []byte("<Catch ")) || bytes.Contains(s.data, []byte("<Catch2TestRun")) ||
+			bytes.Contains(s.data, []byte("<BenchmarkResults")))
 	},
 	parse: parseCatch2XML,
 }

@@ -23,12 +23,7 @@ var hyperfine = &Format{
 	Harness: "hyperfine",
 	Command: "hyperfine --runs 20 --export-json result.json 'mycommand --flag'",
 	detect: func(s *sniff) bool {
-		if s.first != '{' || !has(s.obj, "results") {
-			return false
-		}
-		var first []map[string]json.RawMessage
-		json.Unmarshal(s.obj["results"], &first)
-		return len(first) > 0 && has(first[0], "command", "mean")
+		return s.first == '{' && has(s.obj, "results") && has(s.sub["results"], "command", "mean")
 	},
 	parse: parseHyperfine,
 }

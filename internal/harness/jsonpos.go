@@ -230,51 +230,116 @@ func (d *jdoc) number(n json.Number, u Unit, at int, field string) (float64, err
 	return v, nil
 }
 
-// sniff is what detectors look at: the first non-space byte and, for JSON,
-// the top-level keys or the first element's keys, decoded once.
+// sniffSize is how much of a file detectors look at: Detect reads a
+// file's head, not the whole file.
+const sniffSize = 64 << 10
+
+// sniff is what detectors look at, from the first sniffSize bytes: the
+// first non-space byte, the text, and for JSON the keys of the top-level
+// object (with the keys of the first element of each of its arrays) or of
+// the first element of a top-level array. A value cut off at the end of the
+// head is simply not looked into, so large files are told apart as well as
+// small ones.
 type sniff struct {
 	data  []byte
 	first byte
-	obj   map[string]json.RawMessage // top-level object
-	elem0 map[string]json.RawMessage // first element of a top-level array
-	arr0  json.RawMessage            // first element of a top-level array
-	text  string                     // the first 64 KiB, for text detectors
+	obj   map[string]bool            // top-level object keys
+	sub   map[string]map[string]bool // key → keys of its array's first object
+	elem0 map[string]bool            // keys of a top-level array's first object
+	text  string
 }
 
 func newSniff(data []byte) *sniff {
-	s := &sniff{data: data}
 	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(t) > 0 {
-		s.first = t[0]
+	t = t[:min(len(t), sniffSize)]
+	s := &sniff{data: t, text: string(t)}
+	if len(t) == 0 {
+		return s
 	}
+	s.first = t[0]
+	dec := json.NewDecoder(bytes.NewReader(t))
 	switch s.first {
 	case '{':
-		json.Unmarshal(t, &s.obj)
+		dec.Token()
+		s.sub = map[string]map[string]bool{}
+		s.obj = objectKeys(dec, s.sub)
 	case '[':
-		dec := json.NewDecoder(bytes.NewReader(t))
-		if tok, err := dec.Token(); err == nil && tok == json.Delim('[') && dec.More() {
-			if dec.Decode(&s.arr0) == nil {
-				json.Unmarshal(s.arr0, &s.elem0)
-			}
+		dec.Token()
+		if tok, err := dec.Token(); err == nil && tok == json.Delim('{') {
+			s.elem0 = objectKeys(dec, nil)
 		}
 	}
-	head := data
-	if len(head) > 64<<10 {
-		head = head[:64<<10]
-	}
-	s.text = string(head)
 	return s
 }
 
-// has reports whether m has every key.
-func has(m map[string]json.RawMessage, keys ...string) bool {
-	if m == nil {
-		return false
+// objectKeys reads the members of an object whose '{' dec has just read,
+// up to and including its '}', and returns their keys. With sub, it also
+// records the keys of the first object in each array-valued member.
+func objectKeys(dec *json.Decoder, sub map[string]map[string]bool) map[string]bool {
+	keys := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		k, _ := t.(string)
+		keys[k] = true
+		v, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		switch v {
+		case json.Delim('['):
+			if sub != nil && dec.More() {
+				first, err := dec.Token()
+				if err != nil {
+					return keys
+				}
+				depth := 1
+				if first == json.Delim('{') {
+					sub[k] = objectKeys(dec, nil)
+				} else if first == json.Delim('[') {
+					depth++
+				}
+				if skip(dec, depth) != nil {
+					return keys
+				}
+			} else if skip(dec, 1) != nil {
+				return keys
+			}
+		case json.Delim('{'):
+			if skip(dec, 1) != nil {
+				return keys
+			}
+		}
 	}
+	dec.Token() // }
+	return keys
+}
+
+// skip reads tokens until depth open arrays or objects are closed.
+func skip(dec *json.Decoder, depth int) error {
+	for depth > 0 {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
+}
+
+// has reports whether m has every key.
+func has(m map[string]bool, keys ...string) bool {
 	for _, k := range keys {
-		if _, ok := m[k]; !ok {
+		if !m[k] {
 			return false
 		}
 	}
-	return true
+	return len(keys) > 0
 }
