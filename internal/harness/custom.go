@@ -87,7 +87,7 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 		case uerr != nil:
 			return nil, d.errAt(d.at(v, "unit"), field+".unit", "benchmark %q: unit %q does not say whether bigger or smaller is better; import with --format customBiggerIsBetter or --format customSmallerIsBetter (as the tool of github-action-benchmark)", r.Name, *r.Unit)
 		}
-		x, err := d.number(*r.Value, u, d.at(v, "value"), field+".value")
+		x, err := d.number(*r.Value, u, v, field, "value")
 		if err != nil {
 			return nil, err
 		}

@@ -97,7 +97,7 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 		}
 		samples := make([]float64, len(r.Statistics.OriginalValues))
 		for j, x := range r.Statistics.OriginalValues {
-			if samples[j], err = d.number(x, ns, d.at(v, "Statistics", "OriginalValues", strconv.Itoa(j)), fmt.Sprintf("%s.Statistics.OriginalValues.%d", field, j)); err != nil {
+			if samples[j], err = d.number(x, ns, v, field, "Statistics", "OriginalValues", strconv.Itoa(j)); err != nil {
 				return nil, err
 			}
 		}

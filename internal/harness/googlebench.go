@@ -145,7 +145,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			if r.AggregateName == "BigO" || r.AggregateName == "RMS" {
 				continue // complexity fits, not times
 			}
-			v, err := d.number(r.RealTime, u, d.at(rv, "real_time"), field+".real_time")
+			v, err := d.number(r.RealTime, u, rv, field, "real_time")
 			if err != nil {
 				return nil, err
 			}
@@ -158,7 +158,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 		if r.RealTime == "" {
 			return nil, d.errAt(d.at(rv, "real_time"), field+".real_time", "missing for benchmark %q", key)
 		}
-		v, err := d.number(r.RealTime, u, d.at(rv, "real_time"), field+".real_time")
+		v, err := d.number(r.RealTime, u, rv, field, "real_time")
 		if err != nil {
 			return nil, err
 		}

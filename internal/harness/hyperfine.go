@@ -73,7 +73,7 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 			if n == nil {
 				return 0, nil
 			}
-			return d.number(*n, sec, d.at(v, f), field+"."+f)
+			return d.number(*n, sec, v, field, f)
 		}
 		b := result.Benchmark{Name: r.Command, ExtraInfo: map[string]any{}}
 		if len(r.Parameters) > 0 {
@@ -93,7 +93,7 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 		if len(r.Times) > 0 {
 			samples := make([]float64, len(r.Times))
 			for j, t := range r.Times {
-				if samples[j], err = d.number(t, sec, d.at(v, "times", strconv.Itoa(j)), fmt.Sprintf("%s.times.%d", field, j)); err != nil {
+				if samples[j], err = d.number(t, sec, v, field, "times", strconv.Itoa(j)); err != nil {
 					return nil, err
 				}
 			}

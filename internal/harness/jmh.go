@@ -2,7 +2,6 @@ package harness
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,11 +102,10 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		if r.Threads > 0 {
 			b.ExtraInfo["threads"] = r.Threads
 		}
-		pf := field + ".primaryMetric"
 		var samples []float64
 		for f, fork := range r.Primary.RawData {
 			for j, x := range fork {
-				s, err := d.number(x, u, d.at(v, "primaryMetric", "rawData", strconv.Itoa(f), strconv.Itoa(j)), fmt.Sprintf("%s.rawData.%d.%d", pf, f, j))
+				s, err := d.number(x, u, v, field, "primaryMetric", "rawData", strconv.Itoa(f), strconv.Itoa(j))
 				if err != nil {
 					return nil, err
 				}
@@ -117,7 +115,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		if len(samples) > 0 {
 			b.Stats = stats.Compute(samples, r.BatchSize)
 		} else {
-			score, err := d.number(r.Primary.Score, u, d.at(v, "primaryMetric", "score"), pf+".score")
+			score, err := d.number(r.Primary.Score, u, v, field, "primaryMetric", "score")
 			if err != nil {
 				return nil, err
 			}

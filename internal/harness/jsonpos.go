@@ -221,13 +221,15 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// number converts a JSON number (as text) in unit u; field names it in errors.
-func (d *jdoc) number(n json.Number, u Unit, at int, field string) (float64, error) {
-	v, err := u.Value(string(n))
+// number converts a JSON number (as text) in unit u. The number is at path
+// inside v, whose own path in the file is field; both are used only to
+// place an error.
+func (d *jdoc) number(n json.Number, u Unit, v jvalue, field string, path ...string) (float64, error) {
+	x, err := u.Value(string(n))
 	if err != nil {
-		return 0, d.errAt(at, field, "%v", err)
+		return 0, d.errAt(d.at(v, path...), join(field, strings.Join(path, ".")), "%v", err)
 	}
-	return v, nil
+	return x, nil
 }
 
 // sniffSize is how much of a file detectors look at: Detect reads a

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
@@ -108,7 +109,7 @@ func parseJulia(data []byte, name string) (*Run, error) {
 			if typ == "Trial" {
 				samples := make([]float64, len(t.Times))
 				for j, x := range t.Times {
-					if samples[j], err = d.number(x, ns, body.off, fmt.Sprintf("%s.1.times.%d", field, j)); err != nil {
+					if samples[j], err = d.number(x, ns, body, field+".1", "times", strconv.Itoa(j)); err != nil {
 						return err
 					}
 				}
@@ -120,7 +121,7 @@ func parseJulia(data []byte, name string) (*Run, error) {
 				if t.Time == nil {
 					return d.errAt(body.off, field+".1.time", "missing for benchmark %q", path)
 				}
-				x, err := d.number(*t.Time, ns, body.off, field+".1.time")
+				x, err := d.number(*t.Time, ns, body, field+".1", "time")
 				if err != nil {
 					return err
 				}
