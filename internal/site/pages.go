@@ -123,6 +123,9 @@ type SummaryRow struct {
 	URL                            string // the benchmark page, from the root
 	Latest                         RunRef // the newest run that has it
 	Median                         float64
+	// MedianText is Median with its unit for benchmarks imported in a unit
+	// other than seconds ("3.377e+09 ops/s"); "" for times.
+	MedianText string
 	// Verdict is the compare status against the newest baseline ("" when
 	// not compared); Change is in percent of Field.
 	Verdict     string
@@ -171,6 +174,9 @@ type BenchMachine struct {
 	TargetsOffChart []string
 	Runs            []RunRow // newest first
 	ExtraInfo       []KV     // of the newest run
+	// Harness names the harness of the newest run when it was imported
+	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
+	Harness string
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
@@ -386,6 +392,9 @@ func (b *builder) homePage() (*HomePage, error) {
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
 				Change: math.NaN(),
 			}
+			if u := last.Bench.Unit(); u != "" {
+				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
+			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
 			if cr := m.rows[bn.Fullname]; cr != nil {
@@ -445,6 +454,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),
+			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		for i := len(s.Points) - 1; i >= 0; i-- {
 			rr := b.runRow(s.Points[i], u)
@@ -571,7 +581,10 @@ func rowUnit(row compare.Row) unit {
 	if math.IsNaN(ref) || ref == 0 {
 		ref = row.Cur
 	}
-	return unitFor(ref)
+	if row.Current != nil {
+		return benchUnit(row.Current, ref)
+	}
+	return benchUnit(row.Baseline, ref)
 }
 
 // changeChartJSON is the bar chart of a comparison's changes with the rows
