@@ -53,12 +53,9 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.elements(root, "")
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{}
-	for i, v := range rows {
+	var serr error
+	for i, el := range d.stream(root, "", &serr) {
 		field := strconvItoa(i)
 		var r struct {
 			Name  string          `json:"name"`
@@ -67,9 +64,10 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 			Range json.RawMessage `json:"range"`
 			Extra *string         `json:"extra"`
 		}
-		if err := d.decode(v, field, &r); err != nil {
+		if err := el.decode(field, &r); err != nil {
 			return nil, err
 		}
+		v := el.v
 		switch {
 		case r.Name == "":
 			return nil, d.errAt(v.off, field+".name", "missing or empty; every benchmark needs a name")
@@ -103,6 +101,9 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 			b.ExtraInfo["extra"] = *r.Extra
 		}
 		run.Benchmarks = append(run.Benchmarks, b)
+	}
+	if serr != nil {
+		return nil, serr
 	}
 	return run, nil
 }

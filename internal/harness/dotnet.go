@@ -62,12 +62,9 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 	if !ok {
 		return nil, d.errAt(root.off, "Benchmarks", "missing; this is not BenchmarkDotNet JSON")
 	}
-	rows, err := d.elements(bv, "Benchmarks")
-	if err != nil {
-		return nil, err
-	}
 	ns, _ := ParseUnit("ns")
-	for i, v := range rows {
+	var serr error
+	for i, el := range d.stream(bv, "Benchmarks", &serr) {
 		field := fmt.Sprintf("Benchmarks.%d", i)
 		var r struct {
 			FullName   string `json:"FullName"`
@@ -86,9 +83,10 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 				Bytes json.Number `json:"BytesAllocatedPerOperation"`
 			} `json:"Memory"`
 		}
-		if err := d.decode(v, field, &r); err != nil {
+		if err := el.decode(field, &r); err != nil {
 			return nil, err
 		}
+		v := el.v
 		if r.FullName == "" {
 			return nil, d.errAt(v.off, field+".FullName", "missing; every benchmark needs a name")
 		}
@@ -119,6 +117,9 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 			}
 		}
 		run.Benchmarks = append(run.Benchmarks, b)
+	}
+	if serr != nil {
+		return nil, serr
 	}
 	return run, nil
 }

@@ -65,10 +65,6 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 	if !ok {
 		return nil, d.errAt(root.off, "benchmarks", "missing; this is not Google Benchmark JSON")
 	}
-	rows, err := d.elements(rowsV, "benchmarks")
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{Machine: result.MachineInfo{}}
 	if ctx, ok := top["context"]; ok {
 		var c struct {
@@ -108,12 +104,14 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 	}
 	var order []*group
 	byName := map[string]*group{}
-	for i, rv := range rows {
+	var serr error
+	for i, el := range d.stream(rowsV, "benchmarks", &serr) {
 		field := fmt.Sprintf("benchmarks.%d", i)
 		var r gbRow
-		if err := d.decode(rv, field, &r); err != nil {
+		if err := el.decode(field, &r); err != nil {
 			return nil, err
 		}
+		rv := el.v
 		key := r.RunName
 		if key == "" {
 			key = r.Name
@@ -178,6 +176,9 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 				g.counters[k] = append(g.counters[k], f)
 			}
 		}
+	}
+	if serr != nil {
+		return nil, serr
 	}
 	for _, g := range order {
 		b := result.Benchmark{Name: g.name, ExtraInfo: map[string]any{}}

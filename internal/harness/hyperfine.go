@@ -42,13 +42,10 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 	if !ok {
 		return nil, d.errAt(root.off, "results", "missing; this is not hyperfine --export-json output")
 	}
-	rows, err := d.elements(rv, "results")
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{}
 	sec := Unit{}
-	for i, v := range rows {
+	var serr error
+	for i, el := range d.stream(rv, "results", &serr) {
 		field := fmt.Sprintf("results.%d", i)
 		var r struct {
 			Command    string            `json:"command"`
@@ -63,9 +60,10 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 			ExitCodes  []*int            `json:"exit_codes"`
 			Parameters map[string]string `json:"parameters"`
 		}
-		if err := d.decode(v, field, &r); err != nil {
+		if err := el.decode(field, &r); err != nil {
 			return nil, err
 		}
+		v := el.v
 		if r.Command == "" {
 			return nil, d.errAt(v.off, field+".command", "missing; every result needs its command")
 		}
@@ -138,6 +136,9 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 			}
 		}
 		run.Benchmarks = append(run.Benchmarks, b)
+	}
+	if serr != nil {
+		return nil, serr
 	}
 	return run, nil
 }

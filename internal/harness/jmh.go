@@ -44,12 +44,9 @@ func parseJMH(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.elements(root, "")
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{Machine: result.MachineInfo{}}
-	for i, v := range rows {
+	var serr error
+	for i, el := range d.stream(root, "", &serr) {
 		field := strconvItoa(i)
 		var r struct {
 			JMHVersion string               `json:"jmhVersion"`
@@ -64,9 +61,10 @@ func parseJMH(data []byte, name string) (*Run, error) {
 			Primary    *jmhMetric           `json:"primaryMetric"`
 			Secondary  map[string]jmhMetric `json:"secondaryMetrics"`
 		}
-		if err := d.decode(v, field, &r); err != nil {
+		if err := el.decode(field, &r); err != nil {
 			return nil, err
 		}
+		v := el.v
 		if r.Benchmark == "" {
 			return nil, d.errAt(v.off, field+".benchmark", "missing; every benchmark needs a name")
 		}
@@ -152,6 +150,9 @@ func parseJMH(data []byte, name string) (*Run, error) {
 		}
 		setUnit(&b, u)
 		run.Benchmarks = append(run.Benchmarks, b)
+	}
+	if serr != nil {
+		return nil, serr
 	}
 	return run, nil
 }

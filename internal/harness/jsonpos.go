@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -34,25 +35,46 @@ type jdoc struct {
 	name string
 }
 
-// root checks that the file is JSON and returns its top-level value.
+// root returns the file's top-level value. The file is not checked for
+// JSON syntax here, which would cost a pass over it: members, elements and
+// stream find a syntax error where they meet it and place it (syntaxError).
 func (d *jdoc) root() (jvalue, error) {
-	if !json.Valid(d.data) {
-		var v any
-		err := json.Unmarshal(d.data, &v)
-		var syn *json.SyntaxError
-		off := len(d.data)
-		msg := "invalid JSON"
-		if errors.As(err, &syn) {
-			off = int(syn.Offset) - 1
-			msg = "invalid JSON: " + syn.Error()
-			if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
-				off, msg = len(d.data), "truncated JSON (the file ends early)"
-			}
-		}
-		return jvalue{}, d.errAt(off, "", "%s", msg)
-	}
 	start := len(d.data) - len(bytes.TrimLeft(d.data, " \t\r\n\ufeff"))
-	return jvalue{raw: bytes.TrimSpace(d.data[start:]), off: start}, nil
+	raw := bytes.TrimRight(d.data[start:], " \t\r\n")
+	if len(raw) == 0 {
+		return jvalue{}, d.errAt(start, "", "empty file")
+	}
+	return jvalue{raw: raw, off: start}, nil
+}
+
+// syntaxError places the file's first JSON syntax error, or returns nil
+// when the file is valid JSON.
+func (d *jdoc) syntaxError() error {
+	if json.Valid(d.data) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(d.data, &v)
+	var syn *json.SyntaxError
+	off := len(d.data)
+	msg := "invalid JSON"
+	if errors.As(err, &syn) {
+		off = int(syn.Offset) - 1
+		msg = "invalid JSON: " + syn.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
+			off, msg = len(d.data), "truncated JSON (the file ends early)"
+		}
+	}
+	return d.errAt(off, "", "%s", msg)
+}
+
+// invalid is the error for a decoder's failure inside v: the file's syntax
+// error when it has one, else err at v.
+func (d *jdoc) invalid(v jvalue, field string, err error) error {
+	if serr := d.syntaxError(); serr != nil {
+		return serr
+	}
+	return d.errAt(v.off, field, "invalid JSON: %v", err)
 }
 
 // errAt returns an error at byte offset off.
@@ -67,24 +89,29 @@ func (d *jdoc) members(v jvalue, field string) ([]string, map[string]jvalue, err
 		return nil, nil, d.errAt(v.off, field, "expected a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(v.raw))
-	dec.Token() // {
+	if _, err := dec.Token(); err != nil { // {
+		return nil, nil, d.invalid(v, field, err)
+	}
 	var keys []string
 	m := map[string]jvalue{}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return nil, nil, d.errAt(v.off+int(dec.InputOffset()), field, "invalid JSON: %v", err)
+			return nil, nil, d.invalid(v, field, err)
 		}
 		k, _ := t.(string)
 		at := v.off + skipSep(v.raw, int(dec.InputOffset()))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, d.errAt(at, join(field, k), "invalid JSON: %v", err)
+			return nil, nil, d.invalid(jvalue{off: at}, join(field, k), err)
 		}
 		if _, dup := m[k]; !dup {
 			keys = append(keys, k)
 		}
 		m[k] = jvalue{raw: raw, off: at}
+	}
+	if _, err := dec.Token(); err != nil || int(dec.InputOffset()) != len(v.raw) { // } and nothing after it
+		return nil, nil, d.invalid(v, field, fmt.Errorf("data after the object"))
 	}
 	return keys, m, nil
 }
@@ -95,17 +122,88 @@ func (d *jdoc) elements(v jvalue, field string) ([]jvalue, error) {
 		return nil, d.errAt(v.off, field, "expected a JSON array")
 	}
 	dec := json.NewDecoder(bytes.NewReader(v.raw))
-	dec.Token() // [
+	if _, err := dec.Token(); err != nil { // [
+		return nil, d.invalid(v, field, err)
+	}
 	var out []jvalue
 	for dec.More() {
 		at := v.off + skipSep(v.raw, int(dec.InputOffset()))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, d.errAt(at, field, "invalid JSON: %v", err)
+			return nil, d.invalid(jvalue{off: at}, field, err)
 		}
 		out = append(out, jvalue{raw: raw, off: at})
 	}
+	if _, err := dec.Token(); err != nil || int(dec.InputOffset()) != len(v.raw) { // ] and nothing after it
+		return nil, d.invalid(v, field, fmt.Errorf("data after the array"))
+	}
 	return out, nil
+}
+
+// element is one element of an array being streamed (jdoc.stream).
+type element struct {
+	d     *jdoc
+	dec   *json.Decoder
+	arr   jvalue
+	start int    // offset in arr.raw
+	v     jvalue // the element, once decoded
+	done  bool
+}
+
+// decode decodes the element into dst, reading it from the array's
+// decoder: one pass to find its end and one to decode, where reading it
+// apart and then decoding it would take four. Errors are placed as
+// jdoc.decode places them.
+func (e *element) decode(field string, dst any) error {
+	e.done = true
+	if err := e.dec.Decode(dst); err != nil {
+		el := jvalue{off: e.arr.off + e.start}
+		var raw json.RawMessage
+		if json.NewDecoder(bytes.NewReader(e.arr.raw[e.start:])).Decode(&raw) != nil {
+			return e.d.invalid(el, field, err)
+		}
+		el.raw = raw
+		if derr := e.d.decode(el, field, dst); derr != nil {
+			return derr
+		}
+		return e.d.errAt(el.off, field, "%v", err)
+	}
+	end := int(e.dec.InputOffset())
+	e.v = jvalue{raw: e.arr.raw[e.start:end], off: e.arr.off + e.start}
+	return nil
+}
+
+// stream yields the elements of array v one by one; the loop body decodes
+// each (element.decode) or leaves it. A syntax error ends the loop with
+// *errp set.
+func (d *jdoc) stream(v jvalue, field string, errp *error) iter.Seq2[int, *element] {
+	return func(yield func(int, *element) bool) {
+		if v.kind() != '[' {
+			*errp = d.errAt(v.off, field, "expected a JSON array")
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(v.raw))
+		if _, err := dec.Token(); err != nil {
+			*errp = d.invalid(v, field, err)
+			return
+		}
+		for i := 0; dec.More(); i++ {
+			e := &element{d: d, dec: dec, arr: v, start: skipSep(v.raw, int(dec.InputOffset()))}
+			if !yield(i, e) {
+				return
+			}
+			if !e.done {
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					*errp = d.invalid(jvalue{off: v.off + e.start}, field, err)
+					return
+				}
+			}
+		}
+		if _, err := dec.Token(); err != nil || int(dec.InputOffset()) != len(v.raw) { // ] and nothing after it
+			*errp = d.invalid(v, field, fmt.Errorf("data after the array"))
+		}
+	}
 }
 
 // decode decodes v into dst, placing a type error at the offending value.

@@ -21,6 +21,8 @@ var malformed = []struct {
 }{
 	{"github-action-benchmark/googlecpp_output.json", "", `"real_time": 2.1498980114547953e+02`, `"real_time": "fast"`, 47, "real_time"},
 	{"github-action-benchmark/googlecpp_output.json", "", `"time_unit": "ns"`, `"time_unit": "parsec"`, 49, "parsec"},
+	{"github-action-benchmark/googlecpp_output.json", "", `"iterations": 3070566,`, `"iterations": 3070566`, 47, "invalid JSON"},
+	{"github-action-benchmark/customSmallerIsBetter_output2.json", "", "  }\n]", "  }\n] []", 26, "invalid JSON"},
 	{"made/hyperfine.json", "hyperfine", "", "", 38, "truncated"},
 	{"made/hyperfine.json", "", "0.01043451772", `"x"`, 14, "results.0.times.1"},
 	{"github-action-benchmark/jmh_output.json", "", `"ops/s"`, `"furlongs/fortnight"`, 39, "furlongs/fortnight"},
