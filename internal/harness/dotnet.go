@@ -35,12 +35,11 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, top, err := d.members(root, "")
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{Machine: result.MachineInfo{}}
-	if h, ok := top["HostEnvironmentInfo"]; ok {
+	other := func(k string, h jvalue) error {
+		if k != "HostEnvironmentInfo" {
+			return nil
+		}
 		var info struct {
 			Version   string `json:"BenchmarkDotNetVersion"`
 			OS        string `json:"OsVersion"`
@@ -57,14 +56,11 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 				run.Machine["num_cpu"] = info.Logical
 			}
 		}
-	}
-	bv, ok := top["Benchmarks"]
-	if !ok {
-		return nil, d.errAt(root.off, "Benchmarks", "missing; this is not BenchmarkDotNet JSON")
+		return nil
 	}
 	ns, _ := ParseUnit("ns")
 	var serr error
-	for i, el := range d.stream(bv, "Benchmarks", &serr) {
+	for i, el := range d.streamMember(root, "Benchmarks", other, &serr) {
 		field := fmt.Sprintf("Benchmarks.%d", i)
 		var r struct {
 			FullName   string `json:"FullName"`

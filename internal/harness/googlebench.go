@@ -57,16 +57,11 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, top, err := d.members(root, "")
-	if err != nil {
-		return nil, err
-	}
-	rowsV, ok := top["benchmarks"]
-	if !ok {
-		return nil, d.errAt(root.off, "benchmarks", "missing; this is not Google Benchmark JSON")
-	}
 	run := &Run{Machine: result.MachineInfo{}}
-	if ctx, ok := top["context"]; ok {
+	context := func(k string, ctx jvalue) error {
+		if k != "context" {
+			return nil
+		}
 		var c struct {
 			Date       string  `json:"date"`
 			Host       string  `json:"host_name"`
@@ -87,6 +82,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 				run.Machine["mhz_per_cpu"] = c.MHz
 			}
 		}
+		return nil
 	}
 
 	type group struct {
@@ -105,7 +101,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 	var order []*group
 	byName := map[string]*group{}
 	var serr error
-	for i, el := range d.stream(rowsV, "benchmarks", &serr) {
+	for i, el := range d.streamMember(root, "benchmarks", context, &serr) {
 		field := fmt.Sprintf("benchmarks.%d", i)
 		var r gbRow
 		if err := el.decode(field, &r); err != nil {

@@ -34,18 +34,10 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, top, err := d.members(root, "")
-	if err != nil {
-		return nil, err
-	}
-	rv, ok := top["results"]
-	if !ok {
-		return nil, d.errAt(root.off, "results", "missing; this is not hyperfine --export-json output")
-	}
 	run := &Run{}
 	sec := Unit{}
 	var serr error
-	for i, el := range d.stream(rv, "results", &serr) {
+	for i, el := range d.streamMember(root, "results", nil, &serr) {
 		field := fmt.Sprintf("results.%d", i)
 		var r struct {
 			Command    string            `json:"command"`

@@ -173,6 +173,81 @@ func (e *element) decode(field string, dst any) error {
 	return nil
 }
 
+// streamMember streams the array that is member key of object v, from the
+// object's own decoder (so the array is not read apart first: two passes
+// over a large file instead of four). Every other member is handed to
+// other, in file order, as it is met. A missing key or a syntax error ends
+// the loop with *errp set.
+func (d *jdoc) streamMember(v jvalue, key string, other func(k string, val jvalue) error, errp *error) iter.Seq2[int, *element] {
+	return func(yield func(int, *element) bool) {
+		if v.kind() != '{' {
+			*errp = d.errAt(v.off, "", "expected a JSON object")
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(v.raw))
+		if _, err := dec.Token(); err != nil {
+			*errp = d.invalid(v, "", err)
+			return
+		}
+		found := false
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				*errp = d.invalid(v, "", err)
+				return
+			}
+			k, _ := t.(string)
+			at := skipSep(v.raw, int(dec.InputOffset()))
+			if k != key || found {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					*errp = d.invalid(jvalue{off: v.off + at}, k, err)
+					return
+				}
+				if other != nil {
+					if err := other(k, jvalue{raw: raw, off: v.off + at}); err != nil {
+						*errp = err
+						return
+					}
+				}
+				continue
+			}
+			found = true
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				*errp = d.errAt(v.off+at, key, "expected a JSON array")
+				if err != nil {
+					*errp = d.invalid(jvalue{off: v.off + at}, key, err)
+				}
+				return
+			}
+			for i := 0; dec.More(); i++ {
+				e := &element{d: d, dec: dec, arr: v, start: skipSep(v.raw, int(dec.InputOffset()))}
+				if !yield(i, e) {
+					return
+				}
+				if !e.done {
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						*errp = d.invalid(jvalue{off: v.off + e.start}, key, err)
+						return
+					}
+				}
+			}
+			if _, err := dec.Token(); err != nil { // ]
+				*errp = d.invalid(v, key, err)
+				return
+			}
+		}
+		if _, err := dec.Token(); err != nil || int(dec.InputOffset()) != len(v.raw) { // } and nothing after it
+			*errp = d.invalid(v, "", fmt.Errorf("data after the object"))
+			return
+		}
+		if !found {
+			*errp = d.errAt(v.off, key, "missing")
+		}
+	}
+}
+
 // stream yields the elements of array v one by one; the loop body decodes
 // each (element.decode) or leaves it. A syntax error ends the loop with
 // *errp set.
