@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchunit"
+
 	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/words"
 )
 
@@ -207,7 +210,8 @@ func rowCells(row compare.Row) []string {
 		}
 		last += fmt.Sprintf(" %d pairs", row.Pairs)
 	}
-	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), last}
+	u := rowUnit(row)
+	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), last}
 }
 
 // lastColumn names the column that holds the p-value, or, in a paired
@@ -217,6 +221,41 @@ func lastColumn(r *compare.Report) string {
 		return "95% interval"
 	}
 	return "p-value"
+}
+
+// rowUnit is the unit of a row's figures: "" for seconds, else the unit of
+// an imported benchmark (ops/s, cycles/iter …).
+func rowUnit(row compare.Row) string {
+	for _, b := range []*result.Benchmark{row.Current, row.Baseline} {
+		if b != nil {
+			return b.Unit()
+		}
+	}
+	return ""
+}
+
+// figure formats v in unit ("" = seconds, through timefmt); other units
+// are scaled with an SI prefix as benchstat does ("3.376G ops/s").
+func figure(v float64, unit string) string {
+	if unit == "" || math.IsNaN(v) {
+		return seconds(v)
+	}
+	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
+}
+
+// plainRuleRows names the rows compared by the plain threshold rule because
+// a harness reported estimates without samples.
+func plainRuleRows(r *compare.Report) []string {
+	var out []string
+	for _, row := range r.Rows {
+		for _, n := range row.Notes {
+			if strings.HasPrefix(n, "plain threshold rule: the harness reported") {
+				out = append(out, row.Name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
@@ -240,6 +279,9 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		for _, line := range reg {
 			w.printf("\t%s\n", clean(line))
 		}
+	}
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\nCompared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s\n", clean(strings.Join(plain, ", ")))
 	}
 	if noise := noiseLines(r); len(noise) > 0 {
 		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
@@ -317,6 +359,9 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 		w.printf("\n")
 	}
 	w.printf("<sub>%s.</sub>\n", method(r))
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\n<sub>Compared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s.</sub>\n", mdEscape(strings.Join(plain, ", ")))
+	}
 	if reg := r.Regressions(); len(reg) > 0 {
 		// A code block keeps pytest-benchmark's exact words. Each line is
 		// indented by a tab, so no line (whatever a name holds) can close

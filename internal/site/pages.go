@@ -130,6 +130,9 @@ type SummaryRow struct {
 	// when unknown); Noisy when it exceeds stats.NoisyRelIQR.
 	Spread float64
 	Noisy  bool
+	// MedianText is Median with its unit for benchmarks imported in a unit
+	// other than seconds ("3.377e+09 ops/s"); "" for times.
+	MedianText string
 	// Verdict is the compare status against the newest baseline ("" when
 	// not compared); Change is in percent of Field.
 	Verdict     string
@@ -178,6 +181,9 @@ type BenchMachine struct {
 	TargetsOffChart []string
 	Runs            []RunRow // newest first
 	ExtraInfo       []KV     // of the newest run
+	// Harness names the harness of the newest run when it was imported
+	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
+	Harness string
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
@@ -398,6 +404,9 @@ func (b *builder) homePage() (*HomePage, error) {
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
 				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
 			}
+			if u := last.Bench.Unit(); u != "" {
+				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
+			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
 			if cr := m.Rows[bn.Fullname]; cr != nil {
@@ -457,6 +466,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),
+			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		for i := len(s.Points) - 1; i >= 0; i-- {
 			rr := b.runRow(s.Points[i], u)
@@ -584,7 +594,10 @@ func rowUnit(row compare.Row) unit {
 	if math.IsNaN(ref) || ref == 0 {
 		ref = row.Cur
 	}
-	return unitFor(ref)
+	if row.Current != nil {
+		return benchUnit(row.Current, ref)
+	}
+	return benchUnit(row.Baseline, ref)
 }
 
 // changeChartJSON is the bar chart of a comparison's changes with the rows

@@ -232,7 +232,7 @@ func (b *builder) benchData(bn *bench) *benchData {
 			continue
 		}
 		last := s.Latest()
-		u := unitFor(last.Bench.Stats.Median)
+		u := benchUnit(last.Bench, last.Bench.Stats.Median)
 		rows, hasMem := b.runRows(s, u)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
