@@ -7,6 +7,8 @@ SUMMARY   ?= /dev/null
 # BASE_URL overrides [site] base-url of benchsite.toml when set.
 BASE_URL  ?=
 SITE_FLAGS = $(if $(BASE_URL),--base-url '$(BASE_URL)')
+# ADDR is where `make serve` and `make` serve the site (make serve ADDR=127.0.0.1:9000).
+ADDR      ?= 127.0.0.1:8000
 # CI keeps its own history under one machine id per runner type, apart from
 # developers' machines, on the branch $(CI_BRANCH).
 CI_MACHINE ?= github-ubuntu-latest
@@ -20,12 +22,14 @@ REPORT     ?= artifacts/benchmark-report.json
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
         test fuzz site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
 
-## all: the main job: run the suites (compared with the baseline), then build and serve the site
-# A regression is reported by the run but does not stop the site from
-# being served (make prints "Error 1 (ignored)").
+## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
+# The run is saved (NNNN_comparison.json), so the site served next shows
+# the very run and verdicts the terminal just printed. A regression is
+# reported by the run but does not stop the site from being served (make
+# prints "Error 1 (ignored)"); a broken run (exit 2) stops here.
 all: $(BENCHSITE)
-	-$(BENCHSITE) run --compare
-	$(BENCHSITE) serve
+	$(BENCHSITE) run --compare --save comparison || [ $$? -eq 1 ]
+	$(BENCHSITE) serve --addr '$(ADDR)'
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -80,9 +84,9 @@ fuzz:
 site: $(BENCHSITE)
 	$(BENCHSITE) build $(SITE_FLAGS)
 
-## serve: build the site, serve it on 127.0.0.1:8000 and rebuild on change
+## serve: build the site, serve it on ADDR (default 127.0.0.1:8000; make serve ADDR=127.0.0.1:9000) and rebuild on change
 serve: $(BENCHSITE)
-	$(BENCHSITE) serve
+	$(BENCHSITE) serve --addr '$(ADDR)'
 
 ## wasm: build the browser benchmarks (wasm/) into bin/benchsite.wasm, as `benchsite build` does, and show its size
 wasm:

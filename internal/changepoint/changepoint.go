@@ -29,10 +29,14 @@
 //     again (binary segmentation), until no candidate is significant at
 //     [Options.Alpha].
 //
-// All sums of |xᵢ−xₖ| for every prefix and suffix of a segment come from a
-// Fenwick tree over the values' ranks, so one scan over all splits costs
-// O(n log n) rather than the O(n²) of the direct formula (our own code: no
-// Go library implements E-divisive, and gonum has no energy statistics).
+// The sums of |xᵢ−xₖ| within and across the two parts, for every split of
+// a segment, come from one pass that moves the values from the right part
+// to the left one by one, a Fenwick tree over the values' ranks giving each
+// value's distances to the left part, and each value's distances to all
+// others from the sorted values' prefix sums; so a scan over all splits
+// costs O(n log n) rather than the O(n²) of the direct formula (our own
+// code: no Go library implements E-divisive, and gonum has no energy
+// statistics).
 //
 // Long histories are searched in overlapping windows of [Options.Window]
 // values (Otava does the same); the candidates of all windows are then
@@ -221,7 +225,7 @@ func Detect(xs []float64, opt Options) Result {
 type detector struct {
 	opt  Options
 	xs   []float64
-	memo map[[2]int]point // test's results by stretch
+	memo map[[3]int]point // test's results by stretch and shuffles
 	// scratch
 	vals  []float64
 	ranks []int
@@ -234,14 +238,24 @@ type point struct {
 	p, q float64
 }
 
-// segment runs binary segmentation on xs[a:b] and appends the change
-// points found to out.
+// The search for candidates screens with fewer shuffles at a looser level;
+// every candidate is then tested in full ([Options.Permutations],
+// [Options.Alpha]) between its neighbours by prune, which alone decides
+// what is reported. Screening only saves the shuffles of the clear cases.
+const (
+	screen      = 49 // shuffles of a screening test (smallest p-value 0.02)
+	screenAlpha = 0.05
+	full        = 0 // test's perms for the full test
+)
+
+// segment runs binary segmentation on xs[a:b] and appends the candidate
+// change points found to out.
 func (d *detector) segment(a, b int, out []int) []int {
 	if b-a < 2*d.opt.MinSize {
 		return out
 	}
-	at, _, p := d.test(a, b)
-	if at < 0 || p > d.opt.Alpha {
+	at, _, p := d.test(a, b, screen)
+	if at < 0 || p > screenAlpha {
 		return out
 	}
 	out = d.segment(a, at, out)
@@ -282,7 +296,7 @@ func (d *detector) prune(cands []int) []point {
 				i--
 				continue
 			}
-			at, q, p := d.test(lo, hi)
+			at, q, p := d.test(lo, hi, full)
 			if at < 0 || p > d.opt.Alpha {
 				cps = slices.Delete(cps, i, i+1)
 				changed = true
@@ -305,8 +319,11 @@ func (d *detector) prune(cands []int) []point {
 // its permutation p-value. at is the index (in xs) of the first value of
 // the right part; at < 0 when the stretch is too short. Results are
 // remembered per stretch: a stretch is tested once.
-func (d *detector) test(a, b int) (at int, q, p float64) {
-	key := [2]int{a, b}
+func (d *detector) test(a, b int, perms int) (at int, q, p float64) {
+	if perms == full {
+		perms = d.opt.Permutations
+	}
+	key := [3]int{a, b, perms}
 	if r, ok := d.memo[key]; ok {
 		return r.at, r.q, r.p
 	}
@@ -316,10 +333,10 @@ func (d *detector) test(a, b int) (at int, q, p float64) {
 	t, q := d.scan(vals, ranks)
 	at, p = -1, 1
 	if t >= 0 {
-		at, p = a+t, d.pvalue(a, b, q)
+		at, p = a+t, d.pvalue(a, b, q, perms)
 	}
 	if d.memo == nil {
-		d.memo = map[[2]int]point{}
+		d.memo = map[[3]int]point{}
 	}
 	d.memo[key] = point{at: at, q: q, p: p}
 	return at, q, p
@@ -328,11 +345,11 @@ func (d *detector) test(a, b int) (at int, q, p float64) {
 // pvalue is the permutation test of the largest statistic q on d.vals
 // (the values of xs[a:b], ranked in d.ranks). Shuffling values and ranks
 // together spares a sort per shuffle.
-func (d *detector) pvalue(a, b int, q float64) float64 {
+func (d *detector) pvalue(a, b int, q float64, perms int) float64 {
 	rng := rand.New(rand.NewPCG(d.opt.Seed, uint64(a)<<32|uint64(b)))
 	vals, ranks := d.vals, d.ranks
 	exceed, draws := 0, 0
-	for draws < d.opt.Permutations {
+	for draws < perms {
 		rng.Shuffle(len(vals), func(i, j int) {
 			vals[i], vals[j] = vals[j], vals[i]
 			ranks[i], ranks[j] = ranks[j], ranks[i]
@@ -360,26 +377,42 @@ func (d *detector) scan(seg []float64, ranks []int) (int, float64) {
 	if n < 2*ms {
 		return -1, math.Inf(-1)
 	}
-	// right[t] = Σ_{t≤i<k<n} |x_i − x_k|, then left sums on the way forward.
-	right := grow(d.buf, n+1)
-	d.buf = right
-	d.fw.reset(n)
-	right[n] = 0
-	for t := n - 1; t >= 0; t-- {
-		right[t] = right[t+1] + d.fw.addDistance(ranks[t], seg[t])
+	// row[i] = Σ_k |x_i − x_k| over the whole segment, from the values in
+	// rank order and their prefix sums: O(n).
+	sorted := grow(d.buf, 3*n+1)
+	d.buf = sorted
+	prefix, row := sorted[n:2*n+1], sorted[2*n+1:3*n+1]
+	sorted = sorted[:n]
+	for i, r := range ranks {
+		sorted[r] = seg[i]
 	}
-	total := right[0]
+	prefix[0] = 0
+	for r, x := range sorted {
+		prefix[r+1] = prefix[r] + x
+	}
+	total := 0.0
+	for i, r := range ranks {
+		x := seg[i]
+		row[i] = x*float64(r) - prefix[r] + (prefix[n] - prefix[r+1]) - x*float64(n-1-r)
+		total += row[i]
+	}
+	total /= 2
+	// Moving the values one by one from the right part to the left: a
+	// value's distances to the left part (from the Fenwick tree) turn from
+	// cross to within-left, its other distances from within-right to cross.
 	d.fw.reset(n)
-	left := 0.0 // Σ_{i<k<t} |x_i − x_k|
+	left, cross := 0.0, 0.0
 	best, bestQ := -1, math.Inf(-1)
 	for t := 1; t <= n-ms; t++ {
-		left += d.fw.addDistance(ranks[t-1], seg[t-1])
+		dist := d.fw.addDistance(ranks[t-1], seg[t-1])
+		left += dist
+		cross += row[t-1] - 2*dist
 		if t < ms {
 			continue
 		}
 		m, k := float64(t), float64(n-t)
-		cross := total - left - right[t]
-		e := 2*cross/(m*k) - within(left, m) - within(right[t], k)
+		right := total - left - cross
+		e := 2*cross/(m*k) - within(left, m) - within(right, k)
 		if q := m * k / (m + k) * e; q > bestQ {
 			best, bestQ = t, q
 		}

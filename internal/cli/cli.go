@@ -163,10 +163,8 @@ func flagSet(e *env, name, args, summary string) *flags {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(e.stdout, "Usage: benchsite %s %s\n\n%s.\n\nFlags:\n", name, args, summary)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		fmt.Fprintf(e.stdout, "Usage: benchsite %s\n\n%s.\n", strings.TrimSpace(name+" "+args), summary)
+		printFlags(e.stdout, fs)
 	}
 	return &flags{fs, usage}
 }

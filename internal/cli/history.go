@@ -16,6 +16,8 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/timefmt"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // storedName matches a pytest-benchmark storage file name, NNNN_name.json.
@@ -28,6 +30,7 @@ func cmdImport(e *env, args []string) error {
 	save := fs.String("save", "", "save each run as NNNN_`NAME`.json (default: the file's own name after its NNNN_ prefix, or \"import\")")
 	machineID := fs.String("machine", "", "file the runs under machine `id` (default: the id their machine_info gives; Go text, which names no Go version, goes under <os>-Go-unknown-<bits>bit)")
 	skip := fs.Bool("skip-invalid", false, "skip malformed lines of go test output (each is named in a warning) instead of refusing the file, as benchstat does")
+	format := fs.String("format", "", "read every FILE as `NAME` instead of telling the format by content: "+ingest.FormatNames())
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -55,10 +58,14 @@ func cmdImport(e *env, args []string) error {
 		path, id, name string
 		data           []byte
 		benchmarks     int
+		note           string
 	}
 	var runs []imp
 	var warnings []string
-	opt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip}
+	opt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip, Format: *format}
+	if err := ingest.CheckFormat(*format); err != nil {
+		return badInput("--format: %v", err)
+	}
 	for _, path := range files {
 		run, err := ingest.ReadFile(e.abs(path), opt)
 		if err != nil {
@@ -84,7 +91,7 @@ func cmdImport(e *env, args []string) error {
 		if _, err := result.Decode(data, path); err != nil {
 			return badInput("%s: the run read from it does not encode to a readable result file: %v; please report this", path, err)
 		}
-		runs = append(runs, imp{path, id, name, data, len(run.File.Benchmarks)})
+		runs = append(runs, imp{path, id, name, data, len(run.File.Benchmarks), harnessNote(run.File)})
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
@@ -101,17 +108,9 @@ func cmdImport(e *env, args []string) error {
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%s) from %s\n", e.rel(p), plural(r.benchmarks, "benchmark"), r.path)
+		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path)
 	}
 	return nil
-}
-
-// plural is "1 benchmark", "3 benchmarks".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // formatList names every format import and compare read.
@@ -168,8 +167,12 @@ func cmdList(e *env, args []string) error {
 			if r.File.CommitInfo.Dirty {
 				commit += "+"
 			}
+			date := r.File.Datetime // shown as written when it is not a date
+			if !r.Time.IsZero() {
+				date = timefmt.Date(r.Time)
+			}
 			add(m.ID, line{number: r.Number, label: r.Label,
-				rest: fmt.Sprintf("%s\t%s\t%d\t", r.File.Datetime, commit, len(r.File.Benchmarks))})
+				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, len(r.File.Benchmarks))})
 		}
 	}
 	for _, u := range h.Skipped {
@@ -193,7 +196,7 @@ func cmdList(e *env, args []string) error {
 			fmt.Fprintln(tw)
 		}
 		fmt.Fprintf(tw, "%s\n", id)
-		fmt.Fprintln(tw, "  run\tdate\tcommit\tbenchmarks\t")
+		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
 		lines := byMachine[id]
 		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.number, b.number) })
 		for _, l := range lines {
@@ -264,8 +267,25 @@ func cmdReset(e *env, args []string) error {
 	}
 	also := ""
 	if profiles > 0 {
-		also = fmt.Sprintf(" (and %s)", plural(profiles, "profile folder"))
+		also = fmt.Sprintf(" (and %s)", words.Count(profiles, "profile folder"))
 	}
-	fmt.Fprintf(e.stdout, "Archived %s%s into %s\n", plural(runs, "run"), also, e.rel(filepath.Join(store.Root, *id, "archive")))
+	fmt.Fprintf(e.stdout, "Archived %s%s into %s\n", words.Count(runs, "run"), also, e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
+}
+
+// harnessNote names the harness of a run imported from another harness and
+// says when its benchmarks carry no samples, e.g. ", Catch2: estimates
+// without samples, compared by the plain threshold rule"; "" for Go and
+// pytest-benchmark runs.
+func harnessNote(f *result.File) string {
+	h := f.MachineInfo.String("harness")
+	if h == "" {
+		return ""
+	}
+	for _, b := range f.Benchmarks {
+		if len(b.Stats.Data) == 0 {
+			return ", " + h + ": estimates without samples, compared by the plain threshold rule"
+		}
+	}
+	return ", " + h
 }

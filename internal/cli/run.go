@@ -19,6 +19,7 @@ import (
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/words"
 	"golang.org/x/term"
 )
 
@@ -119,6 +120,7 @@ func cmdRun(e *env, args []string) error {
 	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
 	against := fs.String("against", "", "measure git revision `REF` and the working tree in one session, in interleaved process pairs, and compare them")
 	reportOut := fs.String("report", "", "write the comparison as JSON to `file` (must not exist; with --compare or --against)")
+	wide := fs.Bool("wide", false, "print the results table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
 	var tf troubleFlags
 	tf.register(fs)
@@ -275,7 +277,7 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout)
-	report.RunTable(e.stdout, f)
+	report.RunTableFit(e.stdout, f, e.tableWidth(*wide))
 	if profs != nil {
 		if err := profs.print(e.stdout); err != nil {
 			return err
@@ -381,7 +383,7 @@ func reportFailures(e *env, f *result.File) bool {
 	if len(f.Failures) == 0 {
 		return false
 	}
-	fmt.Fprintf(e.stdout, "\n%s FAILED (left out of the run, named in its file):\n", plural(len(f.Failures), "benchmark"))
+	fmt.Fprintf(e.stdout, "\n%s FAILED (left out of the run, named in its file):\n", words.Count(len(f.Failures), "benchmark"))
 	for _, fl := range f.Failures {
 		arm := ""
 		if fl.Arm != "" {

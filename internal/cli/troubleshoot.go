@@ -10,6 +10,7 @@ import (
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // troubleFlags are run's troubleshooting flags (pytest-benchmark's
@@ -122,7 +123,7 @@ func (ps *profiles) save(e *env, resultPath string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Saved %s in %s (go tool pprof -top -cum %s)\n", plural(len(written), "profile"),
+	fmt.Fprintf(e.stdout, "Saved %s in %s (go tool pprof -top -cum %s)\n", words.Count(len(written), "profile"),
 		e.rel(storage.ProfileDir(resultPath))+string(os.PathSeparator), e.rel(written[0]))
 	return nil
 }

@@ -23,6 +23,14 @@
 //     finds the two samples different at Options.Alpha and their medians
 //     moved in the breach's direction. Otherwise the row is Noise. Breaches on max, stddev and iqr, comparisons without data (old
 //     pytest-benchmark files) and Options.Strict use upstream's plain rule.
+//   - Direction: figures are times (or counts), where higher is worse,
+//     unless a benchmark's extra_info marks them higher-is-better (rates
+//     imported from other harnesses: ops/s, MB/s; see package harness).
+//     For those every check is applied to the change with its sign turned,
+//     so a drop of throughput is the regression. Benchmarks whose units
+//     differ between the two files are not compared (a note says so).
+//     Imported estimates without samples (Catch2, libtest, benchmark.js …)
+//     always get the plain rule, and a note says so.
 //   - Machine differences (CPU model, language runtime version) are
 //     Warnings, never failures.
 package compare
@@ -326,20 +334,33 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 	row.HasP, row.P, shift, row.Notes = significance(bb.Stats, cb.Stats, alpha)
 	row.Significant = row.HasP && row.P < alpha
 	noiseRule := row.HasP && !strict
+	// Figures where higher is better (throughput: ops/s, MB/s) regress when
+	// they drop: every change is judged with its sign turned.
+	dir := direction(bb, cb)
+	if bb.Unit() != cb.Unit() {
+		row.Notes = append(row.Notes, fmt.Sprintf("not compared: the baseline is in %s, the current run in %s", unitName(bb), unitName(cb)))
+		row.Status = Same
+		return row
+	}
+	if len(bb.Stats.Data) == 0 || len(cb.Stats.Data) == 0 {
+		if e := estimateOf(bb, cb); e != "" {
+			row.Notes = append(row.Notes, "plain threshold rule: the harness reported an estimate ("+e+"), no samples")
+		}
+	}
 
 	anyDismissed, anyImproved := false, false
 	for _, c := range checks {
 		cr := CheckResult{Check: c}
 		cr.Baseline, _ = Field(bb.Stats, c.Field)
 		cr.Current, _ = Field(cb.Stats, c.Field)
-		cr.Value = c.Compute(cr.Baseline, cr.Current)
+		cr.Value = dir * c.Compute(cr.Baseline, cr.Current)
 		cr.Breached = cr.Value > c.Threshold
 		// The mirror of the check: how much the field shrank, measured the
 		// same way (in percent of the baseline, or in seconds).
 		cr.Improved = -cr.Value > c.Threshold
 		// The U test is two-sided, so a significant result only confirms a
 		// breach when the samples' medians moved the same way.
-		confirmed := row.Significant && ((cr.Breached && shift > 0) || (cr.Improved && shift < 0))
+		confirmed := row.Significant && ((cr.Breached && dir*shift > 0) || (cr.Improved && dir*shift < 0))
 		if (cr.Breached || cr.Improved) && noiseRule && isLocation(c.Field) && !confirmed {
 			cr.Dismissed = true
 			anyDismissed = true
@@ -376,6 +397,34 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 		row.Status = Same
 	}
 	return row
+}
+
+// direction is +1 when a rise of the benchmarks' figures is worse (times,
+// counts) and -1 when it is better (rates: extra_info higher_is_better, set
+// for imported throughput metrics).
+func direction(bb, cb *result.Benchmark) float64 {
+	if cb.HigherIsBetter() || bb.HigherIsBetter() {
+		return -1
+	}
+	return 1
+}
+
+func unitName(b *result.Benchmark) string {
+	if u := b.Unit(); u != "" {
+		return u
+	}
+	return "seconds"
+}
+
+// estimateOf says what an imported benchmark without samples holds (its
+// extra_info "estimate", e.g. "mean ± std dev"), "" for other benchmarks.
+func estimateOf(bs ...*result.Benchmark) string {
+	for _, b := range bs {
+		if e, _ := b.ExtraInfo["estimate"].(string); e != "" && len(b.Stats.Data) == 0 {
+			return e
+		}
+	}
+	return ""
 }
 
 // significance runs the Mann-Whitney U test on the per-round samples when

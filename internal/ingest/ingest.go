@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/harness"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/textenc"
 	"github.com/benchsite/benchsite/internal/version"
@@ -37,6 +38,10 @@ type Options struct {
 	// SkipInvalid skips malformed lines of line-oriented formats, each named
 	// in a warning, instead of refusing the input.
 	SkipInvalid bool
+	// Format, when set, reads every input in that format instead of telling
+	// it by content: "go", "pytest" or a harness.Format name (see
+	// CheckFormat).
+	Format string
 }
 
 // Run is one input read into a result file.
@@ -76,6 +81,9 @@ func init() {
 	// Set here, not in the declaration: messages list Formats' names.
 	Formats = []Format{
 		{Name: "go test -json output", Sniff: isGoTestJSON, Read: readGo},
+		// Before pytest-benchmark's: other harnesses' JSON objects (Google
+		// Benchmark's has "benchmarks" too) must never be read as its.
+		{Name: "another harness's output (" + harnessList() + ")", Sniff: func(h []byte) bool { return harness.Detect(h) != nil }, Read: readHarness},
 		{Name: "pytest-benchmark JSON", Sniff: func(h []byte) bool { return h[0] == '{' }, Read: readPytest},
 		{Name: "go test -bench output", Sniff: func([]byte) bool { return true }, Read: readGo},
 	}
@@ -115,6 +123,9 @@ func Read(data []byte, path, modTime string, opt Options) (*Run, error) {
 		return nil, errorf("%s: empty file; expected %s", path, formatNames())
 	}
 	in := &Input{Path: path, Data: data, ModTime: modTime}
+	if opt.Format != "" {
+		return readAs(in, opt)
+	}
 	for _, f := range Formats {
 		if !f.Sniff(head[:min(len(head), 64<<10)]) {
 			continue

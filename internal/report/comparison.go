@@ -7,7 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchunit"
+
 	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // ComparisonJSON is the "json" format of Comparison. Field names are
@@ -161,22 +165,28 @@ func verdictEmoji(s compare.Status) string {
 	return ""
 }
 
-// summary is e.g. "3 benchmarks: 1 regression, 2 same".
+// summary is e.g. "3 benchmarks: 1 regression, 2 same", counts in
+// English (package words).
 func summary(r *compare.Report) string {
 	var parts []string
 	for _, s := range []compare.Status{compare.Regression, compare.Improvement, compare.Noise, compare.Same, compare.Added, compare.Removed} {
-		if n := r.Count(s); n > 0 {
+		n := r.Count(s)
+		if n == 0 {
+			continue
+		}
+		switch s {
+		case compare.Regression, compare.Improvement:
+			parts = append(parts, words.Count(n, string(s)))
+		case compare.Noise:
+			parts = append(parts, fmt.Sprintf("%d within noise", n))
+		default: // same, added, removed: adjectives
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
-	}
-	noun := "benchmarks"
-	if len(r.Rows) == 1 {
-		noun = "benchmark"
 	}
 	if len(parts) == 0 {
 		return "no benchmarks in either file"
 	}
-	return fmt.Sprintf("%d %s: %s", len(r.Rows), noun, strings.Join(parts, ", "))
+	return words.Count(len(r.Rows), "benchmark") + ": " + strings.Join(parts, ", ")
 }
 
 func method(r *compare.Report) string {
@@ -200,7 +210,8 @@ func rowCells(row compare.Row) []string {
 		}
 		last += fmt.Sprintf(" %d pairs", row.Pairs)
 	}
-	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), last}
+	u := rowUnit(row)
+	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), last}
 }
 
 // lastColumn names the column that holds the p-value, or, in a paired
@@ -212,8 +223,43 @@ func lastColumn(r *compare.Report) string {
 	return "p-value"
 }
 
+// rowUnit is the unit of a row's figures: "" for seconds, else the unit of
+// an imported benchmark (ops/s, cycles/iter …).
+func rowUnit(row compare.Row) string {
+	for _, b := range []*result.Benchmark{row.Current, row.Baseline} {
+		if b != nil {
+			return b.Unit()
+		}
+	}
+	return ""
+}
+
+// figure formats v in unit ("" = seconds, through timefmt); other units
+// are scaled with an SI prefix as benchstat does ("3.376G ops/s").
+func figure(v float64, unit string) string {
+	if unit == "" || math.IsNaN(v) {
+		return seconds(v)
+	}
+	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
+}
+
+// plainRuleRows names the rows compared by the plain threshold rule because
+// a harness reported estimates without samples.
+func plainRuleRows(r *compare.Report) []string {
+	var out []string
+	for _, row := range r.Rows {
+		for _, n := range row.Notes {
+			if strings.HasPrefix(n, "plain threshold rule: the harness reported") {
+				out = append(out, row.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
 func comparisonTable(w *errWriter, r *compare.Report) {
-	w.printf("Comparing %s (current) with %s (baseline)\n", clean(r.CurLabel), clean(r.BaseLabel))
+	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
 	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
@@ -234,6 +280,9 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 			w.printf("\t%s\n", clean(line))
 		}
 	}
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\nCompared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s\n", clean(strings.Join(plain, ", ")))
+	}
 	if noise := noiseLines(r); len(noise) > 0 {
 		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
 		for _, line := range noise {
@@ -246,6 +295,16 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 	if len(r.Warnings) > 0 {
 		w.printf("\n")
 	}
+}
+
+// runName names the current run: its label, or "this run (not saved)" for
+// the label "current" an unsaved run gets, which would otherwise read
+// "current (current)".
+func runName(label string) string {
+	if label == "current" {
+		return "this run (not saved)"
+	}
+	return clean(label)
 }
 
 // noiseLines describe dismissed breaches in upstream's words plus the p-value.
@@ -300,6 +359,9 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 		w.printf("\n")
 	}
 	w.printf("<sub>%s.</sub>\n", method(r))
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\n<sub>Compared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s.</sub>\n", mdEscape(strings.Join(plain, ", ")))
+	}
 	if reg := r.Regressions(); len(reg) > 0 {
 		// A code block keeps pytest-benchmark's exact words. Each line is
 		// indented by a tab, so no line (whatever a name holds) can close

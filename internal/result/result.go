@@ -286,14 +286,18 @@ func (m MachineInfo) CPUModel() string {
 	return ""
 }
 
-// Runtime returns the language runtime and its version, e.g. "Go 1.26.8" or
-// "CPython 3.11.7".
+// Runtime returns the language runtime and its version, e.g. "Go 1.26.8",
+// "CPython 3.11.7" or, for a run imported from another harness, the harness
+// ("JMH 1.29").
 func (m MachineInfo) Runtime() string {
 	if v := m.String("go_version"); v != "" {
 		return "Go " + strings.TrimPrefix(v, "go")
 	}
 	if impl := m.String("python_implementation"); impl != "" {
 		return impl + " " + m.String("python_version")
+	}
+	if h := m.String("harness"); h != "" { // imported from another harness
+		return strings.TrimSpace(h + " " + m.String("harness_version"))
 	}
 	return ""
 }
@@ -312,6 +316,9 @@ func (m MachineInfo) ID() string {
 		impl, version = "Go", strings.TrimPrefix(v, "go")
 	} else {
 		impl, version = m.String("python_implementation"), m.String("python_version")
+	}
+	if h := m.String("harness_id"); impl == "" && h != "" {
+		impl, version = h, "unknown" // imported from another harness (package harness)
 	}
 	if impl == "" {
 		impl = "Unknown"

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
@@ -56,6 +57,16 @@ func uniqueSlug(name, fullname string, used map[string]bool) string {
 type unit = timefmt.Unit
 
 func unitFor(seconds float64) unit { return timefmt.For(seconds) }
+
+// benchUnit is the unit b's figures are shown in: the time unit that suits
+// ref seconds, or, for a benchmark imported in another unit (ops/s,
+// cycles/iter: extra_info stats_unit), that unit as it is.
+func benchUnit(b *result.Benchmark, ref float64) unit {
+	if b != nil && b.Unit() != "" {
+		return unit{Name: b.Unit(), Scale: 1}
+	}
+	return unitFor(ref)
+}
 
 // inUnit writes v seconds in u with four significant digits ("—" when
 // missing).

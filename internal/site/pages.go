@@ -12,7 +12,9 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // The types below are the data the templates see; a user's templates may
@@ -124,6 +126,13 @@ type SummaryRow struct {
 	URL                            string // the benchmark page, from the root
 	Latest                         RunRef // the newest run that has it
 	Median                         float64
+	// Spread is the newest run's IQR as a fraction of its median (NaN
+	// when unknown); Noisy when it exceeds stats.NoisyRelIQR.
+	Spread float64
+	Noisy  bool
+	// MedianText is Median with its unit for benchmarks imported in a unit
+	// other than seconds ("3.377e+09 ops/s"); "" for times.
+	MedianText string
 	// Verdict is the compare status against the newest baseline ("" when
 	// not compared); Change is in percent of Field.
 	Verdict     string
@@ -172,6 +181,9 @@ type BenchMachine struct {
 	TargetsOffChart []string
 	Runs            []RunRow // newest first
 	ExtraInfo       []KV     // of the newest run
+	// Harness names the harness of the newest run when it was imported
+	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
+	Harness string
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
@@ -192,6 +204,8 @@ type RunRow struct {
 	Index                               int // position in the data file's runs (oldest first)
 	Min, Median, Mean, Max, Stddev, IQR string
 	OPS                                 string
+	Spread                              float64 // IQR / median (NaN when unknown)
+	Noisy                               bool    // stats.Noisy
 	Rounds, Iterations                  int
 	Outliers                            string
 	Bytes, Allocs                       string // "" when not recorded
@@ -331,7 +345,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
-		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
+		ref.Day = timefmt.Date(r.Time)
 	}
 	return ref
 }
@@ -395,7 +409,10 @@ func (b *builder) homePage() (*HomePage, error) {
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
-				Change: math.NaN(),
+				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
+			}
+			if u := last.Bench.Unit(); u != "" {
+				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
@@ -456,6 +473,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),
+			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		for i := len(s.Points) - 1; i >= 0; i-- {
 			rr := b.runRow(s.Points[i], u)
@@ -485,7 +503,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
-		Change: math.NaN(),
+		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
 	}
 	if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
 		r.Bytes = number(v)
@@ -584,7 +602,10 @@ func rowUnit(row compare.Row) unit {
 	if math.IsNaN(ref) || ref == 0 {
 		ref = row.Cur
 	}
-	return unitFor(ref)
+	if row.Current != nil {
+		return benchUnit(row.Current, ref)
+	}
+	return benchUnit(row.Baseline, ref)
 }
 
 // changeChartJSON is the bar chart of a comparison's changes with the rows

@@ -58,6 +58,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // Options configure Build.
@@ -127,13 +128,14 @@ type Result struct {
 
 // String summarises r in one line.
 func (r *Result) String() string {
-	s := fmt.Sprintf("%d pages, %d files (%s) from %d runs of %d benchmarks on %d machines",
-		r.Pages, r.Files, humanBytes(r.Bytes), r.Runs, r.Benchmarks, r.Machines)
+	s := fmt.Sprintf("%s, %s (%s) from %s of %s on %s",
+		words.Count(r.Pages, "page"), words.Count(r.Files, "file"), humanBytes(r.Bytes),
+		words.Count(r.Runs, "run"), words.Count(r.Benchmarks, "benchmark"), words.Count(r.Machines, "machine"))
 	if len(r.Skipped) > 0 {
-		s += fmt.Sprintf("; %d unreadable files skipped", len(r.Skipped))
+		s += fmt.Sprintf("; %s skipped", words.CountAs(len(r.Skipped), "unreadable file", "unreadable files"))
 	}
 	if len(r.Warnings) > 0 {
-		s += fmt.Sprintf("; %d warnings", len(r.Warnings))
+		s += "; " + words.Count(len(r.Warnings), "warning")
 	}
 	return s
 }

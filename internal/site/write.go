@@ -129,10 +129,15 @@ func (b *builder) siteInfo() *SiteInfo {
 	s.Nav = []NavItem{
 		{Key: "home", Title: "Overview", Path: "index.html"},
 		{Key: "compare", Title: "Compare", Path: "compare.html"},
-		{Key: "targets", Title: "Targets", Path: "targets.html"},
-		{Key: "changes", Title: "Changes", Path: "changes.html"},
-		{Key: "machines", Title: "Machines", Path: "machines.html"},
 	}
+	// Without targets the page only says there are none: it is still
+	// written (an old link keeps working) but not offered in the nav.
+	if len(b.opt.Targets) > 0 {
+		s.Nav = append(s.Nav, NavItem{Key: "targets", Title: "Targets", Path: "targets.html"})
+	}
+	s.Nav = append(s.Nav,
+		NavItem{Key: "changes", Title: "Changes", Path: "changes.html"},
+		NavItem{Key: "machines", Title: "Machines", Path: "machines.html"})
 	for _, d := range b.docs {
 		s.Docs = append(s.Docs, NavItem{Key: "doc:" + d.URL, Title: d.Title, Path: d.URL})
 	}
@@ -230,7 +235,7 @@ func (b *builder) benchData(bn *bench) *benchData {
 			continue
 		}
 		last := s.Latest()
-		u := unitFor(last.Bench.Stats.Median)
+		u := benchUnit(last.Bench, last.Bench.Stats.Median)
 		rows, hasMem := b.runRows(s, u)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
@@ -245,7 +250,7 @@ func (b *builder) benchData(bn *bench) *benchData {
 		md.Changes = []changeMark{}
 		b.addChangeMarks(&md, s, u)
 		if hasMem {
-			mc := memoryChart(len(rows))
+			mc := memoryChart(rows)
 			md.Memory = &mc
 		}
 		d.Machines = append(d.Machines, md)
