@@ -257,7 +257,19 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %s into %s\n", words.Count(len(moved), "run"), e.rel(filepath.Join(store.Root, *id, "archive")))
+	runs, profiles := 0, 0
+	for _, p := range moved {
+		if strings.HasSuffix(p, storage.ProfilesSuffix) {
+			profiles++
+		} else {
+			runs++
+		}
+	}
+	also := ""
+	if profiles > 0 {
+		also = fmt.Sprintf(" (and %s)", words.Count(profiles, "profile folder"))
+	}
+	fmt.Fprintf(e.stdout, "Archived %s%s into %s\n", words.Count(runs, "run"), also, e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }
 

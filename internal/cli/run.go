@@ -122,6 +122,8 @@ func cmdRun(e *env, args []string) error {
 	reportOut := fs.String("report", "", "write the comparison as JSON to `file` (must not exist; with --compare or --against)")
 	wide := fs.Bool("wide", false, "print the results table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
+	var tf troubleFlags
+	tf.register(fs)
 	pkgs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -152,6 +154,10 @@ func cmdRun(e *env, args []string) error {
 	}
 	if len(pkgs) > 0 {
 		opt.Packages = pkgs
+	}
+	profs, err := tf.apply(&opt)
+	if err != nil {
+		return err
 	}
 	if *bench != "" {
 		if _, err := regexp.Compile(*bench); err != nil {
@@ -272,6 +278,11 @@ func cmdRun(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	report.RunTableFit(e.stdout, f, e.tableWidth(*wide))
+	if profs != nil {
+		if err := profs.print(e.stdout); err != nil {
+			return err
+		}
+	}
 
 	label := "current"
 	name := *save
@@ -288,6 +299,11 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
+		if profs != nil {
+			if err := profs.save(e, path); err != nil {
+				return err
+			}
+		}
 		label = storage.Label(path)
 	}
 	if *jsonOut != "" {
@@ -295,6 +311,14 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*jsonOut))
+		if profs != nil {
+			if err := profs.save(e, *jsonOut); err != nil {
+				return err
+			}
+		}
+	}
+	if profs != nil && name == "" && *jsonOut == "" {
+		profs.unsavedNote(e)
 	}
 
 	failed := false

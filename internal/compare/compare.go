@@ -201,6 +201,7 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 	r.Warnings = append(r.Warnings, w...)
 	curIdx, w := index(cur, curLabel)
 	r.Warnings = append(r.Warnings, w...)
+	r.Warnings = append(r.Warnings, gcWarnings(baseIdx, curIdx, baseLabel, curLabel)...)
 
 	pv := pairedFor(base, cur)
 	r.Paired = pv != nil

@@ -12,6 +12,8 @@
 //     "markdown" (a GitHub-flavoured table for job summaries and PR
 //     comments) or "json" (see ComparisonJSON).
 //   - Targets: target statuses in the same three formats (see TargetsJSON).
+//   - ProfileTable: a benchmark's profile summary (benchsite run --profile),
+//     functions by cumulative value as `go tool pprof -top -cum` lists them.
 //
 // Every name, label and message comes from result files, which are
 // untrusted: text output has control characters replaced so a name cannot

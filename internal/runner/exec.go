@@ -102,13 +102,14 @@ type binRun struct {
 	stdout io.ReadCloser
 	out    *tail // stdout and stderr, for error messages
 	w      *watch
+	gc     *gcWatch // under DisableGC
 }
 
 func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) (*binRun, error) {
 	cmd := exec.CommandContext(ctx, pkg.binary, args...)
 	// As go test does: the package directory, so that testdata/ resolves.
 	cmd.Dir = pkg.Dir
-	cmd.Env = opt.env()
+	cmd.Env = opt.benchEnv()
 	cmd.WaitDelay = 5 * time.Second
 	r := &binRun{cmd: cmd, out: &tail{max: 64 << 10}, w: newWatch()}
 	if opt.Stderr != nil {
@@ -116,6 +117,11 @@ func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) 
 	} else {
 		cmd.Stderr = r.out
 	}
+	if opt.DisableGC {
+		r.gc = &gcWatch{next: cmd.Stderr, limit: opt.GCOffLimit, kill: func() { cmd.Process.Kill() }}
+		cmd.Stderr = &lines{fn: r.gc.line}
+	}
+	opt.verbosef("$ %s", commandLine(cmd.Dir, opt.addedBenchEnv(), cmd.Args))
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -183,6 +189,11 @@ func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if r.gc != nil {
+		if err := r.gc.error(r.w.current, what); err != nil {
+			return err
+		}
+	}
 	if names := r.w.failedNames(); len(names) > 0 {
 		bf := &benchFailed{pkg: pkg.ImportPath, names: names, logs: map[string]string{}}
 		for _, n := range names {
@@ -232,6 +243,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 			return
 		}
 		e := calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp}
+		opt.verbosef("%s  calibration %s: %d iterations in %s (%s/op)", res.Name, calPass(cal, e.name), res.Iterations, timefmt.Short(res.SecPerOp*float64(res.Iterations)), timefmt.Short(res.SecPerOp))
 		if i := slices.IndexFunc(cal, func(c calEntry) bool { return c.name == e.name && c.procs == e.procs }); i >= 0 {
 			cal[i] = e // the warm pass
 			return
@@ -306,11 +318,13 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 		}
 		if !warm {
 			warm = true
+			opt.verbosef("%s  warm-up round (discarded)  %s/op", c.name, timefmt.Short(res.SecPerOp))
 			p.live("%s  warm-up round done", c.name)
 			return
 		}
 		coll.Add(res)
 		data = append(data, res.SecPerOp)
+		opt.verbosef("%s  round %d/%d  %s/op", c.name, len(data), opt.Rounds, timefmt.Short(res.SecPerOp))
 		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, timefmt.Short(stats.Median(data)))
 	})
 	if werr := run.wait(ctx, pkg, c.name); werr != nil {
@@ -340,6 +354,7 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 	if opt.BuildFlags == nil {
 		b.Options["build_flags"] = []string{}
 	}
+	opt.recordOptions(b.Options)
 	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, timefmt.Short(b.Stats.Median))
 	return &b, nil
 }

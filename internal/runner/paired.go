@@ -166,6 +166,9 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 	cur := &arm{name: opt.CurName, opt: opt.Options}
 	base := &arm{name: opt.BaseName, opt: opt.Options}
 	base.opt.Dir = opt.BaseDir
+	if opt.Verbose {
+		cur.opt.vlog, base.opt.vlog = p, p
+	}
 	tmp, err := os.MkdirTemp("", "benchsite-paired-")
 	if err != nil {
 		return nil, err
@@ -254,6 +257,10 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 					}
 					break
 				}
+			}
+			// --profile: the current arm's benchmark, after its pairs.
+			if err := profileRounds(ctx, cur.opt, pkg, c, cb, tmp, p); err != nil {
+				return nil, err
 			}
 			run.Cur.Benchmarks = append(run.Cur.Benchmarks, *cb)
 			if bb != nil {

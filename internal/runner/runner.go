@@ -88,6 +88,8 @@ type Options struct {
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
 
 	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
+
+	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
 
 // Run runs the benchmarks and returns the run. A package that does not build
@@ -106,6 +108,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	}
 	p := newProgress(opt.Progress, opt.Terminal)
 	defer p.clear()
+	if opt.Verbose {
+		opt.vlog = p
+	}
 
 	tc, err := toolchain(ctx, opt)
 	if err != nil {
@@ -162,6 +167,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 					break
 				}
 			}
+			if err := profileRounds(ctx, opt, pkg, c, b, tmp, p); err != nil {
+				return nil, err
+			}
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}
 	}
@@ -196,7 +204,7 @@ func (o *Options) defaults() error {
 	if o.RoundTime < 0 {
 		return fmt.Errorf("round time %v: must be positive", o.RoundTime)
 	}
-	return nil
+	return o.checkTroubleshoot()
 }
 
 type compiledGroup struct {

@@ -190,6 +190,11 @@ type BenchMachine struct {
 	// Changes are the change points of this benchmark on this machine,
 	// newest first.
 	Changes []ChangeRow
+	// Profile is the newest run's profile that has one (benchsite run
+	// --profile); nil when no run has.
+	Profile *ProfileView
+	// GCOff: the newest run ran with the garbage collector off.
+	GCOff bool
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -207,6 +212,8 @@ type RunRow struct {
 	Verdict                             string
 	Change                              float64
 	Against                             string
+	Profile                             string // the run's .pprof from the site root; "" when none
+	GCOff                               bool   // run with the garbage collector off (options.disable_gc)
 }
 
 // KV is a key and a printable value.
@@ -504,6 +511,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
+	r.GCOff, _ = p.Bench.GCDisabled()
 	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}

@@ -20,6 +20,9 @@
 //	                           and folders are refused)
 //	run.html, data/browser.json  only with Options.BrowserBenchmarks
 //	results/<machine>/<file>   the result files, byte for byte
+//	profiles/<machine>/<run>/<benchmark>.pprof  the runs' profiles (benchsite
+//	                           run --profile), byte for byte; a benchmark's page
+//	                           shows the newest one's top functions and flame graph
 //	assets/...                 stylesheet, scripts, ECharts and its licence
 //	404.html
 //

@@ -111,6 +111,9 @@ func (b *builder) writeBench(bn *bench) error {
 		return err
 	}
 	bp := b.benchPage(bn, data)
+	if err := b.addProfiles(bn, bp); err != nil {
+		return err
+	}
 	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
 }
 

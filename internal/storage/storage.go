@@ -3,6 +3,7 @@
 // history:
 //
 //	<root>/<machine-id>/NNNN_<name>.json    e.g. .benchmarks/Linux-Go-1.26-64bit/0003_baseline.json
+//	<root>/<machine-id>/NNNN_<name>.profiles/<benchmark>.pprof   that run's profiles (see profiles.go)
 //	<root>/<machine-id>/archive/...         files moved aside by Reset; never read by List
 //
 // Contract:
@@ -192,6 +193,12 @@ func (s Store) scan(machineID string) (entries []Entry, maxReserved int, err err
 			if n, err := strconv.Atoi(r); err == nil && n > maxReserved {
 				maxReserved = n
 			}
+			continue
+		}
+		if n, ok := profileDirNumber(base); ok && de.IsDir() {
+			// A run's profile folder holds its number even without
+			// its result file, so a new run's profiles never land in it.
+			maxReserved = max(maxReserved, n)
 			continue
 		}
 		if !de.Type().IsRegular() {
@@ -465,8 +472,8 @@ func (s Store) Reset(machineID string) (moved []string, err error) {
 	archive := filepath.Join(dir, ArchiveDir)
 	for _, de := range des {
 		base := de.Name()
-		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() {
-			continue // temporary files of saves in progress, folders (archive/)
+		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() && !isProfileDir(de) {
+			continue // temporary files of saves in progress, folders (archive/); runs' profile folders move with them
 		}
 		if err := os.MkdirAll(archive, 0o755); err != nil {
 			return moved, fmt.Errorf("creating %s: %w (check the folder's permissions)", archive, err)
