@@ -43,3 +43,12 @@ func PValue(p float64) string {
 	}
 	return strconv.FormatFloat(p, 'f', 3, 64)
 }
+
+// Share formats a fraction of a whole (0.123) as an unsigned percentage
+// with the given decimals: "12%", "12.3%"; Missing when it is not finite.
+func Share(f float64, decimals int) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return Missing
+	}
+	return strconv.FormatFloat(100*f, 'f', decimals, 64) + "%"
+}

@@ -31,3 +31,15 @@ func TestPValue(t *testing.T) {
 		}
 	}
 }
+
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		d    int
+		want string
+	}{{0.123, 0, "12%"}, {0.1234, 1, "12.3%"}, {1, 1, "100.0%"}, {math.NaN(), 0, "—"}, {math.Inf(1), 1, "—"}} {
+		if got := Share(c.f, c.d); got != c.want {
+			t.Errorf("Share(%v, %d) = %q, want %q", c.f, c.d, got, c.want)
+		}
+	}
+}

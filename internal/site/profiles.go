@@ -6,8 +6,8 @@ import (
 	"math"
 	"os"
 	"path"
-	"strconv"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/profile"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/storage"
@@ -158,8 +158,8 @@ func profileView(data []byte, kind profile.Kind, name string) (*ProfileView, err
 	for _, f := range top.Funcs {
 		v.Funcs = append(v.Funcs, ProfileFunc{
 			Name: f.Name, Short: profile.ShortName(f.Name),
-			Flat: profile.FormatValue(f.Flat, top.Unit), FlatPct: shareTenths(top.Share(f.Flat)),
-			Cum: profile.FormatValue(f.Cum, top.Unit), CumPct: shareTenths(top.Share(f.Cum)),
+			Flat: profile.FormatValue(f.Flat, top.Unit), FlatPct: numfmt.Share(top.Share(f.Flat), 1),
+			Cum: profile.FormatValue(f.Cum, top.Unit), CumPct: numfmt.Share(top.Share(f.Cum), 1),
 		})
 	}
 	if root.Value > 0 {
@@ -180,7 +180,7 @@ func flameLayout(n *profile.Node, x, w float64, depth int, total int64, unit str
 	name := profile.ShortName(n.Name)
 	r := FlameRect{
 		X: round2(x), Y: float64(depth * flameRowHeight), W: round2(w), TextX: round2(x + 3), TextY: float64(depth*flameRowHeight + 13),
-		Title: fmt.Sprintf("%s — %s (%s)", n.Name, profile.FormatValue(n.Value, unit), shareTenths(float64(n.Value)/float64(total))),
+		Title: fmt.Sprintf("%s — %s (%s)", n.Name, profile.FormatValue(n.Value, unit), numfmt.Share(float64(n.Value)/float64(total), 1)),
 		Fill:  flameColour(n.Name),
 	}
 	if w >= flameMinLabelPx {
@@ -217,11 +217,6 @@ func flameColour(name string) string {
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
-// shareTenths writes a fraction as a percentage with one decimal ("12.3%"):
-// a profile's small shares need the decimal that share (templates.go) rounds
-// away.
-func shareTenths(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
 
 // warnLocked is warn for code running on several goroutines.
 func (b *builder) warnLocked(format string, args ...any) {

@@ -6,13 +6,12 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/templates"
 )
 
@@ -54,12 +53,7 @@ func breakable(name string) template.HTML {
 
 // share writes a fraction as a whole percentage ("12%"), "—" when it is
 // not finite.
-func share(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(100*f, 'f', 0, 64) + "%"
-}
+func share(f float64) string { return numfmt.Share(f, 0) }
 
 // dict builds a map from key, value pairs, to pass several values to a
 // {{template}} call.
