@@ -108,6 +108,10 @@ func TestChangesFiltersAndExit(t *testing.T) {
 	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
 		t.Errorf("--since 0011:\n%s", out)
 	}
+	_, out, _ = bench(t, dir, "changes", "--since", "0011_comparison", "--fail-recent", "0")
+	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
+		t.Errorf("--since 0011_comparison:\n%s", out)
+	}
 	_, out, _ = bench(t, dir, "changes", "--since", "2026-01-02", "--fail-recent", "0")
 	if !strings.Contains(out, "0035_comparison") || strings.Contains(out, "0011_comparison") {
 		t.Errorf("--since 2026-01-02:\n%s", out)
