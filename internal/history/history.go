@@ -265,18 +265,16 @@ func SafeSegment(s string) bool {
 // points from the loaded runs.
 func (h *History) analyse(opt Options) {
 	for _, m := range h.Machines {
-		var lastBase *Run
-		for _, r := range m.Runs {
+		flags := make([]bool, len(m.Runs))
+		for i, r := range m.Runs {
+			flags[i] = r.Baseline
 			if r.Baseline {
-				if lastBase != nil {
-					// A new baseline is compared with the one before it too,
-					// so one sees how the figures moved.
-					r.Base = lastBase
-				}
-				lastBase = r
 				m.NewestBaseline = r
-			} else {
-				r.Base = lastBase
+			}
+		}
+		for i, b := range BaselinesInForce(flags) {
+			if b >= 0 {
+				m.Runs[i].Base = m.Runs[b]
 			}
 		}
 		Parallel(m.Runs, func(_ int, r *Run) {
