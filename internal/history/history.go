@@ -2,8 +2,10 @@
 // and analyses it: machines and their runs in order, the baseline in force
 // for each run and the comparison with it, the newest run's targets, each
 // benchmark's series per machine, and the change points of every series.
-// The site renders it, and `benchsite list`, `compare` and `changes` read
-// it; none of them loads or analyses the history on its own.
+// The site renders it, `benchsite list` and `changes` read it, and
+// `benchsite compare` takes its rule for the baseline in force
+// (BaselinesInForce); none of them loads or analyses the history on its
+// own.
 //
 // Contract:
 //   - Every result file of every machine is read (on all CPUs; the outcome
