@@ -19,13 +19,13 @@ import (
 const defaultFailRecent = 10
 
 func cmdChanges(e *env, args []string) error {
-	fs := flagSet(e, "changes", "[flags]", "List the change points of every benchmark's history, newest first: the run at which its median moved and stayed moved, by how much, and the permutation test's p-value. Exit 1 when a series' newest change is a regression among its newest --fail-recent runs")
+	fs := flagSet(e, "changes", "[flags]", "List the change points of every benchmark's history, newest first: the run at which its median moved and stayed moved, by how much, and the permutation test's p-value. Exit 1 when a series' newest change is a regression among its machine's newest --fail-recent runs")
 	var com common
 	com.register(fs)
 	format := fs.String("format", "table", "output `format`: table, markdown or json")
 	machineID := fs.String("machine", "", "only this machine `id` (default: every machine)")
 	since := fs.String("since", "", "only changes at or after `DATE|RUN`: a date (2026-01-31, or RFC 3339) or a run (0031, 0031_comparison)")
-	failRecent := fs.Int("fail-recent", defaultFailRecent, "exit 1 when a series' newest change is a regression whose first run is among its newest `N` runs (0: never)")
+	failRecent := fs.Int("fail-recent", defaultFailRecent, "exit 1 when a series' newest change is a regression whose first run is among its machine's newest `N` runs (0: never)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -40,7 +40,7 @@ type ChangeRow struct {
 	// Latest: the newest change of its series (its level still holds);
 	// Open: Latest and a regression.
 	Latest, Open bool
-	// Age is the number of runs of the series after Run.
+	// Age is the number of the machine's runs after Run.
 	Age int
 }
 
