@@ -13,7 +13,7 @@ CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
+        test site serve wasm ci-restore ci-check ci-publish ci-changes ci-keep clean FORCE
 
 ## all: the main job: run the suites (compared with the baseline), then build and serve the site
 # A regression is reported by the run but does not stop the site from
@@ -89,6 +89,12 @@ ci-check: $(BENCHSITE)
 ci-publish: $(BENCHSITE)
 	$(BENCHSITE) run --machine '$(CI_MACHINE)' --save baseline || [ $$? -eq 1 ]
 	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
+# Runs last, after the deploy: a regression that crept in over several
+# pushes turns the workflow red without holding back the site.
+ci-changes: $(BENCHSITE)
+	$(BENCHSITE) changes --machine '$(CI_MACHINE)' --format markdown >> '$(SUMMARY)'
 
 ## ci-keep: (main) push .benchmarks/ with the new run to the $(CI_BRANCH) branch, so the next run and the site keep it
 ci-keep:
