@@ -47,6 +47,9 @@ type File struct {
 	Benchmarks  []Benchmark `json:"benchmarks"`
 	Datetime    string      `json:"datetime"`
 	Version     string      `json:"version"`
+	// Shard is set on one share of a sharded run (run --shard), nil
+	// otherwise.
+	Shard *ShardInfo `json:"shard,omitempty"`
 }
 
 // CommitInfo says which source the run measured. ID is "unversioned" when the
