@@ -31,9 +31,9 @@ func TestUnit(t *testing.T) {
 	for in, want := range map[string]string{
 		"tests/benchmarks::BenchmarkForward/batch=32": "tests/benchmarks::BenchmarkForward",
 		"tests/benchmarks::BenchmarkSetDeterminism":   "tests/benchmarks::BenchmarkSetDeterminism",
-		"BenchmarkX/a/b":                              "BenchmarkX",
-		"test_foo.py::test_bar[a/b]":                  "test_foo.py::test_bar[a",
-		"plain":                                       "plain",
+		"BenchmarkX/a/b":             "BenchmarkX",
+		"test_foo.py::test_bar[a/b]": "test_foo.py::test_bar[a",
+		"plain":                      "plain",
 	} {
 		if got := Unit(in); got != want {
 			t.Errorf("Unit(%q) = %q, want %q", in, got, want)
