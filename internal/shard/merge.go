@@ -82,6 +82,13 @@ func Merge(parts []Part) (*result.File, error) {
 	out := *first.File
 	out.Shard = nil
 	out.Benchmarks = nil
+	out.Failures = nil
+	if first.File.Paired != nil {
+		pc := *first.File.Paired
+		pc.Benchmarks = map[string]result.PairedBenchmark{}
+		pc.Removed, pc.Seeds = nil, nil
+		out.Paired = &pc
+	}
 	seen := map[string]string{}
 	indexes := make([]int, 0, len(byIndex))
 	for i := range byIndex {
@@ -93,6 +100,10 @@ func Merge(parts []Part) (*result.File, error) {
 		if p.File.Datetime != "" && earlier(p.File, &out) {
 			out.Datetime = p.File.Datetime
 		}
+		if err := mergePaired(&out, p, first.Name); err != nil {
+			return nil, err
+		}
+		out.Failures = append(out.Failures, p.File.Failures...)
 		for _, b := range p.File.Benchmarks {
 			if other, dup := seen[b.Fullname]; dup {
 				return nil, fmt.Errorf("%s and %s both have benchmark %q: a benchmark must come from one shard", other, p.Name, b.Fullname)
@@ -109,6 +120,33 @@ func Merge(parts []Part) (*result.File, error) {
 		}
 	}
 	return &out, nil
+}
+
+// mergePaired adds shard p's paired verdicts (run --against/--compare) to
+// out's. Every shard must have been paired against the same baseline
+// revision with the same check.
+func mergePaired(out *result.File, p Part, firstName string) error {
+	a, b := out.Paired, p.File.Paired
+	switch {
+	case a == nil && b == nil:
+		return nil
+	case a == nil || b == nil:
+		return fmt.Errorf("%s and %s: one is a paired run (--against/--compare) and the other is not: run every shard alike", firstName, p.Name)
+	case a.Baseline.ID != b.Baseline.ID:
+		return fmt.Errorf("%s was paired against %s but %s against %s: run every shard against the same revision", p.Name, shortID(b.Baseline.ID), firstName, shortID(a.Baseline.ID))
+	case a.Check != b.Check:
+		return fmt.Errorf("%s used the check %q but %s %q: run every shard with the same --compare-fail", p.Name, b.Check, firstName, a.Check)
+	}
+	for k, v := range b.Benchmarks {
+		a.Benchmarks[k] = v
+	}
+	a.Removed = append(a.Removed, b.Removed...)
+	for _, s := range b.Seeds {
+		if !slices.Contains(a.Seeds, s) {
+			a.Seeds = append(a.Seeds, s)
+		}
+	}
+	return nil
 }
 
 // machineType is what shards of one run share: the machine id's parts

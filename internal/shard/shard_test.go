@@ -194,3 +194,39 @@ func TestMergeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// Paired verdicts and failures of the shards are joined; shards paired
+// against different revisions, or paired and unpaired, are refused.
+func TestMergePaired(t *testing.T) {
+	parts, _ := shardFiles(t, 2)
+	for i, p := range parts {
+		pb := map[string]result.PairedBenchmark{}
+		for _, b := range p.File.Benchmarks {
+			pb[b.Fullname] = result.PairedBenchmark{Name: b.Name, Verdict: "same", Pairs: 6}
+		}
+		p.File.Paired = &result.Paired{Baseline: result.CommitInfo{ID: "base"}, Check: "mean:10%", Benchmarks: pb, Seeds: []int64{int64(i), 7}}
+		p.File.Failures = []result.Failure{{Name: fmt.Sprintf("BenchmarkFail%d", i)}}
+	}
+	m, err := Merge(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Paired.Benchmarks) != len(m.Benchmarks) || len(m.Benchmarks) != 5 {
+		t.Errorf("merged %d paired verdicts for %d benchmarks, want 5 each", len(m.Paired.Benchmarks), len(m.Benchmarks))
+	}
+	if len(m.Failures) != 2 || !slices.Equal(m.Paired.Seeds, []int64{0, 7, 1}) {
+		t.Errorf("failures %v, seeds %v: want both shards' failures and seeds 0 7 1", m.Failures, m.Paired.Seeds)
+	}
+	if parts[0].File.Paired.Seeds[0] != 0 || len(parts[0].File.Paired.Benchmarks) == 5 {
+		t.Error("Merge changed its input")
+	}
+
+	parts[1].File.Paired.Baseline.ID = "other"
+	if _, err := Merge(parts); err == nil || !strings.Contains(err.Error(), "same revision") {
+		t.Errorf("shards paired against different revisions: %v", err)
+	}
+	parts[1].File.Paired = nil
+	if _, err := Merge(parts); err == nil || !strings.Contains(err.Error(), "run every shard alike") {
+		t.Errorf("paired and unpaired shards: %v", err)
+	}
+}
