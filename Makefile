@@ -20,7 +20,7 @@ BASE_REF   ?= origin/main
 REPORT     ?= artifacts/benchmark-report.json
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test fuzz site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
+        test fuzz site serve wasm ci-restore ci-check ci-publish ci-changes ci-keep clean FORCE
 
 ## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
 # The run is saved (NNNN_comparison.json), so the site served next shows
@@ -118,6 +118,12 @@ ci-check: $(BENCHSITE)
 ci-publish: $(BENCHSITE)
 	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --save baseline || [ $$? -eq 1 ]
 	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
+# Runs last, after the deploy: a regression that crept in over several
+# pushes turns the workflow red without holding back the site.
+ci-changes: $(BENCHSITE)
+	$(BENCHSITE) changes --machine '$(CI_MACHINE)' --format markdown >> '$(SUMMARY)'
 
 ## ci-keep: (main) push .benchmarks/ with the new run to the $(CI_BRANCH) branch, so the next run and the site keep it
 ci-keep:

@@ -28,6 +28,12 @@
 //   - A significant candidate splits the segment and both halves are searched
 //     again (binary segmentation), until no candidate is significant at
 //     [Options.Alpha].
+//   - A significant change that moves the median by less than
+//     [Options.MinEffect] standard deviations of the run-to-run noise (a
+//     robust estimate, see noiseScale) is not reported. A long history is
+//     tested many times over, and the permutation test alone then lets
+//     through a few shifts of the size of the noise (see
+//     BenchmarkLongHistories and the README's figures).
 //
 // The sums of |xᵢ−xₖ| within and across the two parts, for every split of
 // a segment, come from one pass that moves the values from the right part
@@ -93,6 +99,10 @@ type Options struct {
 	// OutlierK is the Hampel filter's threshold in robust standard
 	// deviations; negative turns the filter off.
 	OutlierK float64
+	// MinEffect is the smallest change of level reported, in robust
+	// standard deviations of the run-to-run noise; negative reports every
+	// significant change.
+	MinEffect float64
 	// Seed seeds the permutation tests' generator.
 	Seed uint64
 }
@@ -100,7 +110,8 @@ type Options struct {
 // DefaultOptions are the options [Detect] uses for fields left zero:
 // α = 0.01 with up to 199 shuffles (so the smallest p-value is 0.005),
 // early stop after 5 exceedances, 4 values on each side of a change,
-// windows of 200 values, outliers beyond 5 robust standard deviations.
+// windows of 200 values, outliers beyond 5 robust standard deviations,
+// changes of at least 1 robust standard deviation.
 var DefaultOptions = Options{
 	Alpha:        0.01,
 	Permutations: 199,
@@ -108,6 +119,7 @@ var DefaultOptions = Options{
 	MinSize:      4,
 	Window:       200,
 	OutlierK:     5,
+	MinEffect:    1,
 	Seed:         0x62656e6368, // "bench"
 }
 
@@ -130,6 +142,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OutlierK != 0 {
 		d.OutlierK = o.OutlierK
+	}
+	if o.MinEffect != 0 {
+		d.MinEffect = o.MinEffect
 	}
 	if o.Seed != 0 {
 		d.Seed = o.Seed
@@ -183,7 +198,7 @@ func Detect(xs []float64, opt Options) Result {
 	if n < 2*opt.MinSize {
 		return res
 	}
-	d := detector{opt: opt, xs: clean}
+	d := detector{opt: opt, xs: clean, sigma: noiseScale(clean)}
 	// Candidates from overlapping windows (one window when the series fits).
 	var cands []int
 	if n <= opt.Window {
@@ -223,9 +238,10 @@ func Detect(xs []float64, opt Options) Result {
 }
 
 type detector struct {
-	opt  Options
-	xs   []float64
-	memo map[[3]int]point // test's results by stretch and shuffles
+	opt   Options
+	xs    []float64
+	sigma float64          // robust standard deviation of the run-to-run noise
+	memo  map[[3]int]point // test's results by stretch and shuffles
 	// scratch
 	vals  []float64
 	ranks []int
@@ -297,7 +313,7 @@ func (d *detector) prune(cands []int) []point {
 				continue
 			}
 			at, q, p := d.test(lo, hi, full)
-			if at < 0 || p > d.opt.Alpha {
+			if at < 0 || p > d.opt.Alpha || d.small(lo, at, hi) {
 				cps = slices.Delete(cps, i, i+1)
 				changed = true
 				i--
@@ -313,6 +329,15 @@ func (d *detector) prune(cands []int) []point {
 		}
 	}
 	return cps
+}
+
+// small reports whether the change at at, judged on xs[lo:hi], moves the
+// median by less than MinEffect noise standard deviations.
+func (d *detector) small(lo, at, hi int) bool {
+	if at < 0 || d.opt.MinEffect < 0 {
+		return false
+	}
+	return math.Abs(median(d.xs[at:hi])-median(d.xs[lo:at])) < d.opt.MinEffect*d.sigma
 }
 
 // test finds the split of xs[a:b] with the largest energy statistic and
@@ -498,12 +523,7 @@ func hampel(xs []float64, k float64) ([]float64, []int) {
 	if k < 0 || len(xs) < 5 {
 		return out, nil
 	}
-	diffs := make([]float64, len(xs)-1)
-	for i := range diffs {
-		diffs[i] = math.Abs(xs[i+1] - xs[i])
-	}
-	// For independent normal values, |x−y| has median 0.6745·√2·σ.
-	sigma := median(diffs) / 0.9539
+	sigma := noiseScale(xs)
 	if sigma == 0 {
 		return out, nil
 	}
@@ -520,6 +540,22 @@ func hampel(xs []float64, k float64) ([]float64, []int) {
 		}
 	}
 	return out, outliers
+}
+
+// noiseScale is a robust estimate of the standard deviation of the noise
+// around the level: the median absolute difference of neighbouring values
+// divided by 0.9539 (for independent normal values, |x−y| has median
+// 0.6745·√2·σ). Steps and outliers move few differences, so they hardly
+// change it.
+func noiseScale(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	diffs := make([]float64, len(xs)-1)
+	for i := range diffs {
+		diffs[i] = math.Abs(xs[i+1] - xs[i])
+	}
+	return median(diffs) / 0.9539
 }
 
 // median of xs (sorted in a copy); NaN for none.

@@ -179,3 +179,17 @@ func directQ(x, y []float64) float64 {
 	e := 2*cross/(m*n) - wx/(m*(m-1)/2) - wy/(n*(n-1)/2)
 	return m * n / (m + n) * e
 }
+
+// A shift smaller than the noise (0.7 σ) over 100 runs on each side is
+// significant, yet below MinEffect (1 σ by default): reported only when
+// MinEffect is turned off.
+func TestMinEffect(t *testing.T) {
+	xs := steps(9, 200, 0.01, []int{100}, []float64{1.007})
+	if res := Detect(xs, Options{}); len(res.Changes) != 0 {
+		t.Errorf("a 0.7σ shift reported by default: %v", indexes(res.Changes))
+	}
+	res := Detect(xs, Options{MinEffect: -1})
+	if got := indexes(res.Changes); len(got) != 1 || got[0] < 95 || got[0] > 105 {
+		t.Errorf("without MinEffect: changes at %v, want one near 100", got)
+	}
+}

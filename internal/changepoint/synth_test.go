@@ -8,9 +8,10 @@ import (
 // synthSeries is a generated history with its known changes.
 type synthSeries struct {
 	xs       []float64
-	changes  []int // index of the first value after each step
-	outliers []int // indexes of the 3× runs
-	drift    int   // first index of the slow drift; -1 when none
+	changes  []int     // index of the first value after each step
+	sizes    []float64 // each step's relative size (0.05 = +5 %)
+	outliers []int     // indexes of the 3× runs
+	drift    int       // first index of the slow drift; -1 when none
 }
 
 // synthSet generates n series of 100–160 runs with per-run noise of noise
@@ -50,6 +51,7 @@ func synthSet(seed uint64, n int, noise float64) []synthSeries {
 					size = -size
 				}
 				level *= 1 + size
+				s.sizes = append(s.sizes, size)
 				next++
 			}
 			s.xs = append(s.xs, level*(1+noise*rng.NormFloat64()))
@@ -104,6 +106,12 @@ type score struct {
 	truePos, falsePos, falseNeg int
 	outliersReported            int
 	driftFound                  bool
+	// smallFound and small count the steps of at most ±10 % found and
+	// in all.
+	smallFound, small int
+	// flatAlarms and flat count the series without steps (or drift) in
+	// which something was reported, and in all.
+	flatAlarms, flat int
 }
 
 func (s score) precision() float64 {
@@ -140,8 +148,18 @@ func evaluate(set []synthSeries, opt Options) score {
 			}
 			continue
 		}
+		if len(s.changes) == 0 {
+			sc.flat++
+			if len(res.Changes) > 0 {
+				sc.flatAlarms++
+			}
+		}
 		used := make([]bool, len(res.Changes))
-		for _, t := range s.changes {
+		for k, t := range s.changes {
+			small := s.sizes[k] <= 0.10 && s.sizes[k] >= -0.10
+			if small {
+				sc.small++
+			}
 			found := false
 			for i, c := range res.Changes {
 				if !used[i] && c.Index-t <= 2 && t-c.Index <= 2 {
@@ -151,6 +169,9 @@ func evaluate(set []synthSeries, opt Options) score {
 			}
 			if found {
 				sc.truePos++
+				if small {
+					sc.smallFound++
+				}
 			} else {
 				sc.falseNeg++
 			}

@@ -19,13 +19,13 @@ import (
 const defaultFailRecent = 10
 
 func cmdChanges(e *env, args []string) error {
-	fs := flagSet(e, "changes", "[flags]", "List the change points of every benchmark's history, newest first: the run at which its median moved and stayed moved, by how much, and the permutation test's p-value. Exit 1 when a series' newest change is a regression among its newest --fail-recent runs")
+	fs := flagSet(e, "changes", "[flags]", "List the change points of every benchmark's history, newest first: the run at which its median moved and stayed moved, by how much, and the permutation test's p-value. Exit 1 when a series' newest change is a regression among its machine's newest --fail-recent runs")
 	var com common
 	com.register(fs)
 	format := fs.String("format", "table", "output `format`: table, markdown or json")
 	machineID := fs.String("machine", "", "only this machine `id` (default: every machine)")
-	since := fs.String("since", "", "only changes at or after `DATE|RUN`: a date (2026-01-31, or RFC 3339) or a run number (0031)")
-	failRecent := fs.Int("fail-recent", defaultFailRecent, "exit 1 when a series' newest change is a regression whose first run is among its newest `N` runs (0: never)")
+	since := fs.String("since", "", "only changes at or after `DATE|RUN`: a date (2026-01-31, or RFC 3339) or a run (0031, 0031_comparison)")
+	failRecent := fs.Int("fail-recent", defaultFailRecent, "exit 1 when a series' newest change is a regression whose first run is among its machine's newest `N` runs (0: never)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,13 +97,16 @@ func cmdChanges(e *env, args []string) error {
 }
 
 // sinceFilter parses --since: "" keeps all; a date or RFC 3339 time keeps
-// changes whose first run is not older; digits keep changes whose first
-// run's number is at least that.
+// changes whose first run is not older; a run number or label ("0031",
+// "0031_comparison") keeps changes whose first run's number is at least
+// that.
 func sinceFilter(s string) (func(*history.Change) bool, error) {
 	if s == "" {
 		return func(*history.Change) bool { return true }, nil
 	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 && !strings.Contains(s, "-") {
+	// A run: its number, or its label ("0031_comparison").
+	num, _, _ := strings.Cut(s, "_")
+	if n, err := strconv.Atoi(num); err == nil && n >= 0 && !strings.ContainsAny(num, "+-") {
 		return func(c *history.Change) bool { return c.Run.Number >= n }, nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
@@ -111,5 +114,5 @@ func sinceFilter(s string) (func(*history.Change) bool, error) {
 			return func(c *history.Change) bool { return !c.Run.Time.IsZero() && !c.Run.Time.Before(t) }, nil
 		}
 	}
-	return nil, badInput("--since: %q is neither a date (2026-01-31, 2026-01-31T12:00:00Z) nor a run number (0031)", s)
+	return nil, badInput("--since: %q is neither a date (2026-01-31, 2026-01-31T12:00:00Z) nor a run (0031, 0031_comparison)", s)
 }

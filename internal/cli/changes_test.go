@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -108,6 +109,10 @@ func TestChangesFiltersAndExit(t *testing.T) {
 	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
 		t.Errorf("--since 0011:\n%s", out)
 	}
+	_, out, _ = bench(t, dir, "changes", "--since", "0011_comparison", "--fail-recent", "0")
+	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
+		t.Errorf("--since 0011_comparison:\n%s", out)
+	}
 	_, out, _ = bench(t, dir, "changes", "--since", "2026-01-02", "--fail-recent", "0")
 	if !strings.Contains(out, "0035_comparison") || strings.Contains(out, "0011_comparison") {
 		t.Errorf("--since 2026-01-02:\n%s", out)
@@ -136,5 +141,42 @@ func TestChangesUnreadableFile(t *testing.T) {
 	code, _, stderr := bench(t, dir, "changes")
 	if code != ExitBadUse || !strings.Contains(stderr, "0041_comparison.json") {
 		t.Errorf("exit %d, stderr %q; want 2 naming the file", code, stderr)
+	}
+}
+
+// A benchmark that regressed and then left the suite does not fail builds
+// for ever: age counts the machine's runs, not the benchmark's.
+func TestChangesRemovedBenchmarkAges(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, ".benchmarks")
+	// BenchmarkGone: 40 runs with a regression at run 35, then removed;
+	// BenchmarkStays runs on for 20 more runs, flat.
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m", Runs: 40, Seed: 5, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkGone", Median: 1e-3, Steps: map[int]float64{35: 1.5}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := bench(t, dir, "changes"); code != ExitFail || !strings.Contains(out, "BenchmarkGone on m") {
+		t.Fatalf("before removal: exit %d\n%s", code, out)
+	}
+	later := t.TempDir()
+	if _, err := historytest.Write(later, historytest.Spec{Machine: "m", Runs: 60, Seed: 6, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkStays", Median: 1e-3},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for r := 41; r <= 60; r++ {
+		name := fmt.Sprintf("%04d_comparison.json", r)
+		data, err := os.ReadFile(filepath.Join(later, "m", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "m", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := bench(t, dir, "changes")
+	if code != ExitOK || !strings.Contains(out, "0035_comparison") {
+		t.Errorf("20 runs after the benchmark left: exit %d, want 0 with the change still listed\n%s", code, out)
 	}
 }

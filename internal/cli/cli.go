@@ -67,6 +67,7 @@ func init() {
 		{"compare", "[flags] [BASELINE [CURRENT]]", "compare a run with a baseline; exit 1 on a regression", cmdCompare},
 		{"noise", "[flags] [PACKAGES...]", "qualify this machine: noise per benchmark and the smallest change a paired run detects", cmdNoise},
 		{"import", "[--save NAME] FILE...", "import go test -bench output, go test -json or pytest-benchmark JSON", cmdImport},
+		{"merge", "[flags] FILE...", "join the result files of a sharded run (run --shard I/N) into one run", cmdMerge},
 		{"list", "[flags]", "list the saved runs of every machine", cmdList},
 		{"changes", "[flags]", "list the change points of every benchmark's history; exit 1 on a recent regression", cmdChanges},
 		{"reset", "[flags]", "move this machine's history into its archive/ folder", cmdReset},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/ingest"
 	"github.com/benchsite/benchsite/internal/report"
 	"github.com/benchsite/benchsite/internal/result"
@@ -103,24 +104,17 @@ func cmdCompare(e *env, args []string) error {
 	iopt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip}
 
 	var base, cur *loaded
-	if len(pos) >= 1 {
+	switch len(pos) {
+	case 0:
+		// The newest run and its baseline in force (history's rule).
+		if base, cur, err = newestPair(e, store, machineID); err != nil {
+			return err
+		}
+	case 1:
+		// A named baseline against the newest run.
 		if base, err = loadRef(e, store, pos[0], machineID, iopt); err != nil {
 			return err
 		}
-	} else {
-		base, err = loadBaseline(store, "", machineID)
-		if err != nil {
-			return err
-		}
-		if base == nil {
-			return badInput("no baseline (*_baseline.json) in %s for %s: save one with 'benchsite run --save baseline' or name the files to compare", e.rel(filepath.Join(store.Root, machineID)), machineID)
-		}
-	}
-	if len(pos) == 2 {
-		if cur, err = loadRef(e, store, pos[1], machineID, iopt); err != nil {
-			return err
-		}
-	} else {
 		ent, ok, err := store.Newest(machineID)
 		if err != nil {
 			return &exitError{ExitBadUse, err}
@@ -129,6 +123,13 @@ func cmdCompare(e *env, args []string) error {
 			return badInput("no run newer than the baseline %s in %s: run 'benchsite run --compare' or name the run to compare", base.label, e.rel(filepath.Join(store.Root, machineID)))
 		}
 		if cur, err = load(ent.Path); err != nil {
+			return err
+		}
+	default:
+		if base, err = loadRef(e, store, pos[0], machineID, iopt); err != nil {
+			return err
+		}
+		if cur, err = loadRef(e, store, pos[1], machineID, iopt); err != nil {
 			return err
 		}
 	}
@@ -160,6 +161,35 @@ func cmdCompare(e *env, args []string) error {
 		return errFailed
 	}
 	return nil
+}
+
+// newestPair loads machineID's newest run and its baseline in force
+// (history.BaselinesInForce), reading only those two files.
+func newestPair(e *env, store storage.Store, machineID string) (base, cur *loaded, err error) {
+	ents, err := store.List(machineID)
+	if err != nil {
+		return nil, nil, &exitError{ExitBadUse, err}
+	}
+	dir := e.rel(filepath.Join(store.Root, machineID))
+	flags := make([]bool, len(ents))
+	for i, ent := range ents {
+		flags[i] = ent.Baseline()
+	}
+	last := len(ents) - 1
+	inForce := history.BaselinesInForce(flags)
+	switch {
+	case last < 0 || (!flags[last] && inForce[last] < 0):
+		return nil, nil, badInput("no baseline (*_baseline.json) in %s for %s: save one with 'benchsite run --save baseline' or name the files to compare", dir, machineID)
+	case flags[last]:
+		return nil, nil, badInput("no run newer than the baseline %s in %s: run 'benchsite run --compare' or name the run to compare", ents[last].Label(), dir)
+	}
+	if base, err = load(ents[inForce[last]].Path); err != nil {
+		return nil, nil, err
+	}
+	if cur, err = load(ents[last].Path); err != nil {
+		return nil, nil, err
+	}
+	return base, cur, nil
 }
 
 // loadRef loads a run named on the command line: an existing file, in any

@@ -121,6 +121,7 @@ func cmdRun(e *env, args []string) error {
 	against := fs.String("against", "", "measure git revision `REF` and the working tree in one session, in interleaved process pairs, and compare them")
 	reportOut := fs.String("report", "", "write the comparison as JSON to `file` (must not exist; with --compare or --against)")
 	wide := fs.Bool("wide", false, "print the results table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
+	shardSpec := fs.String("shard", "", "run only share `I/N` of the benchmarks (balanced by the newest run's durations; write it with --json and join the shards with benchsite merge)")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
 	var tf troubleFlags
 	tf.register(fs)
@@ -223,6 +224,9 @@ func cmdRun(e *env, args []string) error {
 		machineID = currentMachine(e, opt)
 	} else if err := storage.ValidName(machineID); err != nil {
 		return badInput("--machine: %v", err)
+	}
+	if opt.Shard, err = shardOptions(e, *shardSpec, *save, *autosave, *jsonOut, store, machineID); err != nil {
+		return err
 	}
 	var base *loaded
 	var plan *pairedPlan
@@ -330,7 +334,7 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 	case base != nil:
-		rep = compare.Compare(base.file, f, base.label, label, cmpOpt)
+		rep = compare.Compare(shardOf(base.file, f), f, base.label, label, cmpOpt)
 		if err := printComparison(e, e.stdout, rep, nil, base, why); err != nil {
 			return err
 		}
@@ -415,6 +419,14 @@ func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
 		return false
 	}
 	st := target.Check(f, ts)
+	if f.Shard != nil {
+		// The other shards' targets are checked by their shards (and
+		// all of them again by benchsite merge).
+		st = slices.DeleteFunc(st, func(s target.Status) bool { return !s.Found })
+		if len(st) == 0 {
+			return false
+		}
+	}
 	fmt.Fprintln(e.stdout)
 	report.Targets(e.stdout, st, "table")
 	return target.Missed(st)

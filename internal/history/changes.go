@@ -36,8 +36,9 @@ type Change struct {
 	Direction Direction
 	// PValue is the permutation test's p-value (see package changepoint).
 	PValue float64
-	// Age is the number of the series' runs after Run (0: Run is the
-	// series' newest run).
+	// Age is the number of the machine's runs after Run (0: Run is the
+	// machine's newest run). It counts the machine's runs, not the
+	// series', so a benchmark that left the suite ages too.
 	Age int
 }
 
@@ -89,7 +90,7 @@ func (s *Series) detect(opt changepoint.Options) {
 		ch := &Change{
 			Series: s, Index: i, Run: s.Points[i].Run,
 			Before: c.Before, After: c.After, Percent: c.Percent(),
-			PValue: c.PValue, Age: len(s.Points) - 1 - i,
+			PValue: c.PValue, Age: len(s.Machine.Runs) - 1 - s.Points[i].Run.Index,
 			Direction: Improvement,
 		}
 		if c.After > c.Before {

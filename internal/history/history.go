@@ -2,8 +2,10 @@
 // and analyses it: machines and their runs in order, the baseline in force
 // for each run and the comparison with it, the newest run's targets, each
 // benchmark's series per machine, and the change points of every series.
-// The site renders it, and `benchsite list`, `compare` and `changes` read
-// it; none of them loads or analyses the history on its own.
+// The site renders it, `benchsite list` and `changes` read it, and
+// `benchsite compare` takes its rule for the baseline in force
+// (BaselinesInForce); none of them loads or analyses the history on its
+// own.
 //
 // Contract:
 //   - Every result file of every machine is read (on all CPUs; the outcome
@@ -268,18 +270,16 @@ func SafeSegment(s string) bool {
 // points from the loaded runs.
 func (h *History) analyse(opt Options) {
 	for _, m := range h.Machines {
-		var lastBase *Run
-		for _, r := range m.Runs {
+		flags := make([]bool, len(m.Runs))
+		for i, r := range m.Runs {
+			flags[i] = r.Baseline
 			if r.Baseline {
-				if lastBase != nil {
-					// A new baseline is compared with the one before it too,
-					// so one sees how the figures moved.
-					r.Base = lastBase
-				}
-				lastBase = r
 				m.NewestBaseline = r
-			} else {
-				r.Base = lastBase
+			}
+		}
+		for i, b := range BaselinesInForce(flags) {
+			if b >= 0 {
+				m.Runs[i].Base = m.Runs[b]
 			}
 		}
 		Parallel(m.Runs, func(_ int, r *Run) {

@@ -131,3 +131,15 @@ func TestChanges(t *testing.T) {
 		t.Errorf("ids %s %s, then %s %s", slower.ID(), faster.ID(), ch2[0].ID(), ch2[1].ID())
 	}
 }
+
+func TestBaselinesInForce(t *testing.T) {
+	//             0      1      2     3      4     5
+	flags := []bool{false, true, false, true, true, false}
+	want := []int{-1, -1, 1, 1, 3, 4}
+	got := BaselinesInForce(flags)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("BaselinesInForce(%v) = %v, want %v", flags, got, want)
+		}
+	}
+}

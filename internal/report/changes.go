@@ -99,12 +99,12 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 const changesMethod = "Change points: E-divisive means on each series' run medians, permutation test at α = 0.01; Before/After are the medians between neighbouring change points"
 
 // RecentRegressions describes, one line each, the open regressions whose
-// first run is among the newest n runs of their series.
+// first run is among the newest n runs of their machine.
 func RecentRegressions(cs []*history.Change, n int) []string {
 	var out []string
 	for _, c := range cs {
 		if c.Open() && c.Age < n {
-			out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d runs at the new level)",
+			out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
 				clean(c.Series.Benchmark.Name), clean(c.Series.Machine.ID), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
 		}
 	}

@@ -57,6 +57,9 @@ type File struct {
 	Benchmarks  []Benchmark `json:"benchmarks"`
 	Datetime    string      `json:"datetime"`
 	Version     string      `json:"version"`
+	// Shard is set on one share of a sharded run (run --shard), nil
+	// otherwise.
+	Shard *ShardInfo `json:"shard,omitempty"`
 
 	// Notes are what Decode found worth saying about a file that reads:
 	// benchmarks whose samples were cut short. Each names the file and the

@@ -227,7 +227,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	if opt.calBenchtime != "" {
 		benchtime = opt.calBenchtime
 	}
-	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + benchtime,
+	args := []string{"-test.run=^$", "-test.bench=" + opt.benchFor(pkg), "-test.benchtime=" + benchtime,
 		"-test.count=2", "-test.benchmem", "-test.v"}
 	if opt.Short {
 		args = append(args, "-test.short")

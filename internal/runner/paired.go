@@ -16,6 +16,7 @@ import (
 	"github.com/benchsite/benchsite/internal/gobench"
 	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/shard"
 	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/version"
 )
@@ -201,9 +202,29 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 	for _, bp := range base.pkgs[0] {
 		basePkgs[bp.ImportPath] = bp
 	}
+	if opt.Shard != nil {
+		// The plan comes from the current arm; the baseline arm's
+		// packages take the same restriction, and a package of the
+		// baseline arm only is reported (as removed) by shard 1.
+		plan, err := selectShard(ctx, cur.opt, cur.pkgs[0], opt.Shard)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cur.name, err)
+		}
+		run.Cur.Shard = shard.Info(opt.Shard.Spec, plan)
+		for _, bp := range base.pkgs[0] {
+			if i := slices.IndexFunc(cur.pkgs[0], func(c *pkgInfo) bool { return c.ImportPath == bp.ImportPath }); i >= 0 {
+				bp.bench, bp.otherShards = cur.pkgs[0][i].bench, cur.pkgs[0][i].otherShards
+			} else if opt.Shard.Spec.Index != 1 {
+				bp.otherShards = true
+			}
+		}
+	}
 	curPaths := map[string]bool{}
 	for pi, pkg := range cur.pkgs[0] {
 		curPaths[pkg.ImportPath] = true
+		if pkg.otherShards {
+			continue
+		}
 		cal, failed, err := calibrate(ctx, cur.opt, pkg, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cur.name, err)
@@ -271,7 +292,7 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 	}
 	// Packages of the baseline arm only: their benchmarks were removed.
 	for _, bp := range base.pkgs[0] {
-		if curPaths[bp.ImportPath] {
+		if curPaths[bp.ImportPath] || bp.otherShards {
 			continue
 		}
 		lopt := base.opt
@@ -284,7 +305,7 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 			run.Removed = append(run.Removed, fullName(bp, c.name))
 		}
 	}
-	if len(run.Cur.Benchmarks) == 0 && len(run.Cur.Failures) == 0 {
+	if len(run.Cur.Benchmarks) == 0 && len(run.Cur.Failures) == 0 && run.Cur.Shard == nil {
 		return nil, fmt.Errorf("no benchmark matched -bench %q in %s", opt.Bench, strings.Join(opt.Packages, " "))
 	}
 	return run, nil

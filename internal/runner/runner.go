@@ -49,6 +49,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/shard"
 	"github.com/benchsite/benchsite/internal/version"
 )
 
@@ -88,6 +89,10 @@ type Options struct {
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
 
 	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
+
+	// Shard, when set, measures one share of the suite; the run's
+	// File.Shard records it.
+	Shard *ShardOptions
 
 	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
@@ -138,8 +143,18 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 		Benchmarks:  []result.Benchmark{},
 	}
 	tc.apply(f.MachineInfo)
+	if opt.Shard != nil {
+		plan, err := selectShard(ctx, opt, pkgs, opt.Shard)
+		if err != nil {
+			return nil, err
+		}
+		f.Shard = shard.Info(opt.Shard.Spec, plan)
+	}
 
 	for _, pkg := range pkgs {
+		if pkg.otherShards {
+			continue
+		}
 		cal, failed, err := calibrate(ctx, opt, pkg, p)
 		if err != nil {
 			return nil, err
@@ -173,7 +188,7 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}
 	}
-	if len(f.Benchmarks) == 0 && len(f.Failures) == 0 {
+	if len(f.Benchmarks) == 0 && len(f.Failures) == 0 && f.Shard == nil {
 		return nil, fmt.Errorf("no benchmark matched -bench %q in %s", opt.Bench, strings.Join(opt.Packages, " "))
 	}
 	return f, nil
@@ -276,6 +291,10 @@ func MachineInfo(ctx context.Context, opt Options) (result.MachineInfo, error) {
 type pkgInfo struct {
 	ImportPath, Dir, Module string
 	binary                  string // test binary, once built
+	// bench restricts the package to its benchmarks of this run's shard
+	// ("" = Options.Bench); otherShards is set when it has none there.
+	bench       string
+	otherShards bool
 }
 
 // listPackages expands opt.Packages into the packages that have tests.

@@ -40,7 +40,7 @@ type ChangeRow struct {
 	// Latest: the newest change of its series (its level still holds);
 	// Open: Latest and a regression.
 	Latest, Open bool
-	// Age is the number of runs of the series after Run.
+	// Age is the number of the machine's runs after Run.
 	Age int
 }
 
@@ -58,7 +58,8 @@ type ChangesPage struct {
 // machine's unit): the mark line on the history chart and the tooltip of
 // its run.
 type changeMark struct {
-	N         string   `json:"n"` // the run's category on the x axis
+	N         string   `json:"n"`    // the run's category on the x axis
+	Date      string   `json:"date"` // the run's datetime as stored ("" when none)
 	Label     string   `json:"label"`
 	Commit    string   `json:"commit"`
 	URL       string   `json:"url,omitempty"` // the commit's page, when linkable
@@ -125,7 +126,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 	var lines []any
 	for _, c := range s.Changes {
 		cm := &changeMark{
-			N: fmt.Sprintf("%04d", c.Run.Number), Label: c.Run.Label,
+			N: fmt.Sprintf("%04d", c.Run.Number), Date: c.Run.File.Datetime, Label: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, URL: commitURL(b.opt.RepoURL, c.Run.File.CommitInfo.ID),
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
 			Direction: string(c.Direction), P: round6(c.PValue),
