@@ -225,7 +225,7 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 		if pkg.otherShards {
 			continue
 		}
-		cal, failed, err := calibrate(ctx, cur.opt, pkg, p)
+		cal, failed, err := calibrateGC(ctx, cur.opt, pkg, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cur.name, err)
 		}

@@ -155,7 +155,7 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 		if pkg.otherShards {
 			continue
 		}
-		cal, failed, err := calibrate(ctx, opt, pkg, p)
+		cal, failed, err := calibrateGC(ctx, opt, pkg, p)
 		if err != nil {
 			return nil, err
 		}

@@ -3,8 +3,10 @@ package runner
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -231,12 +233,11 @@ func (g *gcWatch) line(s string) {
 	}
 }
 
-// error returns why the process was killed, or nil. It is called once the
-// process has ended and its output is read, so bench (the benchmark that
-// was running; "" without -test.v) is final; what is the step, as wait
-// has it: a benchmark's name, or "calibration", which runs every
-// benchmark of the package in one process, so what earlier ones kept counts
-// too.
+// error returns why the process was killed (a *gcLimitError), or nil. It
+// is called once the process has ended and its output is read, so bench
+// (the benchmark that was running; "" without -test.v) is final; what is
+// the step, as wait has it: a benchmark's name, or "calibration", which
+// runs every benchmark of the package in one process.
 func (g *gcWatch) error(bench, what string) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -246,12 +247,68 @@ func (g *gcWatch) error(bench, what string) error {
 	if bench == "" {
 		bench = what // measure names its one benchmark
 	}
+	return &gcLimitError{bench: bench, limit: g.limit, shared: what == "calibration"}
+}
+
+// gcLimitError is a benchmark process stopped under DisableGC because its
+// heap reached the memory limit.
+type gcLimitError struct {
+	bench  string // running when it happened
+	limit  int64
+	shared bool // in a process that ran other benchmarks before
+}
+
+func (e *gcLimitError) Error() string {
 	shared := ""
-	if what == "calibration" {
-		shared = " (calibration runs every benchmark of the package in one process, so memory an earlier one kept counts too: run the suspects alone with --bench to tell)"
+	if e.shared {
+		shared = " (in the calibration of several benchmarks in one process, so memory an earlier one kept counts too)"
 	}
-	return fmt.Errorf("the garbage collector ran although --disable-gc turned it off: the heap reached the memory limit (GOMEMLIMIT=%s) while %s ran%s; it allocates more than that in one process: run it without --disable-gc, or with fewer rounds or a shorter --round-time",
-		humanBytes(g.limit), bench, shared)
+	return fmt.Sprintf("the garbage collector ran although --disable-gc turned it off: the heap reached the memory limit (GOMEMLIMIT=%s) while %s ran%s; it allocates more than that in one process: run it without --disable-gc, or with fewer rounds or a shorter --round-time",
+		humanBytes(e.limit), e.bench, shared)
+}
+
+// calibrateGC is calibrate, except that under DisableGC a calibration that
+// reaches the memory limit is done again one top-level benchmark per
+// process: the benchmark that allocates past the limit then fails alone,
+// named, and the others are measured.
+func calibrateGC(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, *benchFailed, error) {
+	cal, failed, err := calibrate(ctx, opt, pkg, p)
+	var ge *gcLimitError
+	if !opt.DisableGC || !errors.As(err, &ge) {
+		return cal, failed, err
+	}
+	p.line("%s  the calibration reached the memory limit with the GC off (while %s ran); calibrating each benchmark alone", pkg.ImportPath, ge.bench)
+	levels := splitBench(opt.benchFor(pkg))
+	names, err := listBenchmarks(ctx, opt, pkg, levels[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	failed = &benchFailed{pkg: pkg.ImportPath, logs: map[string]string{}}
+	cal = nil
+	for _, n := range names {
+		one := *pkg
+		one.bench = strings.Join(append([]string{"^" + regexp.QuoteMeta(n) + "$"}, levels[1:]...), "/")
+		c, f, err := calibrate(ctx, opt, &one, p)
+		if errors.As(err, &ge) {
+			ge.shared = false
+			failed.names = append(failed.names, n)
+			failed.logs[n] = ge.Error()
+			p.line("%s  FAILED (in calibration)", n)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		cal = append(cal, c...)
+		if f != nil {
+			failed.names = append(failed.names, f.names...)
+			maps.Copy(failed.logs, f.logs)
+		}
+	}
+	if len(failed.names) == 0 {
+		failed = nil
+	}
+	return cal, failed, nil
 }
 
 func humanBytes(n int64) string {
