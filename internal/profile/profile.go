@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/pprof/profile"
@@ -158,7 +159,7 @@ func sampleIndex(p *profile.Profile, typ string) (int, error) {
 		if st.Type == typ {
 			return i, nil
 		}
-		have = append(have, st.Type)
+		have = append(have, strconv.Quote(st.Type)) // untrusted: quoted
 	}
 	return 0, fmt.Errorf("profile has no %q samples (it has %s)", typ, strings.Join(have, ", "))
 }

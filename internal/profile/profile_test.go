@@ -74,7 +74,7 @@ func TestSummarizeFlatAndCum(t *testing.T) {
 	if err != nil || len(top2.Funcs) != 2 || top2.Funcs[1].Name != "f" {
 		t.Errorf("Summarize(n=2) = %+v, %v", top2, err)
 	}
-	if _, err := Summarize(handProfile(), "alloc_space", 0); err == nil || !strings.Contains(err.Error(), "samples, cpu") {
+	if _, err := Summarize(handProfile(), "alloc_space", 0); err == nil || !strings.Contains(err.Error(), `"samples", "cpu"`) {
 		t.Errorf("missing sample type: err = %v, want one listing the profile's types", err)
 	}
 }

@@ -77,7 +77,7 @@ func (b *builder) profileOf(p point) (src string, kind profile.Kind, ok bool) {
 		src, err = storage.ProfilePath(p.Run.Path, file)
 	}
 	if err != nil {
-		b.warnLocked("%s, %s: options.%s: %v; profile left out", p.Run.Path, p.Bench.Name, result.OptProfile, err)
+		b.warnLocked("%s, %q: options.%s: %v; profile left out", p.Run.Path, p.Bench.Name, result.OptProfile, err)
 		return "", "", false
 	}
 	return src, kind, true
@@ -105,7 +105,7 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 			}
 			data, err := os.ReadFile(src)
 			if err != nil {
-				b.warnLocked("%s: profile of %s: %v; left out", pt.Run.Path, pt.Bench.Name, err)
+				b.warnLocked("%s: profile of %q: %v; left out", pt.Run.Path, pt.Bench.Name, err)
 				continue
 			}
 			file := path.Base(src)
