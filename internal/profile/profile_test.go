@@ -238,10 +238,11 @@ func TestCPUProfileOfRealBenchmark(t *testing.T) {
 	if r := rank(top, ".spinHot"); r < 0 || r >= 10 {
 		t.Errorf("spinHot is at rank %d by cumulative time, want in the top 10:\n%v", r, top.Funcs[:min(10, len(top.Funcs))])
 	}
-	byFlat := slices.Clone(top.Funcs)
-	slices.SortStableFunc(byFlat, func(x, y Func) int { return int(y.Flat - x.Flat) })
-	if !strings.HasSuffix(byFlat[0].Name, ".spinHot") {
-		t.Errorf("the function with most flat time is %s, want spinHot", byFlat[0].Name)
+	// Most of the CPU time is under spinHot. (Not necessarily flat in it:
+	// on a loaded machine many samples land in runtime.asyncPreempt,
+	// called from spinHot when the scheduler preempts it.)
+	if r := rank(top, ".spinHot"); r >= 0 && top.Share(top.Funcs[r].Cum) < 0.5 {
+		t.Errorf("spinHot has %.0f%% of the CPU time cumulatively, want over half", 100*top.Share(top.Funcs[r].Cum))
 	}
 	if r, c := rank(top, ".spinHot"), rank(top, ".coldHelper"); c >= 0 && c < r {
 		t.Errorf("coldHelper (rank %d) above spinHot (rank %d)", c, r)
