@@ -72,7 +72,7 @@ type Run struct {
 
 // formats in detection order: the more specific first.
 var formats = []*Format{
-	googleBenchmark, hyperfine, benchmarkDotNet, jmh, julia,
+	googleBenchmark, hyperfine, benchmarkDotNet, jmh, julia, criterionJSON,
 	customSmaller, customBigger, custom,
 	catch2XML, catch2, luau, benchmarkJS, criterionText, cargo,
 }
@@ -128,6 +128,12 @@ func (f *Format) Read(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.finish(r, name)
+}
+
+// finish completes a run parsed from name: its format, machine_info keys
+// and the maps a result file always has.
+func (f *Format) finish(r *Run, name string) (*Run, error) {
 	r.Format = f
 	if len(r.Benchmarks) == 0 {
 		return nil, &result.Error{File: name, Msg: "no benchmark results found in this " + f.Harness + " output; nothing to import"}

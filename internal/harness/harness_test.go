@@ -40,6 +40,13 @@ var formatOf = map[string]string{
 	"made/hyperfine.json":                                        "hyperfine",
 	"made/hyperfine_params.json":                                 "hyperfine",
 	"criterion/kangarootwelve_output.txt":                        "criterion",
+	"criterion/target/criterion/fib 20 - fast/new/sample.json":   "criterion-json",
+	"criterion/target/criterion/fib 20 - slow/new/sample.json":   "criterion-json",
+	// Read beside sample.json, never alone.
+	"criterion/target/criterion/fib 20 - fast/new/benchmark.json": "-",
+	"criterion/target/criterion/fib 20 - fast/new/estimates.json": "-",
+	"criterion/target/criterion/fib 20 - slow/new/benchmark.json": "-",
+	"criterion/target/criterion/fib 20 - slow/new/estimates.json": "-",
 	// Read by package gobench and package result, never as a harness.
 	"github-action-benchmark/go_fiber_duplicate_names_output.txt": "",
 	"github-action-benchmark/go_fiber_output.txt":                 "",
@@ -85,6 +92,9 @@ func TestEveryFileReads(t *testing.T) {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want == "-" {
+			continue
 		}
 		forced := strings.HasSuffix(want, "!")
 		want = strings.TrimSuffix(want, "!")
@@ -343,5 +353,34 @@ func TestLuauFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkluau_output.txt", ""), "base64")
 	if b.Stats.Mean != 0.015041 || b.Stats.Min != 0.014831 || b.ExtraInfo["stddev_percent"] != 0.636 || b.ExtraInfo["driver"] != "luau" {
 		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+}
+
+func TestCriterionJSONFigures(t *testing.T) {
+	r, err := ReadCriterionDir(filepath.Join("testdata", "criterion", "target", "criterion"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Benchmarks) != 2 || r.Format.Name != "criterion-json" {
+		t.Fatalf("%d benchmarks as %s", len(r.Benchmarks), r.Format.Name)
+	}
+	b := r.Benchmarks[1]
+	// sample.json: iters [55.0, 110.0, 165.0 …], times [1022840.0,
+	// 2016796.0, 3612162.0 …] ns.
+	if b.Name != "fib 20 - slow" || b.Stats.Rounds != 100 || b.Stats.Data[0] != 1022840.0/55/1e9 ||
+		b.Stats.Data[2] != 3612162.0/165/1e9 {
+		t.Errorf("%q rounds %d data %v", b.Name, b.Stats.Rounds, b.Stats.Data[:3])
+	}
+	// Criterion's own estimates of the mean and median of the same samples.
+	if !near(b.Stats.Mean, 17986.931042012304e-9) || !near(b.Stats.Median, 17933.606987522282e-9) {
+		t.Errorf("mean %.17g median %.17g disagree with estimates.json", b.Stats.Mean, b.Stats.Median)
+	}
+	// One sample.json reads alone too, by content.
+	one := read(t, "criterion/target/criterion/fib 20 - fast/new/sample.json", "")
+	if one.Format.Name != "criterion-json" || one.Benchmarks[0].Name != "fib 20 - fast" {
+		t.Errorf("%s %q", one.Format.Name, one.Benchmarks[0].Name)
+	}
+	if _, err := ReadCriterionDir("testdata/made"); err == nil || !strings.Contains(err.Error(), "no Criterion.rs results") {
+		t.Errorf("a folder without results: %v", err)
 	}
 }
