@@ -13,7 +13,7 @@ CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
+        test fuzz site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
 
 ## all: the main job: run the suites (compared with the baseline), then build and serve the site
 # A regression is reported by the run but does not stop the site from
@@ -54,6 +54,22 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt: the files above need formatting'; exit 1; }
 	BENCHSITE_SCREENSHOTS="$${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}" $(GO) test -count=1 ./...
 	@echo "screenshots of the browser tests: $${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}"
+
+## fuzz: run each fuzz target for $(FUZZTIME) (default 30s); finds land in the package's testdata/fuzz as seeds
+# Go fuzzes one target per invocation. A find stops with the failing input
+# written to testdata/fuzz/<Target>/ in that package: fix it, keep the file.
+FUZZTIME ?= 30s
+# Go minimizes every new interesting input for up to 60 s by default, which
+# on large seeds takes most of a short run; 5 s keeps the time for fuzzing.
+FUZZMINIMIZETIME ?= 5s
+FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
+               ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== $$name ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
+	done
 
 ## site: build the static report site into public/ from the committed history
 site: $(BENCHSITE)

@@ -90,7 +90,7 @@ func TestImportFaults(t *testing.T) {
 
 	// --skip-invalid: the rest is imported, the skipped line named.
 	code, out, errs = bench(t, dir, "import", "--skip-invalid", fault(t, "gobench-log-inside-line.txt"))
-	if code != 0 || !strings.Contains(out, "(1 benchmarks)") || !strings.Contains(errs, "gobench-log-inside-line.txt:6") || !strings.Contains(errs, "skipped") {
+	if code != 0 || !strings.Contains(out, "(1 benchmark)") || !strings.Contains(errs, "gobench-log-inside-line.txt:6") || !strings.Contains(errs, "skipped") {
 		t.Errorf("import --skip-invalid: exit %d\n%s%s", code, out, errs)
 	}
 

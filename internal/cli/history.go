@@ -104,9 +104,17 @@ func cmdImport(e *env, args []string) error {
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%d benchmarks%s) from %s\n", e.rel(p), r.benchmarks, r.note, r.path)
+		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), plural(r.benchmarks, "benchmark"), r.note, r.path)
 	}
 	return nil
+}
+
+// plural is "1 benchmark", "3 benchmarks".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // formatList names every format import and compare read.

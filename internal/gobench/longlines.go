@@ -68,7 +68,7 @@ func (f *lineFilter) next() {
 		n += len(chunk)
 	}
 	if bench {
-		f.long = append(f.long, &SyntaxError{File: f.name, Line: f.line,
+		f.long = append(f.long, &SyntaxError{File: f.name, Line: f.line, Figure: true,
 			Msg: fmt.Sprintf("a benchmark line of %d bytes; benchmark names over %d bytes are refused (shorten the name)", n, result.MaxNameLen)})
 	}
 	f.out = []byte("\n")

@@ -27,6 +27,13 @@
 // Results that carry no time per op (files of only custom units) cannot be
 // measured in pytest-benchmark's terms; they are left out and listed in
 // Output.Untimed, and an input where no result has a time is an error.
+// 0 ns/op is a time (an empty benchmark), as in benchfmt. A line whose
+// figures no measurement gives (a negative time, B/op, allocs/op or MB/s; a
+// NaN or infinite value; an iteration count below 1) or whose name is over
+// result.MaxNameLen is a *SyntaxError naming the line and the value, as is a
+// malformed line; Options.SkipInvalid skips such lines, listing each, as
+// benchstat does. Lines of any length are read (benchfmt alone stops at
+// 64 KiB): a long log line is ignored and line numbers stay right.
 package gobench
 
 import (
@@ -76,6 +83,9 @@ type SyntaxError struct {
 	File string
 	Line int
 	Msg  string
+	// Figure is set when the line is well formed but a figure on it is no
+	// measurement (negative, NaN, infinite), or its name is too long.
+	Figure bool
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -226,7 +236,7 @@ func (s *textStream) next() (*Result, error) {
 			res.Line = s.mapLine(res.Line)
 			item = res
 			if msg != "" {
-				item = &SyntaxError{File: s.name, Line: res.Line, Msg: msg}
+				item = &SyntaxError{File: s.name, Line: res.Line, Msg: msg, Figure: true}
 			}
 		default:
 			// *benchfmt.UnitMetadata: unit assumptions are benchstat's

@@ -18,6 +18,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -188,7 +189,8 @@ func readPytest(in *Input, _ Options) (*Run, error) {
 func readGo(in *Input, opt Options) (*Run, error) {
 	out, err := gobench.ParseWith(bytes.NewReader(in.Data), in.Path, gobench.Options{Module: opt.Module, SkipInvalid: opt.SkipInvalid})
 	if err != nil {
-		if gobench.IsSyntaxError(err) {
+		var se *gobench.SyntaxError
+		if errors.As(err, &se) && !se.Figure {
 			return nil, errorf("%v; the line is not a benchmark result as go test prints it (log output printed inside it?): fix the file, or skip such lines with --skip-invalid", err)
 		}
 		return nil, &Error{err}

@@ -194,3 +194,11 @@ func TestLongNames(t *testing.T) {
 		t.Errorf("a name of exactly %d bytes: %v", result.MaxNameLen, err)
 	}
 }
+
+// With a NaN before it, a syntax error is still located where it is.
+func TestNaNThenSyntaxError(t *testing.T) {
+	e := decodeErr(t, []byte("{\"benchmarks\": [{\"name\": \"a\", \"extra_info\": {\"x\": NaN},\n  \"stats\": {,}}]}"))
+	if e.Line != 2 || e.Col != 13 || !strings.Contains(e.Msg, "invalid JSON") {
+		t.Errorf("error %v; want invalid JSON at 2:13", e)
+	}
+}

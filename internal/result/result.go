@@ -14,11 +14,17 @@
 //	}
 //
 // Reading is tolerant of what real files contain: missing fields of older
-// versions (no ops, total, ld15iqr, data), null group/param/params, naive
-// datetimes, ints where floats are expected, `data` arrays cut short by hand
-// with a trailing string, and unknown keys anywhere. A file that is not JSON,
-// or whose known fields have the wrong JSON type, is an error that names the
-// file and the line:column of the offending value.
+// versions (no ops, total, ld15iqr, data; ops is then derived as upstream
+// does), null group/param/params, naive datetimes, ints where floats are
+// expected, `data` arrays cut short by hand with a trailing string (noted in
+// File.Notes), a UTF-8 byte-order mark, Python's NaN/Infinity where a
+// free-form value goes (extra_info), and unknown keys anywhere. A file that
+// is not JSON (or is UTF-16), whose known fields have the wrong JSON type,
+// or that no measurement can have written — a benchmark without stats or
+// without min, max, mean, median, stddev or rounds; a non-finite, negative
+// or out-of-range figure; more samples than rounds; a name over MaxNameLen
+// — is an error that names the file, the field and the line:column of the
+// offending value.
 package result
 
 import (
@@ -405,7 +411,9 @@ func Decode(data []byte, name string) (*File, error) {
 	var f File
 	err = json.Unmarshal(data, &f)
 	if err != nil && !json.Valid(data) {
-		if text, shifts, ok := rewriteNonFinite(data); ok && json.Valid(text) {
+		// With NaN and Infinity rewritten, a file that is still not JSON
+		// has its real error located.
+		if text, shifts, ok := rewriteNonFinite(data); ok {
 			src.text, src.shifts = text, shifts
 			f = File{}
 			err = json.Unmarshal(text, &f)
@@ -558,6 +566,9 @@ func restoreMap[M ~map[string]any](m M) M {
 func implausible(s *Stats) (field, msg string) {
 	if s.Rounds < 0 {
 		return "rounds", fmt.Sprintf("%d rounds; a count cannot be negative", s.Rounds)
+	}
+	if s.Rounds == 0 && s.has("rounds") {
+		return "rounds", "0 rounds; a benchmark with statistics was measured at least once"
 	}
 	if s.Iterations < 0 {
 		return "iterations", fmt.Sprintf("%d iterations; a count cannot be negative", s.Iterations)
