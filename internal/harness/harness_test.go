@@ -349,6 +349,13 @@ func TestBenchmarkJSFigures(t *testing.T) {
 	}
 }
 
+func TestBenchmarkJSNameWithX(t *testing.T) {
+	r, err := Read([]byte("matrix 3 x 3 x 1,000 ops/sec ±1.5% (90 runs sampled)\n"), "x.txt", "")
+	if err != nil || r.Benchmarks[0].Name != "matrix 3 x 3" || r.Benchmarks[0].Stats.Mean != 1000 {
+		t.Errorf("%v %+v", err, r)
+	}
+}
+
 func TestLuauFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkluau_output.txt", ""), "base64")
 	if b.Stats.Mean != 0.015041 || b.Stats.Min != 0.014831 || b.ExtraInfo["stddev_percent"] != 0.636 || b.ExtraInfo["driver"] != "luau" {
