@@ -37,6 +37,7 @@ var formatOf = map[string]string{
 	"made/catch2_v2.xml":                                         "catch2-xml",
 	"made/catch2_v2_console.txt":                                 "catch2",
 	"made/googlebenchmark_repetitions.json":                      "googlecpp",
+	"made/googlebenchmark_aggregates_only.json":                  "googlecpp",
 	"made/hyperfine.json":                                        "hyperfine",
 	"made/hyperfine_params.json":                                 "hyperfine",
 	"criterion/kangarootwelve_output.txt":                        "criterion",
@@ -210,6 +211,20 @@ func TestGoogleBenchmarkFigures(t *testing.T) {
 	sameData(t, "fib_20", old.Stats.Data, []float64{2.7455600415007055e-05})
 	if cpu, _ := old.Extra("cpu_time"); cpu != 2.7364903204272359e-05 || old.Stats.Iterations != 23968 {
 		t.Errorf("cpu_time %v iterations %d", cpu, old.Stats.Iterations)
+	}
+}
+
+// With --benchmark_report_aggregates_only there are no samples: the mean,
+// median and stddev rows are the figures, an estimate.
+func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
+	r := read(t, "made/googlebenchmark_aggregates_only.json", "")
+	b := find(t, r, "BM_Fib/10")
+	if b.Stats.Mean != 4.3071728879995136e-07 || b.Stats.Median != 4.2762061499979620e-07 || b.Stats.Stddev != 1.2281398232054593e-07 ||
+		len(b.Stats.Data) != 0 || b.Stats.Rounds != 5 || b.ExtraInfo["estimate"] == nil {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+	if len(r.Benchmarks) != 2 {
+		t.Errorf("%d benchmarks, want 2 (the aggregate rows of two)", len(r.Benchmarks))
 	}
 }
 
