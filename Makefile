@@ -7,20 +7,29 @@ SUMMARY   ?= /dev/null
 # BASE_URL overrides [site] base-url of benchsite.toml when set.
 BASE_URL  ?=
 SITE_FLAGS = $(if $(BASE_URL),--base-url '$(BASE_URL)')
+# ADDR is where `make serve` and `make` serve the site (make serve ADDR=127.0.0.1:9000).
+ADDR      ?= 127.0.0.1:8000
 # CI keeps its own history under one machine id per runner type, apart from
 # developers' machines, on the branch $(CI_BRANCH).
 CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
+# ci-check measures the pull request's merge base with BASE_REF (the branch
+# it targets) against its head, both in the same job.
+BASE_REF   ?= origin/main
+# ci-check writes the comparison as JSON here too.
+REPORT     ?= artifacts/benchmark-report.json
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
         test fuzz site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
 
-## all: the main job: run the suites (compared with the baseline), then build and serve the site
-# A regression is reported by the run but does not stop the site from
-# being served (make prints "Error 1 (ignored)").
+## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
+# The run is saved (NNNN_comparison.json), so the site served next shows
+# the very run and verdicts the terminal just printed. A regression is
+# reported by the run but does not stop the site from being served (make
+# prints "Error 1 (ignored)"); a broken run (exit 2) stops here.
 all: $(BENCHSITE)
-	-$(BENCHSITE) run --compare
-	$(BENCHSITE) serve
+	$(BENCHSITE) run --compare --save comparison || [ $$? -eq 1 ]
+	$(BENCHSITE) serve --addr '$(ADDR)'
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -31,7 +40,7 @@ build: $(BENCHSITE)
 $(BENCHSITE): FORCE
 	$(GO) build -o $@ ./cmd/benchsite
 
-## benchmark: run all suites and compare with the newest baseline if one exists (no save)
+## benchmark: run all suites and compare with the newest baseline if one exists (no save); the baseline's commit is re-measured in interleaved pairs
 benchmark: $(BENCHSITE)
 	$(BENCHSITE) run --compare
 
@@ -39,7 +48,7 @@ benchmark: $(BENCHSITE)
 benchmark-save: $(BENCHSITE)
 	$(BENCHSITE) run --save baseline
 
-## benchmark-compare: run, compare with the newest baseline, save as NNNN_comparison.json; fail on a regression
+## benchmark-compare: re-measure the newest baseline's commit against the working tree in interleaved pairs, save as NNNN_comparison.json; fail on a regression
 benchmark-compare: $(BENCHSITE)
 	$(BENCHSITE) run --compare --save comparison
 
@@ -75,9 +84,9 @@ fuzz:
 site: $(BENCHSITE)
 	$(BENCHSITE) build $(SITE_FLAGS)
 
-## serve: build the site, serve it on 127.0.0.1:8000 and rebuild on change
+## serve: build the site, serve it on ADDR (default 127.0.0.1:8000; make serve ADDR=127.0.0.1:9000) and rebuild on change
 serve: $(BENCHSITE)
-	$(BENCHSITE) serve
+	$(BENCHSITE) serve --addr '$(ADDR)'
 
 ## wasm: build the browser benchmarks (wasm/) into bin/benchsite.wasm, as `benchsite build` does, and show its size
 wasm:
@@ -94,16 +103,20 @@ ci-restore:
 	elif [ $$status -ne 0 ]; then echo "cannot reach origin to restore CI's history (git ls-remote: status $$status)"; exit 1; \
 	else git fetch --depth=1 origin '$(CI_BRANCH)' && git checkout FETCH_HEAD -- .benchmarks; fi
 
-## ci-check: (pull requests) run, compare with CI's newest baseline, Markdown table to $(SUMMARY); fail on a regression
+## ci-check: (pull requests) measure the merge base with $(BASE_REF) against HEAD in interleaved pairs, Markdown to $(SUMMARY), JSON to $(REPORT); fail on a regression
+# Never the newest main: a pull request may be many commits behind it.
 ci-check: $(BENCHSITE)
-	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --summary '$(SUMMARY)'
+	@mkdir -p '$(dir $(REPORT))'
+	@rm -f '$(REPORT)'
+	base=$$(git merge-base '$(BASE_REF)' HEAD) || { echo "ci-check: no merge base of $(BASE_REF) and HEAD (fetch the full history: fetch-depth 0)"; exit 2; }; \
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --against "$$base" --summary '$(SUMMARY)' --report '$(REPORT)'
 
-## ci-publish: (main) run, save it as CI's newest baseline, build the site for $(BASE_URL) into public/
-# Each run of main is the baseline pull requests are judged against. A
+## ci-publish: (main) run (paired against the previous CI baseline's commit), save it as CI's newest baseline, build the site for $(BASE_URL) into public/
+# Each run of main is the newest point of the published history. A
 # regression or missed target (exit 1) on main is published, not hidden; a
 # broken run (exit 2) stops the deploy.
 ci-publish: $(BENCHSITE)
-	$(BENCHSITE) run --machine '$(CI_MACHINE)' --save baseline || [ $$? -eq 1 ]
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --save baseline || [ $$? -eq 1 ]
 	$(BENCHSITE) build $(SITE_FLAGS)
 
 ## ci-keep: (main) push .benchmarks/ with the new run to the $(CI_BRANCH) branch, so the next run and the site keep it

@@ -51,6 +51,16 @@
     return e;
   }
 
+  // breakable writes name into e as text, with a <wbr> after each "/", "="
+  // and "_", so a narrow screen wraps "BenchmarkForward/batch=32" between its
+  // parts rather than mid-word (the site's templates do the same).
+  function breakable(e, name) {
+    String(name).split(/(?<=[\/=_])/).forEach(function (part, i) {
+      if (i > 0) e.appendChild(document.createElement('wbr'));
+      e.appendChild(document.createTextNode(part));
+    });
+  }
+
   // newest returns the published figure of the newest run (by date).
   function newest(pub) {
     var best = null, bestT = -Infinity;
@@ -129,10 +139,11 @@
     bar.hidden = true;
 
     var wrap = el('div', 'table-wrap br-wrap');
-    var table = el('table', 'grid br-table');
+    var table = el('table', 'grid br-table cards-sm');
     wrap.appendChild(table);
     var head = table.createTHead().insertRow();
-    ['Benchmark', 'Published (native)', 'Your browser: median', 'min', 'IQR', 'Browser ÷ native', ''].forEach(function (h, i) {
+    var labels = ['Benchmark', 'Published (native)', 'Your browser: median', 'min', 'IQR', 'Browser ÷ native', ''];
+    labels.forEach(function (h, i) {
       var th = el('th', i >= 1 && i <= 5 ? 'num' : null, h);
       th.scope = 'col';
       head.appendChild(th);
@@ -374,16 +385,17 @@
         tr.setAttribute('data-name', b.name);
         var nameCell = tr.insertCell();
         var href = single ? null : sameSite(b.url);
+        var nameTo = nameCell;
         if (href) {
-          var a = el('a', null, b.name);
-          a.href = href;
-          nameCell.appendChild(a);
-        } else {
-          nameCell.textContent = b.name;
+          nameTo = el('a', null);
+          nameTo.href = href;
+          nameCell.appendChild(nameTo);
         }
+        breakable(nameTo, b.name);
         nameCell.className = 'name';
         var pubCell = tr.insertCell();
-        pubCell.className = 'num';
+        pubCell.className = 'num wide';
+        pubCell.setAttribute('data-label', labels[1]);
         pubCell.textContent = pub ? fmt(pub.median, unitFor(pub.median)) : 'none published';
         if (pub) {
           pubCell.appendChild(el('small', 'br-machine', String(pub.machine || '') + (pub.run ? ', run ' + pub.run : '')));
@@ -391,8 +403,12 @@
           tr.setAttribute('data-published', String(pub.median));
         }
         var cells = {median: tr.insertCell(), min: tr.insertCell(), iqr: tr.insertCell(), ratio: tr.insertCell()};
-        ['median', 'min', 'iqr', 'ratio'].forEach(function (k) { cells[k].className = 'num'; });
+        ['median', 'min', 'iqr', 'ratio'].forEach(function (k, i) {
+          cells[k].className = k === 'median' || k === 'ratio' ? 'num key' : 'num';
+          cells[k].setAttribute('data-label', labels[2 + i]);
+        });
         var act = tr.insertCell();
+        act.className = 'key wide br-act';
         var button = el('button', 'br-run', 'Run');
         button.type = 'button';
         cells.state = el('span', 'br-state', '');

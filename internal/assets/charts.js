@@ -53,8 +53,21 @@
   // On touch screens the "inside" zoom would take over the page's
   // scrolling; the slider stays.
   var coarse = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
-  function adapt(option) {
+  function adapt(option, el) {
     option.backgroundColor = 'transparent';
+    var narrow = el && el.clientWidth > 0 && el.clientWidth < 520;
+    (option.xAxis || []).forEach(function (a) {
+      if (a.type === 'time') {
+        if (narrow) a.splitNumber = 3;
+        a.axisLabel = a.axisLabel || {};
+        a.axisLabel.formatter = { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{MMM} {d}',
+          hour: '{MMM} {d} {HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' };
+        // Only the round ticks are labelled: the exact first and last run
+        // times would crowd their neighbours (the tooltip has them).
+        a.axisLabel.showMinLabel = false;
+        a.axisLabel.showMaxLabel = false;
+      }
+    });
     if (option.tooltip) option.tooltip.confine = true;
     if (coarse && option.dataZoom) {
       option.dataZoom = option.dataZoom.filter(function (z) { return z.type !== 'inside'; });
@@ -64,14 +77,14 @@
   function draw(entry) {
     if (entry.chart) entry.chart.dispose();
     entry.chart = echarts.init(entry.el, darkQuery && darkQuery.matches ? 'dark' : null);
-    adapt(entry.option);
+    adapt(entry.option, entry.el);
     entry.chart.setOption(entry.option, true);
     if (entry.onInit) entry.onInit(entry.chart);
   }
 
   function update(entry, option) {
     entry.option = option;
-    adapt(option);
+    adapt(option, entry.el);
     entry.chart.setOption(option, true);
   }
 
@@ -112,6 +125,12 @@
       h += '<br>' + esc(r.verdict) + ' vs ' + esc(r.against);
       if (r.change != null) h += ' (' + esc(r.field) + ' ' + pct(r.change) + ')';
     }
+    var c = r.changePoint;
+    if (c) {
+      h += '<br><b class="tip-change">change point: ' + esc(c.direction) + ' ' + pct(c.percent) + '</b>' +
+        '<br>median ' + num(c.before) + ' → ' + num(c.after) + u + ', p = ' + esc(num(c.p)) +
+        (c.url ? '<br><i>click the line to open the commit</i>' : '');
+    }
     return h;
   }
 
@@ -123,48 +142,125 @@
     return h;
   }
 
-  // distribution bins the run's samples; the number of bins follows Rice's
-  // rule (2·n^⅓), which stays readable for the usual 10–100 rounds.
-  function distribution(base, r, unit) {
+  // bins shares one set of equal-width bins among the samples of both runs:
+  // the Freedman–Diaconis rule (Freedman & Diaconis 1981, "On the
+  // histogram as a density estimator"), width 2·IQR·n^(−1/3), which adapts to the spread and, unlike Rice's or Sturges'
+  // rule, is not thrown by a few far outliers; Rice's 2·n^⅓ bins when the
+  // IQR is 0. Between 1 and 60 bins.
+  function fdWidth(data) {
+    var d = data.slice().sort(function (a, b) { return a - b; }), n = d.length;
+    function q(p) { var i = p * (n - 1), f = Math.floor(i); return d[f] + (d[Math.min(n - 1, f + 1)] - d[f]) * (i - f); }
+    return n > 1 ? 2 * (q(0.75) - q(0.25)) / Math.cbrt(n) : 0;
+  }
+  function bins(a, b) {
+    var all = a.concat(b);
+    var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all), n = all.length;
+    if (!(hi > lo)) return { lo: lo, w: 1, k: 1 };
+    // Each run's own width, the finer of the two: pooling two runs that
+    // differ would widen the IQR and blur both.
+    var h = [fdWidth(a), b.length ? fdWidth(b) : 0].filter(function (x) { return x > 0; });
+    h = h.length ? Math.min.apply(null, h) : 0;
+    var k = h > 0 ? Math.ceil((hi - lo) / h) : Math.ceil(2 * Math.cbrt(n));
+    k = Math.max(1, Math.min(60, k));
+    return { lo: lo, w: (hi - lo) / k, k: k };
+  }
+
+  function shares(data, b) {
+    var c = [];
+    for (var i = 0; i < b.k; i++) c.push(0);
+    data.forEach(function (v) { c[Math.max(0, Math.min(b.k - 1, Math.floor((v - b.lo) / b.w)))]++; });
+    return c.map(function (x) { return Math.round(1000 * x / data.length) / 10; });
+  }
+
+  // medianLine marks a run's median on its histogram: a dashed line at
+  // the median's bin, in the series' colour.
+  function medianLine(series, median, b) {
+    if (median == null || !isFinite(median)) return;
+    var i = Math.max(0, Math.min(b.k - 1, Math.floor((median - b.lo) / b.w)));
+    series.markLine = { symbol: ['none', 'none'], silent: true, animation: false,
+      lineStyle: { type: 'dashed', width: 1.5, color: series.color },
+      label: { formatter: 'median', position: 'end' }, data: [{ xAxis: i }] };
+  }
+
+  // baselineOf is the run r was compared with (by label), or else the
+  // newest baseline before it; null when there is none.
+  function baselineOf(runs, i) {
+    var r = runs[i];
+    if (r.against) {
+      for (var j = runs.length - 1; j >= 0; j--) if (j !== i && runs[j].label === r.against) return runs[j];
+    }
+    for (var k = i - 1; k >= 0; k--) if (runs[k].baseline) return runs[k];
+    return null;
+  }
+
+  // distribution draws the run's samples over its baseline's, on shared
+  // bins, as shares of each run's rounds.
+  function distribution(base, runs, i, unit) {
     var o = JSON.parse(JSON.stringify(base));
-    var d = (r.data || []).slice().sort(function (a, b) { return a - b; });
+    var r = runs[i];
+    var d = (r && r.data) || [];
     if (!d.length) {
       o.title = { text: 'This run has no per-round data.', left: 'center', top: 'middle',
         textStyle: { fontSize: 13, fontWeight: 'normal' } };
+      o.series.forEach(function (s) { s.data = []; });
       return o;
     }
-    var n = d.length, lo = d[0], hi = d[n - 1];
-    var k = hi > lo ? Math.max(1, Math.min(40, Math.ceil(2 * Math.cbrt(n)))) : 1;
-    var w = hi > lo ? (hi - lo) / k : 1;
-    var counts = [];
-    for (var i = 0; i < k; i++) counts.push(0);
-    d.forEach(function (v) { counts[Math.min(k - 1, Math.floor((v - lo) / w))]++; });
-    var labels = counts.map(function (_, i) { return num(lo + (i + 0.5) * w); });
-    o.xAxis[0].data = labels;
-    o.series[0].data = counts;
-    o.tooltip.formatter = function (p) {
-      var a = lo + p.dataIndex * w;
-      return esc(num(a)) + ' – ' + esc(num(a + w)) + ' ' + esc(unit) + '<br>' + esc(p.value) + ' of ' + n + ' rounds' +
-        (r.truncated ? '<br><i>the file\'s data were cut short</i>' : '');
+    var b = baselineOf(runs, i);
+    var bd = b && b.data && b.data.length ? b.data : [];
+    var bn = bins(d, bd);
+    o.xAxis[0].data = [];
+    for (var j = 0; j < bn.k; j++) o.xAxis[0].data.push(num(bn.lo + (j + 0.5) * bn.w));
+    o.series[1].name = 'this run (' + clip(r.label, 24) + ')';
+    o.series[1].data = shares(d, bn);
+    medianLine(o.series[1], r.median, bn);
+    if (bd.length) {
+      o.series[0].name = 'baseline (' + clip(b.label, 24) + ')';
+      o.series[0].data = shares(bd, bn);
+      medianLine(o.series[0], b.median, bn);
+    } else {
+      o.series.shift();
+    }
+    o.legend.data = o.series.map(function (s) { return s.name; });
+    o.tooltip.formatter = function (ps) {
+      var p = Array.isArray(ps) ? ps[0] : ps;
+      var a = bn.lo + p.dataIndex * bn.w;
+      var h = esc(num(a)) + ' – ' + esc(num(a + bn.w)) + ' ' + esc(unit);
+      (Array.isArray(ps) ? ps : [ps]).forEach(function (q) {
+        h += '<br>' + esc(q.seriesName) + ': ' + esc(q.value) + '% of rounds';
+      });
+      h += '<br><small>' + d.length + ' rounds' + (bd.length ? ' vs ' + bd.length : '') + ', ' + bn.k + ' bins (Freedman–Diaconis)</small>';
+      if (r.truncated) h += '<br><i>the file\'s data were cut short</i>';
+      return h;
     };
     return o;
   }
 
+  // runIndex finds the run a history tooltip or click is about: the row of
+  // the dataset series, or the index the mark series carry third.
+  function runIndex(p) {
+    if (Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression')) return p.value[2];
+    return p.dataIndex;
+  }
+
+  // narrowLegend gives a wrapped legend room above the plot on a narrow
+  // screen.
+  function narrowLegend(el, o) {
+    if ((el.clientWidth || 600) < 520 && o.grid && o.grid[0]) o.grid[0].top = 84;
+  }
+
   function benchMachine(sec, m) {
     var runs = m.runs, unit = m.unit.name;
-    var byN = {};
-    runs.forEach(function (r, i) { byN[r.n] = i; });
     var sel = sec.querySelector('select[data-run-select]');
     var distEl = sec.querySelector('[data-chart="distribution"]');
     var dist = null;
 
     function showRun(i) {
       if (!dist || !runs[i]) return;
-      update(dist, distribution(m.distribution, runs[i], unit));
+      update(dist, distribution(m.distribution, runs, i, unit));
     }
     if (distEl) {
       var first = sel ? +sel.value : runs.length - 1;
-      dist = mount(distEl, distribution(m.distribution, runs[first], unit));
+      dist = mount(distEl, distribution(m.distribution, runs, first, unit));
       if (sel) sel.addEventListener('change', function () { showRun(+sel.value); });
     }
 
@@ -174,13 +270,20 @@
       h.dataset.source = runs;
       h.tooltip.formatter = function (ps) {
         var p = Array.isArray(ps) ? ps[0] : ps;
-        var i = byN[p.axisValue != null ? p.axisValue : p.name];
-        if (i == null && Array.isArray(p.value)) i = p.value[0];
+        var i = runIndex(p);
         return runs[i] ? runTip(runs[i], unit) : '';
       };
+      narrowLegend(histEl, h);
       mount(histEl, h, function (chart) {
+        // A change point's line opens its commit (the builder sets url only
+        // to <repo-url>/commit/<hex id>).
+        chart.on('click', 'series.line', function (p) {
+          if (p.componentType === 'markLine' && p.data && p.data.url && /^https?:\/\//.test(p.data.url)) {
+            window.open(p.data.url, '_blank', 'noopener');
+          }
+        });
         chart.on('click', function (p) {
-          var i = p.seriesType === 'scatter' && Array.isArray(p.value) ? p.value[0] : p.dataIndex;
+          var i = runIndex(p);
           if (sel && runs[i]) { sel.value = String(i); showRun(i); }
         });
       });
@@ -192,8 +295,7 @@
       mo.dataset.source = runs;
       mo.tooltip.formatter = function (ps) {
         var p = Array.isArray(ps) ? ps[0] : ps;
-        var i = byN[p.axisValue];
-        return runs[i] ? memTip(runs[i]) : '';
+        return runs[p.dataIndex] ? memTip(runs[p.dataIndex]) : '';
       };
       mount(memEl, mo);
     }
@@ -216,8 +318,17 @@
       var src = document.getElementById(el.getAttribute('data-json'));
       var payload = JSON.parse(src.textContent);
       var rows = payload.rows;
-      el.style.height = Math.max(140, 26 * rows.length + 60) + 'px';
+      el.style.height = Math.max(160, 26 * rows.length + 80) + 'px';
       var o = payload.option;
+      // On a narrow screen the names get at most 45 % of the width, lose
+      // their "Benchmark" prefix, and the axis fewer ticks.
+      var w = el.clientWidth || 600;
+      if (w < 640) {
+        var yl = o.yAxis[0].axisLabel;
+        yl.width = Math.round(0.45 * w);
+        yl.formatter = function (s) { return String(s).replace(/^Benchmark/, ''); };
+        o.xAxis[0].splitNumber = 3;
+      }
       o.tooltip.formatter = function (p) {
         var r = rows[p.dataIndex];
         if (!r) return '';

@@ -65,8 +65,10 @@ func init() {
 	commands = []command{
 		{"run", "[flags] [PACKAGES...]", "run the benchmark suites; save, compare and check targets", cmdRun},
 		{"compare", "[flags] [BASELINE [CURRENT]]", "compare a run with a baseline; exit 1 on a regression", cmdCompare},
+		{"noise", "[flags] [PACKAGES...]", "qualify this machine: noise per benchmark and the smallest change a paired run detects", cmdNoise},
 		{"import", "[--save NAME] FILE...", "import go test -bench output, go test -json or pytest-benchmark JSON", cmdImport},
 		{"list", "[flags]", "list the saved runs of every machine", cmdList},
+		{"changes", "[flags]", "list the change points of every benchmark's history; exit 1 on a recent regression", cmdChanges},
 		{"reset", "[flags]", "move this machine's history into its archive/ folder", cmdReset},
 		{"build", "[flags]", "build the static report site from the history", cmdBuild},
 		{"serve", "[flags]", "build the site, serve it on 127.0.0.1 and rebuild on change", cmdServe},
@@ -161,10 +163,8 @@ func flagSet(e *env, name, args, summary string) *flags {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(e.stdout, "Usage: benchsite %s %s\n\n%s.\n\nFlags:\n", name, args, summary)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		fmt.Fprintf(e.stdout, "Usage: benchsite %s\n\n%s.\n", strings.TrimSpace(name+" "+args), summary)
+		printFlags(e.stdout, fs)
 	}
 	return &flags{fs, usage}
 }

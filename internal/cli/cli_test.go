@@ -369,3 +369,55 @@ func TestImport(t *testing.T) {
 		t.Errorf("import --machine ../x: exit %d, %s", code, errs)
 	}
 }
+
+// --help writes flags as README does (--name VALUE), shows a flag whose
+// value is optional as --name[=VALUE], and a command without flags gets
+// no empty "Flags:" heading.
+func TestHelpText(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := bench(t, dir, "run", "--help")
+	if code != 0 {
+		t.Fatalf("run --help: exit %d", code)
+	}
+	for _, want := range []string{"  --compare[=REF]\n", "  --save NAME\n", "  --strict\n", "  --wide\n", "  --rounds INT\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run --help lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  -") && !strings.HasPrefix(line, "  --") {
+			t.Errorf("run --help shows a single-dash flag: %q", line)
+		}
+	}
+	code, out, _ = bench(t, dir, "version", "--help")
+	if code != 0 || strings.Contains(out, "Flags:") || !strings.HasPrefix(out, "Usage: benchsite version\n") {
+		t.Errorf("version --help: exit %d\n%s", code, out)
+	}
+}
+
+// list writes every run's date in UTC in one format, whatever offset the
+// file's datetime carries.
+func TestListDatesInUTC(t *testing.T) {
+	dir := t.TempDir()
+	store := storage.Store{Root: filepath.Join(dir, ".benchmarks")}
+	for _, dt := range []string{"2026-11-25T21:22:55.539106+00:00", "2026-11-25T23:23:23.088793+02:00", "2026-11-25T21:24:00.5"} {
+		f := &result.File{MachineInfo: result.MachineInfo{"system": "Linux", "go_version": "go1.26.8", "cpu": map[string]any{"bits": 64}},
+			Datetime: dt, Benchmarks: []result.Benchmark{{Name: "BenchmarkX", Fullname: "p::BenchmarkX",
+				Stats: stats.Compute([]float64{1e-6, 2e-6}, 10), Options: map[string]any{}, ExtraInfo: map[string]any{}}}}
+		if _, err := store.Save("M", "run", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := bench(t, dir, "list")
+	if code != 0 {
+		t.Fatalf("list: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"date (UTC)", "2026-11-25 21:22", "2026-11-25 21:23", "2026-11-25 21:24"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "+0") || strings.Contains(out, "T21") {
+		t.Errorf("list mixes raw timestamps:\n%s", out)
+	}
+}

@@ -31,7 +31,7 @@ func load(path string) (*loaded, error) {
 	if err != nil {
 		return nil, &exitError{ExitBadUse, err}
 	}
-	return &loaded{file: f, label: strings.TrimSuffix(baseName(path), ".json"), path: path}, nil
+	return &loaded{file: f, label: storage.Label(path), path: path}, nil
 }
 
 // loadAny reads a run from a file in any format import reads (package

@@ -6,14 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/ingest"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
+	"github.com/benchsite/benchsite/internal/timefmt"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // storedName matches a pytest-benchmark storage file name, NNNN_name.json.
@@ -104,17 +108,9 @@ func cmdImport(e *env, args []string) error {
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), plural(r.benchmarks, "benchmark"), r.note, r.path)
+		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path)
 	}
 	return nil
-}
-
-// plural is "1 benchmark", "3 benchmarks".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // formatList names every format import and compare read.
@@ -144,43 +140,70 @@ func cmdList(e *env, args []string) error {
 	if err := com.storageGiven(cfg); err != nil {
 		return err
 	}
-	store := storage.Store{Root: cfg.Storage}
-	machines, err := store.Machines()
+	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: true, ReadOnly: true})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	if len(machines) == 0 {
-		fmt.Fprintf(e.stdout, "No saved runs in %s.\n", e.rel(store.Root))
-		return nil
+	// Each machine's runs in number order, unreadable files in their place.
+	type line struct {
+		number         int
+		label, rest    string
+		unreadablePath string
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	var unreadable, notes []string
-	for i, m := range machines {
-		if i > 0 {
-			fmt.Fprintln(tw)
+	byMachine := map[string][]line{}
+	var ids []string
+	add := func(id string, l line) {
+		if _, ok := byMachine[id]; !ok {
+			ids = append(ids, id)
 		}
-		fmt.Fprintf(tw, "%s\n", m)
-		ents, err := store.List(m)
-		if err != nil {
-			return &exitError{ExitBadUse, err}
-		}
-		fmt.Fprintln(tw, "  run\tdate\tcommit\tbenchmarks\t")
-		for _, ent := range ents {
-			f, err := result.ReadFile(ent.Path)
-			if err != nil {
-				fmt.Fprintf(tw, "  %s\tunreadable: %v\t\t\t\n", filepath.Base(ent.Path), err)
-				unreadable = append(unreadable, e.rel(ent.Path))
-				continue
-			}
-			notes = append(notes, f.Notes...)
-			commit := f.CommitInfo.ID
+		byMachine[id] = append(byMachine[id], l)
+	}
+	for _, m := range h.Machines {
+		for _, r := range m.Runs {
+			commit := r.File.CommitInfo.ID
 			if len(commit) > 12 {
 				commit = commit[:12]
 			}
-			if f.CommitInfo.Dirty {
+			if r.File.CommitInfo.Dirty {
 				commit += "+"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), f.Datetime, commit, len(f.Benchmarks))
+			date := r.File.Datetime // shown as written when it is not a date
+			if !r.Time.IsZero() {
+				date = timefmt.Date(r.Time)
+			}
+			add(m.ID, line{number: r.Number, label: r.Label,
+				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, len(r.File.Benchmarks))})
+		}
+	}
+	for _, u := range h.Skipped {
+		add(u.Entry.MachineID, line{number: u.Entry.Number, label: u.Entry.Label(),
+			rest: fmt.Sprintf("unreadable: %v\t\t\t", u.Err), unreadablePath: u.Entry.Path})
+	}
+	if len(ids) == 0 {
+		fmt.Fprintf(e.stdout, "No saved runs in %s.\n", e.rel(cfg.Storage))
+		return nil
+	}
+	slices.Sort(ids)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	var unreadable, notes []string
+	for _, m := range h.Machines {
+		for _, r := range m.Runs {
+			notes = append(notes, r.File.Notes...)
+		}
+	}
+	for i, id := range ids {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "%s\n", id)
+		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
+		lines := byMachine[id]
+		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.number, b.number) })
+		for _, l := range lines {
+			fmt.Fprintf(tw, "  %s\t%s\n", l.label, l.rest)
+			if l.unreadablePath != "" {
+				unreadable = append(unreadable, e.rel(l.unreadablePath))
+			}
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -234,7 +257,19 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %d runs into %s\n", len(moved), e.rel(filepath.Join(store.Root, *id, "archive")))
+	runs, profiles := 0, 0
+	for _, p := range moved {
+		if strings.HasSuffix(p, storage.ProfilesSuffix) {
+			profiles++
+		} else {
+			runs++
+		}
+	}
+	also := ""
+	if profiles > 0 {
+		also = fmt.Sprintf(" (and %s)", words.Count(profiles, "profile folder"))
+	}
+	fmt.Fprintf(e.stdout, "Archived %s%s into %s\n", words.Count(runs, "run"), also, e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }
 

@@ -40,12 +40,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/mod/modfile"
 )
 
 // FileName is the configuration file looked for in the working directory.
@@ -160,12 +162,13 @@ func Default() *Config {
 
 // Load reads path; a missing file at the default location gives Default().
 // explicit says the path was named by the user, so a missing file is an error.
+// Without a site.title, the title is the module path of the go.mod beside
+// the file (a module measured without any configuration is named by its
+// path), or "Benchmarks" when there is none.
 func Load(path string, explicit bool) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
-		c := Default()
-		c.Dir = filepath.Dir(path)
-		return c, nil
+		return defaultsFor(path), nil
 	}
 	if err != nil {
 		return nil, err
@@ -176,8 +179,7 @@ func Load(path string, explicit bool) (*Config, error) {
 // Parse reads a configuration file's content; path, the file it came from,
 // is used in errors (path:line:col: message) and to set Path and Dir.
 func Parse(data []byte, path string) (*Config, error) {
-	c := Default()
-	c.Dir = filepath.Dir(path)
+	c := defaultsFor(path)
 	c.Path = path
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
@@ -188,12 +190,78 @@ func Parse(data []byte, path string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%s: unknown key %q (see README.md, \"Configuration\", for the keys)", path, und[0].String())
+		return nil, fmt.Errorf("%s: %s", path, unknownKey(und[0]))
 	}
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// defaultsFor is Default() for a configuration at path: Dir set, and the
+// title the module path of the go.mod beside it, if any.
+func defaultsFor(path string) *Config {
+	c := Default()
+	c.Dir = filepath.Dir(path)
+	if mod := modulePath(c.Dir); mod != "" {
+		c.Site.Title = mod
+	}
+	return c
+}
+
+// modulePath is the module path of dir/go.mod, "" when there is none or it
+// names none.
+func modulePath(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return ""
+	}
+	return modfile.ModulePath(data)
+}
+
+// unknownKey says what is wrong with an unknown key and what may be written
+// instead: the keys of the table it is in, from Config's own field tags, so
+// the message cannot drift from the code.
+func unknownKey(k toml.Key) string {
+	t := reflect.TypeOf(Config{})
+	table, array := "", false
+	for i, part := range k[:len(k)-1] {
+		f, ok := fieldByTag(t, part)
+		if !ok || f.Type.Kind() == reflect.Map {
+			break // inside a map (compare.thresholds): any key is allowed
+		}
+		t, array = f.Type, f.Type.Kind() == reflect.Slice
+		if array {
+			t = t.Elem()
+		}
+		table = strings.Join(k[:i+1], ".")
+	}
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		if tag := t.Field(i).Tag.Get("toml"); tag != "" && tag != "-" {
+			keys = append(keys, tag)
+		}
+	}
+	where := "at the top level"
+	if table != "" {
+		where = "in [" + table + "]"
+		if array {
+			where = "in [[" + table + "]]"
+		}
+	}
+	return fmt.Sprintf("unknown key %q; the keys %s are %s", k.String(), where, strings.Join(keys, ", "))
+}
+
+func fieldByTag(t reflect.Type, tag string) (reflect.StructField, bool) {
+	if t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("toml") == tag {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // CheckBaseURL accepts the address a site is published under: an absolute

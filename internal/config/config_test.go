@@ -59,7 +59,9 @@ func TestPartialFileKeepsOtherDefaults(t *testing.T) {
 
 func TestErrorsNameTheKey(t *testing.T) {
 	cases := []struct{ body, want string }{
-		{"[run]\nroundz = 3\n", `unknown key "run.roundz"`},
+		{"[run]\nroundz = 3\n", `unknown key "run.roundz"; the keys in [run] are rounds, round-time, bench, short`},
+		{"titel = \"x\"\n", `unknown key "titel"; the keys at the top level are packages, storage, run, compare, groups, targets, site`},
+		{"[[targets]]\nbenchmark = \"X\"\nlimt = \"1ms\"\n", `unknown key "targets.limt"; the keys in [[targets]] are benchmark, limit, excess`},
 		{"packages = []\n", `"packages"`},
 		{"[run]\nrounds = 0\n", `"run.rounds"`},
 		{"[run]\nround-time = \"fast\"\n", `"fast" is not a positive duration`},
@@ -78,5 +80,27 @@ func TestErrorsNameTheKey(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("Load(%q) error = %v, want it to name the file and contain %q", c.body, err, c.want)
 		}
+	}
+}
+
+// Without a site.title, a module is named by its path (go.mod beside the
+// configuration), with or without a configuration file.
+func TestTitleIsTheModulePath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("// a comment\nmodule example.com/measured\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(filepath.Join(dir, FileName), false)
+	if err != nil || c.Site.Title != "example.com/measured" {
+		t.Fatalf("no file: title %q, err %v", c.Site.Title, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("[site]\ntitle = \"Mine\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(filepath.Join(dir, FileName), false); err != nil || c.Site.Title != "Mine" {
+		t.Fatalf("site.title set: title %q, err %v", c.Site.Title, err)
+	}
+	if c, err := Load(filepath.Join(t.TempDir(), FileName), false); err != nil || c.Site.Title != "Benchmarks" {
+		t.Fatalf("no go.mod: title %q, err %v", c.Site.Title, err)
 	}
 }

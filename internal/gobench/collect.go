@@ -273,8 +273,12 @@ func (c *Collector) benchmark(g *group, name string) result.Benchmark {
 	if rel != "" {
 		full = rel + "::" + name
 	}
+	group := rel
+	if rel == "." {
+		group = g.pkg // the module's root package: its path says more than "."
+	}
 	b := result.Benchmark{
-		Group:     rel,
+		Group:     group,
 		Name:      name,
 		Fullname:  full,
 		ExtraInfo: map[string]any{},

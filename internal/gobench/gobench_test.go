@@ -167,6 +167,10 @@ func TestParseGoTestJSON(t *testing.T) {
 	if root.Stats.Rounds != 3 || root.Stats.Iterations != 1000 || root.Stats.Data[0] != 1.022e-9 || root.Stats.Data[2] != 0.541e-9 {
 		t.Errorf("root stats %+v", root.Stats)
 	}
+	// The module's root package is grouped by its path, not ".".
+	if root.Group != "example.com/tiny" {
+		t.Errorf("root group %q, want the package path example.com/tiny", root.Group)
+	}
 	if root.ExtraInfo["MB/s"] != 108108.11 || root.ExtraInfo[result.KeyBytesPerOp] != 0.0 || root.ExtraInfo[result.KeyAllocsPerOp] != 0.0 {
 		t.Errorf("root extra_info %v", root.ExtraInfo)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/words"
 )
 
 // ComparisonJSON is the "json" format of Comparison. Field names are
@@ -26,6 +27,9 @@ type ComparisonJSON struct {
 	Rows        []ComparisonRow `json:"rows"`     // sorted by name
 	Regressions []string        `json:"regressions"`
 	Warnings    []string        `json:"warnings"`
+	// Paired: the rows carry a paired verdict measured in one session;
+	// false for a comparison of two unpaired files.
+	Paired bool `json:"paired"`
 }
 
 // ComparisonRow is one benchmark of ComparisonJSON.
@@ -45,6 +49,13 @@ type ComparisonRow struct {
 	Checks        []ComparisonCheck `json:"checks"`
 	Failures      []string          `json:"failures"` // pytest-benchmark's lines
 	Notes         []string          `json:"notes"`
+	// Paired rows carry the paired verdict stored in the current file:
+	// the change's confidence interval in percent and the process pairs
+	// measured (null and 0 on unpaired rows).
+	Paired        bool     `json:"paired"`
+	CILowPercent  *float64 `json:"ci_low_percent,omitempty"`
+	CIHighPercent *float64 `json:"ci_high_percent,omitempty"`
+	Pairs         int      `json:"pairs,omitempty"`
 }
 
 // ComparisonCheck is one check of a ComparisonRow.
@@ -69,6 +80,7 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 	doc := ComparisonJSON{
 		Baseline: r.BaseLabel, Current: r.CurLabel, Alpha: r.Alpha, Strict: r.Strict, Failed: r.Failed(),
 		Counts: map[string]int{}, Rows: []ComparisonRow{}, Regressions: r.Regressions(), Warnings: r.Warnings,
+		Paired: r.Paired,
 	}
 	if doc.Regressions == nil {
 		doc.Regressions = []string{}
@@ -87,6 +99,10 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 		}
 		if row.HasP {
 			jr.PValue = finite(row.P)
+		}
+		if row.Paired {
+			jr.Paired, jr.Pairs = true, row.Pairs
+			jr.CILowPercent, jr.CIHighPercent = finite(row.CILow), finite(row.CIHigh)
 		}
 		if jr.Failures == nil {
 			jr.Failures = []string{}
@@ -149,25 +165,34 @@ func verdictEmoji(s compare.Status) string {
 	return ""
 }
 
-// summary is e.g. "3 benchmarks: 1 regression, 2 same".
+// summary is e.g. "3 benchmarks: 1 regression, 2 same", counts in
+// English (package words).
 func summary(r *compare.Report) string {
 	var parts []string
 	for _, s := range []compare.Status{compare.Regression, compare.Improvement, compare.Noise, compare.Same, compare.Added, compare.Removed} {
-		if n := r.Count(s); n > 0 {
+		n := r.Count(s)
+		if n == 0 {
+			continue
+		}
+		switch s {
+		case compare.Regression, compare.Improvement:
+			parts = append(parts, words.Count(n, string(s)))
+		case compare.Noise:
+			parts = append(parts, fmt.Sprintf("%d within noise", n))
+		default: // same, added, removed: adjectives
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
-	}
-	noun := "benchmarks"
-	if len(r.Rows) == 1 {
-		noun = "benchmark"
 	}
 	if len(parts) == 0 {
 		return "no benchmarks in either file"
 	}
-	return fmt.Sprintf("%d %s: %s", len(r.Rows), noun, strings.Join(parts, ", "))
+	return words.Count(len(r.Rows), "benchmark") + ": " + strings.Join(parts, ", ")
 }
 
 func method(r *compare.Report) string {
+	if r.Paired {
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 95 % interval above no change"
+	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
 	}
@@ -177,8 +202,25 @@ func method(r *compare.Report) string {
 // rowCells are a row's display cells, unescaped: name, field, baseline,
 // current, change, p-value.
 func rowCells(row compare.Row) []string {
+	last := pValue(row.HasP, row.P)
+	if row.Paired {
+		last = compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
+		if i := strings.Index(last, "["); i >= 0 {
+			last = last[i:]
+		}
+		last += fmt.Sprintf(" %d pairs", row.Pairs)
+	}
 	u := rowUnit(row)
-	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), pValue(row.HasP, row.P)}
+	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), last}
+}
+
+// lastColumn names the column that holds the p-value, or, in a paired
+// comparison, the interval.
+func lastColumn(r *compare.Report) string {
+	if r.Paired {
+		return "95% interval"
+	}
+	return "p-value"
 }
 
 // rowUnit is the unit of a row's figures: "" for seconds, else the unit of
@@ -217,18 +259,15 @@ func plainRuleRows(r *compare.Report) []string {
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
-	w.printf("Comparing %s (current) with %s (baseline)\n", clean(r.CurLabel), clean(r.BaseLabel))
+	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
-	header := []string{"Name", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {
 		cells := rowCells(row)
 		for i := range cells {
 			cells[i] = clean(cells[i])
-		}
-		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
-			cells[5] = "n/a"
 		}
 		rows = append(rows, append(cells, verdictWord(row.Status)))
 	}
@@ -258,12 +297,25 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 	}
 }
 
+// runName names the current run: its label, or "this run (not saved)" for
+// the label "current" an unsaved run gets, which would otherwise read
+// "current (current)".
+func runName(label string) string {
+	if label == "current" {
+		return "this run (not saved)"
+	}
+	return clean(label)
+}
+
 // noiseLines describe dismissed breaches in upstream's words plus the p-value.
 func noiseLines(r *compare.Report) []string {
 	var out []string
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
-			if c.Dismissed && c.Breached {
+			if c.Dismissed && c.Breached && row.Paired {
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 95 %% interval %s includes no change",
+					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
+			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), pValue(row.HasP, row.P), r.Alpha))
 			}
@@ -289,7 +341,7 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 	}
 	w.printf("### %s Benchmark comparison\n\n", icon)
 	w.printf("Current **%s** against baseline **%s** — %s.\n\n", mdEscape(r.CurLabel), mdEscape(r.BaseLabel), summary(r))
-	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {

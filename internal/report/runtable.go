@@ -9,12 +9,27 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
 )
 
-// RunTable writes f's benchmarks as pytest-benchmark's end-of-run table.
-// Write errors are ignored (the table is a courtesy to the terminal; the
-// result file is what counts).
-func RunTable(w io.Writer, f *result.File) {
+// RunTable writes f's benchmarks as pytest-benchmark's end-of-run table,
+// at full width. Write errors are ignored (the table is a courtesy to the
+// terminal; the result file is what counts).
+func RunTable(w io.Writer, f *result.File) { RunTableFit(w, f, 0) }
+
+// dropOrder is the order in which RunTableFit leaves columns out to fit a
+// narrow terminal, least telling first (as benchstat keeps its table to
+// what matters): after the ratios to the best row, the outlier counts,
+// OPS (1/mean again), the iteration and round counts, then the spread
+// figures that the IQR already stands for, and memory last. Name, Median,
+// IQR and Mean always stay.
+var dropOrder = []string{"Outliers", "OPS", "Iterations", "Rounds", "StdDev", "Max", "Min", "allocs/op", "B/op"}
+
+// RunTableFit is RunTable fitted to maxWidth terminal columns (0: no
+// limit): when a block is wider, it drops the ratio annotations, then
+// whole columns in dropOrder until it fits, and says below the block which
+// columns it left out.
+func RunTableFit(w io.Writer, f *result.File, maxWidth int) {
 	if f == nil || len(f.Benchmarks) == 0 {
 		fmt.Fprintln(w, "No benchmarks were run.")
 		return
@@ -37,11 +52,46 @@ func RunTable(w io.Writer, f *result.File) {
 			}
 			return bs[i].Fullname < bs[j].Fullname
 		})
-		runGroup(w, g, bs)
+		runGroup(w, g, bs, maxWidth)
+	}
+	var noisy []string
+	for _, b := range f.Benchmarks {
+		if stats.Noisy(b.Stats) {
+			noisy = append(noisy, fmt.Sprintf("%s (IQR %.0f%%)", clean(b.Name), 100*stats.RelIQR(b.Stats)))
+		}
+	}
+	if len(noisy) > 0 {
+		fmt.Fprint(w, wrap(fmt.Sprintf("Noisy (rounds spread over %.0f%% of the median; the figures say little, rerun on a quieter machine): %s",
+			100*stats.NoisyRelIQR, strings.Join(noisy, ", ")), maxWidth, "  "))
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "Legend:")
-	fmt.Fprintln(w, "  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.")
-	fmt.Fprintln(w, "  OPS: Operations Per Second, computed as 1 / Mean")
+	fmt.Fprint(w, wrap("  Outliers: 1 Standard Deviation from Mean; 1.5 IQR (InterQuartile Range) from 1st Quartile and 3rd Quartile.", maxWidth, "    "))
+	fmt.Fprint(w, wrap("  OPS: Operations Per Second, computed as 1 / Mean", maxWidth, "    "))
+}
+
+// wrap breaks s into lines of at most maxWidth columns at spaces (0: one
+// line), indenting continuation lines by indent; each line ends in "\n".
+func wrap(s string, maxWidth int, indent string) string {
+	if maxWidth <= 0 || width(s) <= maxWidth {
+		return s + "\n"
+	}
+	var b strings.Builder
+	rest := strings.TrimLeft(s, " ")
+	line := s[:len(s)-len(rest)] // the first line's own indent
+	for i, word := range strings.Split(rest, " ") {
+		switch {
+		case i == 0:
+			line += word
+		case width(line)+1+width(word) > maxWidth:
+			b.WriteString(line + "\n")
+			line = indent + word
+		default:
+			line += " " + word
+		}
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 // timeCols are the columns in seconds, in table order.
@@ -103,7 +153,7 @@ func baselineScale(best, v float64, pad int) string {
 	return padRight(s, pad)
 }
 
-func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
+func runGroup(w io.Writer, group string, bs []*result.Benchmark, maxWidth int) {
 	solo := len(bs) == 1
 	pad := 10
 	if solo {
@@ -205,6 +255,42 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 		widths[i] += 2
 	}
 
+	lineWidth := func() int {
+		n := nameWidth
+		for i, c := range cols {
+			n += widths[i] + c.pad
+		}
+		return n
+	}
+	var dropped []string
+	if maxWidth > 0 && lineWidth() > maxWidth {
+		// The ratios go first: they repeat what the figures say.
+		for i := range cols {
+			if cols[i].pad > 0 {
+				cols[i].pad = 0
+				for r, cell := range cols[i].cells {
+					num, _, _ := strings.Cut(cell, "\x00")
+					cols[i].cells[r] = num
+				}
+				dropped = append(dropped, "ratios")
+			}
+		}
+		dropped = dropped[:min(len(dropped), 1)]
+		for _, name := range dropOrder {
+			if lineWidth() <= maxWidth {
+				break
+			}
+			for i := range cols {
+				if strings.HasPrefix(cols[i].label, name) {
+					dropped = append(dropped, name)
+					cols = append(cols[:i], cols[i+1:]...)
+					widths = append(widths[:i], widths[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+
 	var head strings.Builder
 	head.WriteString(padRight(nameLabel, nameWidth))
 	for i, c := range cols {
@@ -233,5 +319,8 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark) {
 		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
 	}
 	fmt.Fprintln(w, strings.Repeat("-", width(labels)))
+	if len(dropped) > 0 {
+		fmt.Fprint(w, wrap(fmt.Sprintf("(left out to fit %d columns: %s; --wide or a pipe shows every column)", maxWidth, strings.Join(dropped, ", ")), maxWidth, " "))
+	}
 	fmt.Fprintln(w)
 }

@@ -62,6 +62,9 @@ type File struct {
 	// benchmarks whose samples were cut short. Each names the file and the
 	// benchmark; commands show them as warnings.
 	Notes []string `json:"-"`
+	// Failures and Paired are benchsite's additions (see paired.go).
+	Failures []Failure `json:"failures,omitempty"`
+	Paired   *Paired   `json:"paired,omitempty"`
 }
 
 // CommitInfo says which source the run measured. ID is "unversioned" when the
@@ -89,6 +92,27 @@ type Benchmark struct {
 	ExtraInfo map[string]any `json:"extra_info"`
 	Options   map[string]any `json:"options"`
 	Stats     Stats          `json:"stats"`
+}
+
+// Match says how well ref, a benchmark name a person wrote (a
+// [compare.thresholds] key, a target, a browser benchmark), names b: 3 when
+// ref is b's fullname, 2 when it is b's name, 1 when it is b's name with or
+// without Go's "Benchmark" prefix ("Forward/batch=1024" names
+// "BenchmarkForward/batch=1024"), 0 when it does not name b. This is the
+// one rule for matching benchmark names; where several refs match, the
+// highest wins.
+func (b *Benchmark) Match(ref string) int {
+	switch {
+	case ref == "":
+		return 0
+	case ref == b.Fullname:
+		return 3
+	case ref == b.Name:
+		return 2
+	case strings.TrimPrefix(ref, "Benchmark") == strings.TrimPrefix(b.Name, "Benchmark"):
+		return 1
+	}
+	return 0
 }
 
 // Extra returns extra_info[key] as a number: B/op, allocs/op and other

@@ -462,3 +462,24 @@ func TestImplausibleFigures(t *testing.T) {
 		t.Errorf("null sample: data %v, truncated %v; want [1 2], true", s.Data, s.Truncated)
 	}
 }
+
+func TestBenchmarkMatch(t *testing.T) {
+	b := &result.Benchmark{Name: "BenchmarkForward/batch=32", Fullname: "tests/benchmarks::BenchmarkForward/batch=32"}
+	for ref, want := range map[string]int{
+		"tests/benchmarks::BenchmarkForward/batch=32": 3,
+		"BenchmarkForward/batch=32":                   2,
+		"Forward/batch=32":                            1,
+		"BenchmarkForward/batch=3":                    0,
+		"Forward":                                     0,
+		"":                                            0,
+	} {
+		if got := b.Match(ref); got != want {
+			t.Errorf("Match(%q) = %d, want %d", ref, got, want)
+		}
+	}
+	// A pytest name matches whole, never by a part.
+	p := &result.Benchmark{Name: "test_x", Fullname: "tests/test_a.py::test_x"}
+	if p.Match("test_x") != 2 || p.Match("x") != 0 {
+		t.Errorf("pytest name: %d %d", p.Match("test_x"), p.Match("x"))
+	}
+}

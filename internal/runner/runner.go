@@ -86,11 +86,17 @@ type Options struct {
 	Env        []string  // added to the environment of the go command and the benchmarks
 	BuildFlags []string  // extra flags for go list and go test -c, e.g. "-tags=foo"
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
+
+	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
+
+	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
 
 // Run runs the benchmarks and returns the run. A package that does not build
-// is an error carrying the go command's output; a benchmark that fails is an
-// error naming it, with its output. Skipped benchmarks are reported on
+// is an error carrying the go command's output. A benchmark that fails
+// (b.Fatal, b.Error, a panic) does not stop the run: as go test and
+// pytest-benchmark do, the others are measured, and the failed one is named
+// in the run's Failures with its output. Skipped benchmarks are reported on
 // Progress and left out.
 func Run(ctx context.Context, opt Options) (*result.File, error) {
 	if err := opt.defaults(); err != nil {
@@ -102,6 +108,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	}
 	p := newProgress(opt.Progress, opt.Terminal)
 	defer p.clear()
+	if opt.Verbose {
+		opt.vlog = p
+	}
 
 	tc, err := toolchain(ctx, opt)
 	if err != nil {
@@ -131,15 +140,24 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	tc.apply(f.MachineInfo)
 
 	for _, pkg := range pkgs {
-		cal, err := calibrate(ctx, opt, pkg, p)
+		cal, failed, err := calibrate(ctx, opt, pkg, p)
 		if err != nil {
 			return nil, err
+		}
+		if failed != nil {
+			f.Failures = append(f.Failures, failed.failures("")...)
 		}
 		for _, c := range cal {
 			if c.procs > 0 {
 				f.MachineInfo["gomaxprocs"] = c.procs
 			}
 			b, err := measure(ctx, opt, pkg, c, p)
+			var bf *benchFailed
+			if errors.As(err, &bf) {
+				f.Failures = append(f.Failures, bf.failures("")...)
+				p.line("%s  FAILED", c.name)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -149,10 +167,13 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 					break
 				}
 			}
+			if err := profileRounds(ctx, opt, pkg, c, b, tmp, p); err != nil {
+				return nil, err
+			}
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}
 	}
-	if len(f.Benchmarks) == 0 {
+	if len(f.Benchmarks) == 0 && len(f.Failures) == 0 {
 		return nil, fmt.Errorf("no benchmark matched -bench %q in %s", opt.Bench, strings.Join(opt.Packages, " "))
 	}
 	return f, nil
@@ -183,7 +204,7 @@ func (o *Options) defaults() error {
 	if o.RoundTime < 0 {
 		return fmt.Errorf("round time %v: must be positive", o.RoundTime)
 	}
-	return nil
+	return o.checkTroubleshoot()
 }
 
 type compiledGroup struct {

@@ -26,12 +26,13 @@ import (
 // chartOption is the top level of an ECharts option object.
 type chartOption struct {
 	Animation *bool                 `json:"animation,omitempty"`
+	UseUTC    bool                  `json:"useUTC,omitempty"`
 	Color     []string              `json:"color,omitempty"`
 	Grid      []opts.Grid           `json:"grid,omitempty"`
 	Legend    *opts.Legend          `json:"legend,omitempty"`
 	Tooltip   *opts.Tooltip         `json:"tooltip,omitempty"`
 	XAxis     []opts.XAxis          `json:"xAxis,omitempty"`
-	YAxis     []opts.YAxis          `json:"yAxis,omitempty"`
+	YAxis     []yAxis               `json:"yAxis,omitempty"`
 	DataZoom  []dataZoom            `json:"dataZoom,omitempty"`
 	Dataset   *dataset              `json:"dataset,omitempty"`
 	Series    []charts.SingleSeries `json:"series"`
@@ -44,6 +45,12 @@ type dataZoom struct {
 	opts.DataZoom
 	ZoomOnMouseWheel any   `json:"zoomOnMouseWheel,omitempty"`
 	MoveOnMouseWheel *bool `json:"moveOnMouseWheel,omitempty"`
+}
+
+// yAxis adds the name's text style go-echarts does not model.
+type yAxis struct {
+	opts.YAxis
+	NameTextStyle map[string]any `json:"nameTextStyle,omitempty"`
 }
 
 // dataset names the dimensions of the run rows; charts.js sets its source
@@ -65,7 +72,10 @@ const (
 // charts and what the tooltips and the distribution chart show. Times are
 // in the machine's unit (see machineData.Unit).
 type runRow struct {
-	N        string   `json:"n"` // x-axis category: the run number
+	N string `json:"n"` // the run number
+	// T is the run's time (Unix milliseconds, UTC), the x value of the
+	// history charts; nil when the file's datetime cannot be read.
+	T        *int64   `json:"t"`
 	Label    string   `json:"label"`
 	Date     string   `json:"date"`
 	Commit   string   `json:"commit"`
@@ -94,6 +104,8 @@ type runRow struct {
 	Data      []float64 `json:"data,omitempty"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Raw       string    `json:"raw"` // path of the result file from the site root
+	// ChangePoint is set on the first run after a change point.
+	ChangePoint *changeMark `json:"changePoint,omitempty"`
 }
 
 // machineData is one machine's history of one benchmark.
@@ -104,6 +116,9 @@ type machineData struct {
 	History      chartOption  `json:"history"`
 	Memory       *chartOption `json:"memory,omitempty"`
 	Distribution chartOption  `json:"distribution"`
+	// Changes are the series' change points, oldest first (also marked on
+	// History).
+	Changes []changeMark `json:"changes"`
 	// OffChart are the targets too far from the data to draw (for the
 	// page's note).
 	OffChart []string `json:"-"`
@@ -152,7 +167,11 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Range:    scaled(st.Max-st.Min, u),
 			Rounds:   st.Rounds,
 			Iter:     st.Iterations,
-			Raw:      p.Run.RawPath,
+			Raw:      rawPath(p.Run),
+		}
+		if t, err := p.Run.File.Time(); err == nil {
+			ms := t.UnixMilli()
+			r.T = &ms
 		}
 		if st.Q1 != 0 || st.Q3 != 0 {
 			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
@@ -173,7 +192,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			}
 			r.Truncated = st.Truncated
 		}
-		if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+		if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 			r.Verdict = string(row.Status)
 			r.Against = p.Run.Report.BaseLabel
 			r.Change = fin(round6(row.Change))
@@ -184,11 +203,11 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 	return rows, hasMem
 }
 
-func noSymbolLine(id, name, stack, y string, area float32) charts.SingleSeries {
+func noSymbolLine(x, id, name, stack, y string, area float32) charts.SingleSeries {
 	s := charts.SingleSeries{
 		Id: id, Name: name, Type: "line", Stack: stack, Color: colMedian,
 		Symbol: "none", ShowSymbol: opts.Bool(false),
-		Encode:    &opts.Encode{X: "n", Y: y},
+		Encode:    &opts.Encode{X: x, Y: y},
 		LineStyle: &opts.LineStyle{Opacity: opts.Float(0)},
 		Emphasis:  &opts.Emphasis{Focus: "none"},
 	}
@@ -213,14 +232,38 @@ func zoom(n int) []dataZoom {
 	}
 }
 
+// xAxisFor is the history charts' x axis: the runs' dates on a time axis
+// (so a gap of a month looks like one), or their numbers in order when some
+// run has no readable date. key is the run row's field that gives x.
+func xAxisFor(rows []runRow) (axis opts.XAxis, key string) {
+	label := &opts.AxisLabel{HideOverlap: opts.Bool(true)}
+	for _, r := range rows {
+		if r.T == nil {
+			return opts.XAxis{Type: "category", Name: "run", NameLocation: "middle", NameGap: 28, AxisLabel: label}, "n"
+		}
+	}
+	// charts.js makes the labels name the day ("Nov 2"), the month or the
+	// year as the zoom requires, never a bare day number.
+	return opts.XAxis{Type: "time", Name: "run date (UTC)", NameLocation: "middle", NameGap: 28, AxisLabel: label}, "t"
+}
+
+// xOf is r's x value on an axis of key (see xAxisFor).
+func xOf(r runRow, key string) any {
+	if key == "t" && r.T != nil {
+		return *r.T
+	}
+	return r.N
+}
+
 // historyChart is the median line with the q1–q3 and min–max bands, the
-// baselines and regressions marked, and the targets as lines.
+// baselines and regressions marked, and the targets as lines, over the
+// runs' dates.
 func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) (o chartOption, offChart []string) {
-	// The marks name their run by its category ("0007"), not its index:
-	// ECharts would add a category for a number.
+	xAxis, x := xAxisFor(rows)
+	// The marks carry their run's index third, for the tooltip and clicks.
 	var baseData, regData []any
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, r := range rows {
+	for i, r := range rows {
 		if r.Min != nil {
 			lo = math.Min(lo, *r.Min)
 		}
@@ -231,16 +274,16 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 			continue
 		}
 		if r.Baseline {
-			baseData = append(baseData, []any{r.N, *r.Median})
+			baseData = append(baseData, []any{xOf(r, x), *r.Median, i})
 		}
 		if r.Verdict == string(compare.Regression) {
-			regData = append(regData, []any{r.N, *r.Median})
+			regData = append(regData, []any{xOf(r, x), *r.Median, i})
 		}
 	}
 	median := charts.SingleSeries{
 		Id: "median", Name: "median", Type: "line",
 		Symbol: "circle", SymbolSize: 5, Color: colMedian,
-		Encode:    &opts.Encode{X: "n", Y: "median"},
+		Encode:    &opts.Encode{X: x, Y: "median"},
 		LineStyle: &opts.LineStyle{Width: 2, Color: colMedian},
 	}
 	legend := []string{"median", "q1–q3", "min–max", "baseline", "regression"}
@@ -257,7 +300,7 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		// ECharts scales the axis to series data only, not to mark
 		// lines: an invisible point at each line stretches it.
 		if len(rows) > 0 {
-			reach = append(reach, []any{rows[0].N, round6(limit)}, []any{rows[0].N, round6(bound)})
+			reach = append(reach, []any{xOf(rows[0], x), round6(limit)}, []any{xOf(rows[0], x), round6(bound)})
 		}
 		marks = append(marks,
 			map[string]any{"name": "target", "yAxis": round6(t.Limit * u.Scale),
@@ -273,27 +316,33 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		}
 	}
 	if newestBaseline != "" {
-		marks = append(marks, map[string]any{"name": "newest baseline", "xAxis": newestBaseline,
+		var at any = newestBaseline
+		for _, r := range rows {
+			if r.N == newestBaseline {
+				at = xOf(r, x)
+			}
+		}
+		marks = append(marks, map[string]any{"name": "newest baseline", "xAxis": at,
 			"lineStyle": map[string]any{"color": colBaseline, "type": "solid", "width": 1},
-			"label":     map[string]any{"formatter": "newest baseline", "position": "insideEndTop"}})
+			"label":     map[string]any{"formatter": "newest baseline", "position": "insideEndBottom"}})
 	}
 	if len(marks) > 0 {
 		median.MarkLines = &opts.MarkLines{Data: marks, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"}}}
 	}
 	o = chartOption{
-		Animation: animate(len(rows)),
-		Grid:      []opts.Grid{{Left: "8", Right: "16", Top: "60", Bottom: "64", ContainLabel: opts.Bool(true)}},
-		Legend:    &opts.Legend{Type: "scroll", Data: legend, Top: "4", Left: "center"},
-		Tooltip:   &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
-		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
-		YAxis:     []opts.YAxis{{Type: "value", Name: u.Name, Scale: opts.Bool(true)}},
-		DataZoom:  zoom(len(rows)),
-		Dataset:   &dataset{Dimensions: []string{"n", "median", "q1", "iqr", "min", "range"}},
+		Animation: animate(len(rows)), UseUTC: true,
+		Grid:     []opts.Grid{{Left: "12", Right: "36", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
+		Legend:   &opts.Legend{Type: "plain", Data: legend, Top: "4", Left: "center"},
+		Tooltip:  &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
+		XAxis:    []opts.XAxis{xAxis},
+		YAxis:    []yAxis{yAxisNamed(u.Name, false, false)},
+		DataZoom: zoom(len(rows)),
+		Dataset:  &dataset{Dimensions: []string{x, "median", "q1", "iqr", "min", "range"}},
 		Series: []charts.SingleSeries{
-			noSymbolLine("minbase", "", "mm", "min", 0),
-			noSymbolLine("range", "min–max", "mm", "range", 0.12),
-			noSymbolLine("q1base", "", "iqr", "q1", 0),
-			noSymbolLine("iqr", "q1–q3", "iqr", "iqr", 0.3),
+			noSymbolLine(x, "minbase", "", "mm", "min", 0),
+			noSymbolLine(x, "range", "min–max", "mm", "range", 0.12),
+			noSymbolLine(x, "q1base", "", "iqr", "q1", 0),
+			noSymbolLine(x, "iqr", "q1–q3", "iqr", "iqr", 0.3),
 			median,
 			{Id: "baseline", Name: "baseline", Type: "scatter", Symbol: "diamond", SymbolSize: 11,
 				Color: colBaseline, Data: nonNil(baseData)},
@@ -321,39 +370,66 @@ func animate(n int) *bool {
 	return nil
 }
 
-// memoryChart is B/op and allocs/op over the runs, on two axes.
-func memoryChart(n int) chartOption {
+// yAxisNamed is a value axis with its name above it, aligned inwards so
+// the chart's edge does not clip it. The history's time axis starts where
+// the data are (a change of a few percent must show, and the q1–q3 band
+// shows the noise beside it); the memory axes start at zero (fromZero), so
+// a small change looks small.
+func yAxisNamed(name string, right, fromZero bool) yAxis {
+	align := "left"
+	if right {
+		align = "right"
+	}
+	a := yAxis{YAxis: opts.YAxis{Type: "value", Name: name}, NameTextStyle: map[string]any{"align": align}}
+	if fromZero {
+		a.Min = 0
+	} else {
+		a.Scale = opts.Bool(true)
+	}
+	return a
+}
+
+// memoryChart is B/op and allocs/op over the runs, on two axes that start
+// at zero.
+func memoryChart(rows []runRow) chartOption {
+	xAxis, x := xAxisFor(rows)
+	bytesAxis, allocsAxis := yAxisNamed("B/op", false, true), yAxisNamed("allocs/op", true, true)
+	allocsAxis.SplitLine = &opts.SplitLine{Show: opts.Bool(false)}
 	return chartOption{
-		Animation: animate(n),
-		Grid:      []opts.Grid{{Left: "8", Right: "8", Top: "60", Bottom: "64", ContainLabel: opts.Bool(true)}},
-		Legend:    &opts.Legend{Type: "scroll", Data: []string{"B/op", "allocs/op"}, Top: "4", Left: "center"},
-		Tooltip:   &opts.Tooltip{Trigger: "axis"},
-		XAxis:     []opts.XAxis{{Type: "category", Name: "run", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
-		YAxis: []opts.YAxis{
-			{Type: "value", Name: "B/op", Scale: opts.Bool(true)},
-			{Type: "value", Name: "allocs/op", Scale: opts.Bool(true), SplitLine: &opts.SplitLine{Show: opts.Bool(false)}},
-		},
-		DataZoom: zoom(n),
-		Dataset:  &dataset{Dimensions: []string{"n", "bytes", "allocs"}},
+		Animation: animate(len(rows)), UseUTC: true,
+		Grid:     []opts.Grid{{Left: "12", Right: "36", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
+		Legend:   &opts.Legend{Type: "plain", Data: []string{"B/op", "allocs/op"}, Top: "4", Left: "center"},
+		Tooltip:  &opts.Tooltip{Trigger: "axis"},
+		XAxis:    []opts.XAxis{xAxis},
+		YAxis:    []yAxis{bytesAxis, allocsAxis},
+		DataZoom: zoom(len(rows)),
+		Dataset:  &dataset{Dimensions: []string{x, "bytes", "allocs"}},
 		Series: []charts.SingleSeries{
 			{Id: "bytes", Name: "B/op", Type: "line", Symbol: "circle", SymbolSize: 4, Color: colMedian,
-				Encode: &opts.Encode{X: "n", Y: "bytes"}, ConnectNulls: opts.Bool(true)},
+				Encode: &opts.Encode{X: x, Y: "bytes"}, ConnectNulls: opts.Bool(true)},
 			{Id: "allocs", Name: "allocs/op", Type: "line", Symbol: "rect", SymbolSize: 4, Color: colAllocs, YAxisIndex: 1,
-				Encode: &opts.Encode{X: "n", Y: "allocs"}, ConnectNulls: opts.Bool(true)},
+				Encode: &opts.Encode{X: x, Y: "allocs"}, ConnectNulls: opts.Bool(true)},
 		},
 	}
 }
 
-// distributionChart is the frame of the histogram of one run's samples;
-// charts.js bins the chosen run's data into it.
+// distributionChart is the frame of the histograms of one run's samples
+// and its baseline's, overlaid on the same bins (as Criterion draws a
+// change); charts.js picks the runs and bins their data into it. Heights
+// are shares of each run's rounds, so runs of different lengths compare.
 func distributionChart(u unit) chartOption {
 	return chartOption{
-		Grid:    []opts.Grid{{Left: "8", Right: "16", Top: "32", Bottom: "8", ContainLabel: opts.Bool(true)}},
-		Tooltip: &opts.Tooltip{Trigger: "item"},
-		XAxis:   []opts.XAxis{{Type: "category", Name: u.Name, AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
-		YAxis:   []opts.YAxis{{Type: "value", Name: "rounds", MinInterval: 1}},
+		Grid:    []opts.Grid{{Left: "12", Right: "24", Top: "56", Bottom: "44", ContainLabel: opts.Bool(true)}},
+		Legend:  &opts.Legend{Type: "plain", Top: "4", Left: "center"},
+		Tooltip: &opts.Tooltip{Trigger: "axis"},
+		XAxis: []opts.XAxis{{Type: "category", Name: u.Name + " per iteration", NameLocation: "middle", NameGap: 28,
+			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
+		YAxis: []yAxis{{YAxis: opts.YAxis{Type: "value", Name: "% of rounds"}, NameTextStyle: map[string]any{"align": "left"}}},
 		Series: []charts.SingleSeries{
-			{Id: "hist", Name: "rounds", Type: "bar", Color: colMedian, BarCategoryGap: "8%", Data: []any{}},
+			{Id: "base", Name: "baseline", Type: "bar", Color: colBaseline, BarCategoryGap: "4%", Data: []any{},
+				ItemStyle: &opts.ItemStyle{Opacity: opts.Float(0.45)}},
+			{Id: "hist", Name: "this run", Type: "bar", Color: colMedian, BarGap: "-100%", BarCategoryGap: "4%", Data: []any{},
+				ItemStyle: &opts.ItemStyle{Opacity: opts.Float(0.6)}},
 		},
 	}
 }
@@ -381,14 +457,39 @@ func compareChart(rep *compare.Report) chartOption {
 		}
 		data = append(data, map[string]any{"value": v, "itemStyle": map[string]any{"color": col}})
 	}
+	axisName := "change (%)"
+	if f := compareField(rep); f != "" {
+		axisName = "change " + f + " (%)"
+	}
+	// charts.js narrows the labels on a small screen.
 	return chartOption{
-		Grid:    []opts.Grid{{Left: "8", Right: "24", Top: "8", Bottom: "8", ContainLabel: opts.Bool(true)}},
+		Grid:    []opts.Grid{{Left: "8", Right: "24", Top: "8", Bottom: "40", ContainLabel: opts.Bool(true)}},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
-		XAxis:   []opts.XAxis{{Type: "value", Name: "%"}},
-		YAxis: []opts.YAxis{{Type: "category", Data: names,
-			AxisLabel: &opts.AxisLabel{Width: 220, Overflow: "truncate"}}},
+		XAxis: []opts.XAxis{{Type: "value", Name: axisName, NameLocation: "middle", NameGap: 26,
+			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}},
+		YAxis: []yAxis{{YAxis: opts.YAxis{Type: "category", Data: names,
+			AxisLabel: &opts.AxisLabel{Width: 220, Overflow: "truncate"}}}},
 		Series: []charts.SingleSeries{{Id: "change", Name: "change", Type: "bar", Data: data}},
 	}
+}
+
+// compareField names the field the rows compare ("of the mean"), or ""
+// when rows compare different fields.
+func compareField(rep *compare.Report) string {
+	f := ""
+	for _, r := range rep.Rows {
+		if r.Field == "" {
+			continue
+		}
+		if f != "" && f != r.Field {
+			return ""
+		}
+		f = r.Field
+	}
+	if f == "" {
+		return ""
+	}
+	return "of the " + f
 }
 
 // marshal encodes v as HTML-safe JSON (encoding/json escapes <, >, &,

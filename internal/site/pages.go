@@ -12,7 +12,9 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
 // The types below are the data the templates see; a user's templates may
@@ -67,6 +69,7 @@ type Page struct {
 	Machines *MachinesPage
 	Doc      *DocPage
 	Run      *RunPage
+	Changes  *ChangesPage
 }
 
 // RunRef identifies one run (one result file).
@@ -123,6 +126,10 @@ type SummaryRow struct {
 	URL                            string // the benchmark page, from the root
 	Latest                         RunRef // the newest run that has it
 	Median                         float64
+	// Spread is the newest run's IQR as a fraction of its median (NaN
+	// when unknown); Noisy when it exceeds stats.NoisyRelIQR.
+	Spread float64
+	Noisy  bool
 	// MedianText is Median with its unit for benchmarks imported in a unit
 	// other than seconds ("3.377e+09 ops/s"); "" for times.
 	MedianText string
@@ -180,6 +187,14 @@ type BenchMachine struct {
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Changes are the change points of this benchmark on this machine,
+	// newest first.
+	Changes []ChangeRow
+	// Profile is the newest run's profile that has one (benchsite run
+	// --profile); nil when no run has.
+	Profile *ProfileView
+	// GCOff: the newest run ran with the garbage collector off.
+	GCOff bool
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -189,12 +204,16 @@ type RunRow struct {
 	Index                               int // position in the data file's runs (oldest first)
 	Min, Median, Mean, Max, Stddev, IQR string
 	OPS                                 string
+	Spread                              float64 // IQR / median (NaN when unknown)
+	Noisy                               bool    // stats.Noisy
 	Rounds, Iterations                  int
 	Outliers                            string
 	Bytes, Allocs                       string // "" when not recorded
 	Verdict                             string
 	Change                              float64
 	Against                             string
+	Profile                             string // the run's .pprof from the site root; "" when none
+	GCOff                               bool   // run with the garbage collector off (options.disable_gc)
 }
 
 // KV is a key and a printable value.
@@ -323,10 +342,10 @@ func (b *builder) runRef(r *run) RunRef {
 		Message:   ci.Message,
 		Branch:    ci.Branch,
 		Dirty:     ci.Dirty,
-		Raw:       r.RawPath,
+		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
-		ref.Day = r.Time.UTC().Format("2006-01-02 15:04")
+		ref.Day = timefmt.Date(r.Time)
 	}
 	return ref
 }
@@ -380,24 +399,24 @@ func (b *builder) homePage() (*HomePage, error) {
 		if bn.Group != "" {
 			groups[bn.Group] = true
 		}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
 			m := s.Machine
-			last := s.latest()
+			last := s.Latest()
 			row := SummaryRow{
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
-				Change: math.NaN(),
+				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
 			}
 			if u := last.Bench.Unit(); u != "" {
 				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
-			if cr := m.rows[bn.Fullname]; cr != nil {
+			if cr := m.Rows[bn.Fullname]; cr != nil {
 				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
 				row.P, row.HasP = cr.P, cr.HasP
 			}
@@ -434,11 +453,11 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		DataURL: "../data/" + bn.Slug + ".json", BrowserRunnable: bn.BrowserRunnable,
 	}
 	idx := 0
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
-		last := s.latest()
+		last := s.Latest()
 		if p.Params == nil {
 			for _, k := range slices.Sorted(maps.Keys(last.Bench.Params)) {
 				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
@@ -462,8 +481,9 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			bm.Runs = append(bm.Runs, rr)
 		}
 		bm.Latest = bm.Runs[0]
+		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		if row := last.Run.rows[bn.Fullname]; row != nil {
+		if row := last.Run.Rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field
 		}
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
@@ -483,7 +503,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
-		Change: math.NaN(),
+		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
 	}
 	if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
 		r.Bytes = number(v)
@@ -491,7 +511,8 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
-	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+	r.GCOff, _ = p.Bench.GCDisabled()
+	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}
 	return r
@@ -707,11 +728,11 @@ func (b *builder) runPage() (*RunPage, []BrowserBench) {
 			continue
 		}
 		bb := BrowserBench{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, URL: b.benchURL(bn), Published: []PublishedTime{}}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
-			last := s.latest()
+			last := s.Latest()
 			bb.Published = append(bb.Published, PublishedTime{
 				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
 				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,

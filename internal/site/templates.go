@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/templates"
 )
 
@@ -18,19 +20,40 @@ type templateSet struct {
 	t *template.Template
 }
 
-// funcs are the helpers templates may call. They format numbers; none of
-// them produces HTML, so everything stays under html/template's escaping.
+// funcs are the helpers templates may call. They format numbers; only
+// breakable produces HTML, and it escapes its whole input itself.
 var funcs = template.FuncMap{
-	"seconds": seconds,
-	"percent": percent,
-	"number":  number,
-	"pvalue":  pvalue,
-	"short":   shortCommit,
-	"lower":   strings.ToLower,
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"dict":    dict,
+	"breakable": breakable,
+	"seconds":   seconds,
+	"share":     share,
+	"percent":   percent,
+	"number":    number,
+	"pvalue":    pvalue,
+	"short":     shortCommit,
+	"lower":     strings.ToLower,
+	"join":      strings.Join,
+	"add":       func(a, b int) int { return a + b },
+	"dict":      dict,
 }
+
+// breakable escapes a benchmark name or run label for HTML and lets it
+// wrap after each "/", "=" and "_" (a <wbr> there), so a narrow column
+// breaks "BenchmarkForward/batch=32" or "0003_069aa496e47d_20261125" between
+// its parts rather than mid-word.
+func breakable(name string) template.HTML {
+	var b strings.Builder
+	for _, r := range name {
+		b.WriteString(html.EscapeString(string(r)))
+		if r == '/' || r == '=' || r == '_' {
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// share writes a fraction as a whole percentage ("12%"), "—" when it is
+// not finite.
+func share(f float64) string { return numfmt.Share(f, 0) }
 
 // dict builds a map from key, value pairs, to pass several values to a
 // {{template}} call.

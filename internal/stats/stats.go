@@ -292,3 +292,23 @@ func sqrtRatioTimesPow2(a, b *big.Int, e int) float64 {
 	v, _ := f.Float64()
 	return v
 }
+
+// NoisyRelIQR is the relative spread above which a run counts as noisy: an
+// interquartile range wider than 10 % of the median. At that spread a change
+// of the size benchsite's default threshold (10 %) looks for is as wide as
+// the run's own middle half, so the figure alone says little; readers are
+// shown the spread and warned.
+const NoisyRelIQR = 0.10
+
+// RelIQR is st's interquartile range as a fraction of its median (NaN when
+// the median is not positive). benchstat shows the same kind of figure
+// ("± x%") beside each median.
+func RelIQR(st result.Stats) float64 {
+	if !(st.Median > 0) {
+		return math.NaN()
+	}
+	return st.IQR / st.Median
+}
+
+// Noisy reports whether st's rounds spread widely (RelIQR > NoisyRelIQR).
+func Noisy(st result.Stats) bool { return RelIQR(st) > NoisyRelIQR }

@@ -3,6 +3,7 @@
 // history:
 //
 //	<root>/<machine-id>/NNNN_<name>.json    e.g. .benchmarks/Linux-Go-1.26-64bit/0003_baseline.json
+//	<root>/<machine-id>/NNNN_<name>.profiles/<benchmark>.pprof   that run's profiles (see profiles.go)
 //	<root>/<machine-id>/archive/...         files moved aside by Reset; never read by List
 //
 // Contract:
@@ -69,7 +70,18 @@ type Entry struct {
 
 // Label is the file name without ".json", e.g. "0001_baseline", the way
 // pytest-benchmark names a run in its messages.
-func (e Entry) Label() string { return strings.TrimSuffix(filepath.Base(e.Path), ".json") }
+func (e Entry) Label() string { return Label(e.Path) }
+
+// Label is the label of the result file at path: its file name without
+// ".json". Every command and the site name runs this way.
+func Label(path string) string { return strings.TrimSuffix(filepath.Base(path), ".json") }
+
+// Baseline reports whether the entry is a baseline: its name is "baseline"
+// or ends in "_baseline" (NNNN_baseline.json, NNNN_ci_baseline.json).
+// Comparison runs never become baselines.
+func (e Entry) Baseline() bool {
+	return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
+}
 
 // Read reads and decodes the entry's result file.
 func (e Entry) Read() (*result.File, error) { return result.ReadFile(e.Path) }
@@ -183,6 +195,12 @@ func (s Store) scan(machineID string) (entries []Entry, maxReserved int, err err
 			}
 			continue
 		}
+		if n, ok := profileDirNumber(base); ok && de.IsDir() {
+			// A run's profile folder holds its number even without
+			// its result file, so a new run's profiles never land in it.
+			maxReserved = max(maxReserved, n)
+			continue
+		}
 		if !de.Type().IsRegular() {
 			continue
 		}
@@ -214,9 +232,7 @@ func (s Store) Newest(machineID string) (Entry, bool, error) {
 // NewestBaseline returns machineID's highest-numbered *_baseline.json run.
 // Comparison runs never become baselines.
 func (s Store) NewestBaseline(machineID string) (Entry, bool, error) {
-	return s.newest(machineID, func(e Entry) bool {
-		return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
-	})
+	return s.newest(machineID, Entry.Baseline)
 }
 
 func (s Store) newest(machineID string, keep func(Entry) bool) (Entry, bool, error) {
@@ -456,8 +472,8 @@ func (s Store) Reset(machineID string) (moved []string, err error) {
 	archive := filepath.Join(dir, ArchiveDir)
 	for _, de := range des {
 		base := de.Name()
-		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() {
-			continue // temporary files of saves in progress, folders (archive/)
+		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() && !isProfileDir(de) {
+			continue // temporary files of saves in progress, folders (archive/); runs' profile folders move with them
 		}
 		if err := os.MkdirAll(archive, 0o755); err != nil {
 			return moved, fmt.Errorf("creating %s: %w (check the folder's permissions)", archive, err)

@@ -545,3 +545,25 @@ func TestStaleTempFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelAndBaselineRules(t *testing.T) {
+	for _, c := range []struct {
+		path     string
+		label    string
+		baseline bool
+	}{
+		{"x/m/0001_baseline.json", "0001_baseline", true},
+		{"x/m/0007_ci_baseline.json", "0007_ci_baseline", true},
+		{"x/m/0002_comparison.json", "0002_comparison", false},
+		{"x/m/0003_baselines.json", "0003_baselines", false},
+		{"x/m/0004_6c9faa74cb51_20261125_212323.json", "0004_6c9faa74cb51_20261125_212323", false},
+	} {
+		e := entryForPath(c.path)
+		if e.Label() != c.label || Label(c.path) != c.label {
+			t.Errorf("%s: label %q / %q, want %q", c.path, e.Label(), Label(c.path), c.label)
+		}
+		if e.Baseline() != c.baseline {
+			t.Errorf("%s: baseline %v, want %v", c.path, e.Baseline(), c.baseline)
+		}
+	}
+}

@@ -8,6 +8,7 @@ package timefmt
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // Unit is a time unit: Name, and Scale, the factor from seconds.
@@ -83,3 +84,10 @@ func roundSig(v float64, sig int) float64 {
 	p := math.Pow(10, float64(sig)-math.Ceil(math.Log10(math.Abs(v))))
 	return math.Round(v*p) / p
 }
+
+// DateLayout is how benchsite writes a run's date for people: in UTC, to
+// the minute, the same in `benchsite list` and on the site.
+const DateLayout = "2006-01-02 15:04"
+
+// Date writes t in UTC with DateLayout.
+func Date(t time.Time) string { return t.UTC().Format(DateLayout) }

@@ -1,0 +1,147 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
+	"github.com/benchsite/benchsite/internal/storage"
+)
+
+// update rewrites the golden pages from the current output:
+// go test ./internal/site -run Golden -update.
+var update = flag.Bool("update", false, "rewrite testdata/golden/* from the current output")
+
+// golden compares got with testdata/golden/name as x/perf's cmd/benchstat
+// tests do: a mismatch writes name.got beside it and fails; -update
+// rewrites the golden file.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if bytes.Equal(got, want) {
+		os.Remove(path + ".got")
+		return
+	}
+	if err := os.WriteFile(path+".got", got, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Errorf("%s differs from the golden file; the output is in %s.got (diff them; -update accepts it)", path, path)
+}
+
+// Three small pages of the test site, whole: the home page (summary grid
+// with its phone card labels, spread and field), the compare page and the
+// targets page.
+func TestGoldenPages(t *testing.T) {
+	opt := testOptions(t)
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"index.html", "compare.html", "targets.html"} {
+		golden(t, page, []byte(readFile(t, filepath.Join(opt.Out, page))))
+	}
+}
+
+// Without targets, the nav offers no Targets page (the page is still
+// written, so an old link works); with targets it does.
+func TestNavTargetsOnlyWithTargets(t *testing.T) {
+	opt := testOptions(t)
+	navHas := func() bool {
+		doc, err := html.Parse(strings.NewReader(readFile(t, filepath.Join(opt.Out, "index.html"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		walk(doc, func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "a" && n.Parent != nil && n.Parent.Parent != nil && n.Parent.Parent.Parent != nil &&
+				n.Parent.Parent.Parent.Data == "nav" && n.FirstChild != nil && n.FirstChild.Data == "Targets" {
+				found = true
+			}
+		})
+		return found
+	}
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	if !navHas() {
+		t.Error("with a target, the nav has no Targets link")
+	}
+	opt.Targets = nil
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	if navHas() {
+		t.Error("without targets, the nav still offers the Targets page")
+	}
+	if _, err := os.Stat(filepath.Join(opt.Out, "targets.html")); err != nil {
+		t.Errorf("targets.html is no longer written: %v", err)
+	}
+}
+
+// A run whose rounds spread widely is flagged where its figure is shown:
+// the benchmark page warns, the home page's row says "noisy" with the
+// IQR; a tight run is not flagged.
+func TestNoisyRunIsFlagged(t *testing.T) {
+	opt := testOptions(t)
+	store := storage.Store{Root: opt.Storage}
+	// 2.9 µs to 89 µs in one run, as in the report that asked for this.
+	wide := []float64{2.9e-6, 3.1e-6, 3.0e-6, 40e-6, 89e-6, 3.2e-6, 60e-6, 3.05e-6, 45e-6, 3.3e-6}
+	st := stats.Compute(wide, 100)
+	if !stats.Noisy(st) {
+		t.Fatalf("test setup: relative IQR %v is not noisy", stats.RelIQR(st))
+	}
+	f := &result.File{
+		MachineInfo: result.MachineInfo{"node": "n", "system": "Linux", "machine": "x86_64", "go_version": "go1.26.8", "goos": "linux", "goarch": "amd64",
+			"cpu": map[string]any{"bits": 64}},
+		Datetime: "2026-11-20T10:00:00+00:00",
+		Benchmarks: []result.Benchmark{
+			{Name: "BenchmarkNoisy", Fullname: "pkg::BenchmarkNoisy", Stats: st, Options: map[string]any{}, ExtraInfo: map[string]any{}},
+			{Name: "BenchmarkTight", Fullname: "pkg::BenchmarkTight", Stats: stats.Compute([]float64{1e-6, 1.01e-6, 0.99e-6, 1e-6}, 100),
+				Options: map[string]any{}, ExtraInfo: map[string]any{}},
+		},
+	}
+	if _, err := store.Save("Noisy-Machine", "baseline", f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	var noisyPage, tightPage string
+	for _, p := range siteFiles(t, opt.Out) {
+		switch {
+		case strings.HasPrefix(p, "bench/benchmarknoisy-"):
+			noisyPage = readFile(t, filepath.Join(opt.Out, p))
+		case strings.HasPrefix(p, "bench/benchmarktight-"):
+			tightPage = readFile(t, filepath.Join(opt.Out, p))
+		}
+	}
+	if !strings.Contains(noisyPage, "<b>Noisy run.</b>") || !strings.Contains(noisyPage, "min 2.900 to max 89.00 µs") {
+		t.Error("the noisy benchmark's page does not warn with the run's range")
+	}
+	if strings.Contains(tightPage, "Noisy run.") {
+		t.Error("a tight run is flagged as noisy")
+	}
+	home := readFile(t, filepath.Join(opt.Out, "index.html"))
+	if !strings.Contains(home, `class="noisy"`) || !strings.Contains(home, "noisy, IQR ") {
+		t.Error("the home page's row of the noisy benchmark does not say it is noisy")
+	}
+}

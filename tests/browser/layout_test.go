@@ -1,0 +1,228 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/benchsite/benchsite/internal/cli"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
+	"github.com/benchsite/benchsite/internal/storage"
+)
+
+// viewport is a screen the layout test reads the site on.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile, dark  bool
+}
+
+var viewports = []viewport{
+	{name: "phone", width: 390, height: 844, mobile: true},
+	{name: "phone-dark", width: 390, height: 844, mobile: true, dark: true},
+	{name: "desktop", width: 1400, height: 900},
+}
+
+// layoutReport is what the page says about its own layout.
+type layoutReport struct {
+	// PageWidth and ViewWidth: the page scrolls sideways when PageWidth >
+	// ViewWidth.
+	PageWidth, ViewWidth float64
+	// Scrollers are table wrappers whose content is wider than they are.
+	Scrollers []string
+	// Rows counts the rows of benchmark tables; Hidden lists every name,
+	// figure or verdict cell that is not wholly on the screen.
+	Rows   int
+	Hidden []string
+	// Clipped lists cells of the runs table whose text is cut.
+	Clipped []string
+}
+
+// layoutJS measures the layout: it is the test's definition of "every
+// table shows the name, the figure and the verdict of each row at once".
+const layoutJS = `(function () {
+  var vw = document.documentElement.clientWidth;
+  var out = { PageWidth: document.documentElement.scrollWidth, ViewWidth: vw, Scrollers: [], Rows: 0, Hidden: [], Clipped: [] };
+  document.querySelectorAll('.table-wrap').forEach(function (w, i) {
+    if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
+  });
+  document.querySelectorAll('table.grid tbody tr').forEach(function (tr) {
+    if (tr.hidden || tr.getClientRects().length === 0) return; // not shown
+    out.Rows++;
+    var cells = tr.querySelectorAll('td.name, td.key');
+    if (cells.length < 2) out.Hidden.push('row "' + tr.textContent.trim().slice(0, 40) + '" marks ' + cells.length + ' key cells');
+    cells.forEach(function (td) {
+      if (td.childNodes.length === 0) return; // nothing to show yet (a browser run's figures before it ran)
+      var r = td.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0 && r.left >= -0.5 && r.right <= vw + 0.5)) {
+        out.Hidden.push((td.getAttribute('data-label') || 'name') + ' "' + td.textContent.trim().slice(0, 30) + '" at ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px');
+      }
+    });
+  });
+  document.querySelectorAll('table.runs td, table.runs th').forEach(function (c) {
+    if (getComputedStyle(c).display === 'none') return;
+    var r = c.getBoundingClientRect();
+    if (c.scrollWidth > c.clientWidth + 1 || r.right > vw + 0.5) out.Clipped.push('"' + c.textContent.trim().slice(0, 20) + '"');
+  });
+  return out;
+})()`
+
+// addAutosavedRun saves a copy of the newest run under a long automatic
+// name (as --autosave names runs), a day later, with a six-figure B/op and
+// one benchmark's rounds spread widely: the widest cells the tables get.
+func addAutosavedRun(t *testing.T, root string) {
+	t.Helper()
+	store := storage.Store{Root: root}
+	ms, err := store.Machines()
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("machines %v: %v", ms, err)
+	}
+	e, ok, err := store.Newest(ms[0])
+	if err != nil || !ok {
+		t.Fatalf("newest run: %v", err)
+	}
+	f, err := result.ReadFile(e.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := f.Time()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Datetime = tm.Add(24 * time.Hour).Format(time.RFC3339)
+	for i := range f.Benchmarks {
+		b := &f.Benchmarks[i]
+		b.ExtraInfo = map[string]any{result.KeyBytesPerOp: 888399.0 + float64(i), result.KeyAllocsPerOp: 12.0}
+		if i == 0 {
+			m := b.Stats.Median
+			b.Stats = stats.Compute([]float64{m, 1.1 * m, 30 * m, m, 0.9 * m, 12 * m, m, 1.05 * m, 25 * m, m}, b.Stats.Iterations)
+		}
+	}
+	if _, err := store.Save(ms[0], "069aa496e47d_20261125_212343_uncommitted-changes", f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLayout reads the built site on a 390 px phone (light and dark) and a
+// 1,400 px desktop in headless Chromium: no page scrolls sideways, every
+// row of a benchmark table shows its name, figure and verdict on the
+// screen at once, the runs table fits, and the history charts are on a
+// time axis. Screenshots of every page and size go to the screenshot
+// directory.
+func TestLayout(t *testing.T) {
+	tb := newBrowser(t)
+	shots := screenshotDir(t)
+	proj := t.TempDir()
+	writeProject(t, proj, filepath.Join(repoRoot(t), "wasm"), false)
+	addAutosavedRun(t, filepath.Join(proj, ".benchmarks"))
+	out := filepath.Join(t.TempDir(), "public")
+	var stdout, stderr strings.Builder
+	if code := cli.MainContext(context.Background(), proj, []string{"build", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("benchsite build: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+	base := srv.URL + "/"
+
+	var list []browserEntry
+	getJSON(t, base+"data/browser.json", &list)
+	var forward string
+	for _, e := range list {
+		if e.Name == "BenchmarkForward/batch=32" {
+			forward = e.URL
+		}
+	}
+	if forward == "" {
+		t.Fatalf("data/browser.json lacks BenchmarkForward/batch=32: %+v", list)
+	}
+
+	pages := []struct {
+		name, path string
+		rows       bool // has a benchmark table
+	}{
+		{"home", "index.html", true},
+		{"benchmark", forward, false},
+		{"compare", "compare.html", true},
+		{"targets", "targets.html", true},
+		{"run", "run.html", false},
+		{"machines", "machines.html", false},
+		{"guide", "guide.html", false},
+	}
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			tb.t = t
+			scheme := "light"
+			if vp.dark {
+				scheme = "dark"
+			}
+			tb.do("set the viewport",
+				chromedp.EmulateViewport(vp.width, vp.height, func(p *emulation.SetDeviceMetricsOverrideParams, q *emulation.SetTouchEmulationEnabledParams) {
+					p.Mobile, q.Enabled = vp.mobile, vp.mobile
+				}),
+			)
+			if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pages {
+				tb.visit(base + p.path)
+				if p.name == "benchmark" {
+					tb.chartsRendered(p.name)
+					// Every chart drawn (history, distribution, memory).
+					tb.waitFor("three charts", `document.querySelectorAll('[data-chart] canvas').length >= 3`, 20*time.Second)
+					axis := eval[string](tb, `echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')).getOption().xAxis[0].type`)
+					if axis != "time" {
+						t.Errorf("the history chart's x axis is %q, want a time axis", axis)
+					}
+					memMin := eval[[]float64](tb, `(function () { var c = echarts.getInstanceByDom(document.querySelector('[data-chart="memory"]'));
+  return [0, 1].map(function (i) { return c.getModel().getComponent('yAxis', i).axis.scale.getExtent()[0]; }); })()`)
+					for i, m := range memMin {
+						if m != 0 {
+							t.Errorf("memory chart: y axis %d starts at %v, want 0", i, m)
+						}
+					}
+				}
+				if p.name == "home" || p.name == "compare" {
+					tb.chartsRendered(p.name)
+				}
+				if p.name == "run" {
+					tb.waitFor("the panel", `document.querySelector('[data-benchsite-run][data-state="idle"]') !== null`, 20*time.Second)
+					if vp.mobile && !vp.dark {
+						// A finished run's figures must show on a phone too.
+						tb.do("run one", chromedp.Click(chromedp.CSS(`[data-benchsite-run] tr[data-name="BenchmarkSetDeterminism"] .br-run`)))
+						tb.waitFor("the run to finish", `document.querySelector('[data-benchsite-run] tr[data-name="BenchmarkSetDeterminism"]').getAttribute('data-state') === 'done'`, time.Minute)
+					}
+				}
+				time.Sleep(400 * time.Millisecond) // chart animations
+				r := eval[layoutReport](tb, layoutJS)
+				tb.screenshot(shots, fmt.Sprintf("layout-%s-%s", vp.name, p.name))
+				where := fmt.Sprintf("%s at %d px", p.name, vp.width)
+				if r.PageWidth > r.ViewWidth {
+					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px)", where, r.PageWidth, r.ViewWidth)
+				}
+				if vp.mobile && len(r.Scrollers) > 0 {
+					t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))
+				}
+				if p.rows && r.Rows == 0 {
+					t.Errorf("%s: no benchmark rows found", where)
+				}
+				if len(r.Hidden) > 0 {
+					t.Errorf("%s: %d key cells not on the screen: %s", where, len(r.Hidden), strings.Join(r.Hidden, "; "))
+				}
+				if len(r.Clipped) > 0 {
+					t.Errorf("%s: runs table cells cut: %s", where, strings.Join(r.Clipped, ", "))
+				}
+				tb.noProblems(where)
+			}
+		})
+	}
+}
