@@ -204,6 +204,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 				b.ExtraInfo["cpu_time"] = g.aggCPU
 			}
 		default:
+			run.Warnings = append(run.Warnings, fmt.Sprintf("benchmark %q left out: it has only complexity rows (BigO, RMS), no time", g.name))
 			continue
 		}
 		for k, vs := range g.counters {

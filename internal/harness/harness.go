@@ -68,6 +68,9 @@ type Run struct {
 	// Datetime is when the file says the run was made, in a form
 	// result.File.Time reads; "" when it does not say.
 	Datetime string
+	// Warnings name what of the file did not arrive as a benchmark, or
+	// arrived with a caveat (the file's name is not in them).
+	Warnings []string
 }
 
 // formats in detection order: the more specific first.

@@ -406,3 +406,20 @@ func TestCriterionJSONFigures(t *testing.T) {
 		t.Errorf("a folder without results: %v", err)
 	}
 }
+
+// What does not arrive as a benchmark, or arrives with a caveat, is named.
+func TestWarnings(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "made", "hyperfine.json"))
+	s := strings.Replace(string(data), "\"exit_codes\": [\n        0,", "\"exit_codes\": [\n        1,", 1)
+	r, err := Read([]byte(s), "h.json", "")
+	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"sleep 0.01": 1 of 10 runs exited`) {
+		t.Errorf("%v %q", err, r.Warnings)
+	}
+	gb := `{"context": {}, "benchmarks": [
+	{"name": "BM_a", "run_type": "iteration", "real_time": 5, "time_unit": "ns"},
+	{"name": "BM_b_BigO", "run_name": "BM_b", "run_type": "aggregate", "aggregate_name": "BigO", "real_time": 1.2, "time_unit": "ns"}]}`
+	r, err = Read([]byte(gb), "gb.json", "")
+	if err != nil || len(r.Benchmarks) != 1 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"BM_b" left out`) {
+		t.Errorf("%v %d %q", err, len(r.Benchmarks), r.Warnings)
+	}
+}

@@ -116,5 +116,9 @@ func harnessRun(hr *harness.Run, in *Input) *Run {
 	if _, err := file.Time(); err != nil || file.Datetime == "" {
 		file.Datetime = in.ModTime
 	}
-	return &Run{File: file}
+	run := &Run{File: file}
+	for _, w := range hr.Warnings {
+		run.Warnings = append(run.Warnings, in.Path+": "+w)
+	}
+	return run
 }
