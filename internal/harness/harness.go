@@ -15,8 +15,9 @@
 //
 //   - Samples go to stats.data only when the harness measured them (Google
 //     Benchmark repetitions, JMH raw data, BenchmarkDotNet's per-iteration
-//     values, hyperfine's per-run times, Julia Trials); stats are then
-//     computed from them as pytest-benchmark does (package stats).
+//     values, hyperfine's per-run times, Julia Trials, Criterion.rs's
+//     sample.json: see ReadCriterionDir); stats are then computed from them
+//     as pytest-benchmark does (package stats).
 //   - A format that reports only an estimate with an error (Catch2, libtest,
 //     benchmark.js, Luau, custom JSON, Criterion's text) gives a benchmark
 //     without data: the estimate fills min, median, mean and max unless the
@@ -30,7 +31,13 @@
 //     = true. An unknown unit is an error naming the line.
 //
 // Errors are *result.Error values naming the file and the line:column
-// (JSON, XML) or line (text) of the offending benchmark or figure.
+// (JSON, XML) or line (text) of the offending benchmark or figure. What
+// does not arrive as a benchmark is named in Run.Warnings.
+//
+// Detection reads a file's first 64 KiB only; JSON is decoded element by
+// element from one decoder, two passes over the file (10,000 results of
+// any format import in 0.16-0.72 s of CPU: BenchmarkHarnessImport in
+// package ingest).
 package harness
 
 import (
