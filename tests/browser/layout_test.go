@@ -198,6 +198,13 @@ func TestLayout(t *testing.T) {
 					if !strings.Contains(tip, "0002_run") || !strings.Contains(tip, "2026-11-02 13:00") || !strings.Contains(tip, "commit ") {
 						t.Errorf("history tooltip of the second run: %q", tip)
 					}
+					// The newest run's rounds are drawn over its baseline's, on
+					// more than the 6 bins a fixed rule gave these 10 rounds.
+					dist := eval[[]int](tb, `(function () { var o = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption();
+  return [o.series.length, o.xAxis[0].data.length, o.series.filter(function (s) { return /^baseline \(0001_baseline\)$/.test(s.name); }).length]; })()`)
+					if dist[0] != 2 || dist[1] <= 6 || dist[2] != 1 {
+						t.Errorf("distribution chart: %d series (want the run and its baseline 0001_baseline: %d), %d bins (want more than 6)", dist[0], dist[2], dist[1])
+					}
 					memMin := eval[[]float64](tb, `(function () { var c = echarts.getInstanceByDom(document.querySelector('[data-chart="memory"]'));
   return [0, 1].map(function (i) { return c.getModel().getComponent('yAxis', i).axis.scale.getExtent()[0]; }); })()`)
 					for i, m := range memMin {
