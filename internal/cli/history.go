@@ -213,7 +213,7 @@ func cmdList(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
 	if len(unreadable) > 0 {
-		return badInput("%d unreadable result file(s), listed above: %s; fix or delete them (benchsite build would stop on them)", len(unreadable), strings.Join(unreadable, ", "))
+		return badInput("%s, listed above: %s; fix or delete them (benchsite build would stop on them)", words.CountAs(len(unreadable), "unreadable result file", "unreadable result files"), strings.Join(unreadable, ", "))
 	}
 	return nil
 }

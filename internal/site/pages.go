@@ -253,6 +253,10 @@ type CompareRow struct {
 	HasP, Significant          bool
 	P                          float64
 	Failures, Notes            []string
+	// BaseSpread and CurSpread are each side's IQR / median (NaN when the
+	// side is missing); BaseNoisy and CurNoisy flag stats.Noisy.
+	BaseSpread, CurSpread float64
+	BaseNoisy, CurNoisy   bool
 }
 
 // TargetsPage lists each target's status on each machine's newest run.
@@ -579,6 +583,13 @@ func (b *builder) comparePage() (*ComparePage, error) {
 					Base: fmtIn(row.Baseline != nil, row.Base, u), Cur: fmtIn(row.Current != nil, row.Cur, u),
 					Unit: u.Name, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
 					Failures: row.Failures, Notes: row.Notes,
+					BaseSpread: math.NaN(), CurSpread: math.NaN(),
+				}
+				if row.Baseline != nil {
+					r.BaseSpread, r.BaseNoisy = stats.RelIQR(row.Baseline.Stats), stats.Noisy(row.Baseline.Stats)
+				}
+				if row.Current != nil {
+					r.CurSpread, r.CurNoisy = stats.RelIQR(row.Current.Stats), stats.Noisy(row.Current.Stats)
 				}
 				if bn := b.byFull[row.Fullname]; bn != nil {
 					r.URL = b.benchURL(bn)
