@@ -79,7 +79,7 @@ func cmdCompare(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
-	machineID := currentMachine(e, runner.Options{Dir: e.dir})
+	machineID := currentMachine(e, runner.Options{Dir: e.dir}, store)
 
 	var base, cur *loaded
 	if len(pos) >= 1 {

@@ -199,10 +199,10 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *id == "" {
-		*id = currentMachine(e, runner.Options{Dir: e.dir})
-	}
 	store := storage.Store{Root: cfg.Storage}
+	if *id == "" {
+		*id = currentMachine(e, runner.Options{Dir: e.dir}, store)
+	}
 	moved, err := store.Reset(*id)
 	if err != nil {
 		return &exitError{ExitBadUse, err}

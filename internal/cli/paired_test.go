@@ -112,13 +112,16 @@ func readReport(t *testing.T, path string) reportDoc {
 	return doc
 }
 
-// A +60 % slowdown in the working tree is flagged against HEAD under
-// mean:10 %, with the interval and pairs in the report and the saved run;
-// the unchanged benchmark of the same run is not flagged.
+// A slowdown of the working tree far above the threshold (the loop twice as
+// long: +100 %, against mean:10 %) is flagged against HEAD, with the
+// interval and pairs in the report and the saved run; the unchanged
+// benchmark of the same run is not flagged. (The effect is large so that
+// the test holds on a machine shared with other work; the rates at +25 %
+// and +10 % are measured by scripts/falsealarm.)
 func TestRunAgainstFlagsALargeSlowdown(t *testing.T) {
 	t.Parallel()
 	dir := pairedModule(t)
-	write(t, dir, "work.go", workSource(1600))
+	write(t, dir, "work.go", workSource(2000))
 	before := git(t, dir, "status", "--porcelain")
 	rep := filepath.Join(dir, "report.json")
 	code, out, errs := bench(t, dir, "run", "--against", "HEAD", "--compare-fail", "mean:10%", "--machine", "m", "--save", "slow", "--report", rep)
