@@ -101,7 +101,7 @@ func cmdCompare(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
-	machineID := currentMachine(e, runner.Options{Dir: e.dir})
+	machineID := currentMachine(e, runner.Options{Dir: e.dir}, store)
 	if err := ingest.CheckFormat(*inFormat); err != nil {
 		return badInput("--input-format: %v", err)
 	}
