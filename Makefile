@@ -13,6 +13,10 @@ ADDR      ?= 127.0.0.1:8000
 # developers' machines, on the branch $(CI_BRANCH).
 CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
+# A share of the suite for one job of a CI matrix (I/N), and where the
+# shards' result files go.
+SHARD      ?= 1/1
+SHARD_DIR  ?= artifacts/shards
 # ci-check measures the pull request's merge base with BASE_REF (the branch
 # it targets) against its head, both in the same job.
 BASE_REF   ?= origin/main
@@ -20,7 +24,7 @@ BASE_REF   ?= origin/main
 REPORT     ?= artifacts/benchmark-report.json
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test fuzz site serve wasm ci-restore ci-check ci-publish ci-changes ci-keep clean FORCE
+        test fuzz site serve wasm ci-restore ci-check ci-publish ci-shard ci-merge ci-check-shard ci-check-merge ci-changes ci-keep clean FORCE
 
 ## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
 # The run is saved (NNNN_comparison.json), so the site served next shows
@@ -118,6 +122,29 @@ ci-check: $(BENCHSITE)
 ci-publish: $(BENCHSITE)
 	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --save baseline || [ $$? -eq 1 ]
 	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-shard: (main, one job of a matrix) run share $(SHARD) (I/N) of the suites, paired against the previous CI baseline's commit, into $(SHARD_DIR)/
+# A matrix of N such jobs runs the suite spread over N runners; ci-merge
+# joins their files. Every job restores the same history, so all compute
+# the same split.
+ci-shard: $(BENCHSITE)
+	@mkdir -p '$(SHARD_DIR)'
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --shard '$(SHARD)' --json '$(SHARD_DIR)/shard-$(subst /,-of-,$(SHARD)).json' || [ $$? -eq 1 ]
+
+## ci-merge: (main) join the shards' files in $(SHARD_DIR)/ into one run, save it as CI's newest baseline, build the site for $(BASE_URL) into public/
+ci-merge: $(BENCHSITE)
+	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save baseline --summary '$(SUMMARY)' '$(SHARD_DIR)'/shard-*.json || [ $$? -eq 1 ]
+	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-check-shard: (pull requests, one job of a matrix) share $(SHARD) of ci-check: the merge base against HEAD in interleaved pairs, into $(SHARD_DIR)/
+ci-check-shard: $(BENCHSITE)
+	@mkdir -p '$(SHARD_DIR)'
+	base=$$(git merge-base '$(BASE_REF)' HEAD) || { echo "ci-check-shard: no merge base of $(BASE_REF) and HEAD (fetch the full history: fetch-depth 0)"; exit 2; }; \
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --against "$$base" --shard '$(SHARD)' --json '$(SHARD_DIR)/shard-$(subst /,-of-,$(SHARD)).json' || [ $$? -eq 1 ]
+
+## ci-check-merge: (pull requests) join the shards of ci-check-shard, the paired comparison to $(SUMMARY); fail on a regression or a missed target
+ci-check-merge: $(BENCHSITE)
+	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save pr --summary '$(SUMMARY)' '$(SHARD_DIR)'/shard-*.json
 
 ## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
 # Runs last, after the deploy: a regression that crept in over several

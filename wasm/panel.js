@@ -55,9 +55,10 @@
   // and "_", so a narrow screen wraps "BenchmarkForward/batch=32" between its
   // parts rather than mid-word (the site's templates do the same).
   function breakable(e, name) {
-    String(name).split(/(?<=[\/=_])/).forEach(function (part, i) {
-      if (i > 0) e.appendChild(document.createElement('wbr'));
+    // (A capturing split, not a lookbehind, which older Safari cannot parse.)
+    String(name).split(/([\/=_])/).forEach(function (part, i) {
       e.appendChild(document.createTextNode(part));
+      if (i % 2 === 1) e.appendChild(document.createElement('wbr'));
     });
   }
 

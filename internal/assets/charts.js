@@ -68,7 +68,12 @@
         a.axisLabel.showMaxLabel = false;
       }
     });
-    if (option.tooltip) option.tooltip.confine = true;
+    if (option.tooltip) {
+      option.tooltip.confine = true;
+      // A long commit message wraps inside the chart instead of widening
+      // the page on a phone.
+      option.tooltip.extraCssText = 'max-width: min(28rem, 85vw); white-space: normal; overflow-wrap: anywhere;';
+    }
     if (coarse && option.dataZoom) {
       option.dataZoom = option.dataZoom.filter(function (z) { return z.type !== 'inside'; });
     }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/storage"
@@ -232,7 +233,7 @@ func TestRunMissedTarget(t *testing.T) {
 // file touched.
 func TestBadInput(t *testing.T) {
 	dir := tinyModule(t)
-	mdir := filepath.Join(dir, ".benchmarks", "Linux-Go-1.26-64bit")
+	mdir := filepath.Join(dir, ".benchmarks", machine.ID(machine.Info()))
 	os.MkdirAll(mdir, 0o755)
 	good, _ := os.ReadFile(filepath.Join("..", "result", "testdata", "pytest-benchmark", "tests", "test_storage", "0001_b87b9aae14ff14a7887a6bbaa9731b9a8760555d_20150814_190343_uncommitted-changes.json"))
 	if len(good) == 0 {

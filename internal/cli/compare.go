@@ -79,6 +79,7 @@ func cmdCompare(e *env, args []string) error {
 	cf.register(fs)
 	format := fs.String("format", "table", "output `format`: table, markdown or json")
 	skip := fs.Bool("skip-invalid", false, "skip malformed lines of go test output given as BASELINE or CURRENT (each is named in a warning)")
+	inFormat := fs.String("input-format", "", "read BASELINE and CURRENT files as `NAME` instead of telling their format by content (as import --format): "+ingest.FormatNames())
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -100,8 +101,11 @@ func cmdCompare(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
-	machineID := currentMachine(e, runner.Options{Dir: e.dir})
-	iopt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip}
+	machineID := currentMachine(e, runner.Options{Dir: e.dir}, store)
+	if err := ingest.CheckFormat(*inFormat); err != nil {
+		return badInput("--input-format: %v", err)
+	}
+	iopt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip, Format: *inFormat}
 
 	var base, cur *loaded
 	switch len(pos) {
@@ -200,7 +204,7 @@ func newestPair(e *env, store storage.Store, machineID string) (base, cur *loade
 // reference that matches several files is an error listing them.
 func loadRef(e *env, store storage.Store, ref, machineID string, opt ingest.Options) (*loaded, error) {
 	p := e.abs(ref)
-	if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+	if info, err := os.Stat(p); err == nil && (info.Mode().IsRegular() || info.IsDir()) { // a folder: Criterion.rs's target/criterion
 		return loadAny(e, p, opt)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, &exitError{ExitBadUse, err}

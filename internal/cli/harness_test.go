@@ -23,7 +23,7 @@ func harnessFiles(t *testing.T) map[string]string {
 			return err
 		}
 		switch filepath.Base(p) {
-		case "LICENSE.txt", "SOURCE.md", "make.sh":
+		case "LICENSE.txt", "SOURCE.md", "make.sh", "benchmark.json", "estimates.json": // the last two: read beside sample.json
 			return nil
 		}
 		abs, _ := filepath.Abs(p)
@@ -39,6 +39,9 @@ func harnessFiles(t *testing.T) map[string]string {
 	if len(files) < 30 {
 		t.Fatalf("only %d harness files", len(files))
 	}
+	// Criterion.rs's target/criterion folder is read as a whole.
+	dir, _ := filepath.Abs(filepath.Join(root, "criterion", "target", "criterion"))
+	files[dir] = ""
 	return files
 }
 
@@ -119,5 +122,37 @@ func TestImportHarnessMalformed(t *testing.T) {
 	}
 	if code, _, errs := bench(t, dir, "import", "--format", "nosuch", good); code != 2 || !strings.Contains(errs, "googlecpp") {
 		t.Errorf("--format nosuch: exit %d, %s", code, errs)
+	}
+}
+
+// compare reads other harnesses' files as import does: a drop of
+// benchmark.js's ops/sec is a regression (higher is better), and the output
+// says the plain threshold rule applied (no samples in the file).
+func TestCompareHarnessFiles(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "github-action-benchmark", "benchmarkjs_output.txt"))
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slower := filepath.Join(dir, "slower.txt")
+	os.WriteFile(slower, []byte(strings.Replace(string(data), "12,146 ops/sec", "10,146 ops/sec", 1)), 0o644)
+	faster := filepath.Join(dir, "faster.txt")
+	os.WriteFile(faster, []byte(strings.Replace(string(data), "12,146 ops/sec", "14,146 ops/sec", 1)), 0o644)
+
+	code, out, errs := bench(t, dir, "compare", src, slower)
+	if code != 1 || !strings.Contains(out, "fib(20) (benchmarkjs_output) - Field 'mean' has failed PercentageRegressionCheck: 16.46") ||
+		!strings.Contains(out, "plain threshold rule") || !strings.Contains(out, "12.15k ops/s") {
+		t.Errorf("ops/sec dropped 16%%: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := bench(t, dir, "compare", src, faster); code != 0 || !strings.Contains(out, "improvement") {
+		t.Errorf("ops/sec rose 16%%: exit %d\n%s%s", code, out, errs)
+	}
+	crit, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "criterion", "target", "criterion"))
+	if code, out, errs := bench(t, dir, "compare", crit, crit); code != 0 || !strings.Contains(out, "fib 20 - slow") {
+		t.Errorf("compare a target/criterion folder with itself: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := bench(t, dir, "compare", "--input-format", "jmh", src, slower); code != 2 || !strings.Contains(errs, "benchmarkjs_output.txt:1") {
+		t.Errorf("--input-format jmh on benchmark.js text: exit %d, %s", code, errs)
 	}
 }

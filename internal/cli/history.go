@@ -213,7 +213,7 @@ func cmdList(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
 	if len(unreadable) > 0 {
-		return badInput("%d unreadable result file(s), listed above: %s; fix or delete them (benchsite build would stop on them)", len(unreadable), strings.Join(unreadable, ", "))
+		return badInput("%s, listed above: %s; fix or delete them (benchsite build would stop on them)", words.CountAs(len(unreadable), "unreadable result file", "unreadable result files"), strings.Join(unreadable, ", "))
 	}
 	return nil
 }
@@ -234,11 +234,11 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	store := storage.Store{Root: cfg.Storage}
 	named := *id != ""
 	if !named {
-		*id = currentMachine(e, runner.Options{Dir: e.dir})
+		*id = currentMachine(e, runner.Options{Dir: e.dir}, store)
 	}
-	store := storage.Store{Root: cfg.Storage}
 	// A machine named on the command line must have a history: a typo
 	// would otherwise "archive 0 runs" and pass. This machine's own empty
 	// history is fine (make benchmark-reset on a new machine).

@@ -20,7 +20,7 @@ import (
 // measures two revisions. What separates them is noise alone; per benchmark
 // it reports that noise and the smallest change a paired run would detect.
 func cmdNoise(e *env, args []string) error {
-	fs := flagSet(e, "noise", "[flags] [PACKAGES...]", "Qualify this machine: measure two builds of the same tree (different code layouts) in interleaved pairs; per benchmark, report the noise and the smallest change a paired run detects at the configured alpha with 95% power, and suggest [compare.thresholds] entries")
+	fs := flagSet(e, "noise", "[flags] [PACKAGES...]", "Qualify this machine: measure two builds of the same tree (different code layouts) in interleaved pairs; per benchmark, report the noise and the smallest change a paired run detects at the paired rule's alpha (1%) with 95% power, and suggest [compare.thresholds] entries")
 	var com common
 	com.register(fs)
 	var cf compareFlags
@@ -43,7 +43,7 @@ func cmdNoise(e *env, args []string) error {
 	}
 	minPairs, _, maxPairs := compare.PairedLimits()
 	if *pairs < 0 || *pairs > 0 && *pairs < minPairs {
-		return badInput("--pairs: %d; need at least %d (the fewest for a 95 %% interval)", *pairs, minPairs)
+		return badInput("--pairs: %d; need at least %d (the fewest for a 99 %% interval)", *pairs, minPairs)
 	}
 	n := maxPairs
 	if *pairs > 0 {
@@ -77,15 +77,14 @@ func cmdNoise(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	alpha := cmpOpt.Alpha
-	if alpha <= 0 || alpha >= 1 {
-		alpha = compare.DefaultAlpha
-	}
+	// The paired rule's own level: a regression needs its interval
+	// above no change ([compare] alpha is the unpaired test's level).
+	alpha := 1 - paired.DefaultConfidence
 	z := distuv.UnitNormal.Quantile(1-alpha/2) + distuv.UnitNormal.Quantile(0.95)
 
 	fmt.Fprintf(e.stdout, "\nNoise of this machine: %d process pairs per benchmark, two builds of one tree; a paired run takes up to %d pairs.\n", n, maxPairs)
 	fmt.Fprintf(e.stdout, "Detectable: the smallest change a paired run of %d pairs finds at α = %g with 95 %% power, (z(1−α/2) + z(0.95)) × noise / √%d.\n\n", maxPairs, alpha, maxPairs)
-	header := []string{"Name", "Noise per pair", "A/A change (95% interval)", "Detectable", "Check", "Advice"}
+	header := []string{"Name", "Noise per pair", "A/A change (99% interval)", "Detectable", "Check", "Advice"}
 	var rows [][]string
 	suggest := map[string]string{}
 	var names []string

@@ -120,7 +120,7 @@ func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan,
 			when = t.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		fmt.Fprintf(w, "\nUNPAIRED comparison with the stored file %s (saved %s on %s): the baseline could not be re-measured because %s.\n",
-			stored.label, when, stored.file.MachineInfo.ID(), why)
+			stored.label, when, machine.ID(stored.file.MachineInfo), why)
 		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. Commit the baseline or use --against REF for a verdict you can trust.\n")
 	}
 	return report.Comparison(w, rep, "table")

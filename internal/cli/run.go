@@ -221,7 +221,7 @@ func cmdRun(e *env, args []string) error {
 	store := storage.Store{Root: cfg.Storage}
 	machineID := *machineFlag
 	if machineID == "" {
-		machineID = currentMachine(e, opt)
+		machineID = currentMachine(e, opt, store)
 	} else if err := storage.ValidName(machineID); err != nil {
 		return badInput("--machine: %v", err)
 	}
@@ -248,7 +248,7 @@ func cmdRun(e *env, args []string) error {
 			if other := newestBaselineAnyMachine(store); other != nil {
 				if p, _ := planFromBaseline(e, other); p != nil {
 					plan = p
-					fmt.Fprintf(e.stderr, "benchsite: no baseline for %s yet; re-measuring the commit of %s's newest baseline (%s) instead\n", machineID, other.file.MachineInfo.ID(), other.label)
+					fmt.Fprintf(e.stderr, "benchsite: no baseline for %s yet; re-measuring the commit of %s's newest baseline (%s) instead\n", machineID, machine.ID(other.file.MachineInfo), other.label)
 				}
 			}
 		}
@@ -294,10 +294,7 @@ func cmdRun(e *env, args []string) error {
 		name = autosaveName(f)
 	}
 	if name != "" {
-		id := f.MachineInfo.ID()
-		if *machineFlag != "" {
-			id = *machineFlag
-		}
+		id := machineID
 		path, err := store.Save(id, name, f)
 		if err != nil {
 			return err
@@ -405,11 +402,26 @@ func reportFailures(e *env, f *result.File) bool {
 // the Go version of the go command that builds the benchmarks (which may
 // differ from the one benchsite was built with); without a working go
 // command, benchsite's own.
-func currentMachine(e *env, opt runner.Options) string {
-	if info, err := runner.MachineInfo(e.ctx, opt); err == nil {
-		return info.ID()
+//
+// Histories saved before machine ids told machines apart are under
+// pytest-benchmark's id alone ("Linux-Go-1.26-64bit"): when the storage has
+// no folder for this machine's id yet and the legacy folder's newest run was
+// made on this machine (same CPU model and count), that folder is used.
+func currentMachine(e *env, opt runner.Options, store storage.Store) string {
+	info, err := runner.MachineInfo(e.ctx, opt)
+	if err != nil {
+		info = machine.Info()
 	}
-	return machine.Info().ID()
+	id := machine.ID(info)
+	if ents, err := store.List(id); err == nil && len(ents) == 0 {
+		legacy := info.ID()
+		if ent, ok, err := store.Newest(legacy); err == nil && ok {
+			if f, err := ent.Read(); err == nil && machine.ID(f.MachineInfo) == id {
+				return legacy
+			}
+		}
+	}
+	return id
 }
 
 // checkTargets prints the target table and reports whether one was missed.

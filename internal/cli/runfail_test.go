@@ -39,3 +39,36 @@ func TestRunKeepsGoingAfterAFailedBenchmark(t *testing.T) {
 		t.Errorf("saved failures %+v", f.Failures)
 	}
 }
+
+// A history saved under pytest-benchmark's id alone, before ids told
+// machines apart, stays this machine's history when its runs were made
+// here: compare finds its baseline and newest run.
+func TestLegacyMachineFolderStillUsed(t *testing.T) {
+	t.Parallel()
+	dir := tinyModule(t)
+	if code, out, errs := bench(t, dir, "run", "--save", "baseline", "--rounds", "2"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	root := filepath.Join(dir, ".benchmarks")
+	ents, _ := os.ReadDir(root)
+	if len(ents) != 1 || !strings.Contains(ents[0].Name(), "cpu-") {
+		t.Fatalf("saved under %v, want one folder with the CPU in its id", ents)
+	}
+	f, err := result.ReadFile(filepath.Join(root, ents[0].Name(), "0001_baseline.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := filepath.Join(root, f.MachineInfo.ID())
+	if err := os.Rename(filepath.Join(root, ents[0].Name()), legacy); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := bench(t, dir, "run", "--save", "again", "--rounds", "2"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(legacy, "0002_again.json")); err != nil {
+		t.Errorf("the run did not join the legacy folder of this machine: %v", err)
+	}
+	if code, out, errs := bench(t, dir, "compare", "--compare-fail", "mean:1000%"); code != 0 || !strings.Contains(out, "0001_baseline") {
+		t.Errorf("compare with the legacy folder: exit %d\n%s%s", code, out, errs)
+	}
+}

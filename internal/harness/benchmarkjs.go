@@ -27,7 +27,7 @@ var benchmarkJS = &Format{
 
 var (
 	benchJSLine = regexp.MustCompile(`(?m) x [0-9][0-9,.]* ops/sec ±`)
-	benchJS     = regexp.MustCompile(`^(.+?) x ([0-9][0-9,.]*) (ops/sec) ±([0-9.]+)% \(([0-9]+) runs? sampled\)\s*$`)
+	benchJS     = regexp.MustCompile(`^(.+) x ([0-9][0-9,.]*) (ops/sec) ±([0-9.]+)% \(([0-9]+) runs? sampled\)\s*$`)
 )
 
 func parseBenchmarkJS(data []byte, name string) (*Run, error) {

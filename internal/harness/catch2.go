@@ -35,9 +35,10 @@ var catch2 = &Format{
 }
 
 var (
-	catch2Header = regexp.MustCompile(`(?m)^benchmark name +samples +iterations +(estimated|est run time)`)
-	catch2First  = regexp.MustCompile(`^(.*?)\s+([0-9]+)\s+([0-9]+)\s+(\S+) (\S+)\s*$`)
-	catch2Triple = regexp.MustCompile(`^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$`)
+	catch2Header  = regexp.MustCompile(`(?m)^benchmark name +samples +iterations +(estimated|est run time)`)
+	catch2First   = regexp.MustCompile(`^(.*?)\s+([0-9]+)\s+([0-9]+)\s+(\S+) (\S+)\s*$`)
+	catch2Version = regexp.MustCompile(`is a Catch v?([0-9][0-9.]*)`)
+	catch2Triple  = regexp.MustCompile(`^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$`)
 )
 
 func isRule(s string, c byte) bool {
@@ -51,7 +52,7 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 	group := ""
 	for i := 0; i < len(ls); i++ {
 		line := ls[i]
-		if v := regexp.MustCompile(`is a Catch v?([0-9][0-9.]*)`).FindStringSubmatch(line); v != nil {
+		if v := catch2Version.FindStringSubmatch(line); v != nil {
 			run.Machine["harness_version"] = v[1]
 		}
 		// A test case's title stands between two rules of dashes.

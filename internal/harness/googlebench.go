@@ -40,6 +40,7 @@ type gbRow struct {
 	CPUTime       json.Number `json:"cpu_time"`
 	TimeUnit      string      `json:"time_unit"`
 	Threads       int         `json:"threads"`
+	Repetitions   int         `json:"repetitions"`
 	ErrorOccurred bool        `json:"error_occurred"`
 	ErrorMessage  string      `json:"error_message"`
 }
@@ -96,6 +97,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 		aggCPU      float64
 		unit        Unit
 		threads     int
+		repetitions int
 		haveSamples bool
 	}
 	var order []*group
@@ -128,7 +130,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 		}
 		g := byName[key]
 		if g == nil {
-			g = &group{name: key, at: rv.off, counters: map[string][]float64{}, aggregates: map[string]float64{}, threads: r.Threads}
+			g = &group{name: key, at: rv.off, counters: map[string][]float64{}, aggregates: map[string]float64{}, threads: r.Threads, repetitions: r.Repetitions}
 			byName[key] = g
 			order = append(order, g)
 		}
@@ -192,7 +194,8 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			if !ok {
 				return nil, d.errAt(g.at, "", "benchmark %q has aggregate rows but no mean; re-run with the mean aggregate", g.name)
 			}
-			e := Estimate{Center: mean, Mean: mean, Stddev: g.aggregates["stddev"], What: "mean ± stddev of repetitions (aggregates only)"}
+			e := Estimate{Center: mean, Mean: mean, Stddev: g.aggregates["stddev"], Rounds: g.repetitions,
+				What: "mean ± stddev of repetitions (aggregates only)"}
 			if m, ok := g.aggregates["median"]; ok {
 				e.Median, e.haveMedian = m, true
 			}
@@ -201,6 +204,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 				b.ExtraInfo["cpu_time"] = g.aggCPU
 			}
 		default:
+			run.Warnings = append(run.Warnings, fmt.Sprintf("benchmark %q left out: it has only complexity rows (BigO, RMS), no time", g.name))
 			continue
 		}
 		for k, vs := range g.counters {

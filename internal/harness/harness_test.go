@@ -37,9 +37,17 @@ var formatOf = map[string]string{
 	"made/catch2_v2.xml":                                         "catch2-xml",
 	"made/catch2_v2_console.txt":                                 "catch2",
 	"made/googlebenchmark_repetitions.json":                      "googlecpp",
+	"made/googlebenchmark_aggregates_only.json":                  "googlecpp",
 	"made/hyperfine.json":                                        "hyperfine",
 	"made/hyperfine_params.json":                                 "hyperfine",
 	"criterion/kangarootwelve_output.txt":                        "criterion",
+	"criterion/target/criterion/fib 20 - fast/new/sample.json":   "criterion-json",
+	"criterion/target/criterion/fib 20 - slow/new/sample.json":   "criterion-json",
+	// Read beside sample.json, never alone.
+	"criterion/target/criterion/fib 20 - fast/new/benchmark.json": "-",
+	"criterion/target/criterion/fib 20 - fast/new/estimates.json": "-",
+	"criterion/target/criterion/fib 20 - slow/new/benchmark.json": "-",
+	"criterion/target/criterion/fib 20 - slow/new/estimates.json": "-",
 	// Read by package gobench and package result, never as a harness.
 	"github-action-benchmark/go_fiber_duplicate_names_output.txt": "",
 	"github-action-benchmark/go_fiber_output.txt":                 "",
@@ -85,6 +93,9 @@ func TestEveryFileReads(t *testing.T) {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want == "-" {
+			continue
 		}
 		forced := strings.HasSuffix(want, "!")
 		want = strings.TrimSuffix(want, "!")
@@ -200,6 +211,20 @@ func TestGoogleBenchmarkFigures(t *testing.T) {
 	sameData(t, "fib_20", old.Stats.Data, []float64{2.7455600415007055e-05})
 	if cpu, _ := old.Extra("cpu_time"); cpu != 2.7364903204272359e-05 || old.Stats.Iterations != 23968 {
 		t.Errorf("cpu_time %v iterations %d", cpu, old.Stats.Iterations)
+	}
+}
+
+// With --benchmark_report_aggregates_only there are no samples: the mean,
+// median and stddev rows are the figures, an estimate.
+func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
+	r := read(t, "made/googlebenchmark_aggregates_only.json", "")
+	b := find(t, r, "BM_Fib/10")
+	if b.Stats.Mean != 4.3071728879995136e-07 || b.Stats.Median != 4.2762061499979620e-07 || b.Stats.Stddev != 1.2281398232054593e-07 ||
+		len(b.Stats.Data) != 0 || b.Stats.Rounds != 5 || b.ExtraInfo["estimate"] == nil {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+	if len(r.Benchmarks) != 2 {
+		t.Errorf("%d benchmarks, want 2 (the aggregate rows of two)", len(r.Benchmarks))
 	}
 }
 
@@ -339,9 +364,62 @@ func TestBenchmarkJSFigures(t *testing.T) {
 	}
 }
 
+func TestBenchmarkJSNameWithX(t *testing.T) {
+	r, err := Read([]byte("matrix 3 x 3 x 1,000 ops/sec ±1.5% (90 runs sampled)\n"), "x.txt", "")
+	if err != nil || r.Benchmarks[0].Name != "matrix 3 x 3" || r.Benchmarks[0].Stats.Mean != 1000 {
+		t.Errorf("%v %+v", err, r)
+	}
+}
+
 func TestLuauFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkluau_output.txt", ""), "base64")
 	if b.Stats.Mean != 0.015041 || b.Stats.Min != 0.014831 || b.ExtraInfo["stddev_percent"] != 0.636 || b.ExtraInfo["driver"] != "luau" {
 		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+}
+
+func TestCriterionJSONFigures(t *testing.T) {
+	r, err := ReadCriterionDir(filepath.Join("testdata", "criterion", "target", "criterion"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Benchmarks) != 2 || r.Format.Name != "criterion-json" {
+		t.Fatalf("%d benchmarks as %s", len(r.Benchmarks), r.Format.Name)
+	}
+	b := r.Benchmarks[1]
+	// sample.json: iters [55.0, 110.0, 165.0 …], times [1022840.0,
+	// 2016796.0, 3612162.0 …] ns.
+	if b.Name != "fib 20 - slow" || b.Stats.Rounds != 100 || b.Stats.Data[0] != 1022840.0/55/1e9 ||
+		b.Stats.Data[2] != 3612162.0/165/1e9 {
+		t.Errorf("%q rounds %d data %v", b.Name, b.Stats.Rounds, b.Stats.Data[:3])
+	}
+	// Criterion's own estimates of the mean and median of the same samples.
+	if !near(b.Stats.Mean, 17986.931042012304e-9) || !near(b.Stats.Median, 17933.606987522282e-9) {
+		t.Errorf("mean %.17g median %.17g disagree with estimates.json", b.Stats.Mean, b.Stats.Median)
+	}
+	// One sample.json reads alone too, by content.
+	one := read(t, "criterion/target/criterion/fib 20 - fast/new/sample.json", "")
+	if one.Format.Name != "criterion-json" || one.Benchmarks[0].Name != "fib 20 - fast" {
+		t.Errorf("%s %q", one.Format.Name, one.Benchmarks[0].Name)
+	}
+	if _, err := ReadCriterionDir("testdata/made"); err == nil || !strings.Contains(err.Error(), "no Criterion.rs results") {
+		t.Errorf("a folder without results: %v", err)
+	}
+}
+
+// What does not arrive as a benchmark, or arrives with a caveat, is named.
+func TestWarnings(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "made", "hyperfine.json"))
+	s := strings.Replace(string(data), "\"exit_codes\": [\n        0,", "\"exit_codes\": [\n        1,", 1)
+	r, err := Read([]byte(s), "h.json", "")
+	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"sleep 0.01": 1 of 10 runs exited`) {
+		t.Errorf("%v %q", err, r.Warnings)
+	}
+	gb := `{"context": {}, "benchmarks": [
+	{"name": "BM_a", "run_type": "iteration", "real_time": 5, "time_unit": "ns"},
+	{"name": "BM_b_BigO", "run_name": "BM_b", "run_type": "aggregate", "aggregate_name": "BigO", "real_time": 1.2, "time_unit": "ns"}]}`
+	r, err = Read([]byte(gb), "gb.json", "")
+	if err != nil || len(r.Benchmarks) != 1 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"BM_b" left out`) {
+		t.Errorf("%v %d %q", err, len(r.Benchmarks), r.Warnings)
 	}
 }

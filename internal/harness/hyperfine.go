@@ -120,12 +120,9 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 				b.ExtraInfo[p.k] = x
 			}
 		}
-		for j, c := range r.ExitCodes {
-			if c != nil && *c != 0 {
-				b.ExtraInfo["failed_runs"] = countNonZero(r.ExitCodes)
-				_ = j
-				break
-			}
+		if n := countNonZero(r.ExitCodes); n > 0 {
+			b.ExtraInfo["failed_runs"] = n
+			run.Warnings = append(run.Warnings, fmt.Sprintf("command %q: %d of %d runs exited with a non-zero status (hyperfine -i); their times are kept", r.Command, n, len(r.ExitCodes)))
 		}
 		run.Benchmarks = append(run.Benchmarks, b)
 	}

@@ -10,13 +10,15 @@ import (
 	"github.com/benchsite/benchsite/internal/changepoint"
 )
 
-// Direction is which way a change went, for times (lower is better).
+// Direction is which way a change went: for times lower is better, for
+// rates imported from other harnesses (result.Benchmark.HigherIsBetter)
+// higher is.
 type Direction string
 
 // The directions of a change.
 const (
-	Regression  Direction = "regression"  // the median went up
-	Improvement Direction = "improvement" // the median went down
+	Regression  Direction = "regression"  // the median went up (a rate: down)
+	Improvement Direction = "improvement" // the median went down (a rate: up)
 )
 
 // Change is a change point of one series: the level of its medians moved
@@ -27,7 +29,7 @@ type Change struct {
 	// change; Run is that run.
 	Index int
 	Run   *Run
-	// Before and After are the medians (seconds) of the runs' medians
+	// Before and After are the medians (seconds, or the benchmark's unit) of the runs' medians
 	// between the previous change point and this one, and between this one
 	// and the next.
 	Before, After float64
@@ -93,7 +95,9 @@ func (s *Series) detect(opt changepoint.Options) {
 			PValue: c.PValue, Age: len(s.Machine.Runs) - 1 - s.Points[i].Run.Index,
 			Direction: Improvement,
 		}
-		if c.After > c.Before {
+		// A rise is worse for times; for rates imported from other
+		// harnesses (ops/s: extra_info higher_is_better) a drop is.
+		if (c.After > c.Before) != s.Points[i].Bench.HigherIsBetter() {
 			ch.Direction = Regression
 		}
 		s.Changes = append(s.Changes, ch)

@@ -81,6 +81,27 @@ func readHarness(in *Input, opt Options) (*Run, error) {
 	if err != nil {
 		return nil, &Error{err}
 	}
+	return harnessRun(hr, in), nil
+}
+
+// readDir reads a folder: the only folder benchsite reads is Criterion.rs's
+// target/criterion, every benchmark's new/sample.json in it (with the
+// benchmark.json and estimates.json beside it) into one run.
+func readDir(path, modTime string, opt Options) (*Run, error) {
+	if opt.Format != "" && opt.Format != "criterion-json" {
+		return nil, errorf("%s: a folder; --format %s reads a file", path, opt.Format)
+	}
+	hr, err := harness.ReadCriterionDir(path)
+	if err != nil {
+		return nil, &Error{err}
+	}
+	run := harnessRun(hr, &Input{Path: path, ModTime: modTime})
+	run.Format = "Criterion.rs target/criterion folder"
+	return run, nil
+}
+
+// harnessRun makes the result file of a harness's run read from in.
+func harnessRun(hr *harness.Run, in *Input) *Run {
 	info := result.MachineInfo{"system": "Unknown", "imported_from": filepath.Base(in.Path)}
 	for k, v := range hr.Machine {
 		info[k] = v
@@ -95,5 +116,9 @@ func readHarness(in *Input, opt Options) (*Run, error) {
 	if _, err := file.Time(); err != nil || file.Datetime == "" {
 		file.Datetime = in.ModTime
 	}
-	return &Run{File: file}, nil
+	run := &Run{File: file}
+	for _, w := range hr.Warnings {
+		run.Warnings = append(run.Warnings, in.Path+": "+w)
+	}
+	return run
 }

@@ -98,8 +98,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func errorf(format string, args ...any) error { return &Error{fmt.Errorf(format, args...)} }
 
-// ReadFile reads the file at path in whichever format it is in.
+// ReadFile reads the file at path in whichever format it is in. A folder
+// is read as Criterion.rs's target/criterion (see readDir).
 func ReadFile(path string, opt Options) (*Run, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return readDir(path, st.ModTime().Format("2006-01-02T15:04:05.000000-07:00"), opt)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{err}

@@ -21,10 +21,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -242,4 +245,37 @@ func CommitAt(dir, rev string) result.CommitInfo {
 	}
 	ci.ID, ci.Time, ci.AuthorTime, ci.Message = f[0], f[1], f[2], f[3]
 	return ci
+}
+
+// ID returns the id a machine's runs are kept under: pytest-benchmark's
+// shape, m.ID() ("Linux-Go-1.26-64bit"), followed by what tells two machines
+// of that shape apart — the CPU count and a short hash of the CPU model —,
+// e.g. "Linux-Go-1.26-64bit-2cpu-3fa94c". pytest-benchmark's id alone names
+// every Linux machine with one Go (or Python) version alike, so a fresh
+// clone's first run would be compared with the author's machine. Files
+// without CPU information (pytest-benchmark's, imported ones) keep m.ID().
+// --machine still chooses any id.
+func ID(m result.MachineInfo) string {
+	id := m.ID()
+	model := m.CPUModel()
+	count := 0
+	if cpu, ok := m["cpu"].(map[string]any); ok {
+		switch v := cpu["count"].(type) {
+		case int:
+			count = v
+		case float64:
+			count = int(v)
+		}
+	}
+	if count == 0 && model == "" {
+		return id
+	}
+	if count > 0 {
+		id += "-" + strconv.Itoa(count) + "cpu"
+	}
+	if model != "" {
+		sum := sha256.Sum256([]byte(model))
+		id += "-" + hex.EncodeToString(sum[:3])
+	}
+	return id
 }

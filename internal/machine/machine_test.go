@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/benchsite/benchsite/internal/result"
 )
 
 func TestInfo(t *testing.T) {
@@ -130,5 +132,30 @@ func TestCommit(t *testing.T) {
 	run(t, dir, nil, "checkout", "-q", "--detach")
 	if b := Commit(dir).Branch; b != "(detached head)" {
 		t.Errorf("branch %q", b)
+	}
+}
+
+// Two machines of pytest-benchmark's shape but different CPUs get different
+// ids by default; files without CPU information keep the shape alone.
+func TestID(t *testing.T) {
+	a := result.MachineInfo{"system": "Linux", "go_version": "go1.26.8", "cpu_model": "AMD EPYC 7B13", "cpu": map[string]any{"bits": 64.0, "count": 2.0}}
+	b := result.MachineInfo{"system": "Linux", "go_version": "go1.26.8", "cpu_model": "Intel(R) Core(TM) i7-8650U", "cpu": map[string]any{"bits": 64.0, "count": 8.0}}
+	c := result.MachineInfo{"system": "Linux", "go_version": "go1.26.8", "cpu_model": "AMD EPYC 7B13", "cpu": map[string]any{"bits": 64.0, "count": 8.0}}
+	ida, idb, idc := ID(a), ID(b), ID(c)
+	if ida == idb || ida == idc || idb == idc {
+		t.Errorf("different machines share an id: %s %s %s", ida, idb, idc)
+	}
+	if !strings.HasPrefix(ida, "Linux-Go-1.26-64bit-2cpu-") || len(ida) != len("Linux-Go-1.26-64bit-2cpu-")+6 {
+		t.Errorf("id %q: want pytest-benchmark's shape, the CPU count and a 6-digit hash", ida)
+	}
+	if ID(a) != ida {
+		t.Error("the id is not stable")
+	}
+	py := result.MachineInfo{"system": "Linux", "python_implementation": "CPython", "python_version": "3.11.7"}
+	if ID(py) != "Linux-CPython-3.11-64bit" {
+		t.Errorf("a file without CPU information: %q", ID(py))
+	}
+	if id := ID(Info()); !strings.HasPrefix(id, Info().ID()+"-") {
+		t.Errorf("this machine's id %q does not extend %q", id, Info().ID())
 	}
 }

@@ -18,14 +18,15 @@
 // from the exact null distribution of the signed-rank statistic, computed
 // here by counting subsets (no library we use has it: gonum and
 // golang.org/x/perf offer the Mann-Whitney test only). The interval is
-// reported back on the ratio scale as percent changes.
+// reported back on the ratio scale as percent changes. The level is 99 %
+// (DefaultConfidence): a regression gate is judged by its false alarms.
 //
 // Assumptions: the pairs are independent and the d_i are distributed
 // symmetrically about the true log change (the signed-rank interval's
 // assumption). Randomising the order inside a pair and the layout seed across
 // pairs is what makes the first hold on a shared machine; a systematic effect
 // that favours one arm in every pair (the first-run advantage, for example) is
-// cancelled by the balanced order. With fewer than 6 pairs no 95 % interval
+// cancelled by the balanced order. With fewer than 8 pairs no 99 % interval
 // exists and the verdict is left undecided.
 //
 // Decision (Rule): a benchmark regressed when the estimated change exceeds
@@ -47,8 +48,12 @@ import (
 	"slices"
 )
 
-// DefaultConfidence is the confidence level of the interval.
-const DefaultConfidence = 0.95
+// DefaultConfidence is the confidence level of the interval. A regression
+// needs the whole interval above no change, so a benchmark that did not
+// change is flagged at one final look with probability at most
+// (1 − DefaultConfidence)/2 = 0.5 %; the target is a false-alarm rate of at
+// most 1 % of verdicts, with the early looks included.
+const DefaultConfidence = 0.99
 
 // Estimate is the estimated change of current against baseline.
 type Estimate struct {
@@ -207,8 +212,8 @@ type Rule struct {
 	// Threshold is the largest slowdown tolerated, as a fraction (0.10
 	// for mean:10%).
 	Threshold float64
-	// MinPairs pairs are always measured (at least 6, the fewest for a
-	// 95 % signed-rank interval); a suspected regression needs
+	// MinPairs pairs are always measured (at least 8, the fewest for a
+	// 99 % signed-rank interval); a suspected regression needs
 	// ConfirmPairs before it is final; no benchmark gets more than
 	// MaxPairs.
 	MinPairs, ConfirmPairs, MaxPairs int
@@ -218,12 +223,12 @@ type Rule struct {
 
 // DefaultRule returns the rule benchsite uses for a threshold (a fraction).
 func DefaultRule(threshold float64) Rule {
-	return Rule{Threshold: threshold, MinPairs: 6, ConfirmPairs: 10, MaxPairs: 16}
+	return Rule{Threshold: threshold, MinPairs: 8, ConfirmPairs: 12, MaxPairs: 20}
 }
 
 func (r Rule) norm() Rule {
-	if r.MinPairs < 6 {
-		r.MinPairs = 6
+	if r.MinPairs < 8 {
+		r.MinPairs = 8
 	}
 	if r.ConfirmPairs < r.MinPairs {
 		r.ConfirmPairs = r.MinPairs

@@ -32,6 +32,17 @@ func TestSignedRankCritical(t *testing.T) {
 	if k, _ := signedRankCritical(5, 0.05); k != 0 {
 		t.Errorf("n=5 has no 95%% interval, got k=%d", k)
 	}
+	// 99 %: n = 8 is the fewest pairs (P(T = 0) = 1/256 ≤ 0.005); the
+	// table's critical value for n = 12 is 7.
+	if k, _ := signedRankCritical(7, 0.01); k != 0 {
+		t.Errorf("n=7 has no 99%% interval, got k=%d", k)
+	}
+	if k, _ := signedRankCritical(8, 0.01); k != 1 {
+		t.Errorf("n=8 at 99%%: k = %d, want 1", k)
+	}
+	if k, _ := signedRankCritical(12, 0.01); k != 8 {
+		t.Errorf("n=12 at 99%%: k = %d, want 8 (critical value 7)", k)
+	}
 }
 
 func TestHodgesLehmannByHand(t *testing.T) {
@@ -43,7 +54,7 @@ func TestHodgesLehmannByHand(t *testing.T) {
 	if !math.IsInf(e.Low, -1) || e.Confidence != 0 {
 		t.Errorf("3 pairs cannot give a 95%% interval: %+v", e)
 	}
-	// Six pairs: the interval is [min, max] of the Walsh averages.
+	// Six pairs at 95 %: the interval is [min, max] of the Walsh averages.
 	d := []float64{0.01, 0.02, 0.03, 0.04, 0.05, 0.20}
 	e = FromLogRatios(d, 0.95)
 	if math.Abs(e.Low-math.Expm1(0.01)) > 1e-12 || math.Abs(e.High-math.Expm1(0.20)) > 1e-12 {
@@ -52,7 +63,7 @@ func TestHodgesLehmannByHand(t *testing.T) {
 }
 
 func TestCompareRatios(t *testing.T) {
-	base := []float64{1, 2, 4, 8, 1, 2}
+	base := []float64{1, 2, 4, 8, 1, 2, 3, 5}
 	cur := make([]float64, len(base))
 	for i := range base {
 		cur[i] = base[i] * 1.25
@@ -85,8 +96,8 @@ func TestRuleLargeEffects(t *testing.T) {
 		}
 	}
 	for i := 0; i < 50; i++ {
-		if v, n := run(0.60); v != Regression || n < 10 {
-			t.Fatalf("+60%%: %s after %d pairs, want a regression confirmed by ≥10 pairs", v, n)
+		if v, n := run(0.60); v != Regression || n < 12 {
+			t.Fatalf("+60%%: %s after %d pairs, want a regression confirmed by ≥12 pairs", v, n)
 		}
 		if v, n := run(0); v == Regression {
 			t.Fatalf("no change: %s after %d pairs", v, n)
@@ -113,16 +124,19 @@ func TestRuleVerdicts(t *testing.T) {
 			t.Errorf("%+v: %s, want %s", tc.e, got, tc.want)
 		}
 	}
-	if r.Done(Estimate{Pairs: 6, Low: 0.2, High: 0.3}) {
+	if r.Done(Estimate{Pairs: 8, Low: 0.2, High: 0.3}) {
 		t.Error("a suspected regression stopped before ConfirmPairs")
 	}
-	if !r.Done(Estimate{Pairs: 10, Low: 0.2, High: 0.3}) {
+	if !r.Done(Estimate{Pairs: 12, Low: 0.2, High: 0.3}) {
 		t.Error("a confirmed regression did not stop")
 	}
-	if r.Done(Estimate{Pairs: 8, Low: 0.0, High: 0.15}) {
+	if r.Done(Estimate{Pairs: 10, Low: 0.0, High: 0.15}) {
 		t.Error("an interval straddling the threshold stopped early")
 	}
-	if !r.Done(Estimate{Pairs: 16, Low: 0.0, High: 0.15}) {
+	if !r.Done(Estimate{Pairs: 20, Low: 0.0, High: 0.15}) {
 		t.Error("MaxPairs did not stop")
+	}
+	if r.Done(Estimate{Pairs: 7, Low: -0.01, High: 0.01}) {
+		t.Error("stopped below MinPairs")
 	}
 }

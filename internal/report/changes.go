@@ -13,7 +13,8 @@ type ChangesJSON struct {
 	Changes []ChangeJSON `json:"changes"`
 }
 
-// ChangeJSON is one change point. Before and After are seconds (the
+// ChangeJSON is one change point. Before and After are seconds, or the
+// benchmark's unit for one imported in another (extra_info stats_unit) (the
 // medians of the runs' medians on each side); Date is the first run's
 // datetime as stored (ISO 8601), Commit its commit id, Run its label.
 type ChangeJSON struct {
@@ -82,7 +83,7 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		}
 		rows = append(rows, []string{
 			date, esc(c.Series.Machine.ID), esc(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
-			seconds(c.Before), seconds(c.After), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
+			figure(c.Before, c.Series.Points[c.Index].Bench.Unit()), figure(c.After, c.Series.Points[c.Index].Bench.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
 			string(c.Direction),
 		})
 	}

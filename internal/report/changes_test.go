@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/benchsite/benchsite/internal/golden"
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/history/historytest"
 )
@@ -40,7 +41,7 @@ func TestChangesGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		name := "changes." + format
-		if format == FormatJSON && !*update {
+		if format == FormatJSON && !golden.Updating() {
 			// Floats may differ in their last bits where the platform
 			// fuses multiply-adds; compare them to 1e-9, and only show a
 			// difference beyond that.
@@ -49,7 +50,7 @@ func TestChangesGolden(t *testing.T) {
 				continue
 			}
 		}
-		golden(t, name, buf.Bytes())
+		golden.Check(t, name, buf.Bytes())
 	}
 	if err := Changes(&bytes.Buffer{}, cs, "xml"); err == nil {
 		t.Error("an unknown format is accepted")

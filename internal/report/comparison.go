@@ -191,7 +191,7 @@ func summary(r *compare.Report) string {
 
 func method(r *compare.Report) string {
 	if r.Paired {
-		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 95 % interval above no change"
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 99 % interval above no change"
 	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
@@ -218,7 +218,7 @@ func rowCells(row compare.Row) []string {
 // comparison, the interval.
 func lastColumn(r *compare.Report) string {
 	if r.Paired {
-		return "95% interval"
+		return "99% interval"
 	}
 	return "p-value"
 }
@@ -313,7 +313,7 @@ func noiseLines(r *compare.Report) []string {
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
 			if c.Dismissed && c.Breached && row.Paired {
-				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 95 %% interval %s includes no change",
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 99 %% interval %s includes no change",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
 			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",

@@ -2,47 +2,11 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/benchsite/benchsite/internal/golden"
 	"github.com/benchsite/benchsite/internal/result"
 )
-
-// update rewrites the golden files from the current output:
-// go test ./internal/report -run Golden -update.
-var update = flag.Bool("update", false, "rewrite testdata/golden/* from the current output")
-
-// golden compares got with testdata/golden/name, as x/perf's
-// cmd/benchstat tests do: on a mismatch it writes the output beside the
-// golden file as name.got (so `diff` shows the change) and fails; with
-// -update it rewrites the golden file instead.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		os.Remove(path + ".got")
-		return
-	}
-	if err := os.WriteFile(path+".got", got, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Errorf("%s differs from the golden file; the output is in %s.got (diff them; -update accepts it)", path, path)
-}
 
 // The comparison of the test report (a regression, noise, an added and a
 // removed benchmark, a hostile name, a machine warning) in each format.
@@ -57,7 +21,7 @@ func TestGoldenComparison(t *testing.T) {
 		if err := Comparison(&buf, r, c.format); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, c.file, buf.Bytes())
+		golden.Check(t, c.file, buf.Bytes())
 	}
 }
 
@@ -83,6 +47,6 @@ func TestGoldenRunTable(t *testing.T) {
 				}
 			}
 		}
-		golden(t, c.file, buf.Bytes())
+		golden.Check(t, c.file, buf.Bytes())
 	}
 }

@@ -594,6 +594,9 @@ func implausible(s *Stats) (field, msg string) {
 	if s.Rounds < 0 {
 		return "rounds", fmt.Sprintf("%d rounds; a count cannot be negative", s.Rounds)
 	}
+	if s.Rounds == 0 && s.has("rounds") {
+		return "rounds", "0 rounds; a benchmark with statistics was measured at least once"
+	}
 	if s.Iterations < 0 {
 		return "iterations", fmt.Sprintf("%d iterations; a count cannot be negative", s.Iterations)
 	}

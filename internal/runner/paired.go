@@ -23,8 +23,8 @@ import (
 
 // Defaults of PairedOptions.
 const (
-	DefaultMinPairs        = 6  // pairs every benchmark gets
-	DefaultMaxPairs        = 16 // pairs no benchmark exceeds
+	DefaultMinPairs        = 8  // pairs every benchmark gets
+	DefaultMaxPairs        = 20 // pairs no benchmark exceeds
 	DefaultPairedRounds    = 5  // rounds per process (after one warm-up round)
 	DefaultPairedRoundTime = 20 * time.Millisecond
 )

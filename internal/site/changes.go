@@ -34,9 +34,12 @@ type ChangeRow struct {
 	// Before and After are the medians (seconds) on each side; Percent the
 	// change in percent; Direction "regression" or "improvement".
 	Before, After float64
-	Percent       float64
-	Direction     string
-	P             float64
+	// BeforeText and AfterText are set, with the unit, when the series is
+	// not in seconds (imported rates or counts: "3.377e+09 ops/s").
+	BeforeText, AfterText string
+	Percent               float64
+	Direction             string
+	P                     float64
 	// Latest: the newest change of its series (its level still holds);
 	// Open: Latest and a regression.
 	Latest, Open bool
@@ -83,6 +86,10 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 	}
 	if bn := b.byFull[row.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
+	}
+	if pb := c.Series.Points[c.Index].Bench; pb.Unit() != "" {
+		u := benchUnit(pb, 0)
+		row.BeforeText, row.AfterText = inUnit(u, c.Before)+" "+u.Name, inUnit(u, c.After)+" "+u.Name
 	}
 	return row
 }

@@ -286,7 +286,12 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		Encode:    &opts.Encode{X: x, Y: "median"},
 		LineStyle: &opts.LineStyle{Width: 2, Color: colMedian},
 	}
-	legend := []string{"median", "q1–q3", "min–max", "baseline", "regression"}
+	// The bands' legend entries are swatches of their own shade, not the
+	// median's dot.
+	band := func(name string, opacity float64) map[string]any {
+		return map[string]any{"name": name, "icon": "roundRect", "itemStyle": map[string]any{"color": colMedian, "opacity": opacity}}
+	}
+	legend := []any{"median", band("q1–q3", 0.45), band("min–max", 0.2), "baseline", "regression"}
 	var marks, reach []any
 	for _, t := range targets {
 		// A target far from the data would squash the history into a flat

@@ -1,8 +1,6 @@
 package site
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,43 +8,11 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/benchsite/benchsite/internal/golden"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
 	"github.com/benchsite/benchsite/internal/storage"
 )
-
-// update rewrites the golden pages from the current output:
-// go test ./internal/site -run Golden -update.
-var update = flag.Bool("update", false, "rewrite testdata/golden/* from the current output")
-
-// golden compares got with testdata/golden/name as x/perf's cmd/benchstat
-// tests do: a mismatch writes name.got beside it and fails; -update
-// rewrites the golden file.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		os.Remove(path + ".got")
-		return
-	}
-	if err := os.WriteFile(path+".got", got, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Errorf("%s differs from the golden file; the output is in %s.got (diff them; -update accepts it)", path, path)
-}
 
 // Three small pages of the test site, whole: the home page (summary grid
 // with its phone card labels, spread and field), the compare page and the
@@ -57,7 +23,7 @@ func TestGoldenPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, page := range []string{"index.html", "compare.html", "targets.html"} {
-		golden(t, page, []byte(readFile(t, filepath.Join(opt.Out, page))))
+		golden.Check(t, page, []byte(readFile(t, filepath.Join(opt.Out, page))))
 	}
 }
 

@@ -112,6 +112,10 @@ type MachineSummary struct {
 	// something.
 	Compared                               bool
 	Regressions, Improvements, Same, Noise int
+	// Paired: the counts are the paired verdicts the newest run stored
+	// (both revisions measured in one session); else the comparison is of
+	// two unpaired runs.
+	Paired bool
 	// ChartID and ChartJSON are the bar chart of the changes (as on the
 	// compare page) when Compared; Rows is its number of bars.
 	ChartID                   string
@@ -253,6 +257,13 @@ type CompareRow struct {
 	HasP, Significant          bool
 	P                          float64
 	Failures, Notes            []string
+	// BaseSpread and CurSpread are each side's IQR / median (NaN when the
+	// side is missing); BaseNoisy and CurNoisy flag stats.Noisy.
+	BaseSpread, CurSpread float64
+	BaseNoisy, CurNoisy   bool
+	// CI is a paired row's confidence interval, e.g. "[−0.8, +4.9] 8
+	// pairs"; "" on unpaired rows.
+	CI string
 }
 
 // TargetsPage lists each target's status on each machine's newest run.
@@ -378,6 +389,7 @@ func (b *builder) homePage() (*HomePage, error) {
 			ms.Improvements = m.Report.Count(compare.Improvement)
 			ms.Same = m.Report.Count(compare.Same)
 			ms.Noise = m.Report.Count(compare.Noise)
+			ms.Paired = m.Report.Paired
 			js, err := changeChartJSON(m.Report)
 			if err != nil {
 				return nil, fmt.Errorf("site: home chart of %s: %w", m.ID, err)
@@ -579,6 +591,20 @@ func (b *builder) comparePage() (*ComparePage, error) {
 					Base: fmtIn(row.Baseline != nil, row.Base, u), Cur: fmtIn(row.Current != nil, row.Cur, u),
 					Unit: u.Name, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
 					Failures: row.Failures, Notes: row.Notes,
+					BaseSpread: math.NaN(), CurSpread: math.NaN(),
+				}
+				if row.Baseline != nil {
+					r.BaseSpread, r.BaseNoisy = stats.RelIQR(row.Baseline.Stats), stats.Noisy(row.Baseline.Stats)
+				}
+				if row.Current != nil {
+					r.CurSpread, r.CurNoisy = stats.RelIQR(row.Current.Stats), stats.Noisy(row.Current.Stats)
+				}
+				if row.Paired {
+					ci := compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
+					if i := strings.Index(ci, "["); i >= 0 {
+						ci = ci[i:]
+					}
+					r.CI = fmt.Sprintf("%s %d pairs", ci, row.Pairs)
 				}
 				if bn := b.byFull[row.Fullname]; bn != nil {
 					r.URL = b.benchURL(bn)

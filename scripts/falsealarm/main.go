@@ -149,8 +149,14 @@ func main() {
 			}
 			stop()
 		}
+		summarize(unchanged, power, started, loadStart)
 	}
-	fmt.Fprintf(logw, "\nSummary (%s, %s; load average before %s, after %s)\n", time.Now().UTC().Format(time.RFC3339), time.Since(started).Round(time.Second), loadStart, loadavg())
+	summarize(unchanged, power, started, loadStart)
+}
+
+// summarize prints the tallies so far.
+func summarize(unchanged, power map[string]*tally, started time.Time, loadStart string) {
+	fmt.Fprintf(logw, "\nSummary so far (%s, %s; load average before %s, after %s)\n", time.Now().UTC().Format(time.RFC3339), time.Since(started).Round(time.Second), loadStart, loadavg())
 	fmt.Fprintf(logw, "False alarms (regressions flagged on unchanged code):\n")
 	all := &tally{}
 	for _, k := range sortedKeys(unchanged) {

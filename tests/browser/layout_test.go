@@ -45,13 +45,20 @@ type layoutReport struct {
 	Hidden []string
 	// Clipped lists cells of the runs table whose text is cut.
 	Clipped []string
+	// Wide names elements reaching past the right edge when the page
+	// scrolls sideways.
+	Wide []string
 }
 
 // layoutJS measures the layout: it is the test's definition of "every
 // table shows the name, the figure and the verdict of each row at once".
 const layoutJS = `(function () {
   var vw = document.documentElement.clientWidth;
-  var out = { PageWidth: document.documentElement.scrollWidth, ViewWidth: vw, Scrollers: [], Rows: 0, Hidden: [], Clipped: [] };
+  var out = { PageWidth: document.documentElement.scrollWidth, ViewWidth: vw, Scrollers: [], Rows: 0, Hidden: [], Clipped: [], Wide: [] };
+  if (out.PageWidth > vw) document.querySelectorAll('body *').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.right > vw + 0.5 && out.Wide.length < 5) out.Wide.push(e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px');
+  });
   document.querySelectorAll('.table-wrap').forEach(function (w, i) {
     if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
   });
@@ -183,6 +190,21 @@ func TestLayout(t *testing.T) {
 					if axis != "time" {
 						t.Errorf("the history chart's x axis is %q, want a time axis", axis)
 					}
+					// The tooltip of a run names its date and commit.
+					tip := eval[string](tb, `(function () { var el = document.querySelector('[data-chart="history"]');
+  var c = echarts.getInstanceByDom(el); c.dispatchAction({ type: 'showTip', seriesIndex: 4, dataIndex: 1 });
+  var t = el.querySelector('div[style*="position: absolute"]:not(:empty)'); var text = t ? t.textContent : '';
+  c.dispatchAction({ type: 'hideTip' }); return text; })()`)
+					if !strings.Contains(tip, "0002_run") || !strings.Contains(tip, "2026-11-02 13:00") || !strings.Contains(tip, "commit ") {
+						t.Errorf("history tooltip of the second run: %q", tip)
+					}
+					// The newest run's rounds are drawn over its baseline's, on
+					// more than the 6 bins a fixed rule gave these 10 rounds.
+					dist := eval[[]int](tb, `(function () { var o = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption();
+  return [o.series.length, o.xAxis[0].data.length, o.series.filter(function (s) { return /^baseline \(0001_baseline\)$/.test(s.name); }).length]; })()`)
+					if dist[0] != 2 || dist[1] <= 6 || dist[2] != 1 {
+						t.Errorf("distribution chart: %d series (want the run and its baseline 0001_baseline: %d), %d bins (want more than 6)", dist[0], dist[2], dist[1])
+					}
 					memMin := eval[[]float64](tb, `(function () { var c = echarts.getInstanceByDom(document.querySelector('[data-chart="memory"]'));
   return [0, 1].map(function (i) { return c.getModel().getComponent('yAxis', i).axis.scale.getExtent()[0]; }); })()`)
 					for i, m := range memMin {
@@ -207,7 +229,7 @@ func TestLayout(t *testing.T) {
 				tb.screenshot(shots, fmt.Sprintf("layout-%s-%s", vp.name, p.name))
 				where := fmt.Sprintf("%s at %d px", p.name, vp.width)
 				if r.PageWidth > r.ViewWidth {
-					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px)", where, r.PageWidth, r.ViewWidth)
+					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px): %s", where, r.PageWidth, r.ViewWidth, strings.Join(r.Wide, "; "))
 				}
 				if vp.mobile && len(r.Scrollers) > 0 {
 					t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))

@@ -35,6 +35,9 @@ BENCHMARK_MAIN();
 CC
 g++ -O2 -o "$tmp/gbench" "$tmp/gbench.cc" -lbenchmark -lpthread
 "$tmp/gbench" --benchmark_format=json --benchmark_repetitions=5 --benchmark_min_time=0.05 > googlebenchmark_repetitions.json
+# --benchmark_report_aggregates_only: the aggregate rows alone, no samples.
+"$tmp/gbench" --benchmark_format=json --benchmark_repetitions=5 --benchmark_min_time=0.05 \
+	--benchmark_report_aggregates_only=true --benchmark_filter=BM_Fib > googlebenchmark_aggregates_only.json
 
 # Catch2 v2 benchmarks: the console reporter and the XML reporter.
 cat > "$tmp/catch.cc" <<'CC'
