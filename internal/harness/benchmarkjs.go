@@ -47,7 +47,7 @@ func parseBenchmarkJS(data []byte, name string) (*Run, error) {
 			return nil, lineErr(name, n, colOf(line, m[2]), "%v", err)
 		}
 		runs, _ := strconv.Atoi(m[5])
-		b := estimated(m[1], Estimate{Center: v, Mean: v, Rounds: runs, What: "ops/sec (1 / mean time) ± relative margin of error"}, u)
+		b := estimated(m[1], estimate{Center: v, Mean: v, Rounds: runs, What: "ops/sec (1 / mean time) ± relative margin of error"}, u)
 		rme, err := strconv.ParseFloat(m[4], 64)
 		if err != nil {
 			return nil, lineErr(name, n, colOf(line, m[4]), "%q is not a number", m[4])

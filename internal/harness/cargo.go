@@ -55,7 +55,7 @@ func parseCargo(data []byte, name string) (*Run, error) {
 		if err != nil {
 			return nil, lineErr(name, n, colOf(line, m[4]), "%v", err)
 		}
-		b := estimated(m[1], Estimate{Center: v, What: "median ± (max − min) (libtest) or point estimate ± deviation (Criterion bencher)"}, u)
+		b := estimated(m[1], estimate{Center: v, What: "median ± (max − min) (libtest) or point estimate ± deviation (Criterion bencher)"}, u)
 		b.ExtraInfo["deviation"] = dev
 		run.Benchmarks = append(run.Benchmarks, b)
 	}

@@ -114,7 +114,7 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 				}
 			}
 			i += 2
-			b := estimated(bench, Estimate{Center: fig[0][0], Mean: fig[0][0], Stddev: fig[1][0],
+			b := estimated(bench, estimate{Center: fig[0][0], Mean: fig[0][0], Stddev: fig[1][0],
 				Rounds: samples, Iterations: iters, What: "mean ± std dev of Catch2's samples (not in the output)"}, Unit{})
 			b.Group = group
 			b.ExtraInfo["mean_ci"] = []float64{fig[0][1], fig[0][2]}

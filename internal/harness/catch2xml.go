@@ -100,7 +100,7 @@ func parseCatch2XML(data []byte, name string) (*Run, error) {
 			if !cur.haveMean {
 				return nil, &result.Error{File: name, Line: cur.line, Col: cur.col, Field: "BenchmarkResults.mean", Msg: "benchmark " + strconv.Quote(cur.b.Name) + " has no <mean value=…>"}
 			}
-			b := estimated(cur.b.Name, Estimate{Center: cur.mean, Mean: cur.mean, Stddev: cur.sdev,
+			b := estimated(cur.b.Name, estimate{Center: cur.mean, Mean: cur.mean, Stddev: cur.sdev,
 				Rounds: cur.b.Stats.Rounds, Iterations: cur.b.Stats.Iterations, What: "mean ± std dev of Catch2's samples (not in the output)"}, Unit{})
 			b.Group = cur.b.Group
 			run.Benchmarks = append(run.Benchmarks, b)

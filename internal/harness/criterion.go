@@ -69,7 +69,7 @@ func parseCriterionText(data []byte, name string) (*Run, error) {
 			}
 			v[j] = x
 		}
-		b := estimated(bench, Estimate{Center: v[1], What: "point estimate [confidence interval]"}, Unit{})
+		b := estimated(bench, estimate{Center: v[1], What: "point estimate [confidence interval]"}, Unit{})
 		b.ExtraInfo["ci_lower"], b.ExtraInfo["ci_upper"] = v[0], v[2]
 		run.Benchmarks = append(run.Benchmarks, b)
 		last = &run.Benchmarks[len(run.Benchmarks)-1]

@@ -56,7 +56,7 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 	run := &Run{}
 	var serr error
 	for i, el := range d.stream(root, "", &serr) {
-		field := strconvItoa(i)
+		field := strconv.Itoa(i)
 		var r struct {
 			Name  string          `json:"name"`
 			Unit  *string         `json:"unit"`
@@ -89,7 +89,7 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := estimated(r.Name, Estimate{Center: x, What: "one value (custom JSON)"}, u)
+		b := estimated(r.Name, estimate{Center: x, What: "one value (custom JSON)"}, u)
 		if len(r.Range) > 0 && string(r.Range) != "null" {
 			var s string
 			if json.Unmarshal(r.Range, &s) != nil {
@@ -107,5 +107,3 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 	}
 	return run, nil
 }
-
-func strconvItoa(i int) string { return strconv.Itoa(i) }

@@ -194,7 +194,7 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			if !ok {
 				return nil, d.errAt(g.at, "", "benchmark %q has aggregate rows but no mean; re-run with the mean aggregate", g.name)
 			}
-			e := Estimate{Center: mean, Mean: mean, Stddev: g.aggregates["stddev"], Rounds: g.repetitions,
+			e := estimate{Center: mean, Mean: mean, Stddev: g.aggregates["stddev"], Rounds: g.repetitions,
 				What: "mean ± stddev of repetitions (aggregates only)"}
 			if m, ok := g.aggregates["median"]; ok {
 				e.Median, e.haveMedian = m, true

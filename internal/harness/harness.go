@@ -202,9 +202,9 @@ func setUnit(b *result.Benchmark, u Unit) {
 	}
 }
 
-// Estimate is what a harness that prints no samples says about one
+// estimate is what a harness that prints no samples says about one
 // benchmark. Zero fields are unknown, except Center.
-type Estimate struct {
+type estimate struct {
 	Center              float64 // the harness's headline figure
 	Min, Median, Mean   float64 // when printed apart from Center
 	Max, Stddev         float64
@@ -215,7 +215,7 @@ type Estimate struct {
 
 // stats returns pytest-benchmark stats for an estimate: known figures as
 // given, unknown location figures filled with Center, no data.
-func (e Estimate) stats() result.Stats {
+func (e estimate) stats() result.Stats {
 	fill := func(v float64, have bool) float64 {
 		if v == 0 && !have {
 			return e.Center
@@ -237,7 +237,7 @@ func (e Estimate) stats() result.Stats {
 }
 
 // estimated returns a benchmark holding e.
-func estimated(name string, e Estimate, u Unit) result.Benchmark {
+func estimated(name string, e estimate, u Unit) result.Benchmark {
 	b := result.Benchmark{Name: name, Stats: e.stats(), ExtraInfo: map[string]any{"estimate": e.What}}
 	setUnit(&b, u)
 	return b

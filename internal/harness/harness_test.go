@@ -258,6 +258,21 @@ func TestJMHFigures(t *testing.T) {
 	}
 }
 
+// Modes other than thrpt report a time per operation: stored in seconds,
+// lower is better.
+func TestJMHAverageTime(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "jmh_output.json"))
+	s := strings.NewReplacer(`"mode" : "thrpt"`, `"mode" : "avgt"`, `"scoreUnit" : "ops/s"`, `"scoreUnit" : "us/op"`).Replace(string(data))
+	r, err := Read([]byte(s), "avgt.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Benchmarks[0]
+	if b.Unit() != "" || b.HigherIsBetter() || b.Stats.Data[0] != 3376.842765688582 || b.Fullname != b.Name+" (avgt)" {
+		t.Errorf("unit %q higher %v data %v fullname %q", b.Unit(), b.HigherIsBetter(), b.Stats.Data, b.Fullname)
+	}
+}
+
 func TestBenchmarkDotNetFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkdotnet.json", ""), "Sample.Benchmarks.Fib10")
 	if b.Stats.Rounds != 14 || b.Stats.Data[0] != 2.4805462032556534e-08 || b.Stats.Data[13] != 2.417329317331314e-08 {

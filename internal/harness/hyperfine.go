@@ -92,7 +92,7 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 			if r.Mean == nil {
 				return nil, d.errAt(v.off, field+".mean", "missing for command %q (and no times)", r.Command)
 			}
-			var e Estimate
+			var e estimate
 			var errs [5]error
 			e.Center, errs[0] = num(r.Mean, "mean")
 			e.Mean = e.Center

@@ -47,7 +47,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 	run := &Run{Machine: result.MachineInfo{}}
 	var serr error
 	for i, el := range d.stream(root, "", &serr) {
-		field := strconvItoa(i)
+		field := strconv.Itoa(i)
 		var r struct {
 			JMHVersion string               `json:"jmhVersion"`
 			Benchmark  string               `json:"benchmark"`
@@ -117,7 +117,7 @@ func parseJMH(data []byte, name string) (*Run, error) {
 			if err != nil {
 				return nil, err
 			}
-			e := Estimate{Center: score, Mean: score, What: "score ± scoreError (99.9% confidence interval half-width)"}
+			e := estimate{Center: score, Mean: score, What: "score ± scoreError (99.9% confidence interval half-width)"}
 			pct := func(k string) (float64, bool) {
 				n, ok := r.Primary.Percentiles[k]
 				if !ok {

@@ -125,7 +125,7 @@ func parseJulia(data []byte, name string) (*Run, error) {
 				if err != nil {
 					return err
 				}
-				b = estimated(path, Estimate{Center: x, What: "TrialEstimate (the estimator the file was saved with: median, minimum, mean …)"}, Unit{})
+				b = estimated(path, estimate{Center: x, What: "TrialEstimate (the estimator the file was saved with: median, minimum, mean …)"}, Unit{})
 			}
 			if t.Memory != nil {
 				b.ExtraInfo[result.KeyBytesPerOp] = *t.Memory

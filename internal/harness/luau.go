@@ -74,7 +74,7 @@ func parseLuau(data []byte, name string) (*Run, error) {
 		if err != nil {
 			return nil, lineErr(name, n, colOf(line, m[4]), "%q is not a number", m[4])
 		}
-		b := estimated(m[1], Estimate{Center: mean, Mean: mean, Stddev: mean * pct / 100, What: "mean ± std dev (in percent of the mean)"}, Unit{})
+		b := estimated(m[1], estimate{Center: mean, Mean: mean, Stddev: mean * pct / 100, What: "mean ± std dev (in percent of the mean)"}, Unit{})
 		b.ExtraInfo["driver"] = m[5]
 		b.ExtraInfo["stddev_percent"] = pct
 		index[m[1]] = len(run.Benchmarks)

@@ -35,6 +35,7 @@ var malformed = []struct {
 	{"github-action-benchmark/cargo_output.txt", "", "18,149 ns/iter", "18,149 parsecs/iter", 9, "parsecs/iter"},
 	{"criterion/kangarootwelve_output.txt", "", "4.5512 µs", "4.5512 qs", 23, `"qs"`},
 	{"github-action-benchmark/benchmarkjs_output.txt", "", "±0.32%", "±zero%", 2, "ops/sec"},
+	{"criterion/target/criterion/fib 20 - fast/new/sample.json", "", `"iters":[`, `"iters":["x",`, 1, "iters.0"},
 	{"github-action-benchmark/benchmarkluau_output.txt", "", "69.560ms +/-", "69.560zz +/-", 2, `"zz"`},
 }
 

@@ -72,6 +72,13 @@ func Check(f *result.File, ts []Target) []Status {
 					continue
 				}
 				found = true
+				if u := b.Unit(); u != "" {
+					// Imported in another unit (ops/s, cycles/iter): a limit
+					// in seconds says nothing about it.
+					out = append(out, Status{Target: t, Name: b.Name, Fullname: b.Fullname, Median: math.NaN(),
+						Message: fmt.Sprintf("%s: figures in %s, not a time; a target's limit is a time, so target %s is not checked", b.Name, u, t)})
+					continue
+				}
 				s := Status{Target: t, Found: true, Name: b.Name, Fullname: b.Fullname, Median: b.Stats.Median}
 				// A small relative tolerance keeps a median that equals the
 				// bound (up to float rounding of Limit·(1+Excess)) a pass.

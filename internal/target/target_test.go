@@ -119,3 +119,19 @@ func TestString(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+// A target's limit is a time: a benchmark imported in another unit (ops/s)
+// is neither met nor missed, and the message says why.
+func TestCheckOtherUnit(t *testing.T) {
+	f := &result.File{Benchmarks: []result.Benchmark{{Name: "fib(20)", Fullname: "fib(20)",
+		Stats:     result.Stats{Median: 12146},
+		ExtraInfo: map[string]any{result.KeyUnit: "ops/s", result.KeyHigherIsBetter: true}}}}
+	tg, err := Parse("fib(20)", "2ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := Check(f, []Target{tg})
+	if len(st) != 1 || st[0].Missed() || st[0].Met || !strings.Contains(st[0].Message, "figures in ops/s") {
+		t.Errorf("%+v", st)
+	}
+}
