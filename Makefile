@@ -13,9 +13,14 @@ ADDR      ?= 127.0.0.1:8000
 # developers' machines, on the branch $(CI_BRANCH).
 CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
+# ci-check measures the pull request's merge base with BASE_REF (the branch
+# it targets) against its head, both in the same job.
+BASE_REF   ?= origin/main
+# ci-check writes the comparison as JSON here too.
+REPORT     ?= artifacts/benchmark-report.json
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test site serve wasm ci-restore ci-check ci-publish ci-keep clean FORCE
+        test fuzz site serve wasm ci-restore ci-check ci-publish ci-changes ci-keep clean FORCE
 
 ## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
 # The run is saved (NNNN_comparison.json), so the site served next shows
@@ -35,7 +40,7 @@ build: $(BENCHSITE)
 $(BENCHSITE): FORCE
 	$(GO) build -o $@ ./cmd/benchsite
 
-## benchmark: run all suites and compare with the newest baseline if one exists (no save)
+## benchmark: run all suites and compare with the newest baseline if one exists (no save); the baseline's commit is re-measured in interleaved pairs
 benchmark: $(BENCHSITE)
 	$(BENCHSITE) run --compare
 
@@ -43,7 +48,7 @@ benchmark: $(BENCHSITE)
 benchmark-save: $(BENCHSITE)
 	$(BENCHSITE) run --save baseline
 
-## benchmark-compare: run, compare with the newest baseline, save as NNNN_comparison.json; fail on a regression
+## benchmark-compare: re-measure the newest baseline's commit against the working tree in interleaved pairs, save as NNNN_comparison.json; fail on a regression
 benchmark-compare: $(BENCHSITE)
 	$(BENCHSITE) run --compare --save comparison
 
@@ -58,6 +63,22 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt: the files above need formatting'; exit 1; }
 	BENCHSITE_SCREENSHOTS="$${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}" $(GO) test -count=1 ./...
 	@echo "screenshots of the browser tests: $${BENCHSITE_SCREENSHOTS:-$(CURDIR)/artifacts/screenshots}"
+
+## fuzz: run each fuzz target for $(FUZZTIME) (default 30s); finds land in the package's testdata/fuzz as seeds
+# Go fuzzes one target per invocation. A find stops with the failing input
+# written to testdata/fuzz/<Target>/ in that package: fix it, keep the file.
+FUZZTIME ?= 30s
+# Go minimizes every new interesting input for up to 60 s by default, which
+# on large seeds takes most of a short run; 5 s keeps the time for fuzzing.
+FUZZMINIMIZETIME ?= 5s
+FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
+               ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== $$name ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
+	done
 
 ## site: build the static report site into public/ from the committed history
 site: $(BENCHSITE)
@@ -82,17 +103,27 @@ ci-restore:
 	elif [ $$status -ne 0 ]; then echo "cannot reach origin to restore CI's history (git ls-remote: status $$status)"; exit 1; \
 	else git fetch --depth=1 origin '$(CI_BRANCH)' && git checkout FETCH_HEAD -- .benchmarks; fi
 
-## ci-check: (pull requests) run, compare with CI's newest baseline, Markdown table to $(SUMMARY); fail on a regression
+## ci-check: (pull requests) measure the merge base with $(BASE_REF) against HEAD in interleaved pairs, Markdown to $(SUMMARY), JSON to $(REPORT); fail on a regression
+# Never the newest main: a pull request may be many commits behind it.
 ci-check: $(BENCHSITE)
-	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --summary '$(SUMMARY)'
+	@mkdir -p '$(dir $(REPORT))'
+	@rm -f '$(REPORT)'
+	base=$$(git merge-base '$(BASE_REF)' HEAD) || { echo "ci-check: no merge base of $(BASE_REF) and HEAD (fetch the full history: fetch-depth 0)"; exit 2; }; \
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --against "$$base" --summary '$(SUMMARY)' --report '$(REPORT)'
 
-## ci-publish: (main) run, save it as CI's newest baseline, build the site for $(BASE_URL) into public/
-# Each run of main is the baseline pull requests are judged against. A
+## ci-publish: (main) run (paired against the previous CI baseline's commit), save it as CI's newest baseline, build the site for $(BASE_URL) into public/
+# Each run of main is the newest point of the published history. A
 # regression or missed target (exit 1) on main is published, not hidden; a
 # broken run (exit 2) stops the deploy.
 ci-publish: $(BENCHSITE)
-	$(BENCHSITE) run --machine '$(CI_MACHINE)' --save baseline || [ $$? -eq 1 ]
+	$(BENCHSITE) run --machine '$(CI_MACHINE)' --compare --save baseline || [ $$? -eq 1 ]
 	$(BENCHSITE) build $(SITE_FLAGS)
+
+## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
+# Runs last, after the deploy: a regression that crept in over several
+# pushes turns the workflow red without holding back the site.
+ci-changes: $(BENCHSITE)
+	$(BENCHSITE) changes --machine '$(CI_MACHINE)' --format markdown >> '$(SUMMARY)'
 
 ## ci-keep: (main) push .benchmarks/ with the new run to the $(CI_BRANCH) branch, so the next run and the site keep it
 ci-keep:

@@ -130,6 +130,12 @@
       h += '<br>' + esc(r.verdict) + ' vs ' + esc(r.against);
       if (r.change != null) h += ' (' + esc(r.field) + ' ' + pct(r.change) + ')';
     }
+    var c = r.changePoint;
+    if (c) {
+      h += '<br><b class="tip-change">change point: ' + esc(c.direction) + ' ' + pct(c.percent) + '</b>' +
+        '<br>median ' + num(c.before) + ' → ' + num(c.after) + u + ', p = ' + esc(num(c.p)) +
+        (c.url ? '<br><i>click the line to open the commit</i>' : '');
+    }
     return h;
   }
 
@@ -274,6 +280,13 @@
       };
       narrowLegend(histEl, h);
       mount(histEl, h, function (chart) {
+        // A change point's line opens its commit (the builder sets url only
+        // to <repo-url>/commit/<hex id>).
+        chart.on('click', 'series.line', function (p) {
+          if (p.componentType === 'markLine' && p.data && p.data.url && /^https?:\/\//.test(p.data.url)) {
+            window.open(p.data.url, '_blank', 'noopener');
+          }
+        });
         chart.on('click', function (p) {
           var i = runIndex(p);
           if (sel && runs[i]) { sel.value = String(i); showRun(i); }

@@ -65,8 +65,11 @@ func init() {
 	commands = []command{
 		{"run", "[flags] [PACKAGES...]", "run the benchmark suites; save, compare and check targets", cmdRun},
 		{"compare", "[flags] [BASELINE [CURRENT]]", "compare a run with a baseline; exit 1 on a regression", cmdCompare},
+		{"noise", "[flags] [PACKAGES...]", "qualify this machine: noise per benchmark and the smallest change a paired run detects", cmdNoise},
 		{"import", "[--save NAME] FILE...", "import go test -bench output, go test -json or pytest-benchmark JSON", cmdImport},
+		{"merge", "[flags] FILE...", "join the result files of a sharded run (run --shard I/N) into one run", cmdMerge},
 		{"list", "[flags]", "list the saved runs of every machine", cmdList},
+		{"changes", "[flags]", "list the change points of every benchmark's history; exit 1 on a recent regression", cmdChanges},
 		{"reset", "[flags]", "move this machine's history into its archive/ folder", cmdReset},
 		{"build", "[flags]", "build the static report site from the history", cmdBuild},
 		{"serve", "[flags]", "build the site, serve it on 127.0.0.1 and rebuild on change", cmdServe},
@@ -224,6 +227,30 @@ func (c *common) load(e *env, fs *flags) (*config.Config, error) {
 	}
 	cfg.Storage = e.abs(cfg.Storage)
 	return cfg, nil
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flags, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// storageGiven checks that a history folder named with --storage exists,
+// for the commands that only read the history: a typo there would
+// otherwise show an empty history and pass.
+func (c *common) storageGiven(cfg *config.Config) error {
+	if c.storage == "" {
+		return nil
+	}
+	info, err := os.Stat(cfg.Storage)
+	if err != nil {
+		return badInput("--storage %s: %v; name the folder that holds the history (.benchmarks by default)", c.storage, errors.Unwrap(err))
+	}
+	if !info.IsDir() {
+		return badInput("--storage %s: not a folder; name the folder that holds the history (.benchmarks by default)", c.storage)
+	}
+	return nil
 }
 
 // abs resolves a user-given path against the working directory.

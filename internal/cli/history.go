@@ -1,20 +1,22 @@
 package cli
 
 import (
-	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/benchsite/benchsite/internal/gobench"
+	"github.com/benchsite/benchsite/internal/history"
+	"github.com/benchsite/benchsite/internal/ingest"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
 	"github.com/benchsite/benchsite/internal/timefmt"
-	"github.com/benchsite/benchsite/internal/version"
 	"github.com/benchsite/benchsite/internal/words"
 )
 
@@ -22,11 +24,13 @@ import (
 var storedName = regexp.MustCompile(`^[0-9]{4}_(.+)\.json$`)
 
 func cmdImport(e *env, args []string) error {
-	fs := flagSet(e, "import", "[flags] FILE...", "Import results into the history: go test -bench text, go test -json output, or pytest-benchmark JSON (any version). Each file becomes one saved run; nothing is written unless every file reads")
+	fs := flagSet(e, "import", "[flags] FILE...", "Import results into the history: "+formatList()+". Each file becomes one saved run; nothing is written unless every file reads")
 	var com common
 	com.register(fs)
 	save := fs.String("save", "", "save each run as NNNN_`NAME`.json (default: the file's own name after its NNNN_ prefix, or \"import\")")
 	machineID := fs.String("machine", "", "file the runs under machine `id` (default: the id their machine_info gives; Go text, which names no Go version, goes under <os>-Go-unknown-<bits>bit)")
+	skip := fs.Bool("skip-invalid", false, "skip malformed lines of go test output (each is named in a warning) instead of refusing the file, as benchstat does")
+	format := fs.String("format", "", "read every FILE as `NAME` instead of telling the format by content: "+ingest.FormatNames())
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -43,17 +47,31 @@ func cmdImport(e *env, args []string) error {
 			return badInput("--save: %v", err)
 		}
 	}
-	// Read everything first: a bad file must leave the history untouched.
+	if *machineID != "" {
+		if err := storage.ValidName(*machineID); err != nil {
+			return badInput("--machine: %v", err)
+		}
+	}
+	// Read, check and encode every file first: a bad file must leave the
+	// history untouched.
 	type imp struct {
-		f    *result.File
-		name string
+		path, id, name string
+		data           []byte
+		benchmarks     int
+		note           string
 	}
 	var runs []imp
+	var warnings []string
+	opt := ingest.Options{Module: gobench.ModulePath(e.dir), SkipInvalid: *skip, Format: *format}
+	if err := ingest.CheckFormat(*format); err != nil {
+		return badInput("--format: %v", err)
+	}
 	for _, path := range files {
-		f, err := readImport(e.abs(path), gobench.ModulePath(e.dir))
+		run, err := ingest.ReadFile(e.abs(path), opt)
 		if err != nil {
-			return err
+			return &exitError{ExitBadUse, err}
 		}
+		warnings = append(warnings, run.Warnings...)
 		name := *save
 		if name == "" {
 			name = "import"
@@ -61,66 +79,47 @@ func cmdImport(e *env, args []string) error {
 				name = m[1]
 			}
 		}
-		runs = append(runs, imp{f, name})
+		id := cmp.Or(*machineID, run.File.MachineInfo.ID())
+		if err := storage.ValidName(id); err != nil {
+			return badInput("%s: machine id from its machine_info: %v; give one with --machine", path, err)
+		}
+		data, err := result.Encode(run.File)
+		if err != nil {
+			return badInput("%s: %v", path, err)
+		}
+		// What is saved must read back, or list and build would stop on it.
+		if _, err := result.Decode(data, path); err != nil {
+			return badInput("%s: the run read from it does not encode to a readable result file: %v; please report this", path, err)
+		}
+		runs = append(runs, imp{path, id, name, data, len(run.File.Benchmarks), harnessNote(run.File)})
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
 	}
 	store := storage.Store{Root: cfg.Storage}
+	var saved []string
 	for _, r := range runs {
-		id := r.f.MachineInfo.ID()
-		if *machineID != "" {
-			id = *machineID
-		}
-		p, err := store.Save(id, r.name, r.f)
+		p, err := store.SaveEncoded(r.id, r.name, r.data)
 		if err != nil {
-			return err
+			// Take back what this import saved: all or nothing.
+			for _, s := range saved {
+				os.Remove(s)
+			}
+			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
-		fmt.Fprintf(e.stdout, "Saved %s (%s)\n", e.rel(p), words.Count(len(r.f.Benchmarks), "benchmark"))
+		saved = append(saved, p)
+		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path)
 	}
 	return nil
 }
 
-// readImport reads one file to import, telling the formats apart by content.
-// module is the import path of the module in the working directory, so
-// imported Go results get the same fullnames as runs of it.
-func readImport(path, module string) (*result.File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exitError{ExitBadUse, err}
+// formatList names every format import and compare read.
+func formatList() string {
+	var names []string
+	for _, f := range ingest.Formats {
+		names = append(names, f.Name)
 	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
-		return nil, badInput("%s: empty file; expected go test -bench output, go test -json output or pytest-benchmark JSON", path)
-	}
-	// pytest-benchmark JSON is one object with "benchmarks"; go test -json
-	// is a stream of objects, one per line.
-	if trimmed[0] == '{' && bytes.Contains(trimmed, []byte(`"benchmarks"`)) {
-		f, err := result.Decode(data, path)
-		if err != nil {
-			return nil, &exitError{ExitBadUse, err}
-		}
-		if len(f.Benchmarks) == 0 {
-			return nil, badInput("%s: no benchmarks in the file; nothing to import", path)
-		}
-		return f, nil
-	}
-	out, err := gobench.ParseWith(bytes.NewReader(data), path, gobench.Options{Module: module})
-	if err != nil {
-		return nil, &exitError{ExitBadUse, err}
-	}
-	if len(out.Benchmarks) == 0 {
-		return nil, badInput("%s: no benchmark results found; expected go test -bench output, go test -json output or pytest-benchmark JSON", path)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	f := &result.File{
-		MachineInfo: importedMachine(path, out.MachineInfo()),
-		CommitInfo:  result.CommitInfo{ID: "unversioned"},
-		Benchmarks:  out.Benchmarks,
-		Datetime:    st.ModTime().Format("2006-01-02T15:04:05.000000-07:00"),
-		Version:     "benchsite " + version.String(),
-	}
-	return f, nil
+	return strings.Join(names, ", ")
 }
 
 func cmdList(e *env, args []string) error {
@@ -138,50 +137,80 @@ func cmdList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store := storage.Store{Root: cfg.Storage}
-	machines, err := store.Machines()
+	if err := com.storageGiven(cfg); err != nil {
+		return err
+	}
+	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: true, ReadOnly: true})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	if len(machines) == 0 {
-		fmt.Fprintf(e.stdout, "No saved runs in %s.\n", e.rel(store.Root))
-		return nil
+	// Each machine's runs in number order, unreadable files in their place.
+	type line struct {
+		number         int
+		label, rest    string
+		unreadablePath string
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	var unreadable []string
-	for i, m := range machines {
-		if i > 0 {
-			fmt.Fprintln(tw)
+	byMachine := map[string][]line{}
+	var ids []string
+	add := func(id string, l line) {
+		if _, ok := byMachine[id]; !ok {
+			ids = append(ids, id)
 		}
-		fmt.Fprintf(tw, "%s\n", m)
-		ents, err := store.List(m)
-		if err != nil {
-			return &exitError{ExitBadUse, err}
-		}
-		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
-		for _, ent := range ents {
-			f, err := result.ReadFile(ent.Path)
-			if err != nil {
-				fmt.Fprintf(tw, "  %s\tunreadable: %v\t\t\t\n", filepath.Base(ent.Path), err)
-				unreadable = append(unreadable, e.rel(ent.Path))
-				continue
-			}
-			commit := f.CommitInfo.ID
+		byMachine[id] = append(byMachine[id], l)
+	}
+	for _, m := range h.Machines {
+		for _, r := range m.Runs {
+			commit := r.File.CommitInfo.ID
 			if len(commit) > 12 {
 				commit = commit[:12]
 			}
-			if f.CommitInfo.Dirty {
+			if r.File.CommitInfo.Dirty {
 				commit += "+"
 			}
-			date := f.Datetime // shown as written when it is not a date
-			if t, err := f.Time(); err == nil {
-				date = timefmt.Date(t)
+			date := r.File.Datetime // shown as written when it is not a date
+			if !r.Time.IsZero() {
+				date = timefmt.Date(r.Time)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", strings.TrimSuffix(filepath.Base(ent.Path), ".json"), date, commit, len(f.Benchmarks))
+			add(m.ID, line{number: r.Number, label: r.Label,
+				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, len(r.File.Benchmarks))})
+		}
+	}
+	for _, u := range h.Skipped {
+		add(u.Entry.MachineID, line{number: u.Entry.Number, label: u.Entry.Label(),
+			rest: fmt.Sprintf("unreadable: %v\t\t\t", u.Err), unreadablePath: u.Entry.Path})
+	}
+	if len(ids) == 0 {
+		fmt.Fprintf(e.stdout, "No saved runs in %s.\n", e.rel(cfg.Storage))
+		return nil
+	}
+	slices.Sort(ids)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	var unreadable, notes []string
+	for _, m := range h.Machines {
+		for _, r := range m.Runs {
+			notes = append(notes, r.File.Notes...)
+		}
+	}
+	for i, id := range ids {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "%s\n", id)
+		fmt.Fprintln(tw, "  run\tdate (UTC)\tcommit\tbenchmarks\t")
+		lines := byMachine[id]
+		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.number, b.number) })
+		for _, l := range lines {
+			fmt.Fprintf(tw, "  %s\t%s\n", l.label, l.rest)
+			if l.unreadablePath != "" {
+				unreadable = append(unreadable, e.rel(l.unreadablePath))
+			}
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
 	if len(unreadable) > 0 {
 		return badInput("%s, listed above: %s; fix or delete them (benchsite build would stop on them)", words.CountAs(len(unreadable), "unreadable result file", "unreadable result files"), strings.Join(unreadable, ", "))
@@ -205,30 +234,58 @@ func cmdReset(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *id == "" {
+	named := *id != ""
+	if !named {
 		*id = currentMachine(e, runner.Options{Dir: e.dir})
 	}
 	store := storage.Store{Root: cfg.Storage}
+	// A machine named on the command line must have a history: a typo
+	// would otherwise "archive 0 runs" and pass. This machine's own empty
+	// history is fine (make benchmark-reset on a new machine).
+	if info, err := os.Stat(filepath.Join(store.Root, *id)); named && (err != nil || !info.IsDir()) {
+		if err := storage.ValidName(*id); err != nil {
+			return badInput("--machine: %v", err)
+		}
+		ids, _ := store.Machines()
+		known := "there is no history yet"
+		if len(ids) > 0 {
+			known = "machines with a history: " + strings.Join(ids, ", ")
+		}
+		return badInput("reset: no history for machine %q in %s (%s); name one with --machine", *id, e.rel(store.Root), known)
+	}
 	moved, err := store.Reset(*id)
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}
-	fmt.Fprintf(e.stdout, "Archived %s into %s\n", words.Count(len(moved), "run"), e.rel(filepath.Join(store.Root, *id, "archive")))
+	runs, profiles := 0, 0
+	for _, p := range moved {
+		if strings.HasSuffix(p, storage.ProfilesSuffix) {
+			profiles++
+		} else {
+			runs++
+		}
+	}
+	also := ""
+	if profiles > 0 {
+		also = fmt.Sprintf(" (and %s)", words.Count(profiles, "profile folder"))
+	}
+	fmt.Fprintf(e.stdout, "Archived %s%s into %s\n", words.Count(runs, "run"), also, e.rel(filepath.Join(store.Root, *id, "archive")))
 	return nil
 }
 
-// importedMachine describes the machine of imported Go benchmark text. The
-// text tells goos, goarch and the CPU at most, and never the Go version or
-// the machine it ran on, so nothing of this machine is assumed: the run is
-// filed under "<system>-Go-unknown-<bits>bit" (or --machine), never mixed
-// into this machine's own history.
-func importedMachine(path string, told result.MachineInfo) result.MachineInfo {
-	info := result.MachineInfo{"go_version": "unknown", "imported_from": filepath.Base(path)}
-	for k, v := range told {
-		info[k] = v
+// harnessNote names the harness of a run imported from another harness and
+// says when its benchmarks carry no samples, e.g. ", Catch2: estimates
+// without samples, compared by the plain threshold rule"; "" for Go and
+// pytest-benchmark runs.
+func harnessNote(f *result.File) string {
+	h := f.MachineInfo.String("harness")
+	if h == "" {
+		return ""
 	}
-	if info["system"] == nil {
-		info["system"] = "Unknown"
+	for _, b := range f.Benchmarks {
+		if len(b.Stats.Data) == 0 {
+			return ", " + h + ": estimates without samples, compared by the plain threshold rule"
+		}
 	}
-	return info
+	return ", " + h
 }

@@ -103,3 +103,46 @@ func TestPytestBenchmarkReadsOurFiles(t *testing.T) {
 		}
 	}
 }
+
+// A run saved by a paired run keeps its verdicts ("paired") and its failed
+// benchmarks ("failures") in top-level keys that pytest-benchmark's own
+// compare (and CSV export) reads past.
+func TestPytestBenchmarkReadsPairedRuns(t *testing.T) {
+	py := pytestBenchmark(t)
+	dir := t.TempDir()
+	src, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "gotestjson", "tiny.json"))
+	if code, out, errs := bench(t, dir, "import", "--machine", "m", "--save", "tiny", src); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
+	}
+	saved := filepath.Join(dir, ".benchmarks", "m", "0001_tiny.json")
+	f, err := result.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := 1.5, 9.0
+	f.Paired = &result.Paired{Baseline: result.CommitInfo{ID: "abc"}, Method: "m", Confidence: 0.95, Check: "mean:10%",
+		Benchmarks: map[string]result.PairedBenchmark{f.Benchmarks[0].Fullname: {Name: f.Benchmarks[0].Name, Field: "mean", Verdict: "same",
+			Pairs: 6, ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, BaseValues: []float64{1, 2}, CurValues: []float64{1, 2}}}}
+	f.Failures = []result.Failure{{Name: "BenchmarkBroken", Package: "example.com/x", Output: "kaput"}}
+	data, err := result.Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "paired.json")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	back, err := result.ReadFile(p)
+	if err != nil || back.Paired == nil || len(back.Failures) != 1 || *back.Paired.Benchmarks[f.Benchmarks[0].Fullname].CIHighPercent != hi {
+		t.Fatalf("benchsite does not read back what it wrote: %v %+v", err, back)
+	}
+	cmd := exec.Command(py, "-c", "import sys; from pytest_benchmark.cli import main; sys.exit(main())", "compare", p, "--csv="+filepath.Join(dir, "p.csv"))
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("pytest-benchmark compare failed on a paired run: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), f.Benchmarks[0].Name) {
+		t.Errorf("pytest-benchmark's table lacks %s:\n%s", f.Benchmarks[0].Name, out)
+	}
+}

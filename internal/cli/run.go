@@ -19,6 +19,7 @@ import (
 	"github.com/benchsite/benchsite/internal/runner"
 	"github.com/benchsite/benchsite/internal/storage"
 	"github.com/benchsite/benchsite/internal/target"
+	"github.com/benchsite/benchsite/internal/words"
 	"golang.org/x/term"
 )
 
@@ -117,8 +118,13 @@ func cmdRun(e *env, args []string) error {
 	rounds := fs.Int("rounds", 0, "rounds per benchmark (default: run.rounds in the config)")
 	roundTime := fs.String("round-time", "", "calibrate iterations so a round lasts `duration` (default: run.round-time)")
 	short := fs.Bool("short", false, "pass -short: skip the slow benchmarks")
+	against := fs.String("against", "", "measure git revision `REF` and the working tree in one session, in interleaved process pairs, and compare them")
+	reportOut := fs.String("report", "", "write the comparison as JSON to `file` (must not exist; with --compare or --against)")
 	wide := fs.Bool("wide", false, "print the results table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
+	shardSpec := fs.String("shard", "", "run only share `I/N` of the benchmarks (balanced by the newest run's durations; write it with --json and join the shards with benchsite merge)")
 	machineFlag := fs.String("machine", "", "keep this machine's history under `id` instead of the one machine_info gives (e.g. one id per CI runner type)")
+	var tf troubleFlags
+	tf.register(fs)
 	pkgs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -150,13 +156,17 @@ func cmdRun(e *env, args []string) error {
 	if len(pkgs) > 0 {
 		opt.Packages = pkgs
 	}
+	profs, err := tf.apply(&opt)
+	if err != nil {
+		return err
+	}
 	if *bench != "" {
 		if _, err := regexp.Compile(*bench); err != nil {
 			return badInput("--bench: %v", err)
 		}
 		opt.Bench = *bench
 	}
-	if *rounds < 0 {
+	if isSet(fs, "rounds") && *rounds < 1 {
 		return badInput("--rounds: %d; need at least 1", *rounds)
 	} else if *rounds > 0 {
 		opt.Rounds = *rounds
@@ -183,11 +193,30 @@ func cmdRun(e *env, args []string) error {
 			return badInput("--summary: %v", err)
 		}
 	}
+	if *against != "" && cmp.on {
+		return badInput("--against and --compare: choose one (--against REF re-measures REF; --compare re-measures the baseline's commit)")
+	}
+	if *reportOut != "" {
+		if *against == "" && !cmp.on {
+			return badInput("--report: needs --compare or --against (there is nothing to report without a comparison)")
+		}
+		*reportOut = e.abs(*reportOut)
+		if _, err := os.Lstat(*reportOut); err == nil {
+			return badInput("--report: %s exists; remove it or name another file", *reportOut)
+		}
+		if err := dirExists(filepath.Dir(*reportOut)); err != nil {
+			return badInput("--report: %v", err)
+		}
+	}
 	// The checks are parsed even without --compare: a typo in them is
 	// reported now, not on the day a comparison first needs them.
 	cmpOpt, err := cf.options(cfg)
 	if err != nil {
 		return err
+	}
+	checkExpr := cfg.Compare.Fail
+	if cf.fail != "" {
+		checkExpr = cf.fail
 	}
 	store := storage.Store{Root: cfg.Storage}
 	machineID := *machineFlag
@@ -196,23 +225,68 @@ func cmdRun(e *env, args []string) error {
 	} else if err := storage.ValidName(machineID); err != nil {
 		return badInput("--machine: %v", err)
 	}
+	if opt.Shard, err = shardOptions(e, *shardSpec, *save, *autosave, *jsonOut, store, machineID); err != nil {
+		return err
+	}
 	var base *loaded
-	if cmp.on {
+	var plan *pairedPlan
+	why := ""
+	if *against != "" {
+		id, err := runner.ResolveCommit(e.ctx, e.dir, *against)
+		if err != nil {
+			return badInput("--against: %v", err)
+		}
+		plan = &pairedPlan{ref: *against, id: id, label: *against}
+	} else if cmp.on {
 		base, err = loadBaseline(store, cmp.ref, machineID)
 		if err != nil {
 			return err
 		}
-		if base == nil {
+		if base == nil && cmp.ref == "" {
+			// A paired run needs only a baseline's commit: another
+			// machine's newest baseline names one as well.
+			if other := newestBaselineAnyMachine(store); other != nil {
+				if p, _ := planFromBaseline(e, other); p != nil {
+					plan = p
+					fmt.Fprintf(e.stderr, "benchsite: no baseline for %s yet; re-measuring the commit of %s's newest baseline (%s) instead\n", machineID, other.file.MachineInfo.ID(), other.label)
+				}
+			}
+		}
+		if base != nil {
+			plan, why = planFromBaseline(e, base)
+		}
+		if base == nil && plan == nil {
 			fmt.Fprintf(e.stderr, "benchsite: no baseline in %s for %s yet; nothing to compare (save one with --save baseline)\n", e.rel(store.Root), machineID)
 		}
 	}
 
-	f, err := runner.Run(e.ctx, opt)
+	var f, pairedBase *result.File
+	if plan != nil {
+		popt := opt
+		// Per process, a paired run takes fewer, shorter rounds than a
+		// single run (the pairs are the replication), unless the
+		// flags say otherwise.
+		popt.Rounds, popt.RoundTime = 0, 0
+		if *rounds > 0 {
+			popt.Rounds = *rounds
+		}
+		if *roundTime != "" {
+			popt.RoundTime = opt.RoundTime
+		}
+		f, pairedBase, err = runPaired(e, popt, plan, cmpOpt, checkExpr)
+	} else {
+		f, err = runner.Run(e.ctx, opt)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout)
 	report.RunTableFit(e.stdout, f, e.tableWidth(*wide))
+	if profs != nil {
+		if err := profs.print(e.stdout); err != nil {
+			return err
+		}
+	}
 
 	label := "current"
 	name := *save
@@ -229,26 +303,62 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nSaved %s\n", e.rel(path))
-		label = strings.TrimSuffix(baseName(path), ".json")
+		if profs != nil {
+			if err := profs.save(e, path); err != nil {
+				return err
+			}
+		}
+		label = storage.Label(path)
 	}
 	if *jsonOut != "" {
 		if err := writeNew(*jsonOut, f); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*jsonOut))
+		if profs != nil {
+			if err := profs.save(e, *jsonOut); err != nil {
+				return err
+			}
+		}
+	}
+	if profs != nil && name == "" && *jsonOut == "" {
+		profs.unsavedNote(e)
 	}
 
 	failed := false
-	if base != nil {
-		rep := compare.Compare(base.file, f, base.label, label, cmpOpt)
-		fmt.Fprintf(e.stdout, "\nComparison with %s:\n", base.label)
-		if err := report.Comparison(e.stdout, rep, "table"); err != nil {
+	var rep *compare.Report
+	switch {
+	case plan != nil:
+		rep = compare.Compare(pairedBase, f, plan.label, label, cmpOpt)
+		if err := printComparison(e, e.stdout, rep, plan, nil, ""); err != nil {
 			return err
 		}
+	case base != nil:
+		rep = compare.Compare(shardOf(base.file, f), f, base.label, label, cmpOpt)
+		if err := printComparison(e, e.stdout, rep, nil, base, why); err != nil {
+			return err
+		}
+	}
+	if rep != nil {
 		if *summary != "" {
-			if err := appendSummary(*summary, func(w io.Writer) error { return report.Comparison(w, rep, "markdown") }); err != nil {
+			if err := appendSummary(*summary, func(w io.Writer) error {
+				if _, err := fmt.Fprintf(w, "\n_%s_\n\n", pairedLabel(rep)); err != nil {
+					return err
+				}
+				return report.Comparison(w, rep, "markdown")
+			}); err != nil {
 				return err
 			}
+		}
+		if *reportOut != "" {
+			var buf strings.Builder
+			if err := report.Comparison(&buf, rep, "json"); err != nil {
+				return err
+			}
+			if err := storage.WriteNew(*reportOut, []byte(buf.String())); err != nil {
+				return badInput("--report: %v", err)
+			}
+			fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*reportOut))
 		}
 		failed = rep.Failed()
 	} else if *summary != "" {
@@ -261,10 +371,34 @@ func cmdRun(e *env, args []string) error {
 	if checkTargets(e, f, cfg) {
 		failed = true
 	}
+	if reportFailures(e, f) {
+		failed = true
+	}
 	if failed {
 		return errFailed
 	}
 	return nil
+}
+
+// reportFailures names the benchmarks that failed during the run, with
+// their output, and reports whether there were any (exit status 1: the
+// others were measured and kept, as go test and pytest-benchmark do).
+func reportFailures(e *env, f *result.File) bool {
+	if len(f.Failures) == 0 {
+		return false
+	}
+	fmt.Fprintf(e.stdout, "\n%s FAILED (left out of the run, named in its file):\n", words.Count(len(f.Failures), "benchmark"))
+	for _, fl := range f.Failures {
+		arm := ""
+		if fl.Arm != "" {
+			arm = " (" + fl.Arm + ")"
+		}
+		fmt.Fprintf(e.stdout, "--- FAIL: %s%s in %s\n", fl.Name, arm, fl.Package)
+		if fl.Output != "" {
+			fmt.Fprintln(e.stdout, fl.Output)
+		}
+	}
+	return true
 }
 
 // currentMachine is the id runs of this machine are saved under. It names
@@ -285,6 +419,14 @@ func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
 		return false
 	}
 	st := target.Check(f, ts)
+	if f.Shard != nil {
+		// The other shards' targets are checked by their shards (and
+		// all of them again by benchsite merge).
+		st = slices.DeleteFunc(st, func(s target.Status) bool { return !s.Found })
+		if len(st) == 0 {
+			return false
+		}
+	}
 	fmt.Fprintln(e.stdout)
 	report.Targets(e.stdout, st, "table")
 	return target.Missed(st)

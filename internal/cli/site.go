@@ -43,6 +43,9 @@ func (s *siteFlags) options(e *env, fs *flags) (*config.Config, site.Options, er
 	if err != nil {
 		return nil, site.Options{}, err
 	}
+	if err := s.storageGiven(cfg); err != nil {
+		return nil, site.Options{}, err
+	}
 	opt, err := siteOptions(e, cfg, s)
 	return cfg, opt, err
 }
@@ -58,6 +61,7 @@ func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error
 		Storage:           cfg.Storage,
 		Content:           e.abs(cfg.Site.Content),
 		Templates:         e.abs(cfg.Site.Templates),
+		Root:              e.dir,
 		Out:               e.abs(cfg.Site.Out),
 		BaseURL:           cfg.Site.BaseURL,
 		RepoURL:           cfg.Site.RepoURL,

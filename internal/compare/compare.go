@@ -14,7 +14,8 @@
 //     with Status Added or Removed; they never fail a comparison. Rows are
 //     sorted by name (then fullname).
 //   - Options.PerBenchmark replaces Options.Checks for the benchmarks it
-//     names (key: fullname, or else name).
+//     names (keys match by result.Benchmark.Match: fullname, name, or name
+//     without Go's "Benchmark" prefix).
 //   - Noise rule: when both sides carry at least MinSamples per-round data
 //     points (and neither array was cut short), a threshold breach on a
 //     location field (min, mean, median) is a regression only if a
@@ -22,6 +23,14 @@
 //     finds the two samples different at Options.Alpha and their medians
 //     moved in the breach's direction. Otherwise the row is Noise. Breaches on max, stddev and iqr, comparisons without data (old
 //     pytest-benchmark files) and Options.Strict use upstream's plain rule.
+//   - Direction: figures are times (or counts), where higher is worse,
+//     unless a benchmark's extra_info marks them higher-is-better (rates
+//     imported from other harnesses: ops/s, MB/s; see package harness).
+//     For those every check is applied to the change with its sign turned,
+//     so a drop of throughput is the regression. Benchmarks whose units
+//     differ between the two files are not compared (a note says so).
+//     Imported estimates without samples (Catch2, libtest, benchmark.js …)
+//     always get the plain rule, and a note says so.
 //   - Machine differences (CPU model, language runtime version) are
 //     Warnings, never failures.
 package compare
@@ -30,6 +39,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"golang.org/x/perf/benchmath"
 
@@ -49,7 +59,8 @@ const MinSamples = 4
 type Options struct {
 	Checks []Check
 	// PerBenchmark overrides Checks for single benchmarks; the key is a
-	// fullname or a name (fullname wins). An empty list disables checks.
+	// fullname or a name, with or without "Benchmark" (see
+	// result.Benchmark.Match; the best match wins). An empty list disables checks.
 	PerBenchmark map[string][]Check
 	// Strict applies pytest-benchmark's plain rule (any breach fails) even
 	// when samples are available.
@@ -113,6 +124,14 @@ type Row struct {
 	Failures []string
 	// Notes explain the row's statistics (e.g. why no test was run).
 	Notes []string
+	// Paired: the row shows the paired verdict stored in the current
+	// file (measured in Pairs interleaved process pairs against the
+	// baseline's revision) instead of a comparison of two unpaired
+	// files; Change is then the paired estimate and CILow, CIHigh bound
+	// its confidence interval (percent; NaN without one).
+	Paired        bool
+	Pairs         int
+	CILow, CIHigh float64
 }
 
 // Report is the outcome of Compare.
@@ -124,6 +143,11 @@ type Report struct {
 	// Warnings are differences that do not fail the comparison: machine
 	// info, duplicate fullnames, per-benchmark thresholds that match nothing.
 	Warnings []string
+	// Paired: the current file carries a paired verdict measured against
+	// the baseline's revision, and the rows show it (see Row.Paired).
+	// Otherwise the comparison is of two unpaired files, measured at
+	// different times.
+	Paired bool
 }
 
 // Regressions returns every failure line, in row order.
@@ -177,7 +201,10 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 	r.Warnings = append(r.Warnings, w...)
 	curIdx, w := index(cur, curLabel)
 	r.Warnings = append(r.Warnings, w...)
+	r.Warnings = append(r.Warnings, gcWarnings(baseIdx, curIdx, baseLabel, curLabel)...)
 
+	pv := pairedFor(base, cur)
+	r.Paired = pv != nil
 	used := map[string]bool{}
 	for _, cb := range curIdx.order {
 		bb := baseIdx.byFull[cb.Fullname]
@@ -189,7 +216,26 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 			r.Rows = append(r.Rows, oneSided(cb, Added, checks))
 			continue
 		}
-		r.Rows = append(r.Rows, compareOne(bb, cb, checks, baseLabel, alpha, opt.Strict))
+		row := compareOne(bb, cb, checks, baseLabel, alpha, opt.Strict)
+		if pv != nil {
+			if pb, ok := pv.Benchmarks[cb.Fullname]; ok {
+				applyPaired(&row, pb, checks, baseLabel)
+			}
+		}
+		r.Rows = append(r.Rows, row)
+	}
+	if pv != nil {
+		// Benchmarks the paired run found in the baseline revision only.
+		for _, full := range pv.Removed {
+			if baseIdx.byFull[full] == nil && curIdx.byFull[full] == nil {
+				name := full
+				if _, n, ok := strings.Cut(full, "::"); ok {
+					name = n
+				}
+				checks, _ := checksFor(&result.Benchmark{Name: name, Fullname: full}, opt)
+				r.Rows = append(r.Rows, oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks))
+			}
+		}
 	}
 	for _, bb := range baseIdx.order {
 		if curIdx.byFull[bb.Fullname] == nil {
@@ -241,15 +287,20 @@ func index(f *result.File, label string) (fileIndex, []string) {
 	return idx, warnings
 }
 
-// checksFor picks the checks for b and the PerBenchmark key that chose them.
+// checksFor picks the checks for b and the PerBenchmark key that chose them:
+// the key that names b best by result.Benchmark.Match (fullname, then name,
+// then name without "Benchmark"), the smallest key among equals.
 func checksFor(b *result.Benchmark, opt Options) ([]Check, string) {
-	if c, ok := opt.PerBenchmark[b.Fullname]; ok {
-		return c, b.Fullname
+	best, bestKey := 0, ""
+	for k := range opt.PerBenchmark {
+		if m := b.Match(k); m > best || m == best && m > 0 && k < bestKey {
+			best, bestKey = m, k
+		}
 	}
-	if c, ok := opt.PerBenchmark[b.Name]; ok {
-		return c, b.Name
+	if best == 0 {
+		return opt.Checks, ""
 	}
-	return opt.Checks, ""
+	return opt.PerBenchmark[bestKey], bestKey
 }
 
 func displayField(checks []Check) string {
@@ -261,7 +312,8 @@ func displayField(checks []Check) string {
 
 func oneSided(b *result.Benchmark, s Status, checks []Check) Row {
 	row := Row{Name: b.Name, Fullname: b.Fullname, Group: b.Group, Status: s,
-		Field: displayField(checks), Change: math.NaN(), Base: math.NaN(), Cur: math.NaN(), P: math.NaN()}
+		Field: displayField(checks), Change: math.NaN(), Base: math.NaN(), Cur: math.NaN(), P: math.NaN(),
+		CILow: math.NaN(), CIHigh: math.NaN()}
 	v, _ := Field(b.Stats, row.Field)
 	if s == Added {
 		row.Current, row.Cur = b, v
@@ -273,7 +325,7 @@ func oneSided(b *result.Benchmark, s Status, checks []Check) Row {
 
 func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alpha float64, strict bool) Row {
 	row := Row{Name: cb.Name, Fullname: cb.Fullname, Group: cb.Group, Baseline: bb, Current: cb,
-		Field: displayField(checks), P: math.NaN()}
+		Field: displayField(checks), P: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	row.Base, _ = Field(bb.Stats, row.Field)
 	row.Cur, _ = Field(cb.Stats, row.Field)
 	row.Change = Check{Percent: true}.Compute(row.Base, row.Cur)
@@ -282,20 +334,33 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 	row.HasP, row.P, shift, row.Notes = significance(bb.Stats, cb.Stats, alpha)
 	row.Significant = row.HasP && row.P < alpha
 	noiseRule := row.HasP && !strict
+	// Figures where higher is better (throughput: ops/s, MB/s) regress when
+	// they drop: every change is judged with its sign turned.
+	dir := direction(bb, cb)
+	if bb.Unit() != cb.Unit() {
+		row.Notes = append(row.Notes, fmt.Sprintf("not compared: the baseline is in %s, the current run in %s", unitName(bb), unitName(cb)))
+		row.Status = Same
+		return row
+	}
+	if len(bb.Stats.Data) == 0 || len(cb.Stats.Data) == 0 {
+		if e := estimateOf(bb, cb); e != "" {
+			row.Notes = append(row.Notes, "plain threshold rule: the harness reported an estimate ("+e+"), no samples")
+		}
+	}
 
 	anyDismissed, anyImproved := false, false
 	for _, c := range checks {
 		cr := CheckResult{Check: c}
 		cr.Baseline, _ = Field(bb.Stats, c.Field)
 		cr.Current, _ = Field(cb.Stats, c.Field)
-		cr.Value = c.Compute(cr.Baseline, cr.Current)
+		cr.Value = dir * c.Compute(cr.Baseline, cr.Current)
 		cr.Breached = cr.Value > c.Threshold
 		// The mirror of the check: how much the field shrank, measured the
 		// same way (in percent of the baseline, or in seconds).
 		cr.Improved = -cr.Value > c.Threshold
 		// The U test is two-sided, so a significant result only confirms a
 		// breach when the samples' medians moved the same way.
-		confirmed := row.Significant && ((cr.Breached && shift > 0) || (cr.Improved && shift < 0))
+		confirmed := row.Significant && ((cr.Breached && dir*shift > 0) || (cr.Improved && dir*shift < 0))
 		if (cr.Breached || cr.Improved) && noiseRule && isLocation(c.Field) && !confirmed {
 			cr.Dismissed = true
 			anyDismissed = true
@@ -332,6 +397,34 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 		row.Status = Same
 	}
 	return row
+}
+
+// direction is +1 when a rise of the benchmarks' figures is worse (times,
+// counts) and -1 when it is better (rates: extra_info higher_is_better, set
+// for imported throughput metrics).
+func direction(bb, cb *result.Benchmark) float64 {
+	if cb.HigherIsBetter() || bb.HigherIsBetter() {
+		return -1
+	}
+	return 1
+}
+
+func unitName(b *result.Benchmark) string {
+	if u := b.Unit(); u != "" {
+		return u
+	}
+	return "seconds"
+}
+
+// estimateOf says what an imported benchmark without samples holds (its
+// extra_info "estimate", e.g. "mean ± std dev"), "" for other benchmarks.
+func estimateOf(bs ...*result.Benchmark) string {
+	for _, b := range bs {
+		if e, _ := b.ExtraInfo["estimate"].(string); e != "" && len(b.Stats.Data) == 0 {
+			return e
+		}
+	}
+	return ""
 }
 
 // significance runs the Mann-Whitney U test on the per-round samples when

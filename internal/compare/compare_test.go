@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/target"
 )
 
 const (
@@ -371,5 +372,41 @@ func TestRowShowsFailedField(t *testing.T) {
 	}
 	if failed == 0 {
 		t.Fatal("no regression under max:0.000001; the fixture changed?")
+	}
+}
+
+// TestThresholdKeysMatchLikeTargets: a [compare.thresholds] key is matched
+// by the same rule as a target (result.Benchmark.Match), so
+// "Forward/batch=1024" (no "Benchmark") applies to both.
+func TestThresholdKeysMatchLikeTargets(t *testing.T) {
+	name := "BenchmarkForward/batch=1024"
+	base := &result.File{Benchmarks: []result.Benchmark{bench(name, 1, 1, 1, 1, 1), bench("BenchmarkOther", 1)}}
+	cur := &result.File{Benchmarks: []result.Benchmark{bench(name, 1.2, 1.2, 1.2, 1.2, 1.2), bench("BenchmarkOther", 1)}}
+	for _, key := range []string{"Forward/batch=1024", name, "pkg/" + name} {
+		r := Compare(base, cur, "b", "c", Options{
+			Checks:       mustChecks(t, "mean:10%"),
+			PerBenchmark: map[string][]Check{key: mustChecks(t, "mean:50%")},
+		})
+		if r.Rows[0].Name != name || r.Rows[0].Status != Same {
+			t.Errorf("key %q: %s is %s, want the 50%% threshold to apply (same)", key, r.Rows[0].Name, r.Rows[0].Status)
+		}
+		if len(r.Warnings) != 0 {
+			t.Errorf("key %q: warnings %q", key, r.Warnings)
+		}
+		tg, err := target.Parse(key, "1s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := target.Check(cur, []target.Target{tg})
+		if len(st) != 1 || !st[0].Found || st[0].Name != name {
+			t.Errorf("target %q: %+v, want it to find %s like the threshold key", key, st, name)
+		}
+	}
+	// The better match wins: fullname over name over name without prefix.
+	r := Compare(base, cur, "b", "c", Options{PerBenchmark: map[string][]Check{
+		"Forward/batch=1024": mustChecks(t, "mean:50%"), name: mustChecks(t, "mean:5%"),
+	}})
+	if r.Rows[0].Status != Regression {
+		t.Errorf("exact name not preferred over the prefix-less key: %s", r.Rows[0].Status)
 	}
 }

@@ -166,18 +166,20 @@ func Default() *Config {
 // the file (a module measured without any configuration is named by its
 // path), or "Benchmarks" when there is none.
 func Load(path string, explicit bool) (*Config, error) {
-	c := Default()
-	c.Dir = filepath.Dir(path)
-	if mod := modulePath(c.Dir); mod != "" {
-		c.Site.Title = mod
-	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
-		return c, nil
+		return defaultsFor(path), nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	return Parse(data, path)
+}
+
+// Parse reads a configuration file's content; path, the file it came from,
+// is used in errors (path:line:col: message) and to set Path and Dir.
+func Parse(data []byte, path string) (*Config, error) {
+	c := defaultsFor(path)
 	c.Path = path
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
@@ -194,6 +196,17 @@ func Load(path string, explicit bool) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// defaultsFor is Default() for a configuration at path: Dir set, and the
+// title the module path of the go.mod beside it, if any.
+func defaultsFor(path string) *Config {
+	c := Default()
+	c.Dir = filepath.Dir(path)
+	if mod := modulePath(c.Dir); mod != "" {
+		c.Site.Title = mod
+	}
+	return c
 }
 
 // modulePath is the module path of dir/go.mod, "" when there is none or it

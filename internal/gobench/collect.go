@@ -22,6 +22,10 @@ type Options struct {
 	// fullnames and groups relative to it ("tests/benchmarks::..."). Empty:
 	// import paths are used as they are.
 	Module string
+	// SkipInvalid skips malformed lines (each listed in Output.Skipped)
+	// instead of stopping at the first, as benchstat does; results of the
+	// same benchmark on good lines are kept.
+	SkipInvalid bool
 }
 
 // Output is everything read from one input.
@@ -34,6 +38,9 @@ type Output struct {
 	// Untimed names the benchmarks left out because no result line of
 	// theirs had a time per op.
 	Untimed []string
+	// Skipped lists the malformed lines skipped under
+	// Options.SkipInvalid, in input order.
+	Skipped []*SyntaxError
 }
 
 // Parse reads Go benchmark output (text or go test -json, auto-detected) and
@@ -48,15 +55,22 @@ func Parse(r io.Reader, name string) ([]result.Benchmark, error) {
 }
 
 // ParseWith is Parse with options, returning the input's configuration too.
-// The first malformed line is an error (name:line: message).
+// The first malformed line is an error (a *SyntaxError, name:line: message),
+// unless opt.SkipInvalid.
 func ParseWith(r io.Reader, name string, opt Options) (*Output, error) {
 	rd := NewReader(r, name)
 	c := &Collector{Module: opt.Module}
+	var skipped []*SyntaxError
 	n := 0
 	for {
 		res, err := rd.Next()
 		if err == io.EOF {
 			break
+		}
+		var se *SyntaxError
+		if opt.SkipInvalid && errors.As(err, &se) {
+			skipped = append(skipped, se)
+			continue
 		}
 		if err != nil {
 			return nil, err
@@ -64,7 +78,7 @@ func ParseWith(r io.Reader, name string, opt Options) (*Output, error) {
 		c.Add(res)
 		n++
 	}
-	out := &Output{Benchmarks: c.Benchmarks(), Config: c.Config(), Untimed: c.Untimed()}
+	out := &Output{Benchmarks: c.Benchmarks(), Config: c.Config(), Untimed: c.Untimed(), Skipped: skipped}
 	if n > 0 && len(out.Benchmarks) == 0 {
 		return nil, fmt.Errorf("%s: no benchmark result has a time per op (ns/op); benchsite records time per operation, so there is nothing to import", name)
 	}

@@ -27,6 +27,13 @@
 // Results that carry no time per op (files of only custom units) cannot be
 // measured in pytest-benchmark's terms; they are left out and listed in
 // Output.Untimed, and an input where no result has a time is an error.
+// 0 ns/op is a time (an empty benchmark), as in benchfmt. A line whose
+// figures no measurement gives (a negative time, B/op, allocs/op or MB/s; a
+// NaN or infinite value; an iteration count below 1) or whose name is over
+// result.MaxNameLen is a *SyntaxError naming the line and the value, as is a
+// malformed line; Options.SkipInvalid skips such lines, listing each, as
+// benchstat does. Lines of any length are read (benchfmt alone stops at
+// 64 KiB): a long log line is ignored and line numbers stay right.
 package gobench
 
 import (
@@ -36,10 +43,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchunit"
+
+	"github.com/benchsite/benchsite/internal/result"
 )
 
 // Result is one benchmark result line: one round of one benchmark.
@@ -72,6 +83,9 @@ type SyntaxError struct {
 	File string
 	Line int
 	Msg  string
+	// Figure is set when the line is well formed but a figure on it is no
+	// measurement (negative, NaN, infinite), or its name is too long.
+	Figure bool
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -86,7 +100,7 @@ type Reader struct {
 	name   string
 	br     *bufio.Reader
 	mode   int // 0 undetected, 1 text, 2 json
-	text   *benchfmt.Reader
+	text   *textStream
 	queue  []any // *Result or error, for JSON mode
 	jsonLn int   // JSON mode: current input line
 	pkgs   map[string]*pkgText
@@ -118,7 +132,7 @@ func (r *Reader) Next() (*Result, error) {
 		}
 	}
 	if r.mode == 1 {
-		return r.nextText(r.text, nil)
+		return r.text.next()
 	}
 	for {
 		if len(r.queue) > 0 {
@@ -168,43 +182,88 @@ scan:
 		// The newlines skipped above are lines too: start counting from
 		// there by feeding them back.
 		pre := strings.Repeat("\n", r.jsonLn)
-		r.text = benchfmt.NewReader(io.MultiReader(strings.NewReader(pre), r.br), r.name)
+		lf := newLineFilter(io.MultiReader(strings.NewReader(pre), r.br), r.name, 1)
+		r.text = &textStream{name: r.name, tr: benchfmt.NewReader(lf, r.name), lf: lf}
 	}
 	return nil
 }
 
-// nextText returns the next result of a text reader; lineMap, when not nil,
-// maps its 1-based lines to the lines of the input (JSON mode).
-func (r *Reader) nextText(tr *benchfmt.Reader, lineMap []int) (*Result, error) {
-	mapLine := func(l int) int {
-		if lineMap != nil && l >= 1 && l <= len(lineMap) {
-			return lineMap[l-1]
-		}
-		return l
-	}
-	for tr.Scan() {
-		switch rec := tr.Result().(type) {
-		case *benchfmt.SyntaxError:
-			return nil, &SyntaxError{File: r.name, Line: mapLine(rec.Line), Msg: rec.Msg}
-		case *benchfmt.Result:
-			res := convert(rec)
-			res.File = r.name
-			res.Line = mapLine(res.Line)
-			return res, nil
-		}
-		// *benchfmt.UnitMetadata: unit assumptions are benchstat's
-		// business, not ours.
-	}
-	if err := tr.Err(); err != nil {
-		return nil, err
-	}
-	return nil, io.EOF
+// textStream reads results from benchmark text.
+type textStream struct {
+	name string
+	tr   *benchfmt.Reader
+	lf   *lineFilter // the filter tr reads through
+	// lineMap, when not nil, maps the text's 1-based lines to the lines of
+	// the input (JSON mode).
+	lineMap []int
+	held    []any // *Result or error, to return before reading on
 }
 
-// convert copies what we need out of benchfmt's reused Result.
-func convert(rec *benchfmt.Result) *Result {
+func (s *textStream) mapLine(l int) int {
+	if s.lineMap != nil && l >= 1 && l <= len(s.lineMap) {
+		return s.lineMap[l-1]
+	}
+	return l
+}
+
+// next returns the next result, a *SyntaxError for a malformed line, or
+// io.EOF; errors for over-long lines come in line order with the rest.
+func (s *textStream) next() (*Result, error) {
+	for len(s.held) == 0 {
+		if !s.tr.Scan() {
+			for _, e := range s.lf.takeLong(0) {
+				e.Line = s.mapLine(e.Line)
+				s.held = append(s.held, e)
+			}
+			if len(s.held) > 0 {
+				break
+			}
+			if err := s.tr.Err(); err != nil {
+				return nil, err
+			}
+			return nil, io.EOF
+		}
+		var item any
+		var line int
+		switch rec := s.tr.Result().(type) {
+		case *benchfmt.SyntaxError:
+			line = rec.Line
+			item = &SyntaxError{File: s.name, Line: s.mapLine(rec.Line), Msg: rec.Msg}
+		case *benchfmt.Result:
+			res, msg := convert(rec)
+			line = res.Line
+			res.File = s.name
+			res.Line = s.mapLine(res.Line)
+			item = res
+			if msg != "" {
+				item = &SyntaxError{File: s.name, Line: res.Line, Msg: msg, Figure: true}
+			}
+		default:
+			// *benchfmt.UnitMetadata: unit assumptions are benchstat's
+			// business, not ours.
+			continue
+		}
+		for _, e := range s.lf.takeLong(line) {
+			e.Line = s.mapLine(e.Line)
+			s.held = append(s.held, e)
+		}
+		s.held = append(s.held, item)
+	}
+	x := s.held[0]
+	s.held = s.held[1:]
+	if e, ok := x.(error); ok {
+		return nil, e
+	}
+	return x.(*Result), nil
+}
+
+// convert copies what we need out of benchfmt's reused Result. msg, when
+// not empty, says why the line must be refused: a name over
+// result.MaxNameLen, an iteration count below 1, a time, B/op, allocs/op or
+// MB/s that is negative, or any figure that is NaN or infinite.
+func convert(rec *benchfmt.Result) (res *Result, msg string) {
 	_, line := rec.Pos()
-	res := &Result{Iterations: rec.Iters, Line: line, Config: make(map[string]string, len(rec.Config))}
+	res = &Result{Iterations: rec.Iters, Line: line, Config: make(map[string]string, len(rec.Config))}
 	for _, c := range rec.Config {
 		res.Config[c.Key] = string(c.Value)
 	}
@@ -221,7 +280,28 @@ func convert(rec *benchfmt.Result) *Result {
 		name.Write(p)
 	}
 	res.Name = name.String()
+	if len(res.Name) > result.MaxNameLen {
+		return res, fmt.Sprintf("a benchmark name of %d bytes (%.40q…); names over %d bytes are refused (shorten the name)", len(res.Name), res.Name, result.MaxNameLen)
+	}
+	if rec.Iters < 1 {
+		return res, fmt.Sprintf("Benchmark%s: iteration count %d; go test runs a benchmark at least once", rec.Name, rec.Iters)
+	}
 	for _, v := range rec.Values {
+		unit, val := v.Unit, v.Value
+		if v.OrigUnit != "" {
+			unit, val = v.OrigUnit, v.OrigValue
+		}
+		if m := badFigure(val, unit, v.Unit); m != "" {
+			return res, fmt.Sprintf("Benchmark%s: %s %s: %s", rec.Name, strconv.FormatFloat(val, 'g', -1, 64), unit, m)
+		}
+		if v.Unit != "sec/op" && v.OrigUnit == "" {
+			// benchunit.Tidy leaves a 0 in its own unit (0 × 1e-9 == 0):
+			// 0 ns/op is a time too (an empty benchmark), as benchfmt
+			// keeps it.
+			if f, tidy := benchunit.Tidy(1, v.Unit); tidy == "sec/op" {
+				v.Unit, v.Value, v.OrigUnit, v.OrigValue = "sec/op", v.Value*f, v.Unit, v.Value
+			}
+		}
 		if v.Unit == "sec/op" && !res.HasTime {
 			res.SecPerOp, res.HasTime = v.Value, true
 			if v.OrigUnit == "ns/op" {
@@ -241,13 +321,22 @@ func convert(rec *benchfmt.Result) *Result {
 			}
 			continue
 		}
-		unit, val := v.Unit, v.Value
-		if v.OrigUnit != "" {
-			unit, val = v.OrigUnit, v.OrigValue
-		}
 		res.Metrics = append(res.Metrics, Metric{Unit: unit, Value: val})
 	}
-	return res
+	return res, ""
+}
+
+// badFigure says why val in unit (tidy, benchunit's tidied unit) is no
+// measurement: NaN or infinite anywhere; negative as a time, a size or a
+// rate (custom b.ReportMetric units may be negative).
+func badFigure(val float64, unit, tidy string) string {
+	switch {
+	case math.IsNaN(val) || math.IsInf(val, 0):
+		return "not a finite number; fix the input (every figure must be one)"
+	case val < 0 && (tidy == "sec/op" || unit == "B/op" || unit == "allocs/op" || unit == "MB/s" || tidy == "B/s"):
+		return "a negative figure, which no measurement gives; fix the input"
+	}
+	return ""
 }
 
 // event is the part of a test2json event we use.
@@ -334,10 +423,12 @@ func (r *Reader) flush(pkg string) {
 		// lacks it.
 		init = []string{"pkg", pkg}
 	}
+	lf := newLineFilter(&p.buf, r.name, 1)
 	tr := new(benchfmt.Reader)
-	tr.Reset(&p.buf, r.name, init...)
+	tr.Reset(lf, r.name, init...)
+	ts := &textStream{name: r.name, tr: tr, lf: lf, lineMap: p.lines}
 	for {
-		res, err := r.nextText(tr, p.lines)
+		res, err := ts.next()
 		if err == io.EOF {
 			return
 		}

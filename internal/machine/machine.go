@@ -228,3 +228,18 @@ func git(dir string, args ...string) (string, bool) {
 	}
 	return strings.TrimRight(stdout.String(), "\r\n"), true
 }
+
+// CommitAt describes commit rev of the repository holding dir, as Commit
+// describes the checkout (Dirty false, Branch empty: a revision, not a
+// checkout). An unknown revision gives ID rev and nothing else.
+func CommitAt(dir, rev string) result.CommitInfo {
+	ci := Commit(dir)
+	ci.Dirty, ci.Branch = false, ""
+	out, ok := git(dir, "log", "-1", "--format=%H%x00%cI%x00%aI%x00%s", rev, "--")
+	f := strings.SplitN(out, "\x00", 4)
+	if !ok || len(f) != 4 {
+		return result.CommitInfo{ID: rev, Project: ci.Project}
+	}
+	ci.ID, ci.Time, ci.AuthorTime, ci.Message = f[0], f[1], f[2], f[3]
+	return ci
+}

@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchunit"
+
 	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/words"
 )
 
@@ -24,6 +27,9 @@ type ComparisonJSON struct {
 	Rows        []ComparisonRow `json:"rows"`     // sorted by name
 	Regressions []string        `json:"regressions"`
 	Warnings    []string        `json:"warnings"`
+	// Paired: the rows carry a paired verdict measured in one session;
+	// false for a comparison of two unpaired files.
+	Paired bool `json:"paired"`
 }
 
 // ComparisonRow is one benchmark of ComparisonJSON.
@@ -43,6 +49,13 @@ type ComparisonRow struct {
 	Checks        []ComparisonCheck `json:"checks"`
 	Failures      []string          `json:"failures"` // pytest-benchmark's lines
 	Notes         []string          `json:"notes"`
+	// Paired rows carry the paired verdict stored in the current file:
+	// the change's confidence interval in percent and the process pairs
+	// measured (null and 0 on unpaired rows).
+	Paired        bool     `json:"paired"`
+	CILowPercent  *float64 `json:"ci_low_percent,omitempty"`
+	CIHighPercent *float64 `json:"ci_high_percent,omitempty"`
+	Pairs         int      `json:"pairs,omitempty"`
 }
 
 // ComparisonCheck is one check of a ComparisonRow.
@@ -67,6 +80,7 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 	doc := ComparisonJSON{
 		Baseline: r.BaseLabel, Current: r.CurLabel, Alpha: r.Alpha, Strict: r.Strict, Failed: r.Failed(),
 		Counts: map[string]int{}, Rows: []ComparisonRow{}, Regressions: r.Regressions(), Warnings: r.Warnings,
+		Paired: r.Paired,
 	}
 	if doc.Regressions == nil {
 		doc.Regressions = []string{}
@@ -85,6 +99,10 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 		}
 		if row.HasP {
 			jr.PValue = finite(row.P)
+		}
+		if row.Paired {
+			jr.Paired, jr.Pairs = true, row.Pairs
+			jr.CILowPercent, jr.CIHighPercent = finite(row.CILow), finite(row.CIHigh)
 		}
 		if jr.Failures == nil {
 			jr.Failures = []string{}
@@ -172,6 +190,9 @@ func summary(r *compare.Report) string {
 }
 
 func method(r *compare.Report) string {
+	if r.Paired {
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 95 % interval above no change"
+	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
 	}
@@ -181,22 +202,72 @@ func method(r *compare.Report) string {
 // rowCells are a row's display cells, unescaped: name, field, baseline,
 // current, change, p-value.
 func rowCells(row compare.Row) []string {
-	return []string{row.Name, row.Field, seconds(row.Base), seconds(row.Cur), percent(row.Change), pValue(row.HasP, row.P)}
+	last := pValue(row.HasP, row.P)
+	if row.Paired {
+		last = compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
+		if i := strings.Index(last, "["); i >= 0 {
+			last = last[i:]
+		}
+		last += fmt.Sprintf(" %d pairs", row.Pairs)
+	}
+	u := rowUnit(row)
+	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), last}
+}
+
+// lastColumn names the column that holds the p-value, or, in a paired
+// comparison, the interval.
+func lastColumn(r *compare.Report) string {
+	if r.Paired {
+		return "95% interval"
+	}
+	return "p-value"
+}
+
+// rowUnit is the unit of a row's figures: "" for seconds, else the unit of
+// an imported benchmark (ops/s, cycles/iter …).
+func rowUnit(row compare.Row) string {
+	for _, b := range []*result.Benchmark{row.Current, row.Baseline} {
+		if b != nil {
+			return b.Unit()
+		}
+	}
+	return ""
+}
+
+// figure formats v in unit ("" = seconds, through timefmt); other units
+// are scaled with an SI prefix as benchstat does ("3.376G ops/s").
+func figure(v float64, unit string) string {
+	if unit == "" || math.IsNaN(v) {
+		return seconds(v)
+	}
+	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
+}
+
+// plainRuleRows names the rows compared by the plain threshold rule because
+// a harness reported estimates without samples.
+func plainRuleRows(r *compare.Report) []string {
+	var out []string
+	for _, row := range r.Rows {
+		for _, n := range row.Notes {
+			if strings.HasPrefix(n, "plain threshold rule: the harness reported") {
+				out = append(out, row.Name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
 	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
-	header := []string{"Name", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {
 		cells := rowCells(row)
 		for i := range cells {
 			cells[i] = clean(cells[i])
-		}
-		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
-			cells[5] = "n/a"
 		}
 		rows = append(rows, append(cells, verdictWord(row.Status)))
 	}
@@ -208,6 +279,9 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		for _, line := range reg {
 			w.printf("\t%s\n", clean(line))
 		}
+	}
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\nCompared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s\n", clean(strings.Join(plain, ", ")))
 	}
 	if noise := noiseLines(r); len(noise) > 0 {
 		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
@@ -238,7 +312,10 @@ func noiseLines(r *compare.Report) []string {
 	var out []string
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
-			if c.Dismissed && c.Breached {
+			if c.Dismissed && c.Breached && row.Paired {
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 95 %% interval %s includes no change",
+					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
+			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), pValue(row.HasP, row.P), r.Alpha))
 			}
@@ -264,7 +341,7 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 	}
 	w.printf("### %s Benchmark comparison\n\n", icon)
 	w.printf("Current **%s** against baseline **%s** — %s.\n\n", mdEscape(r.CurLabel), mdEscape(r.BaseLabel), summary(r))
-	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", "p-value", "Verdict"}
+	header := []string{"Benchmark", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
 	right := []bool{false, false, true, true, true, true, false}
 	var rows [][]string
 	for _, row := range r.Rows {
@@ -282,6 +359,9 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 		w.printf("\n")
 	}
 	w.printf("<sub>%s.</sub>\n", method(r))
+	if plain := plainRuleRows(r); len(plain) > 0 {
+		w.printf("\n<sub>Compared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s.</sub>\n", mdEscape(strings.Join(plain, ", ")))
+	}
 	if reg := r.Regressions(); len(reg) > 0 {
 		// A code block keeps pytest-benchmark's exact words. Each line is
 		// indented by a tab, so no line (whatever a name holds) can close

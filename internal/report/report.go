@@ -12,6 +12,8 @@
 //     "markdown" (a GitHub-flavoured table for job summaries and PR
 //     comments) or "json" (see ComparisonJSON).
 //   - Targets: target statuses in the same three formats (see TargetsJSON).
+//   - ProfileTable: a benchmark's profile summary (benchsite run --profile),
+//     functions by cumulative value as `go tool pprof -top -cum` lists them.
 //
 // Every name, label and message comes from result files, which are
 // untrusted: text output has control characters replaced so a name cannot
@@ -29,6 +31,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/timefmt"
 	"github.com/mattn/go-runewidth"
 )
@@ -183,34 +186,23 @@ func opsUnit(v float64) (prefix string, scale float64) {
 	return "", 1
 }
 
-func percent(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return ""
-	case math.IsInf(v, 1):
-		return "+inf%"
-	case math.IsInf(v, -1):
-		return "-inf%"
-	}
-	return fmt.Sprintf("%+.2f%%", v)
-}
+// percent and pValue are numfmt's, shared with the site; a missing p-value
+// (no test run) is Missing too.
+func percent(v float64) string { return numfmt.Percent(v) }
 
 func pValue(ok bool, p float64) string {
-	switch {
-	case !ok || math.IsNaN(p):
-		return ""
-	case p >= 0.001:
-		return strconv.FormatFloat(p, 'f', 3, 64)
+	if !ok {
+		return numfmt.Missing
 	}
-	return strconv.FormatFloat(p, 'e', 1, 64)
+	return numfmt.PValue(p)
 }
 
 // seconds formats one time with 4 significant digits in its own unit
-// ("217.3 ns", "1.235 ms"), for columns whose rows differ in size; "" for
-// a missing value.
+// ("217.3 ns", "1.235 ms"), for columns whose rows differ in size; "—" for
+// a missing value (numfmt.Missing).
 func seconds(v float64) string {
 	if math.IsNaN(v) {
-		return ""
+		return numfmt.Missing
 	}
 	return timefmt.Seconds(v, 4)
 }

@@ -14,11 +14,17 @@
 //	}
 //
 // Reading is tolerant of what real files contain: missing fields of older
-// versions (no ops, total, ld15iqr, data), null group/param/params, naive
-// datetimes, ints where floats are expected, `data` arrays cut short by hand
-// with a trailing string, and unknown keys anywhere. A file that is not JSON,
-// or whose known fields have the wrong JSON type, is an error that names the
-// file and the line:column of the offending value.
+// versions (no ops, total, ld15iqr, data; ops is then derived as upstream
+// does), null group/param/params, naive datetimes, ints where floats are
+// expected, `data` arrays cut short by hand with a trailing string (noted in
+// File.Notes), a UTF-8 byte-order mark, Python's NaN/Infinity where a
+// free-form value goes (extra_info), and unknown keys anywhere. A file that
+// is not JSON (or is UTF-16), whose known fields have the wrong JSON type,
+// or that no measurement can have written — a benchmark without stats or
+// without min, max, mean, median, stddev or rounds; a non-finite, negative
+// or out-of-range figure; more samples than rounds; a name over MaxNameLen
+// — is an error that names the file, the field and the line:column of the
+// offending value.
 package result
 
 import (
@@ -27,10 +33,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/benchsite/benchsite/internal/textenc"
 )
 
 // Keys of Benchmark.ExtraInfo under which Go's -benchmem figures are stored.
@@ -47,6 +57,17 @@ type File struct {
 	Benchmarks  []Benchmark `json:"benchmarks"`
 	Datetime    string      `json:"datetime"`
 	Version     string      `json:"version"`
+	// Shard is set on one share of a sharded run (run --shard), nil
+	// otherwise.
+	Shard *ShardInfo `json:"shard,omitempty"`
+
+	// Notes are what Decode found worth saying about a file that reads:
+	// benchmarks whose samples were cut short. Each names the file and the
+	// benchmark; commands show them as warnings.
+	Notes []string `json:"-"`
+	// Failures and Paired are benchsite's additions (see paired.go).
+	Failures []Failure `json:"failures,omitempty"`
+	Paired   *Paired   `json:"paired,omitempty"`
 }
 
 // CommitInfo says which source the run measured. ID is "unversioned" when the
@@ -74,6 +95,27 @@ type Benchmark struct {
 	ExtraInfo map[string]any `json:"extra_info"`
 	Options   map[string]any `json:"options"`
 	Stats     Stats          `json:"stats"`
+}
+
+// Match says how well ref, a benchmark name a person wrote (a
+// [compare.thresholds] key, a target, a browser benchmark), names b: 3 when
+// ref is b's fullname, 2 when it is b's name, 1 when it is b's name with or
+// without Go's "Benchmark" prefix ("Forward/batch=1024" names
+// "BenchmarkForward/batch=1024"), 0 when it does not name b. This is the
+// one rule for matching benchmark names; where several refs match, the
+// highest wins.
+func (b *Benchmark) Match(ref string) int {
+	switch {
+	case ref == "":
+		return 0
+	case ref == b.Fullname:
+		return 3
+	case ref == b.Name:
+		return 2
+	case strings.TrimPrefix(ref, "Benchmark") == strings.TrimPrefix(b.Name, "Benchmark"):
+		return 1
+	}
+	return 0
 }
 
 // Extra returns extra_info[key] as a number: B/op, allocs/op and other
@@ -122,43 +164,97 @@ type Stats struct {
 	// rounds): Data then holds only the numbers that were there and does not
 	// describe every round.
 	Truncated bool `json:"-"`
+
+	present bool     // decoded from an object (not missing, not null)
+	absent  []string // figures the decoded object did not hold
 }
 
-// UnmarshalJSON accepts a data array that ends in non-numbers.
+// Fields of Stats that every pytest-benchmark version writes (2.5 on); a
+// benchmark without one of them has no usable statistics.
+var requiredStats = []string{"min", "max", "mean", "median", "stddev", "rounds"}
+
+// absentInt marks an integer field the JSON did not set.
+const absentInt = math.MinInt
+
+// UnmarshalJSON accepts a data array that ends in non-numbers, and records
+// which figures the object held (a missing or null one is absent; see
+// Decode for what must be there).
 func (s *Stats) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = Stats{}
+		return nil
+	}
 	type plain Stats
+	// Figures the object does not set stay NaN (absentInt): encoding/json
+	// leaves a missing or null field as it was, and JSON has no NaN.
+	nan := math.NaN()
+	p := plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt}
 	// Fast path: data is all numbers (every file not cut by hand).
-	var p plain
 	err := json.Unmarshal(b, &p)
 	// encoding/json reads a null array element as 0, which would be a
 	// made-up sample: such arrays take the slow path too.
 	if err == nil && !bytes.Contains(b, []byte("null")) {
 		*s = Stats(p)
+		s.settle()
 		return nil
 	}
 	var typ *json.UnmarshalTypeError
-	if err != nil && (!errors.As(err, &typ) || typ.Field != "data") {
+	if err != nil && (!errors.As(err, &typ) || typ.Field != "data" && !strings.HasPrefix(typ.Field, "data.")) {
 		return err
 	}
-	var aux struct {
+	aux := struct {
 		plain
 		Data []json.RawMessage `json:"data"`
-	}
+	}{plain: plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt}}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
 	*s = Stats(aux.plain)
 	s.Data = nil
-	for _, raw := range aux.Data {
-		var v float64
-		if err := json.Unmarshal(raw, &v); err != nil || string(raw) == "null" {
+	for i, raw := range aux.Data {
+		switch raw[0] {
+		case '{', '[', 't', 'f':
+			return fmt.Errorf("data.%d: %s is not a sample", i, raw)
+		case '"', 'n':
+			// A hand-cut array's marker: the samples stop here.
+			var str string
+			if json.Unmarshal(raw, &str) == nil && isNonFiniteMark(str) {
+				return fmt.Errorf("data.%d: %s is not a sample", i, str[len(nonFiniteMark):])
+			}
 			s.Truncated = true
 			continue
 		}
+		var v float64
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("data.%d: %s is out of range", i, raw)
+		}
 		s.Data = append(s.Data, v)
 	}
+	s.settle()
 	return nil
 }
+
+// settle records the figures that were absent and zeroes them.
+func (s *Stats) settle() {
+	s.present = true
+	s.absent = s.absent[:0]
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"min", &s.Min}, {"max", &s.Max}, {"mean", &s.Mean}, {"median", &s.Median}, {"stddev", &s.Stddev}, {"ops", &s.OPS}, {"total", &s.Total}} {
+		if math.IsNaN(*f.v) {
+			s.absent = append(s.absent, f.name)
+			*f.v = 0
+		}
+	}
+	if s.Rounds == absentInt {
+		s.absent = append(s.absent, "rounds")
+		s.Rounds = 0
+	}
+}
+
+// has reports whether the decoded object held the figure named key.
+func (s *Stats) has(key string) bool { return s.present && !slices.Contains(s.absent, key) }
 
 // MachineInfo describes the machine a run was made on. It is free-form, as in
 // pytest-benchmark: node, processor, machine, system, release, cpu{...}, and
@@ -193,14 +289,18 @@ func (m MachineInfo) CPUModel() string {
 	return ""
 }
 
-// Runtime returns the language runtime and its version, e.g. "Go 1.26.8" or
-// "CPython 3.11.7".
+// Runtime returns the language runtime and its version, e.g. "Go 1.26.8",
+// "CPython 3.11.7" or, for a run imported from another harness, the harness
+// ("JMH 1.29").
 func (m MachineInfo) Runtime() string {
 	if v := m.String("go_version"); v != "" {
 		return "Go " + strings.TrimPrefix(v, "go")
 	}
 	if impl := m.String("python_implementation"); impl != "" {
 		return impl + " " + m.String("python_version")
+	}
+	if h := m.String("harness"); h != "" { // imported from another harness
+		return strings.TrimSpace(h + " " + m.String("harness_version"))
 	}
 	return ""
 }
@@ -219,6 +319,9 @@ func (m MachineInfo) ID() string {
 		impl, version = "Go", strings.TrimPrefix(v, "go")
 	} else {
 		impl, version = m.String("python_implementation"), m.String("python_version")
+	}
+	if h := m.String("harness_id"); impl == "" && h != "" {
+		impl, version = h, "unknown" // imported from another harness (package harness)
 	}
 	if impl == "" {
 		impl = "Unknown"
@@ -305,37 +408,88 @@ func Read(r io.Reader, name string) (*File, error) {
 	return Decode(data, name)
 }
 
-// Decode decodes one result file; name is used in errors.
+// MaxNameLen is the longest benchmark name (and group, param) a result may
+// have, in bytes; MaxNameLen*2 for a fullname, which adds a path. Real names
+// are far shorter; longer ones come from a generated or malformed input and
+// would swell every page that shows them.
+const MaxNameLen = 1024
+
+// Decode decodes one result file; name is used in errors. A UTF-8
+// byte-order mark is dropped; UTF-16 is an error that says so. Python's
+// NaN/Infinity are read where a free-form value goes (extra_info, params,
+// options, machine_info) and refused in every typed field, statistics above
+// all. Every benchmark must have usable statistics (min, max, mean, median,
+// stddev and rounds), finite and in range; a file that breaks one of these
+// rules is an error naming the file, the field and its line:column. A file
+// that reads but describes less than its rounds (samples cut short) gets a
+// note in File.Notes.
 func Decode(data []byte, name string) (*File, error) {
+	data, err := textenc.UTF8(data)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty file; expected a pytest-benchmark JSON object (delete it or re-run the suite)"}
 	}
 	// The common case, a good file, is decoded in one pass. The walk that
 	// locates problems precisely (validate) runs only when there is one to
 	// locate: it costs more than a third of a decode.
+	src := &source{orig: data, text: data}
 	var f File
-	if err := json.Unmarshal(data, &f); err != nil {
-		if !json.Valid(data) {
-			var v any
-			return nil, locate(name, data, json.Unmarshal(data, &v)) // for the error's position
+	err = json.Unmarshal(data, &f)
+	if err != nil && !json.Valid(data) {
+		// With NaN and Infinity rewritten, a file that is still not JSON
+		// has its real error located.
+		if text, shifts, ok := rewriteNonFinite(data); ok {
+			src.text, src.shifts = text, shifts
+			f = File{}
+			err = json.Unmarshal(text, &f)
 		}
-		if _, verr := validate(data, name); verr != nil {
+	}
+	if err != nil {
+		if !json.Valid(src.text) {
+			var v any
+			return nil, src.locate(name, json.Unmarshal(src.text, &v)) // for the error's position
+		}
+		if _, verr := validate(src, name); verr != nil {
 			return nil, verr
 		}
-		return nil, locate(name, data, err)
+		return nil, src.locate(name, err)
 	}
 	var pos map[string]int
 	positions := func() map[string]int {
 		if pos == nil {
-			pos, _ = validate(data, name) // data decoded, so it validates
+			pos, _ = validate(src, name) // data decoded, so it validates
 		}
 		return pos
+	}
+	if src.shifts != nil {
+		// A NaN in a typed string field decodes as its marker: only the
+		// walk tells.
+		p, verr := validate(src, name)
+		if verr != nil {
+			return nil, verr
+		}
+		pos = p
+		f.MachineInfo = MachineInfo(restoreMap(f.MachineInfo))
 	}
 	at := func(field string) *Error {
 		e := &Error{File: name, Field: field}
 		if off, ok := positions()[field]; ok {
-			e.Line, e.Col = lineCol(data, off)
+			e.Line, e.Col = src.lineCol(off)
 		}
+		return e
+	}
+	// atBench places an error about field (under benchmarks.i) at the
+	// benchmark when the field itself has no recorded position.
+	atBench := func(i int, field, msg string) *Error {
+		full := fmt.Sprintf("benchmarks.%d.%s", i, field)
+		e := at(full)
+		if e.Line == 0 {
+			e = at(fmt.Sprintf("benchmarks.%d", i))
+			e.Field = full
+		}
+		e.Msg = msg
 		return e
 	}
 	if f.Benchmarks == nil { // missing, or null
@@ -346,30 +500,54 @@ func Decode(data []byte, name string) (*File, error) {
 	for i := range f.Benchmarks {
 		b := &f.Benchmarks[i]
 		if b.Name == "" {
-			e := at(fmt.Sprintf("benchmarks.%d", i))
-			e.Field += ".name"
-			e.Msg = "missing or empty; every benchmark needs a name (fix or delete the file)"
-			return nil, e
+			return nil, atBench(i, "name", "missing or empty; every benchmark needs a name (fix or delete the file)")
+		}
+		for _, t := range []struct {
+			field, v string
+			limit    int
+		}{{"name", b.Name, MaxNameLen}, {"fullname", b.Fullname, 2 * MaxNameLen}, {"group", b.Group, MaxNameLen}, {"param", b.Param, MaxNameLen}} {
+			if len(t.v) > t.limit {
+				return nil, atBench(i, t.field, fmt.Sprintf("%d bytes long (%s…); benchsite takes at most %d: shorten the benchmark's name", len(t.v), quote(t.v), t.limit))
+			}
 		}
 		if b.Fullname == "" {
 			b.Fullname = b.Name
 		}
-		if b.Stats.Rounds == 0 && len(b.Stats.Data) > 0 {
-			b.Stats.Rounds = len(b.Stats.Data)
+		if src.shifts != nil {
+			b.ExtraInfo = restoreMap(b.ExtraInfo)
+			b.Params = restoreMap(b.Params)
+			b.Options = restoreMap(b.Options)
+		}
+		st := &b.Stats
+		if !st.present {
+			return nil, atBench(i, "stats", fmt.Sprintf("missing (or null) in benchmark %s; a benchmark without statistics cannot be charted or compared: re-run it, or delete it from the file", strconv.Quote(b.Name)))
+		}
+		if st.Rounds == 0 && len(st.Data) > 0 {
+			st.Rounds = len(st.Data)
+		}
+		if field, msg := implausible(st); field != "" {
+			return nil, atBench(i, "stats."+field, msg+" (benchmark "+strconv.Quote(b.Name)+"); fix or delete the file")
+		}
+		for _, k := range requiredStats {
+			if k == "rounds" && len(st.Data) > 0 {
+				continue // old files may count rounds by their samples
+			}
+			if !st.has(k) {
+				return nil, atBench(i, "stats."+k, fmt.Sprintf("missing (or null) in benchmark %s; pytest-benchmark writes min, max, mean, median, stddev and rounds for every benchmark: fix or delete the file", strconv.Quote(b.Name)))
+			}
+		}
+		if !st.has("ops") {
+			st.OPS = derivedOPS(st)
+		}
+		st.present, st.absent = false, nil
+		if len(st.Data) > st.Rounds {
+			return nil, atBench(i, "stats.data", fmt.Sprintf("%d samples for %d rounds (benchmark %s); one sample per round: fix or delete the file", len(st.Data), st.Rounds, strconv.Quote(b.Name)))
 		}
 		// Fewer samples than rounds: the array was cut short (this also
 		// keeps Truncated across Encode, which drops the trailing marker).
-		if len(b.Stats.Data) > 0 && len(b.Stats.Data) < b.Stats.Rounds {
-			b.Stats.Truncated = true
-		}
-		if field, msg := implausible(&b.Stats); field != "" {
-			e := at(fmt.Sprintf("benchmarks.%d.stats.%s", i, field))
-			if e.Line == 0 {
-				e = at(fmt.Sprintf("benchmarks.%d", i))
-				e.Field = fmt.Sprintf("benchmarks.%d.stats.%s", i, field)
-			}
-			e.Msg = msg + " (benchmark " + strconv.Quote(b.Name) + "); fix or delete the file"
-			return nil, e
+		if len(st.Data) > 0 && len(st.Data) < st.Rounds {
+			st.Truncated = true
+			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmark %s: stats.data holds %d of its %d rounds' samples (cut short); its statistics are the file's, and a comparison cannot test it round by round", name, strconv.Quote(b.Name), len(st.Data), st.Rounds))
 		}
 	}
 	if f.Datetime != "" {
@@ -380,6 +558,34 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 	}
 	return &f, nil
+}
+
+// derivedOPS is pytest-benchmark's ops for a file that predates the field
+// (3.0 and older): rounds / total, with total the sum of the samples, or
+// rounds × mean where the file has neither; 0 when that is 0, as upstream.
+func derivedOPS(s *Stats) float64 {
+	total := s.Total
+	if !s.has("total") || total <= 0 {
+		total = 0
+		for _, v := range s.Data {
+			total += v
+		}
+		if len(s.Data) < s.Rounds || total <= 0 {
+			total = s.Mean * float64(s.Rounds)
+		}
+	}
+	if total <= 0 || s.Rounds <= 0 {
+		return 0
+	}
+	return float64(s.Rounds) / total
+}
+
+// restoreMap is restoreNonFinite for a map field.
+func restoreMap[M ~map[string]any](m M) M {
+	if m != nil {
+		restoreNonFinite(map[string]any(m))
+	}
+	return m
 }
 
 // implausible names the first figure of s that no measurement can have:
@@ -399,7 +605,7 @@ func implausible(s *Stats) (field, msg string) {
 			return f.name, fmt.Sprintf("%g seconds; a time cannot be negative", f.v)
 		}
 	}
-	if s.Max != 0 && s.Min > s.Max { // 0: max missing from the file
+	if s.has("max") && s.Min > s.Max {
 		return "min", fmt.Sprintf("min %g is above max %g", s.Min, s.Max)
 	}
 	for i, v := range s.Data {
@@ -410,8 +616,20 @@ func implausible(s *Stats) (field, msg string) {
 	return "", ""
 }
 
+// source is the text being decoded: the original, and the text actually
+// decoded (with NaN and Infinity rewritten, see rewriteNonFinite).
+type source struct {
+	orig, text []byte
+	shifts     []shift
+}
+
+// lineCol gives the line and column in the original of an offset in text.
+func (s *source) lineCol(off int) (line, col int) {
+	return lineCol(s.orig, origOffset(s.shifts, off))
+}
+
 // locate turns a JSON decoding error into an *Error with a line and column.
-func locate(name string, data []byte, err error) error {
+func (s *source) locate(name string, err error) error {
 	e := &Error{File: name, Msg: err.Error()}
 	var off int64 = -1
 	var syn *json.SyntaxError
@@ -431,20 +649,55 @@ func locate(name string, data []byte, err error) error {
 		e.Msg = fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)
 	}
 	if off >= 0 {
-		e.Line, e.Col = lineCol(data, int(off))
+		e.Line, e.Col = s.lineCol(int(off))
 	}
 	return e
 }
 
 // Encode returns f as indented JSON, as pytest-benchmark writes it (4-space
 // indent, trailing newline). Text is HTML-escaped by encoding/json, so the
-// output is also safe to embed.
+// output is also safe to embed. Non-finite numbers in free-form values
+// (extra_info, params, options, machine_info) are written as Python's json
+// writes them (NaN, Infinity, -Infinity), which pytest-benchmark and Decode
+// read back; in a statistic they are an error.
 func Encode(f *File) ([]byte, error) {
+	c := *f // a shallow copy: f itself is never changed
+	marked, cloned := false, false
+	if m, ok := markNonFinite(f.MachineInfo); ok {
+		c.MachineInfo, marked = m.(MachineInfo), true
+	}
+	for i := range f.Benchmarks {
+		b := &f.Benchmarks[i]
+		e, okE := markNonFinite(b.ExtraInfo)
+		p, okP := markNonFinite(b.Params)
+		o, okO := markNonFinite(b.Options)
+		if !okE && !okP && !okO {
+			continue
+		}
+		if !cloned {
+			c.Benchmarks, cloned = slices.Clone(f.Benchmarks), true
+		}
+		marked = true
+		cb := &c.Benchmarks[i]
+		if okE {
+			cb.ExtraInfo = e.(map[string]any)
+		}
+		if okP {
+			cb.Params = p.(map[string]any)
+		}
+		if okO {
+			cb.Options = o.(map[string]any)
+		}
+	}
+	out := &c
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "    ")
-	if err := enc.Encode(f); err != nil {
+	if err := enc.Encode(out); err != nil {
 		return nil, err
+	}
+	if marked {
+		return unmarkEncoded(buf.Bytes()), nil
 	}
 	return buf.Bytes(), nil
 }

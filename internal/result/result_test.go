@@ -81,6 +81,11 @@ func TestEveryFixture(t *testing.T) {
 			if err != nil {
 				t.Fatalf("re-encoded file does not decode: %v", err)
 			}
+			// Notes name the file they came from.
+			if len(f.Notes) != len(g.Notes) {
+				t.Errorf("%d notes, then %d after a round trip", len(f.Notes), len(g.Notes))
+			}
+			f.Notes, g.Notes = nil, nil
 			if !reflect.DeepEqual(f, g) {
 				t.Errorf("Decode(Encode(f)) differs from f:\n%+v\n%+v", f, g)
 			}
@@ -101,8 +106,13 @@ func TestOldFiles(t *testing.T) {
 		t.Errorf("version %q", f.Version)
 	}
 	s := f.Benchmarks[0].Stats
-	if s.OPS != 0 || s.Total != 0 || s.Data != nil || s.Truncated {
-		t.Errorf("2.5 file has ops %v total %v data %v truncated %v; the file has none of them", s.OPS, s.Total, s.Data, s.Truncated)
+	if s.Total != 0 || s.Data != nil || s.Truncated {
+		t.Errorf("2.5 file has total %v data %v truncated %v; the file has none of them", s.Total, s.Data, s.Truncated)
+	}
+	// No ops in the file: derived as pytest-benchmark does, rounds ÷ total,
+	// with total = mean × rounds here (the file's mean is 2.5406e-07 s).
+	if want := 1 / 2.540585175827918e-07; math.Abs(s.OPS-want) > 1e-9*want {
+		t.Errorf("derived ops %v, want rounds/total = %v", s.OPS, want)
 	}
 	if s.Rounds != 11009 || s.Iterations != 410 || s.Stddev != 0 || s.Outliers != "235;1688" || s.Median != 2.1981029975705031e-07 {
 		t.Errorf("stats %+v", s)
@@ -204,9 +214,9 @@ func TestTruncatedData(t *testing.T) {
 // after re-encoding a cut file); a complete one is not.
 func TestTruncatedWithoutMarker(t *testing.T) {
 	f, err := result.Decode([]byte(`{"benchmarks": [
-		{"name": "a", "stats": {"rounds": 5, "data": [1, 2]}},
-		{"name": "b", "stats": {"rounds": 2, "data": [1, 2]}},
-		{"name": "c", "stats": {"data": [1, 2, 3]}}]}`), "x.json")
+		{"name": "a", "stats": {`+fullStats+`, "rounds": 5, "data": [1, 2]}},
+		{"name": "b", "stats": {`+fullStats+`, "rounds": 2, "data": [1, 2]}},
+		{"name": "c", "stats": {`+fullStats+`, "data": [1, 2, 3]}}]}`), "x.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,10 +302,14 @@ func TestBenchsiteRoundTrip(t *testing.T) {
 	}
 }
 
+// fullStats are the figures every benchmark must have, for hand-written
+// inputs.
+const fullStats = `"min": 1, "max": 2, "mean": 1.5, "median": 1.5, "stddev": 0.5`
+
 // Unknown keys anywhere are ignored.
 func TestUnknownKeys(t *testing.T) {
 	f, err := result.Decode([]byte(`{"x": [1, {"y": null}], "benchmarks": [{"name": "a", "z": {"q": [1]},
-		"stats": {"min": 1, "extra": "s", "data": [1, 2]}}], "commit_info": {"id": "1", "error": "git failed"},
+		"stats": {"min": 1, "max": 2, "mean": 1.5, "median": 1.5, "stddev": 0.5, "extra": "s", "data": [1, 2]}}], "commit_info": {"id": "1", "error": "git failed"},
 		"machine_info": {"cpu": {"bits": 32}}}`), "x.json")
 	if err != nil {
 		t.Fatal(err)
@@ -343,9 +357,9 @@ func TestMalformed(t *testing.T) {
 		{"dirty is a string", `{"benchmarks": [], "commit_info": {"dirty": "yes"}}`, 1, 45, "commit_info.dirty", "expected true or false"},
 		{"machine_info is a list", `{"benchmarks": [], "machine_info": ["Linux"]}`, 1, 36, "machine_info", "expected an object"},
 		{"version is a number", `{"benchmarks": [], "version": 5}`, 1, 31, "version", "expected a string"},
-		{"name missing", "{\"benchmarks\": [\n  {\"name\": \"a\"},\n  {\"stats\": {}}]}", 3, 3, "benchmarks.1.name", "missing"},
+		{"name missing", "{\"benchmarks\": [\n  {\"name\": \"a\", \"stats\": {\"min\": 1, \"max\": 1, \"mean\": 1, \"median\": 1, \"stddev\": 0, \"rounds\": 1}},\n  {\"stats\": {}}]}", 3, 3, "benchmarks.1.name", "missing"},
 		{"bad datetime", "{\"benchmarks\": [],\n \"datetime\": \"yesterday\"}", 2, 14, "datetime", "not an RFC 3339"},
-		{"NaN literal", `{"benchmarks": [{"name": "a", "stats": {"min": NaN}}]}`, 1, 48, "", "invalid JSON"},
+		{"NaN literal", `{"benchmarks": [{"name": "a", "stats": {"min": NaN}}]}`, 1, 48, "benchmarks.0.stats.min", "NaN is not a figure"},
 		{"non-ASCII before the error", "{\"benchmarks\": [{\"name\": \"ü€\", \"stats\": {\"min\": \"x\"}}]}", 1, 49, "benchmarks.0.stats.min", "expected a number"},
 	}
 	for _, tc := range cases {
@@ -440,11 +454,32 @@ func TestImplausibleFigures(t *testing.T) {
 			t.Errorf("Decode(%s) error = %v, want it to contain %s", in, err, want)
 		}
 	}
-	f, err := result.Decode([]byte(`{"benchmarks":[{"name":"x","stats":{"min":1,"max":2,"rounds":3,"data":[1,null,2]}}]}`), "x.json")
+	f, err := result.Decode([]byte(`{"benchmarks":[{"name":"x","stats":{`+fullStats+`,"rounds":3,"data":[1,null,2]}}]}`), "x.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s := f.Benchmarks[0].Stats; len(s.Data) != 2 || !s.Truncated {
 		t.Errorf("null sample: data %v, truncated %v; want [1 2], true", s.Data, s.Truncated)
+	}
+}
+
+func TestBenchmarkMatch(t *testing.T) {
+	b := &result.Benchmark{Name: "BenchmarkForward/batch=32", Fullname: "tests/benchmarks::BenchmarkForward/batch=32"}
+	for ref, want := range map[string]int{
+		"tests/benchmarks::BenchmarkForward/batch=32": 3,
+		"BenchmarkForward/batch=32":                   2,
+		"Forward/batch=32":                            1,
+		"BenchmarkForward/batch=3":                    0,
+		"Forward":                                     0,
+		"":                                            0,
+	} {
+		if got := b.Match(ref); got != want {
+			t.Errorf("Match(%q) = %d, want %d", ref, got, want)
+		}
+	}
+	// A pytest name matches whole, never by a part.
+	p := &result.Benchmark{Name: "test_x", Fullname: "tests/test_a.py::test_x"}
+	if p.Match("test_x") != 2 || p.Match("x") != 0 {
+		t.Errorf("pytest name: %d %d", p.Match("test_x"), p.Match("x"))
 	}
 }

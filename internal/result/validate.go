@@ -17,11 +17,16 @@ import (
 // the line:column where the offending value starts. Unknown keys, and
 // null for any known one, are accepted, as encoding/json accepts them.
 //
+// Numbers must fit a float64 (1e400 does not). A NaN or Infinity (rewritten
+// to a marker string, see rewriteNonFinite) is accepted only where any value
+// may go, and so is a string in stats.data (a hand-cut array's end).
+//
 // It also returns where some values start (top-level keys and
-// "benchmarks.N"), for errors found after decoding. data must be valid JSON.
-func validate(data []byte, name string) (map[string]int, error) {
-	v := validator{data: data, name: name, pos: map[string]int{}}
-	v.dec = json.NewDecoder(bytes.NewReader(data))
+// "benchmarks.N"), for errors found after decoding. src.text must be valid
+// JSON.
+func validate(src *source, name string) (map[string]int, error) {
+	v := validator{src: src, data: src.text, name: name, pos: map[string]int{}}
+	v.dec = json.NewDecoder(bytes.NewReader(src.text))
 	v.dec.UseNumber()
 	if err := v.walk(fileSchema, ""); err != nil {
 		return nil, err
@@ -39,10 +44,11 @@ const (
 	kNumber
 	kInt
 	kBool
+	kSample // an element of stats.data: a number, or a string or null that ends a hand-cut array
 )
 
 var kindWords = [...]string{kAny: "any value", kObject: "an object", kArray: "an array", kString: "a string",
-	kNumber: "a number", kInt: "a whole number", kBool: "true or false"}
+	kNumber: "a number", kInt: "a whole number", kBool: "true or false", kSample: "a number"}
 
 type schema struct {
 	kind   kind
@@ -60,8 +66,8 @@ var (
 		"min": num, "max": num, "mean": num, "stddev": num, "rounds": integer, "median": num,
 		"iqr": num, "q1": num, "q3": num, "iqr_outliers": integer, "stddev_outliers": integer,
 		"outliers": str, "ld15iqr": num, "hd15iqr": num, "ops": num, "total": num,
-		// Elements are not checked: a hand-cut array ends in a string (see Stats).
-		"data":       {kind: kArray, elem: anyValue},
+		// A hand-cut array ends in a string (see Stats).
+		"data":       {kind: kArray, elem: &schema{kind: kSample}},
 		"iterations": integer,
 	}}
 	benchmarkType = &schema{kind: kObject, fields: map[string]*schema{
@@ -81,6 +87,7 @@ var (
 )
 
 type validator struct {
+	src  *source
 	data []byte
 	name string
 	dec  *json.Decoder
@@ -137,7 +144,7 @@ func (v *validator) walk(s *schema, path string) error {
 	found := ""
 	switch t := tok.(type) {
 	case nil:
-		return nil // null leaves a known field at its zero value
+		return nil // null leaves a known field at its zero value (Decode checks the statistics)
 	case json.Delim:
 		if t == '{' {
 			if s.kind != kAny && s.kind != kObject {
@@ -171,13 +178,28 @@ func (v *validator) walk(s *schema, path string) error {
 		}
 		return nil
 	case string:
-		if s.kind == kAny || s.kind == kString {
+		if isNonFiniteMark(t) {
+			if s.kind == kAny {
+				return nil
+			}
+			word := t[len(nonFiniteMark):]
+			if s.kind == kNumber || s.kind == kInt || s.kind == kSample {
+				return v.errAt(at, path, word+" is not a figure a measurement can have; every statistic and sample must be a finite number (fix or delete the file)")
+			}
+			return v.errAt(at, path, v.typeMsg(s, path, word))
+		}
+		if s.kind == kAny || s.kind == kString || s.kind == kSample {
 			return nil
 		}
 		found = "the string " + quote(t)
 	case json.Number:
+		if s.kind != kAny {
+			if _, err := strconv.ParseFloat(t.String(), 64); err != nil {
+				return v.errAt(at, path, "the number "+quote(t.String())+" is out of range (beyond ±1.8e308); fix or delete the file")
+			}
+		}
 		switch s.kind {
-		case kAny, kNumber:
+		case kAny, kNumber, kSample:
 			return nil
 		case kInt:
 			if _, err := strconv.ParseInt(t.String(), 10, 0); err == nil {
@@ -216,7 +238,7 @@ func (v *validator) typeMsg(s *schema, path, found string) string {
 }
 
 func (v *validator) errAt(off int, path, msg string) *Error {
-	line, col := lineCol(v.data, off)
+	line, col := v.src.lineCol(off)
 	return &Error{File: v.name, Line: line, Col: col, Field: path, Msg: msg}
 }
 

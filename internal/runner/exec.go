@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -101,13 +102,14 @@ type binRun struct {
 	stdout io.ReadCloser
 	out    *tail // stdout and stderr, for error messages
 	w      *watch
+	gc     *gcWatch // under DisableGC
 }
 
 func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) (*binRun, error) {
 	cmd := exec.CommandContext(ctx, pkg.binary, args...)
 	// As go test does: the package directory, so that testdata/ resolves.
 	cmd.Dir = pkg.Dir
-	cmd.Env = opt.env()
+	cmd.Env = opt.benchEnv()
 	cmd.WaitDelay = 5 * time.Second
 	r := &binRun{cmd: cmd, out: &tail{max: 64 << 10}, w: newWatch()}
 	if opt.Stderr != nil {
@@ -115,6 +117,11 @@ func startBinary(ctx context.Context, opt Options, pkg *pkgInfo, args []string) 
 	} else {
 		cmd.Stderr = r.out
 	}
+	if opt.DisableGC {
+		r.gc = &gcWatch{next: cmd.Stderr, limit: opt.GCOffLimit, kill: func() { cmd.Process.Kill() }}
+		cmd.Stderr = &lines{fn: r.gc.line}
+	}
+	opt.verbosef("$ %s", commandLine(cmd.Dir, opt.addedBenchEnv(), cmd.Args))
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -149,15 +156,54 @@ func (r *binRun) results(name string, fn func(*gobench.Result)) error {
 	}
 }
 
-// wait ends the run; a failure is an error naming the failed benchmarks with
-// their output, or, when the binary died otherwise, its last output.
+// benchFailed is the error of a run in which benchmarks failed (--- FAIL):
+// their names and each one's log lines.
+type benchFailed struct {
+	pkg   string
+	names []string
+	logs  map[string]string
+}
+
+func (e *benchFailed) Error() string {
+	var b strings.Builder
+	for _, n := range e.names {
+		fmt.Fprintf(&b, "--- FAIL: %s\n%s", n, e.logs[n])
+	}
+	return fmt.Sprintf("%s failed in %s:\n%s", strings.Join(e.names, ", "), e.pkg, strings.TrimRight(b.String(), "\n"))
+}
+
+// failures returns the failures as the run records them.
+func (e *benchFailed) failures(arm string) []result.Failure {
+	var out []result.Failure
+	for _, n := range e.names {
+		out = append(out, result.Failure{Name: n, Package: e.pkg, Arm: arm, Output: strings.TrimRight(e.logs[n], "\n")})
+	}
+	return out
+}
+
+// wait ends the run; a failure is a *benchFailed naming the failed
+// benchmarks with their output, or, when the binary died otherwise, an error
+// with its last output.
 func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 	err := r.cmd.Wait()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if r.gc != nil {
+		if err := r.gc.error(r.w.current, what); err != nil {
+			return err
+		}
+	}
 	if names := r.w.failedNames(); len(names) > 0 {
-		return fmt.Errorf("%s failed in %s:\n%s", strings.Join(names, ", "), pkg.ImportPath, r.w.failures())
+		bf := &benchFailed{pkg: pkg.ImportPath, names: names, logs: map[string]string{}}
+		for _, n := range names {
+			var b strings.Builder
+			for _, l := range r.w.logs[n] {
+				b.WriteString(l + "\n")
+			}
+			bf.logs[n] = b.String()
+		}
+		return bf
 	}
 	if err != nil {
 		during := ""
@@ -170,12 +216,18 @@ func (r *binRun) wait(ctx context.Context, pkg *pkgInfo, what string) error {
 }
 
 // calibrate runs every matching benchmark of pkg once for RoundTime and
-// returns them with their iterations per round.
-func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, error) {
+// returns them with their iterations per round. Benchmarks that fail are
+// returned as a *benchFailed beside the others (which are still measured);
+// any other error stops the run.
+func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]calEntry, *benchFailed, error) {
 	// Two passes: the first meets a cold process (page faults, caches,
 	// the first GC cycles) and would choose too few iterations for a fast
 	// benchmark; the second, warm, pass's N is the one kept.
-	args := []string{"-test.run=^$", "-test.bench=" + opt.Bench, "-test.benchtime=" + opt.RoundTime.String(),
+	benchtime := opt.RoundTime.String()
+	if opt.calBenchtime != "" {
+		benchtime = opt.calBenchtime
+	}
+	args := []string{"-test.run=^$", "-test.bench=" + opt.benchFor(pkg), "-test.benchtime=" + benchtime,
 		"-test.count=2", "-test.benchmem", "-test.v"}
 	if opt.Short {
 		args = append(args, "-test.short")
@@ -183,7 +235,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	p.live("%s  calibrating…", pkg.ImportPath)
 	run, err := startBinary(ctx, opt, pkg, args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var cal []calEntry
 	err = run.results(pkg.ImportPath, func(res *gobench.Result) {
@@ -191,6 +243,7 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 			return
 		}
 		e := calEntry{name: res.Name, procs: res.Procs, n: res.Iterations, secPerOp: res.SecPerOp}
+		opt.verbosef("%s  calibration %s: %d iterations in %s (%s/op)", res.Name, calPass(cal, e.name), res.Iterations, timefmt.Short(res.SecPerOp*float64(res.Iterations)), timefmt.Short(res.SecPerOp))
 		if i := slices.IndexFunc(cal, func(c calEntry) bool { return c.name == e.name && c.procs == e.procs }); i >= 0 {
 			cal[i] = e // the warm pass
 			return
@@ -198,11 +251,25 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 		cal = append(cal, e)
 		p.live("%s  calibrating…  %s", pkg.ImportPath, res.Name)
 	})
+	var failed *benchFailed
 	if werr := run.wait(ctx, pkg, "calibration"); werr != nil {
-		return nil, werr
+		if !errors.As(werr, &failed) {
+			return nil, nil, werr
+		}
+		// The testing package carries on after a failed benchmark; so
+		// do we, leaving out the failed ones (and their parents'
+		// entries, a sub-benchmark's failure fails its parent).
+		cal = slices.DeleteFunc(cal, func(c calEntry) bool {
+			for _, n := range failed.names {
+				if c.name == n || strings.HasPrefix(c.name, n+"/") || strings.HasPrefix(n, c.name+"/") {
+					return true
+				}
+			}
+			return false
+		})
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, name := range run.w.skipped {
 		reason := strings.TrimSpace(strings.Join(run.w.logs[name], " "))
@@ -218,10 +285,16 @@ func calibrate(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([]c
 	if len(cal) > 0 {
 		p.line("%s  %d benchmark%s", pkg.ImportPath, len(cal), plural(len(cal), "", "s"))
 	}
-	return cal, nil
+	if failed != nil {
+		for _, n := range failed.names {
+			p.line("%s  FAILED (in calibration)", n)
+		}
+	}
+	return cal, failed, nil
 }
 
-// measure runs Rounds rounds of c.n iterations of one benchmark.
+// measure runs Rounds rounds of c.n iterations of one benchmark. A
+// benchmark that fails, or whose process dies, is a *benchFailed.
 func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *progress) (*result.Benchmark, error) {
 	flags := []string{"-test.run=^$", "-test.bench=" + BenchPattern(c.name),
 		"-test.benchtime=" + strconv.Itoa(c.n) + "x", "-test.count=" + strconv.Itoa(opt.Rounds+1), "-test.benchmem"}
@@ -245,15 +318,17 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 		}
 		if !warm {
 			warm = true
+			opt.verbosef("%s  warm-up round (discarded)  %s/op", c.name, timefmt.Short(res.SecPerOp))
 			p.live("%s  warm-up round done", c.name)
 			return
 		}
 		coll.Add(res)
 		data = append(data, res.SecPerOp)
+		opt.verbosef("%s  round %d/%d  %s/op", c.name, len(data), opt.Rounds, timefmt.Short(res.SecPerOp))
 		p.live("%s  round %d/%d  median %s", c.name, len(data), opt.Rounds, timefmt.Short(stats.Median(data)))
 	})
 	if werr := run.wait(ctx, pkg, c.name); werr != nil {
-		return nil, werr
+		return nil, asFailure(werr, pkg, c.name, run)
 	}
 	if err != nil {
 		return nil, err
@@ -279,8 +354,20 @@ func measure(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, p *prog
 	if opt.BuildFlags == nil {
 		b.Options["build_flags"] = []string{}
 	}
+	opt.recordOptions(b.Options)
 	p.line("%s  %d rounds × %d iterations  median %s", c.name, opt.Rounds, c.n, timefmt.Short(b.Stats.Median))
 	return &b, nil
+}
+
+// asFailure turns the error of a process that ran one benchmark into that
+// benchmark's failure: a crash is the benchmark's fault as much as b.Fatal.
+// A cancelled context stays an error.
+func asFailure(err error, pkg *pkgInfo, name string, run *binRun) error {
+	var bf *benchFailed
+	if errors.As(err, &bf) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &benchFailed{pkg: pkg.ImportPath, names: []string{name}, logs: map[string]string{name: err.Error()}}
 }
 
 // BenchPattern returns the -test.bench expression that selects exactly the

@@ -49,6 +49,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/machine"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/shard"
 	"github.com/benchsite/benchsite/internal/version"
 )
 
@@ -86,11 +87,21 @@ type Options struct {
 	Env        []string  // added to the environment of the go command and the benchmarks
 	BuildFlags []string  // extra flags for go list and go test -c, e.g. "-tags=foo"
 	Stderr     io.Writer // where the benchmarks' stderr also goes; nil: kept for error messages only
+
+	calBenchtime string // -test.benchtime of the calibration pass; "" = RoundTime
+
+	// Shard, when set, measures one share of the suite; the run's
+	// File.Shard records it.
+	Shard *ShardOptions
+
+	Troubleshoot // --profile, --disable-gc, --verbose (troubleshoot.go)
 }
 
 // Run runs the benchmarks and returns the run. A package that does not build
-// is an error carrying the go command's output; a benchmark that fails is an
-// error naming it, with its output. Skipped benchmarks are reported on
+// is an error carrying the go command's output. A benchmark that fails
+// (b.Fatal, b.Error, a panic) does not stop the run: as go test and
+// pytest-benchmark do, the others are measured, and the failed one is named
+// in the run's Failures with its output. Skipped benchmarks are reported on
 // Progress and left out.
 func Run(ctx context.Context, opt Options) (*result.File, error) {
 	if err := opt.defaults(); err != nil {
@@ -102,6 +113,9 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	}
 	p := newProgress(opt.Progress, opt.Terminal)
 	defer p.clear()
+	if opt.Verbose {
+		opt.vlog = p
+	}
 
 	tc, err := toolchain(ctx, opt)
 	if err != nil {
@@ -129,17 +143,36 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 		Benchmarks:  []result.Benchmark{},
 	}
 	tc.apply(f.MachineInfo)
-
-	for _, pkg := range pkgs {
-		cal, err := calibrate(ctx, opt, pkg, p)
+	if opt.Shard != nil {
+		plan, err := selectShard(ctx, opt, pkgs, opt.Shard)
 		if err != nil {
 			return nil, err
+		}
+		f.Shard = shard.Info(opt.Shard.Spec, plan)
+	}
+
+	for _, pkg := range pkgs {
+		if pkg.otherShards {
+			continue
+		}
+		cal, failed, err := calibrate(ctx, opt, pkg, p)
+		if err != nil {
+			return nil, err
+		}
+		if failed != nil {
+			f.Failures = append(f.Failures, failed.failures("")...)
 		}
 		for _, c := range cal {
 			if c.procs > 0 {
 				f.MachineInfo["gomaxprocs"] = c.procs
 			}
 			b, err := measure(ctx, opt, pkg, c, p)
+			var bf *benchFailed
+			if errors.As(err, &bf) {
+				f.Failures = append(f.Failures, bf.failures("")...)
+				p.line("%s  FAILED", c.name)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -149,10 +182,13 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 					break
 				}
 			}
+			if err := profileRounds(ctx, opt, pkg, c, b, tmp, p); err != nil {
+				return nil, err
+			}
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}
 	}
-	if len(f.Benchmarks) == 0 {
+	if len(f.Benchmarks) == 0 && len(f.Failures) == 0 && f.Shard == nil {
 		return nil, fmt.Errorf("no benchmark matched -bench %q in %s", opt.Bench, strings.Join(opt.Packages, " "))
 	}
 	return f, nil
@@ -183,7 +219,7 @@ func (o *Options) defaults() error {
 	if o.RoundTime < 0 {
 		return fmt.Errorf("round time %v: must be positive", o.RoundTime)
 	}
-	return nil
+	return o.checkTroubleshoot()
 }
 
 type compiledGroup struct {
@@ -255,6 +291,10 @@ func MachineInfo(ctx context.Context, opt Options) (result.MachineInfo, error) {
 type pkgInfo struct {
 	ImportPath, Dir, Module string
 	binary                  string // test binary, once built
+	// bench restricts the package to its benchmarks of this run's shard
+	// ("" = Options.Bench); otherShards is set when it has none there.
+	bench       string
+	otherShards bool
 }
 
 // listPackages expands opt.Packages into the packages that have tests.

@@ -204,26 +204,45 @@ func TestRunTerminalProgressAndEnv(t *testing.T) {
 	}
 }
 
+// A failing benchmark does not throw the run away: the others are measured
+// and the failure is named in the run with its output (issue 9).
 func TestRunFailingBenchmark(t *testing.T) {
 	t.Parallel()
 	dir := writeModule(t, tinyModule)
-	_, err := Run(context.Background(), Options{Dir: dir, Rounds: 2, RoundTime: time.Millisecond, Env: []string{"RT_MODE=fail"}})
-	if err == nil {
-		t.Fatal("no error for a failing benchmark")
+	f, err := Run(context.Background(), Options{Dir: dir, Rounds: 2, RoundTime: time.Millisecond, Env: []string{"RT_MODE=fail"}})
+	if err != nil {
+		t.Fatalf("a failing benchmark stopped the run: %v", err)
 	}
-	for _, s := range []string{"BenchmarkMaybe failed in example.com/rt/bench", "kaput: the answer was wrong", "about to fail"} {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error lacks %q:\n%v", s, err)
+	var names []string
+	for _, b := range f.Benchmarks {
+		names = append(names, b.Name)
+	}
+	if strings.Join(names, " ") != "BenchmarkFill BenchmarkSizes/size=8 BenchmarkSizes/size=64" {
+		t.Errorf("measured %v, want the three benchmarks that pass", names)
+	}
+	if len(f.Failures) != 1 || f.Failures[0].Name != "BenchmarkMaybe" || f.Failures[0].Package != "example.com/rt/bench" {
+		t.Fatalf("failures %+v, want BenchmarkMaybe of example.com/rt/bench", f.Failures)
+	}
+	for _, s := range []string{"kaput: the answer was wrong", "about to fail"} {
+		if !strings.Contains(f.Failures[0].Output, s) {
+			t.Errorf("failure output lacks %q:\n%v", s, f.Failures[0].Output)
 		}
 	}
 
 	if testing.Short() {
 		return
 	}
-	// A failing sub-benchmark is named itself, not its parent.
-	_, err = Run(context.Background(), Options{Dir: dir, Bench: "Maybe", Rounds: 2, RoundTime: time.Millisecond, Env: []string{"RT_MODE=subfail"}})
-	if err == nil || !strings.Contains(err.Error(), "BenchmarkMaybe/x=1 failed") || !strings.Contains(err.Error(), "sub went wrong") {
-		t.Errorf("sub-benchmark failure: %v", err)
+	// A failing sub-benchmark is named itself, not its parent; its
+	// sibling is still measured.
+	f, err = Run(context.Background(), Options{Dir: dir, Bench: "Maybe", Rounds: 2, RoundTime: time.Millisecond, Env: []string{"RT_MODE=subfail"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Failures) != 1 || f.Failures[0].Name != "BenchmarkMaybe/x=1" || !strings.Contains(f.Failures[0].Output, "sub went wrong") {
+		t.Errorf("sub-benchmark failure: %+v", f.Failures)
+	}
+	if len(f.Benchmarks) != 1 || f.Benchmarks[0].Name != "BenchmarkMaybe/x=2" {
+		t.Errorf("the passing sibling was not measured: %+v", f.Benchmarks)
 	}
 }
 

@@ -23,6 +23,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-cache") // a preview: always revalidate
+	if !hostAllowed(r.Host, s.bound) {
+		misdirected(w, r, s.bound)
+		return
+	}
 	switch p := r.URL.Path; {
 	case p == eventsPath:
 		s.serveEvents(w, r)

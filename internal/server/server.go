@@ -31,6 +31,11 @@
 //     same-origin, X-Content-Type-Options: nosniff and Cache-Control: no-cache.
 //     Content types come from a fixed table (application/wasm for .wasm, so
 //     WebAssembly.instantiateStreaming works), never from sniffing.
+//   - Only requests whose Host header names the bound address are answered
+//     (127.0.0.1, localhost or [::1] as the listener allows, with its port;
+//     see hostAllowed); any other Host, the event stream's included, gets
+//     421 Misdirected Request. This defeats DNS rebinding, where a page on
+//     another site reads the preview through a name of its own.
 //   - Only GET and HEAD. A directory serves its index.html (a path without the
 //     trailing slash is redirected to it); there are no listings; a missing
 //     file gets the site's /404.html with status 404 if it has one.
@@ -123,6 +128,7 @@ func Serve(ctx context.Context, opt Options) error {
 		subs:    make(map[chan struct{}]struct{}),
 		closing: make(chan struct{}),
 	}
+	s.bound, _ = ln.Addr().(*net.TCPAddr)
 	defer s.closeSite()
 
 	// Watch before the first build so that edits made during it are not lost.
@@ -215,8 +221,9 @@ func newNonce() string {
 type server struct {
 	opt     Options
 	log     *syncWriter
-	tmp     string // parent of all build directories; removed by Serve
-	nonce   string // tells builds of one server process from another's
+	tmp     string       // parent of all build directories; removed by Serve
+	nonce   string       // tells builds of one server process from another's
+	bound   *net.TCPAddr // the listener's address, which Host headers must name
 	closing chan struct{}
 
 	mu       sync.Mutex

@@ -104,6 +104,8 @@ type runRow struct {
 	Data      []float64 `json:"data,omitempty"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Raw       string    `json:"raw"` // path of the result file from the site root
+	// ChangePoint is set on the first run after a change point.
+	ChangePoint *changeMark `json:"changePoint,omitempty"`
 }
 
 // machineData is one machine's history of one benchmark.
@@ -114,6 +116,9 @@ type machineData struct {
 	History      chartOption  `json:"history"`
 	Memory       *chartOption `json:"memory,omitempty"`
 	Distribution chartOption  `json:"distribution"`
+	// Changes are the series' change points, oldest first (also marked on
+	// History).
+	Changes []changeMark `json:"changes"`
 	// OffChart are the targets too far from the data to draw (for the
 	// page's note).
 	OffChart []string `json:"-"`
@@ -162,7 +167,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Range:    scaled(st.Max-st.Min, u),
 			Rounds:   st.Rounds,
 			Iter:     st.Iterations,
-			Raw:      p.Run.RawPath,
+			Raw:      rawPath(p.Run),
 		}
 		if t, err := p.Run.File.Time(); err == nil {
 			ms := t.UnixMilli()
@@ -187,7 +192,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			}
 			r.Truncated = st.Truncated
 		}
-		if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+		if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 			r.Verdict = string(row.Status)
 			r.Against = p.Run.Report.BaseLabel
 			r.Change = fin(round6(row.Change))

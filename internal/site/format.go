@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/timefmt"
 )
 
@@ -56,11 +58,21 @@ type unit = timefmt.Unit
 
 func unitFor(seconds float64) unit { return timefmt.For(seconds) }
 
+// benchUnit is the unit b's figures are shown in: the time unit that suits
+// ref seconds, or, for a benchmark imported in another unit (ops/s,
+// cycles/iter: extra_info stats_unit), that unit as it is.
+func benchUnit(b *result.Benchmark, ref float64) unit {
+	if b != nil && b.Unit() != "" {
+		return unit{Name: b.Unit(), Scale: 1}
+	}
+	return unitFor(ref)
+}
+
 // inUnit writes v seconds in u with four significant digits ("—" when
 // missing).
 func inUnit(u unit, v float64) string {
 	if math.IsNaN(v) {
-		return "—"
+		return numfmt.Missing
 	}
 	return u.Format(v, 4)
 }
@@ -78,35 +90,18 @@ func round6(x float64) float64 {
 // seconds formats a single time in its own unit ("1.23 ms").
 func seconds(v float64) string {
 	if math.IsNaN(v) {
-		return "—"
+		return numfmt.Missing
 	}
 	return timefmt.Short(v)
 }
 
 // percent formats a relative change ("+12.3%", "−4.0%").
-func percent(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "—"
-	case math.IsInf(v, 1):
-		return "+∞"
-	case math.IsInf(v, -1):
-		return "−∞"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', 1, 64) + "%"
-	switch {
-	case s == "0.0%":
-		return "±0.0%"
-	case v < 0:
-		return "−" + s
-	}
-	return "+" + s
-}
+func percent(v float64) string { return numfmt.Percent(v) }
 
 // number formats a count or a metric with at most 4 decimals.
 func number(v float64) string {
 	if math.IsNaN(v) {
-		return "—"
+		return numfmt.Missing
 	}
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return strconv.FormatFloat(v, 'f', 0, 64)
@@ -114,16 +109,8 @@ func number(v float64) string {
 	return strconv.FormatFloat(round6(v), 'f', -1, 64)
 }
 
-// pvalue formats a p-value with three decimals ("<0.001" below that).
-func pvalue(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "—"
-	case p < 0.001:
-		return "<0.001"
-	}
-	return strconv.FormatFloat(p, 'f', 3, 64)
-}
+// pvalue formats a p-value ("0.031", "<0.001").
+func pvalue(p float64) string { return numfmt.PValue(p) }
 
 // shortCommit shortens a git id for display; other ids (e.g. "unversioned")
 // stay as they are.

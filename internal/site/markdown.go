@@ -192,7 +192,11 @@ func (b *builder) loadContent() error {
 		}
 		urls[s] = u
 	}
+	root := b.projectRoot(dir)
 	for _, s := range sources {
+		if err := checkInside("content", filepath.Join(dir, filepath.FromSlash(s)), root); err != nil {
+			return err
+		}
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(s)))
 		if err != nil {
 			return fmt.Errorf("site: %w", err)

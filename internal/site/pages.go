@@ -69,6 +69,7 @@ type Page struct {
 	Machines *MachinesPage
 	Doc      *DocPage
 	Run      *RunPage
+	Changes  *ChangesPage
 }
 
 // RunRef identifies one run (one result file).
@@ -129,6 +130,9 @@ type SummaryRow struct {
 	// when unknown); Noisy when it exceeds stats.NoisyRelIQR.
 	Spread float64
 	Noisy  bool
+	// MedianText is Median with its unit for benchmarks imported in a unit
+	// other than seconds ("3.377e+09 ops/s"); "" for times.
+	MedianText string
 	// Verdict is the compare status against the newest baseline ("" when
 	// not compared); Change is in percent of Field.
 	Verdict     string
@@ -177,9 +181,20 @@ type BenchMachine struct {
 	TargetsOffChart []string
 	Runs            []RunRow // newest first
 	ExtraInfo       []KV     // of the newest run
+	// Harness names the harness of the newest run when it was imported
+	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
+	Harness string
 	// Published is the newest run's median in seconds: the figure a
 	// browser run is set beside.
 	Published float64
+	// Changes are the change points of this benchmark on this machine,
+	// newest first.
+	Changes []ChangeRow
+	// Profile is the newest run's profile that has one (benchsite run
+	// --profile); nil when no run has.
+	Profile *ProfileView
+	// GCOff: the newest run ran with the garbage collector off.
+	GCOff bool
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -197,6 +212,8 @@ type RunRow struct {
 	Verdict                             string
 	Change                              float64
 	Against                             string
+	Profile                             string // the run's .pprof from the site root; "" when none
+	GCOff                               bool   // run with the garbage collector off (options.disable_gc)
 }
 
 // KV is a key and a printable value.
@@ -329,7 +346,7 @@ func (b *builder) runRef(r *run) RunRef {
 		Message:   ci.Message,
 		Branch:    ci.Branch,
 		Dirty:     ci.Dirty,
-		Raw:       r.RawPath,
+		Raw:       rawPath(r),
 	}
 	if !r.Time.IsZero() {
 		ref.Day = timefmt.Date(r.Time)
@@ -386,21 +403,24 @@ func (b *builder) homePage() (*HomePage, error) {
 		if bn.Group != "" {
 			groups[bn.Group] = true
 		}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
 			m := s.Machine
-			last := s.latest()
+			last := s.Latest()
 			row := SummaryRow{
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
 				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
 				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
 			}
+			if u := last.Bench.Unit(); u != "" {
+				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
+			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
-			if cr := m.rows[bn.Fullname]; cr != nil {
+			if cr := m.Rows[bn.Fullname]; cr != nil {
 				row.Verdict, row.Change, row.Field = string(cr.Status), cr.Change, cr.Field
 				row.P, row.HasP = cr.P, cr.HasP
 			}
@@ -437,11 +457,11 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		DataURL: "../data/" + bn.Slug + ".json", BrowserRunnable: bn.BrowserRunnable,
 	}
 	idx := 0
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
-		last := s.latest()
+		last := s.Latest()
 		if p.Params == nil {
 			for _, k := range slices.Sorted(maps.Keys(last.Bench.Params)) {
 				p.Params = append(p.Params, KV{k, printable(last.Bench.Params[k])})
@@ -457,6 +477,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),
+			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		for i := len(s.Points) - 1; i >= 0; i-- {
 			rr := b.runRow(s.Points[i], u)
@@ -464,8 +485,9 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			bm.Runs = append(bm.Runs, rr)
 		}
 		bm.Latest = bm.Runs[0]
+		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		if row := last.Run.rows[bn.Fullname]; row != nil {
+		if row := last.Run.Rows[bn.Fullname]; row != nil {
 			bm.Field = row.Field
 		}
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
@@ -493,7 +515,8 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
 		r.Allocs = number(v)
 	}
-	if row := p.Run.rows[p.Bench.Fullname]; row != nil {
+	r.GCOff, _ = p.Bench.GCDisabled()
+	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
 	}
 	return r
@@ -507,6 +530,15 @@ func printable(v any) string {
 	case string:
 		return x
 	case float64:
+		// NaN and ±Infinity, which Python's json writes, shown as such.
+		switch {
+		case math.IsNaN(x):
+			return "NaN"
+		case math.IsInf(x, 1):
+			return "Infinity"
+		case math.IsInf(x, -1):
+			return "-Infinity"
+		}
 		return number(x)
 	case bool:
 		if x {
@@ -581,7 +613,10 @@ func rowUnit(row compare.Row) unit {
 	if math.IsNaN(ref) || ref == 0 {
 		ref = row.Cur
 	}
-	return unitFor(ref)
+	if row.Current != nil {
+		return benchUnit(row.Current, ref)
+	}
+	return benchUnit(row.Baseline, ref)
 }
 
 // changeChartJSON is the bar chart of a comparison's changes with the rows
@@ -704,11 +739,11 @@ func (b *builder) runPage() (*RunPage, []BrowserBench) {
 			continue
 		}
 		bb := BrowserBench{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, URL: b.benchURL(bn), Published: []PublishedTime{}}
-		for _, s := range bn.series {
+		for _, s := range bn.Series {
 			if s == nil {
 				continue
 			}
-			last := s.latest()
+			last := s.Latest()
 			bb.Published = append(bb.Published, PublishedTime{
 				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
 				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,

@@ -11,20 +11,30 @@
 //	data/<slug>.json           that page's chart data, fetched by the page
 //	compare.html               newest baseline vs newest run, per machine
 //	targets.html, machines.html
+//	changes.html               every change point, newest first
+//	changes.xml                Atom feed (RFC 4287) of the regressions among them
+//	badges/status.svg          SVG badge: open regressions
+//	badges/<slug>.svg          SVG badge: a benchmark's newest median and trend
 //	<name>.html                one page per content/<name>.md except _index.md
 //	                           (subfolders kept; names of the site's own pages
 //	                           and folders are refused)
 //	run.html, data/browser.json  only with Options.BrowserBenchmarks
 //	results/<machine>/<file>   the result files, byte for byte
+//	profiles/<machine>/<run>/<benchmark>.pprof  the runs' profiles (benchsite
+//	                           run --profile), byte for byte; a benchmark's page
+//	                           shows the newest one's top functions and flame graph
 //	assets/...                 stylesheet, scripts, ECharts and its licence
 //	404.html
 //
 // Contract:
-//   - Every result file of every machine is read; a file that cannot be read
-//     stops the build with an error naming it, unless Options.SkipInvalid,
-//     which turns each into a warning.
-//   - Verdicts come from compare.Compare with Options.Compare, the code path
-//     of `benchsite compare`; target status from target.Check.
+//   - The history is loaded and analysed by package history (every result
+//     file read; a file that cannot be read stops the build with an error
+//     naming it, unless Options.SkipInvalid, which turns each into a
+//     warning; verdicts from compare.Compare with Options.Compare, target
+//     status from target.Check, change points from package changepoint).
+//     This package only renders what history found.
+//   - The feed and the badges are written by encoding/xml and xml.EscapeText
+//     (names are untrusted there too); badge file names are slugs, [a-z0-9-].
 //   - Result files are untrusted: every field reaches HTML only through
 //     html/template's contextual escaping, chart data only as JSON written by
 //     encoding/json (which escapes <, >, &, U+2028 and U+2029) in separate
@@ -61,6 +71,11 @@ type Options struct {
 	// Templates is a directory whose *.html files replace the embedded
 	// templates of the same name (or add new ones). "" or missing: defaults.
 	Templates string
+	// Root is the project folder. A file under Content or Templates that is
+	// a symbolic link to a place outside it stops the build (an error naming
+	// it); links inside it are followed. Default: the folder holding
+	// Content (resp. Templates).
+	Root string
 	// Out is the output directory. It must be missing, empty, or a site an
 	// earlier Build wrote (it is then replaced whole).
 	Out string
@@ -139,10 +154,7 @@ func Build(opt Options) (*Result, error) {
 	}
 	b := &builder{opt: opt, res: &Result{}}
 	if err := b.load(); err != nil {
-		return nil, err
-	}
-	if err := b.prepare(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("site: %w", err)
 	}
 	dir, commit, err := prepareOut(opt.Out)
 	if err != nil {

@@ -6,13 +6,12 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/templates"
 )
 
@@ -54,12 +53,7 @@ func breakable(name string) template.HTML {
 
 // share writes a fraction as a whole percentage ("12%"), "—" when it is
 // not finite.
-func share(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(100*f, 'f', 0, 64) + "%"
-}
+func share(f float64) string { return numfmt.Share(f, 0) }
 
 // dict builds a map from key, value pairs, to pass several values to a
 // {{template}} call.
@@ -82,8 +76,9 @@ func dict(kv ...any) (map[string]any, error) {
 // of the same name in dir (files only there are added). Every file is
 // parsed into one set, so a page may use any {{define}}d block of another
 // file; a later file's {{define}} of the same name wins, and user files are
-// parsed after the defaults.
-func loadTemplates(dir string) (*templateSet, error) {
+// parsed after the defaults. A file of dir that links outside root is an
+// error (checkInside).
+func loadTemplates(dir, project string) (*templateSet, error) {
 	files := map[string]string{} // name → source
 	origin := map[string]string{}
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -109,6 +104,9 @@ func loadTemplates(dir string) (*templateSet, error) {
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if err := checkInside("template", p, project); err != nil {
+				return nil, err
+			}
 			data, err := os.ReadFile(p)
 			if err != nil {
 				return nil, fmt.Errorf("site: template: %w", err)

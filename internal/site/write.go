@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 
 	"github.com/benchsite/benchsite/internal/assets"
+	"github.com/benchsite/benchsite/internal/history"
 )
 
 // write writes every file of the site into b.out.
 func (b *builder) write() error {
-	tmpl, err := loadTemplates(b.opt.Templates)
+	tmpl, err := loadTemplates(b.opt.Templates, b.projectRoot(b.opt.Templates))
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func (b *builder) write() error {
 	}
 	for _, m := range b.machines {
 		for _, r := range m.Runs {
-			if err := b.writeFile(r.RawPath, r.raw); err != nil {
+			if err := b.writeFile(rawPath(r), r.Raw); err != nil {
 				return err
 			}
 		}
@@ -61,6 +62,9 @@ func (b *builder) write() error {
 		return err
 	}
 	if err := b.page("machines.html", "machines.html", &Page{Key: "machines", Title: "Machines", Machines: b.machinesPage()}); err != nil {
+		return err
+	}
+	if err := b.writeChanges(); err != nil {
 		return err
 	}
 	for _, d := range b.docs {
@@ -93,7 +97,7 @@ func (b *builder) write() error {
 // depends only on its benchmark, so the output is the same in any order.
 func (b *builder) writeBenchPages() error {
 	errs := make([]error, len(b.benches))
-	parallel(b.benches, func(i int, bn *bench) { errs[i] = b.writeBench(bn) })
+	history.Parallel(b.benches, func(i int, bn *bench) { errs[i] = b.writeBench(bn) })
 	return errors.Join(errs...)
 }
 
@@ -107,6 +111,9 @@ func (b *builder) writeBench(bn *bench) error {
 		return err
 	}
 	bp := b.benchPage(bn, data)
+	if err := b.addProfiles(bn, bp); err != nil {
+		return err
+	}
 	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
 }
 
@@ -128,7 +135,9 @@ func (b *builder) siteInfo() *SiteInfo {
 	if len(b.opt.Targets) > 0 {
 		s.Nav = append(s.Nav, NavItem{Key: "targets", Title: "Targets", Path: "targets.html"})
 	}
-	s.Nav = append(s.Nav, NavItem{Key: "machines", Title: "Machines", Path: "machines.html"})
+	s.Nav = append(s.Nav,
+		NavItem{Key: "changes", Title: "Changes", Path: "changes.html"},
+		NavItem{Key: "machines", Title: "Machines", Path: "machines.html"})
 	for _, d := range b.docs {
 		s.Docs = append(s.Docs, NavItem{Key: "doc:" + d.URL, Title: d.Title, Path: d.URL})
 	}
@@ -221,12 +230,12 @@ func (b *builder) writeWasm() error {
 // benchData is the chart data of one benchmark.
 func (b *builder) benchData(bn *bench) *benchData {
 	d := &benchData{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, BrowserRunnable: bn.BrowserRunnable}
-	for _, s := range bn.series {
+	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
-		last := s.latest()
-		u := unitFor(last.Bench.Stats.Median)
+		last := s.Latest()
+		u := benchUnit(last.Bench, last.Bench.Stats.Median)
 		rows, hasMem := b.runRows(s, u)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
@@ -238,6 +247,8 @@ func (b *builder) benchData(bn *bench) *benchData {
 		}
 		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
 		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
+		md.Changes = []changeMark{}
+		b.addChangeMarks(&md, s, u)
 		if hasMem {
 			mc := memoryChart(rows)
 			md.Memory = &mc

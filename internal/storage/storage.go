@@ -3,6 +3,7 @@
 // history:
 //
 //	<root>/<machine-id>/NNNN_<name>.json    e.g. .benchmarks/Linux-Go-1.26-64bit/0003_baseline.json
+//	<root>/<machine-id>/NNNN_<name>.profiles/<benchmark>.pprof   that run's profiles (see profiles.go)
 //	<root>/<machine-id>/archive/...         files moved aside by Reset; never read by List
 //
 // Contract:
@@ -16,8 +17,10 @@
 //     reader never sees a partial file.
 //   - Concurrent savers agree on numbers through empty reservation files
 //     ".reserve-NNNN", created exclusively and removed once the result file
-//     is in place. One left behind by a crash only costs a gap (Reset clears
-//     stale ones).
+//     is in place. One left behind by a crash only costs a gap; Reset
+//     removes it once stale (older than a minute). Temporary files a crash
+//     left behind are removed, once stale, by the next Save into that folder
+//     and by Reset.
 //   - Names and machine ids are [A-Za-z0-9._-]+ (not "." or ".."), so
 //     untrusted text can never reach outside the storage root.
 //   - WriteNew gives the same atomic, never-overwriting write to a file
@@ -67,7 +70,18 @@ type Entry struct {
 
 // Label is the file name without ".json", e.g. "0001_baseline", the way
 // pytest-benchmark names a run in its messages.
-func (e Entry) Label() string { return strings.TrimSuffix(filepath.Base(e.Path), ".json") }
+func (e Entry) Label() string { return Label(e.Path) }
+
+// Label is the label of the result file at path: its file name without
+// ".json". Every command and the site name runs this way.
+func Label(path string) string { return strings.TrimSuffix(filepath.Base(path), ".json") }
+
+// Baseline reports whether the entry is a baseline: its name is "baseline"
+// or ends in "_baseline" (NNNN_baseline.json, NNNN_ci_baseline.json).
+// Comparison runs never become baselines.
+func (e Entry) Baseline() bool {
+	return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
+}
 
 // Read reads and decodes the entry's result file.
 func (e Entry) Read() (*result.File, error) { return result.ReadFile(e.Path) }
@@ -181,6 +195,12 @@ func (s Store) scan(machineID string) (entries []Entry, maxReserved int, err err
 			}
 			continue
 		}
+		if n, ok := profileDirNumber(base); ok && de.IsDir() {
+			// A run's profile folder holds its number even without
+			// its result file, so a new run's profiles never land in it.
+			maxReserved = max(maxReserved, n)
+			continue
+		}
 		if !de.Type().IsRegular() {
 			continue
 		}
@@ -212,9 +232,7 @@ func (s Store) Newest(machineID string) (Entry, bool, error) {
 // NewestBaseline returns machineID's highest-numbered *_baseline.json run.
 // Comparison runs never become baselines.
 func (s Store) NewestBaseline(machineID string) (Entry, bool, error) {
-	return s.newest(machineID, func(e Entry) bool {
-		return e.Name == "baseline" || strings.HasSuffix(e.Name, "_baseline")
-	})
+	return s.newest(machineID, Entry.Baseline)
 }
 
 func (s Store) newest(machineID string, keep func(Entry) bool) (Entry, bool, error) {
@@ -236,20 +254,27 @@ func (s Store) newest(machineID string, keep func(Entry) bool) (Entry, bool, err
 // Save writes f as <Root>/<machineID>/NNNN_<name>.json with the next free
 // number and returns the path. See the package comment for the guarantees.
 func (s Store) Save(machineID, name string, f *result.File) (string, error) {
+	data, err := result.Encode(f)
+	if err != nil {
+		return "", fmt.Errorf("encoding the result for %s: %w", name, err)
+	}
+	return s.SaveEncoded(machineID, name, data)
+}
+
+// SaveEncoded is Save of a result already encoded (result.Encode), for a
+// caller that encodes and checks every file before saving any.
+func (s Store) SaveEncoded(machineID, name string, data []byte) (string, error) {
 	if err := checkName("machine id", machineID); err != nil {
 		return "", err
 	}
 	if err := checkName("run name", name); err != nil {
 		return "", err
 	}
-	data, err := result.Encode(f)
-	if err != nil {
-		return "", fmt.Errorf("encoding the result for %s: %w", name, err)
-	}
 	dir := s.machineDir(machineID)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating the machine folder: %w (check the --storage path and its permissions)", err)
 	}
+	removeStale(dir, false)
 	tmp, err := writeTemp(dir, data)
 	if err != nil {
 		return "", err
@@ -338,6 +363,27 @@ func WriteNew(path string, data []byte) error {
 	return nil
 }
 
+// removeStale removes what crashed saves left in dir: temporary files and,
+// with reservations, reservation files, older than staleReservation (a live
+// save holds each for milliseconds). Best effort: what cannot be removed
+// now is tried again next time.
+func removeStale(dir string, reservations bool) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		base := de.Name()
+		temp, _ := filepath.Match(tempPattern, base)
+		if !temp && !(reservations && strings.HasPrefix(base, reservePrefix)) || !de.Type().IsRegular() {
+			continue
+		}
+		if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > staleReservation {
+			os.Remove(filepath.Join(dir, base))
+		}
+	}
+}
+
 // writeTemp writes data to a new hidden file in dir, fsynced, mode 0644.
 func writeTemp(dir string, data []byte) (string, error) {
 	f, err := os.CreateTemp(dir, tempPattern)
@@ -407,8 +453,9 @@ func syncDir(dir string) {
 // Reset moves every file of machineID's history into <machine>/archive/ so
 // that the next Save starts again at 0001. Nothing is deleted: a name that
 // already exists in the archive gets a "~2", "~3", ... suffix before ".json".
-// Reservation files older than a minute (left by a crash) are removed so they
-// do not hold the counter up. It returns the new paths, sorted.
+// Temporary and reservation files older than a minute (left by a crash) are
+// removed, so they neither leak nor hold the counter up. It returns the new
+// paths, sorted.
 func (s Store) Reset(machineID string) (moved []string, err error) {
 	if err := checkName("machine id", machineID); err != nil {
 		return nil, err
@@ -421,17 +468,12 @@ func (s Store) Reset(machineID string) (moved []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the machine folder %s: %w", dir, err)
 	}
+	removeStale(dir, true)
 	archive := filepath.Join(dir, ArchiveDir)
 	for _, de := range des {
 		base := de.Name()
-		if strings.HasPrefix(base, reservePrefix) {
-			if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > staleReservation {
-				os.Remove(filepath.Join(dir, base))
-			}
-			continue
-		}
-		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() {
-			continue // temporary files of saves in progress, folders (archive/)
+		if strings.HasPrefix(base, ".") || !de.Type().IsRegular() && !isProfileDir(de) {
+			continue // temporary files of saves in progress, folders (archive/); runs' profile folders move with them
 		}
 		if err := os.MkdirAll(archive, 0o755); err != nil {
 			return moved, fmt.Errorf("creating %s: %w (check the folder's permissions)", archive, err)

@@ -65,7 +65,7 @@ func sample(name string, i int) *result.File {
 		MachineInfo: result.MachineInfo{"system": "Linux", "go_version": "go1.26.8"},
 		CommitInfo:  result.CommitInfo{ID: "unversioned"},
 		Benchmarks: []result.Benchmark{{Name: "BenchmarkX", Fullname: "pkg.BenchmarkX",
-			ExtraInfo: map[string]any{"saver": name, "i": float64(i)}, Stats: result.Stats{Rounds: 1, Min: 1, Iterations: 1}}},
+			ExtraInfo: map[string]any{"saver": name, "i": float64(i)}, Stats: result.Stats{Rounds: 1, Min: 1, Max: 1, Mean: 1, Median: 1, Iterations: 1}}},
 		Datetime: "2026-11-25T20:32:12+00:00",
 		Version:  "test",
 	}
@@ -507,6 +507,63 @@ func BenchmarkSave(b *testing.B) {
 	for b.Loop() {
 		if _, err := s.Save(machine, "run", f); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Temporary files left by a crash are removed by the next save and by
+// Reset once stale; a fresh one (a save in progress) is left alone.
+func TestStaleTempFiles(t *testing.T) {
+	s := Store{Root: t.TempDir()}
+	dir := filepath.Join(s.Root, machine)
+	old := time.Now().Add(-2 * staleReservation)
+	stale := filepath.Join(dir, ".save-123.tmp")
+	fresh := filepath.Join(dir, ".save-456.tmp")
+	touch(t, stale, "{half")
+	touch(t, fresh, "{")
+	os.Chtimes(stale, old, old)
+	if _, err := s.Save(machine, "a", sample("a", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file survived a save: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh temporary file removed: %v", err)
+	}
+	os.Chtimes(fresh, old, old)
+	if _, err := s.Reset(machine); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(fresh); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file survived Reset: %v", err)
+	}
+	des, _ := os.ReadDir(dir)
+	for _, de := range des {
+		if de.Name() != ArchiveDir {
+			t.Errorf("left in the machine folder after Reset: %s", de.Name())
+		}
+	}
+}
+
+func TestLabelAndBaselineRules(t *testing.T) {
+	for _, c := range []struct {
+		path     string
+		label    string
+		baseline bool
+	}{
+		{"x/m/0001_baseline.json", "0001_baseline", true},
+		{"x/m/0007_ci_baseline.json", "0007_ci_baseline", true},
+		{"x/m/0002_comparison.json", "0002_comparison", false},
+		{"x/m/0003_baselines.json", "0003_baselines", false},
+		{"x/m/0004_6c9faa74cb51_20261125_212323.json", "0004_6c9faa74cb51_20261125_212323", false},
+	} {
+		e := entryForPath(c.path)
+		if e.Label() != c.label || Label(c.path) != c.label {
+			t.Errorf("%s: label %q / %q, want %q", c.path, e.Label(), Label(c.path), c.label)
+		}
+		if e.Baseline() != c.baseline {
+			t.Errorf("%s: baseline %v, want %v", c.path, e.Baseline(), c.baseline)
 		}
 	}
 }

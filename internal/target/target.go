@@ -68,7 +68,7 @@ func Check(f *result.File, ts []Target) []Status {
 		if f != nil {
 			for i := range f.Benchmarks {
 				b := &f.Benchmarks[i]
-				if !matches(t.Benchmark, b) {
+				if b.Match(t.Benchmark) == 0 {
 					continue
 				}
 				found = true
@@ -100,14 +100,6 @@ func Missed(statuses []Status) bool {
 		}
 	}
 	return false
-}
-
-func matches(name string, b *result.Benchmark) bool {
-	if name == b.Fullname || name == b.Name {
-		return true
-	}
-	n := strings.TrimPrefix(name, "Benchmark")
-	return n == strings.TrimPrefix(b.Name, "Benchmark")
 }
 
 // Parse reads a target written as "LIMIT [+EXCESS%]", e.g. "200µs +10%",

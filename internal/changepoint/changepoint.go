@@ -1,0 +1,573 @@
+// Package changepoint finds the points at which a series of measurements
+// changed level: the runs of a benchmark's history, in time order, at which
+// its median moved and stayed moved.
+//
+// # Method
+//
+// E-divisive means (D. S. Matteson and N. A. James, "A Nonparametric
+// Approach for Multiple Change Point Analysis of Multivariate Data", Journal
+// of the American Statistical Association 109(505), 2014), as used for
+// performance histories by MongoDB (signal-processing-algorithms; D. Daly et
+// al., "The Use of Change Point Detection to Identify Software Performance
+// Regressions in a Continuous Integration System", ICPE 2020) and Apache
+// Otava (formerly Hunter; M. Fleming et al., ICPE 2023):
+//
+//   - For a segment x[a:b] and each split τ, the energy statistic
+//     Q(τ) = m·n/(m+n) · (2/(m·n)·Σ|xᵢ−yⱼ| − Σ|xᵢ−xₖ|/C(m,2) − Σ|yⱼ−yₖ|/C(n,2))
+//     compares the m values before τ with the n values from τ on (the
+//     exponent α of the paper is 1). The split with the largest Q is the
+//     candidate; as in MongoDB's and Otava's implementations, the right end of
+//     the segment is fixed (the paper's κ search is left out).
+//   - A permutation test decides whether the candidate is real: the
+//     segment's values are shuffled, the largest Q is found again, and the
+//     p-value is (1 + #{shuffles with Q ≥ observed})/(1 + shuffles). The
+//     shuffles stop early once [Options.Exceed] of them reached the observed
+//     value (Besag and Clifford, "Sequential Monte Carlo p-values",
+//     Biometrika 78, 1991): an insignificant candidate then costs a few
+//     dozen shuffles instead of [Options.Permutations].
+//   - A significant candidate splits the segment and both halves are searched
+//     again (binary segmentation), until no candidate is significant at
+//     [Options.Alpha].
+//   - A significant change that moves the median by less than
+//     [Options.MinEffect] standard deviations of the run-to-run noise (a
+//     robust estimate, see noiseScale) is not reported. A long history is
+//     tested many times over, and the permutation test alone then lets
+//     through a few shifts of the size of the noise (see
+//     BenchmarkLongHistories and the README's figures).
+//
+// The sums of |xᵢ−xₖ| within and across the two parts, for every split of
+// a segment, come from one pass that moves the values from the right part
+// to the left one by one, a Fenwick tree over the values' ranks giving each
+// value's distances to the left part, and each value's distances to all
+// others from the sorted values' prefix sums; so a scan over all splits
+// costs O(n log n) rather than the O(n²) of the direct formula (our own
+// code: no Go library implements E-divisive, and gonum has no energy
+// statistics).
+//
+// Long histories are searched in overlapping windows of [Options.Window]
+// values (Otava does the same); the candidates of all windows are then
+// merged and each is tested again on the segment between its neighbours,
+// dropping those that are no longer significant, until none is dropped. This
+// bounds the cost at O(n·w log w) for a series of n values.
+//
+// # Outliers
+//
+// A single outlying run (a noisy neighbour, a cold cache) is not a change of
+// level. Before the search, a Hampel filter replaces each value that lies
+// more than [Options.OutlierK] robust standard deviations from the median of
+// itself and its two neighbours on each side by that median; the noise scale
+// is the median absolute difference of neighbouring values divided by
+// 0.9539 (σ·√2·0.6745), so it is not inflated by the steps themselves. One
+// or two outlying runs in a row are removed this way; a level that holds for
+// three runs or more is kept. The newest run alone is therefore never a
+// change: a change needs [Options.MinSize] runs on each side to be reported.
+//
+// # Assumptions
+//
+// Runs are in time order and independent given their level (no
+// autocorrelation beyond the level itself); between change points the
+// values are exchangeable, which is what the permutation test needs. No
+// distribution is assumed. A slow drift has no single change point: it is
+// reported, once the level has moved enough for the energy statistic to see
+// it, as one or more change points inside the drift.
+//
+// The output is deterministic: every permutation test draws from a PCG
+// generator seeded with [Options.Seed] and the segment's bounds.
+package changepoint
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Options tune [Detect]. The zero value of a field means its default, from
+// [DefaultOptions].
+type Options struct {
+	// Alpha is the significance level of the permutation test.
+	Alpha float64
+	// Permutations is the most shuffles one test draws.
+	Permutations int
+	// Exceed stops a test early once this many shuffles reached the
+	// observed statistic (the candidate is then clearly not significant).
+	Exceed int
+	// MinSize is the fewest values on either side of a change point.
+	MinSize int
+	// Window is the length of the windows a long series is searched in.
+	Window int
+	// OutlierK is the Hampel filter's threshold in robust standard
+	// deviations; negative turns the filter off.
+	OutlierK float64
+	// MinEffect is the smallest change of level reported, in robust
+	// standard deviations of the run-to-run noise; negative reports every
+	// significant change.
+	MinEffect float64
+	// Seed seeds the permutation tests' generator.
+	Seed uint64
+}
+
+// DefaultOptions are the options [Detect] uses for fields left zero:
+// α = 0.01 with up to 199 shuffles (so the smallest p-value is 0.005),
+// early stop after 5 exceedances, 4 values on each side of a change,
+// windows of 200 values, outliers beyond 5 robust standard deviations,
+// changes of at least 1 robust standard deviation.
+var DefaultOptions = Options{
+	Alpha:        0.01,
+	Permutations: 199,
+	Exceed:       5,
+	MinSize:      4,
+	Window:       200,
+	OutlierK:     5,
+	MinEffect:    1,
+	Seed:         0x62656e6368, // "bench"
+}
+
+func (o Options) withDefaults() Options {
+	d := DefaultOptions
+	if o.Alpha > 0 {
+		d.Alpha = o.Alpha
+	}
+	if o.Permutations > 0 {
+		d.Permutations = o.Permutations
+	}
+	if o.Exceed > 0 {
+		d.Exceed = o.Exceed
+	}
+	if o.MinSize > 0 {
+		d.MinSize = o.MinSize
+	}
+	if o.Window > 0 {
+		d.Window = o.Window
+	}
+	if o.OutlierK != 0 {
+		d.OutlierK = o.OutlierK
+	}
+	if o.MinEffect != 0 {
+		d.MinEffect = o.MinEffect
+	}
+	if o.Seed != 0 {
+		d.Seed = o.Seed
+	}
+	if d.Window < 4*d.MinSize {
+		d.Window = 4 * d.MinSize
+	}
+	return d
+}
+
+// Change is one detected change point.
+type Change struct {
+	// Index is the first value after the change (0-based).
+	Index int
+	// Before and After are the medians of the values (outliers replaced)
+	// between the previous change point and this one, and between this one
+	// and the next.
+	Before, After float64
+	// PValue is the permutation test's p-value on that stretch.
+	PValue float64
+	// Q is the energy statistic at the change (larger: clearer).
+	Q float64
+}
+
+// Percent is the change of level in percent of Before (+ slower when the
+// values are times); NaN when Before is 0.
+func (c Change) Percent() float64 {
+	if c.Before == 0 {
+		return math.NaN()
+	}
+	return (c.After - c.Before) / c.Before * 100
+}
+
+// Result is what [Detect] found in one series.
+type Result struct {
+	// Changes are in index order.
+	Changes []Change
+	// Outliers are the indexes of the values the Hampel filter replaced.
+	Outliers []int
+}
+
+// Detect finds the change points of xs (in time order). NaN and infinite
+// values are not allowed: the caller leaves such runs out. A series shorter
+// than 2·MinSize has no change points.
+func Detect(xs []float64, opt Options) Result {
+	opt = opt.withDefaults()
+	clean, outliers := hampel(xs, opt.OutlierK)
+	var res Result
+	res.Outliers = outliers
+	n := len(clean)
+	if n < 2*opt.MinSize {
+		return res
+	}
+	d := detector{opt: opt, xs: clean, sigma: noiseScale(clean)}
+	// Candidates from overlapping windows (one window when the series fits).
+	var cands []int
+	if n <= opt.Window {
+		cands = d.segment(0, n, nil)
+	} else {
+		step := opt.Window / 2
+		for a := 0; ; a += step {
+			b := min(a+opt.Window, n)
+			cands = d.segment(a, b, cands)
+			if b == n {
+				break
+			}
+		}
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	// Merge candidates closer than MinSize, then prune until every change
+	// is significant between its neighbours.
+	cps := d.prune(cands)
+	for i, cp := range cps {
+		lo, hi := 0, n
+		if i > 0 {
+			lo = cps[i-1].at
+		}
+		if i+1 < len(cps) {
+			hi = cps[i+1].at
+		}
+		res.Changes = append(res.Changes, Change{
+			Index:  cp.at,
+			Before: median(clean[lo:cp.at]),
+			After:  median(clean[cp.at:hi]),
+			PValue: cp.p,
+			Q:      cp.q,
+		})
+	}
+	return res
+}
+
+type detector struct {
+	opt   Options
+	xs    []float64
+	sigma float64          // robust standard deviation of the run-to-run noise
+	memo  map[[3]int]point // test's results by stretch and shuffles
+	// scratch
+	vals  []float64
+	ranks []int
+	buf   []float64
+	fw    fenwick
+}
+
+type point struct {
+	at   int
+	p, q float64
+}
+
+// The search for candidates screens with fewer shuffles at a looser level;
+// every candidate is then tested in full ([Options.Permutations],
+// [Options.Alpha]) between its neighbours by prune, which alone decides
+// what is reported. Screening only saves the shuffles of the clear cases.
+const (
+	screen      = 49 // shuffles of a screening test (smallest p-value 0.02)
+	screenAlpha = 0.05
+	full        = 0 // test's perms for the full test
+)
+
+// segment runs binary segmentation on xs[a:b] and appends the candidate
+// change points found to out.
+func (d *detector) segment(a, b int, out []int) []int {
+	if b-a < 2*d.opt.MinSize {
+		return out
+	}
+	at, _, p := d.test(a, b, screen)
+	if at < 0 || p > screenAlpha {
+		return out
+	}
+	out = d.segment(a, at, out)
+	out = append(out, at)
+	return d.segment(at, b, out)
+}
+
+// prune moves each candidate to the best split between its neighbours and
+// drops it when that stretch is too short for two MinSize parts or the
+// split is not significant, repeating until nothing changes. Of two
+// candidates closer than MinSize the first goes; the second then moves to
+// the best split of the joint stretch.
+func (d *detector) prune(cands []int) []point {
+	n := len(d.xs)
+	cps := make([]point, 0, len(cands))
+	for _, c := range cands {
+		cps = append(cps, point{at: c})
+	}
+	// Each pass only removes or moves change points; a few passes settle.
+	for pass := 0; pass < 20; pass++ {
+		changed := false
+		// Re-locate and re-test each change point between its neighbours.
+		for i := 0; i < len(cps); i++ {
+			lo, hi := 0, n
+			if i > 0 {
+				lo = cps[i-1].at
+			}
+			if i+1 < len(cps) {
+				hi = cps[i+1].at
+			}
+			// Judge a change on at most half a window each side, so a
+			// long history costs O(n·w log w).
+			lo = max(lo, cps[i].at-d.opt.Window/2)
+			hi = min(hi, cps[i].at+d.opt.Window/2)
+			if hi-lo < 2*d.opt.MinSize {
+				cps = slices.Delete(cps, i, i+1)
+				changed = true
+				i--
+				continue
+			}
+			at, q, p := d.test(lo, hi, full)
+			if at < 0 || p > d.opt.Alpha || d.small(lo, at, hi) {
+				cps = slices.Delete(cps, i, i+1)
+				changed = true
+				i--
+				continue
+			}
+			if at != cps[i].at {
+				changed = true
+			}
+			cps[i] = point{at: at, p: p, q: q}
+		}
+		if !changed {
+			break
+		}
+	}
+	return cps
+}
+
+// small reports whether the change at at, judged on xs[lo:hi], moves the
+// median by less than MinEffect noise standard deviations.
+func (d *detector) small(lo, at, hi int) bool {
+	if at < 0 || d.opt.MinEffect < 0 {
+		return false
+	}
+	return math.Abs(median(d.xs[at:hi])-median(d.xs[lo:at])) < d.opt.MinEffect*d.sigma
+}
+
+// test finds the split of xs[a:b] with the largest energy statistic and
+// its permutation p-value. at is the index (in xs) of the first value of
+// the right part; at < 0 when the stretch is too short. Results are
+// remembered per stretch: a stretch is tested once.
+func (d *detector) test(a, b int, perms int) (at int, q, p float64) {
+	if perms == full {
+		perms = d.opt.Permutations
+	}
+	key := [3]int{a, b, perms}
+	if r, ok := d.memo[key]; ok {
+		return r.at, r.q, r.p
+	}
+	vals := append(d.vals[:0], d.xs[a:b]...)
+	ranks := rankOf(vals, d.ranks)
+	d.vals, d.ranks = vals, ranks
+	t, q := d.scan(vals, ranks)
+	at, p = -1, 1
+	if t >= 0 {
+		at, p = a+t, d.pvalue(a, b, q, perms)
+	}
+	if d.memo == nil {
+		d.memo = map[[3]int]point{}
+	}
+	d.memo[key] = point{at: at, q: q, p: p}
+	return at, q, p
+}
+
+// pvalue is the permutation test of the largest statistic q on d.vals
+// (the values of xs[a:b], ranked in d.ranks). Shuffling values and ranks
+// together spares a sort per shuffle.
+func (d *detector) pvalue(a, b int, q float64, perms int) float64 {
+	rng := rand.New(rand.NewPCG(d.opt.Seed, uint64(a)<<32|uint64(b)))
+	vals, ranks := d.vals, d.ranks
+	exceed, draws := 0, 0
+	for draws < perms {
+		rng.Shuffle(len(vals), func(i, j int) {
+			vals[i], vals[j] = vals[j], vals[i]
+			ranks[i], ranks[j] = ranks[j], ranks[i]
+		})
+		draws++
+		if _, pq := d.scan(vals, ranks); pq >= q*(1-1e-12) {
+			exceed++
+			if exceed >= d.opt.Exceed {
+				// Besag–Clifford: stopped after draws shuffles with
+				// exceed of them at least as large.
+				return float64(exceed) / float64(draws)
+			}
+		}
+	}
+	return float64(exceed+1) / float64(draws+1)
+}
+
+// scan returns the split t of seg (MinSize ≤ t ≤ len−MinSize, the index of
+// the first value of the right part) with the largest energy statistic,
+// and that statistic; t < 0 when seg is too short. ranks are the values'
+// ranks within seg.
+func (d *detector) scan(seg []float64, ranks []int) (int, float64) {
+	n := len(seg)
+	ms := d.opt.MinSize
+	if n < 2*ms {
+		return -1, math.Inf(-1)
+	}
+	// row[i] = Σ_k |x_i − x_k| over the whole segment, from the values in
+	// rank order and their prefix sums: O(n).
+	sorted := grow(d.buf, 3*n+1)
+	d.buf = sorted
+	prefix, row := sorted[n:2*n+1], sorted[2*n+1:3*n+1]
+	sorted = sorted[:n]
+	for i, r := range ranks {
+		sorted[r] = seg[i]
+	}
+	prefix[0] = 0
+	for r, x := range sorted {
+		prefix[r+1] = prefix[r] + x
+	}
+	total := 0.0
+	for i, r := range ranks {
+		x := seg[i]
+		row[i] = x*float64(r) - prefix[r] + (prefix[n] - prefix[r+1]) - x*float64(n-1-r)
+		total += row[i]
+	}
+	total /= 2
+	// Moving the values one by one from the right part to the left: a
+	// value's distances to the left part (from the Fenwick tree) turn from
+	// cross to within-left, its other distances from within-right to cross.
+	d.fw.reset(n)
+	left, cross := 0.0, 0.0
+	best, bestQ := -1, math.Inf(-1)
+	for t := 1; t <= n-ms; t++ {
+		dist := d.fw.addDistance(ranks[t-1], seg[t-1])
+		left += dist
+		cross += row[t-1] - 2*dist
+		if t < ms {
+			continue
+		}
+		m, k := float64(t), float64(n-t)
+		right := total - left - cross
+		e := 2*cross/(m*k) - within(left, m) - within(right, k)
+		if q := m * k / (m + k) * e; q > bestQ {
+			best, bestQ = t, q
+		}
+	}
+	return best, bestQ
+}
+
+// within is the mean distance of the size·(size−1)/2 pairs summing to sum.
+func within(sum, size float64) float64 {
+	if size < 2 {
+		return 0
+	}
+	return sum / (size * (size - 1) / 2)
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// rankOf returns each value's rank (0-based, ties broken by position),
+// reusing buf.
+func rankOf(xs []float64, buf []int) []int {
+	if cap(buf) < 2*len(xs) {
+		buf = make([]int, 2*len(xs))
+	}
+	idx, ranks := buf[:len(xs)], buf[len(xs):2*len(xs)]
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(xs[a], xs[b]) })
+	for r, i := range idx {
+		ranks[i] = r
+	}
+	return ranks
+}
+
+// fenwick keeps, over value ranks, the count and the sum of the values
+// added so far (one array of pairs: both are read together).
+type fenwick struct {
+	t     []cell
+	all   float64
+	total float64
+}
+
+type cell struct{ cnt, sum float64 }
+
+func (f *fenwick) reset(n int) {
+	if cap(f.t) < n+1 {
+		f.t = make([]cell, n+1)
+	}
+	f.t = f.t[:n+1]
+	clear(f.t)
+	f.all, f.total = 0, 0
+}
+
+// addDistance returns Σ|x − s| over the values s added so far, then adds x
+// (of rank r).
+func (f *fenwick) addDistance(r int, x float64) float64 {
+	t := f.t
+	// Values of lower rank.
+	c, s := 0.0, 0.0
+	for i := r; i > 0; i &= i - 1 {
+		c += t[i].cnt
+		s += t[i].sum
+	}
+	d := (c*x - s) + (f.total - s) - (f.all-c)*x
+	for i := r + 1; i < len(t); i += i & -i {
+		t[i].cnt++
+		t[i].sum += x
+	}
+	f.all++
+	f.total += x
+	return d
+}
+
+// hampel replaces each value farther than k robust standard deviations from
+// the median of its neighbourhood (two on each side) by that median.
+func hampel(xs []float64, k float64) ([]float64, []int) {
+	out := slices.Clone(xs)
+	if k < 0 || len(xs) < 5 {
+		return out, nil
+	}
+	sigma := noiseScale(xs)
+	if sigma == 0 {
+		return out, nil
+	}
+	var outliers []int
+	var win [5]float64
+	for i := range xs {
+		lo, hi := max(0, i-2), min(len(xs), i+3)
+		w := win[:0]
+		w = append(w, xs[lo:hi]...)
+		m := median(w)
+		if math.Abs(xs[i]-m) > k*sigma {
+			out[i] = m
+			outliers = append(outliers, i)
+		}
+	}
+	return out, outliers
+}
+
+// noiseScale is a robust estimate of the standard deviation of the noise
+// around the level: the median absolute difference of neighbouring values
+// divided by 0.9539 (for independent normal values, |x−y| has median
+// 0.6745·√2·σ). Steps and outliers move few differences, so they hardly
+// change it.
+func noiseScale(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	diffs := make([]float64, len(xs)-1)
+	for i := range diffs {
+		diffs[i] = math.Abs(xs[i+1] - xs[i])
+	}
+	return median(diffs) / 0.9539
+}
+
+// median of xs (sorted in a copy); NaN for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.SortFunc(s, cmp.Compare[float64])
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}

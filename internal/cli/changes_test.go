@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/history/historytest"
+)
+
+// changesHistory writes a history of 40 runs in dir/.benchmarks: BenchmarkUp
+// 50 % slower from run 35 (a recent regression), BenchmarkDown 40 % faster
+// from run 11, BenchmarkOld 50 % slower from run 8 (old), on machine m1;
+// BenchmarkUp flat on m2.
+func changesHistory(t *testing.T) (dir string, spec historytest.Spec) {
+	t.Helper()
+	dir = t.TempDir()
+	root := filepath.Join(dir, ".benchmarks")
+	spec = historytest.Spec{Machine: "m1", Runs: 40, Seed: 1, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{35: 1.5}, Outliers: map[int]float64{20: 3}},
+		{Name: "BenchmarkDown", Median: 4e-6, Steps: map[int]float64{11: 0.6}},
+		{Name: "BenchmarkOld", Median: 2e-3, Steps: map[int]float64{8: 1.5}},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m2", Runs: 40, Seed: 2,
+		Benchmarks: []historytest.Bench{{Name: "BenchmarkUp", Median: 1e-3}}}); err != nil {
+		t.Fatal(err)
+	}
+	return dir, spec
+}
+
+func TestChangesJSON(t *testing.T) {
+	dir, spec := changesHistory(t)
+	code, out, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1 (a regression 6 runs ago); stderr %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "BenchmarkUp on m1") {
+		t.Errorf("stderr does not name the recent regression: %q", stderr)
+	}
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	changes := doc["changes"]
+	if len(doc) != 1 || len(changes) != 3 {
+		t.Fatalf("document %s, want {\"changes\": [3 changes]}", out)
+	}
+	wantKeys := []string{"after", "before", "change_percent", "commit", "date", "direction", "fullname", "machine", "name", "p_value", "run"}
+	for _, c := range changes {
+		var keys []string
+		for k := range c {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if !reflect.DeepEqual(keys, wantKeys) {
+			t.Fatalf("keys %v, want %v", keys, wantKeys)
+		}
+	}
+	// Newest first.
+	var got []string
+	for _, c := range changes {
+		got = append(got, c["name"].(string)+"@"+c["run"].(string)+":"+c["direction"].(string))
+	}
+	want := []string{"BenchmarkUp@0035_comparison:regression", "BenchmarkDown@0011_comparison:improvement", "BenchmarkOld@0008_comparison:regression"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("changes %v, want %v", got, want)
+	}
+	up := changes[0]
+	if up["commit"] != spec.CommitID(35) || up["machine"] != "m1" || up["fullname"] != historytest.Fullname("BenchmarkUp") ||
+		!strings.HasPrefix(up["date"].(string), "2026-01-02T22:00:00") {
+		t.Errorf("first change: %v", up)
+	}
+	before, after, pct := up["before"].(float64), up["after"].(float64), up["change_percent"].(float64)
+	if before < 0.9e-3 || before > 1.1e-3 || after < 1.35e-3 || after > 1.65e-3 || pct < 35 || pct > 65 {
+		t.Errorf("before %g s, after %g s, %+.1f%%; want ≈ 1 ms → 1.5 ms", before, after, pct)
+	}
+	if p := up["p_value"].(float64); p <= 0 || p > 0.01 {
+		t.Errorf("p-value %g", p)
+	}
+}
+
+func TestChangesFiltersAndExit(t *testing.T) {
+	dir, _ := changesHistory(t)
+	// The recent regression is 6 runs old: --fail-recent 5 lets it pass.
+	if code, _, stderr := bench(t, dir, "changes", "--fail-recent", "5"); code != ExitOK {
+		t.Errorf("--fail-recent 5: exit %d (%s)", code, stderr)
+	}
+	if code, _, _ := bench(t, dir, "changes", "--fail-recent", "0"); code != ExitOK {
+		t.Errorf("--fail-recent 0: exit %d", code)
+	}
+	code, out, _ := bench(t, dir, "changes")
+	if code != ExitFail || !strings.Contains(out, "Regressions at the newest runs (within 10):") ||
+		!strings.Contains(out, "BenchmarkUp on m1: +") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+	if strings.Contains(out, "BenchmarkOld on m1") {
+		t.Errorf("the old regression fails the build:\n%s", out)
+	}
+	// --since a run number and a date.
+	_, out, _ = bench(t, dir, "changes", "--since", "0011", "--fail-recent", "0")
+	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
+		t.Errorf("--since 0011:\n%s", out)
+	}
+	_, out, _ = bench(t, dir, "changes", "--since", "0011_comparison", "--fail-recent", "0")
+	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
+		t.Errorf("--since 0011_comparison:\n%s", out)
+	}
+	_, out, _ = bench(t, dir, "changes", "--since", "2026-01-02", "--fail-recent", "0")
+	if !strings.Contains(out, "0035_comparison") || strings.Contains(out, "0011_comparison") {
+		t.Errorf("--since 2026-01-02:\n%s", out)
+	}
+	// --machine m2: a flat series, nothing to report.
+	code, out, _ = bench(t, dir, "changes", "--machine", "m2", "--format", "markdown")
+	if code != ExitOK || !strings.Contains(out, "No change points found.") {
+		t.Errorf("--machine m2: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"--since", "yesterday"}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
+	} {
+		code, _, stderr := bench(t, dir, append([]string{"changes"}, args...)...)
+		if code != ExitBadUse || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, stderr)
+		}
+	}
+}
+
+func TestChangesUnreadableFile(t *testing.T) {
+	dir, _ := changesHistory(t)
+	bad := filepath.Join(dir, ".benchmarks", "m1", "0041_comparison.json")
+	if err := os.WriteFile(bad, []byte(`{"benchmarks": 3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := bench(t, dir, "changes")
+	if code != ExitBadUse || !strings.Contains(stderr, "0041_comparison.json") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the file", code, stderr)
+	}
+}
+
+// A benchmark that regressed and then left the suite does not fail builds
+// for ever: age counts the machine's runs, not the benchmark's.
+func TestChangesRemovedBenchmarkAges(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, ".benchmarks")
+	// BenchmarkGone: 40 runs with a regression at run 35, then removed;
+	// BenchmarkStays runs on for 20 more runs, flat.
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m", Runs: 40, Seed: 5, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkGone", Median: 1e-3, Steps: map[int]float64{35: 1.5}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := bench(t, dir, "changes"); code != ExitFail || !strings.Contains(out, "BenchmarkGone on m") {
+		t.Fatalf("before removal: exit %d\n%s", code, out)
+	}
+	later := t.TempDir()
+	if _, err := historytest.Write(later, historytest.Spec{Machine: "m", Runs: 60, Seed: 6, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkStays", Median: 1e-3},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for r := 41; r <= 60; r++ {
+		name := fmt.Sprintf("%04d_comparison.json", r)
+		data, err := os.ReadFile(filepath.Join(later, "m", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "m", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := bench(t, dir, "changes")
+	if code != ExitOK || !strings.Contains(out, "0035_comparison") {
+		t.Errorf("20 runs after the benchmark left: exit %d, want 0 with the change still listed\n%s", code, out)
+	}
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/storage"
+)
+
+// harnessFiles are the other harnesses' outputs kept in package harness's
+// testdata (copies of github-action-benchmark's fixtures and files made
+// with hyperfine, Catch2 and Google Benchmark), with the --format a file
+// needs when its content cannot tell (custom JSON with free units).
+func harnessFiles(t *testing.T) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	root := filepath.Join("..", "harness", "testdata")
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Base(p) {
+		case "LICENSE.txt", "SOURCE.md", "make.sh":
+			return nil
+		}
+		abs, _ := filepath.Abs(p)
+		files[abs] = ""
+		switch filepath.Base(p) {
+		case "customBiggerIsBetter_output.json":
+			files[abs] = "customBiggerIsBetter"
+		case "customSmallerIsBetter_output.json":
+			files[abs] = "customSmallerIsBetter"
+		}
+		return nil
+	})
+	if len(files) < 30 {
+		t.Fatalf("only %d harness files", len(files))
+	}
+	return files
+}
+
+// Every harness file imports, each into the history as one run whose
+// benchmarks read back with their figures; none is taken for a
+// pytest-benchmark file.
+func TestImportHarnesses(t *testing.T) {
+	dir := t.TempDir()
+	for path, format := range harnessFiles(t) {
+		args := []string{"import"}
+		if format != "" {
+			args = append(args, "--format", format)
+		}
+		code, out, errs := bench(t, dir, append(args, path)...)
+		if code != 0 || !strings.HasPrefix(out, "Saved ") {
+			t.Errorf("import %s: exit %d\n%s%s", filepath.Base(path), code, out, errs)
+		}
+	}
+	store := storage.Store{Root: filepath.Join(dir, ".benchmarks")}
+	ms, _ := store.Machines()
+	saw := map[string]bool{}
+	for _, m := range ms {
+		es, _ := store.List(m)
+		for _, e := range es {
+			f, err := result.ReadFile(e.Path)
+			if err != nil {
+				t.Fatalf("imported file does not read back: %v", err)
+			}
+			for _, b := range f.Benchmarks {
+				if b.Stats.Rounds < 1 || (b.Stats.Mean == 0 && !strings.Contains(f.MachineInfo.String("imported_from"), "issue16")) {
+					t.Errorf("%s: %q has rounds %d mean %g", e.Path, b.Name, b.Stats.Rounds, b.Stats.Mean)
+				}
+			}
+			saw[f.MachineInfo.String("harness_id")] = true
+		}
+	}
+	for _, h := range []string{"GoogleBenchmark", "hyperfine", "JMH", "BenchmarkDotNet", "Julia", "custom", "Catch2", "cargo", "Criterion", "benchmarkjs", "Luau"} {
+		if !saw[h] {
+			t.Errorf("no run of %s in the history (machines %v)", h, ms)
+		}
+	}
+
+	// The Google Benchmark file was once read as pytest-benchmark's: two
+	// benchmarks of 0 s and 0 rounds.
+	gb, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "github-action-benchmark", "googlecpp_output.json"))
+	code, out, errs := bench(t, dir, "import", gb)
+	if code != 0 || !strings.Contains(out, "Google Benchmark") {
+		t.Fatalf("exit %d %s %s", code, out, errs)
+	}
+	es, _ := store.List("Unknown-GoogleBenchmark-unknown-64bit")
+	f, err := result.ReadFile(es[len(es)-1].Path)
+	if err != nil || f.Benchmarks[0].Stats.Mean != 2.1498980114547953e-07 || f.Benchmarks[0].Stats.Rounds != 1 {
+		t.Errorf("Google Benchmark file read as %+v (%v)", f.Benchmarks[0].Stats, err)
+	}
+}
+
+// A malformed file of any format is an exit-2 error naming file and line,
+// and nothing is written, not even the good files named with it.
+func TestImportHarnessMalformed(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "made", "hyperfine.json"))
+	for _, c := range []struct{ name, body, at string }{
+		{"gb.json", `{"context": {}, "benchmarks": [{"name": "x", "real_time": 1, "time_unit": "parsec"}]}`, "gb.json:1:"},
+		{"catch.txt", "benchmark name    samples    iterations    estimated\n  mean\n  std dev\n" + strings.Repeat("-", 40) + "\nx    1    1    1 ms\n    1 xs    1 ns    1 ns\n    1 ns    1 ns    1 ns\n", "catch.txt:6:"},
+		{"cargo.txt", "test a ... bench: 12 ns/iter (+/- 1)\ntest b ... bench: 12 parsecs/iter (+/- 1)\n", "cargo.txt:2:"},
+		{"jmh.json", "[{\"jmhVersion\": \"1.29\", \"benchmark\": \"a.b\",\n \"mode\": \"thrpt\", \"primaryMetric\": {\"score\": 1, \"scoreUnit\": \"ops/fortnight\"}}]", "jmh.json:2:"},
+		{"hf.json", "{\"results\": [{\"command\": \"true\", \"mean\": 1, \"times\": [0.1,", "hf.json:1:"},
+	} {
+		p := filepath.Join(dir, c.name)
+		os.WriteFile(p, []byte(c.body), 0o644)
+		code, _, errs := bench(t, dir, "import", good, p)
+		if code != 2 || !strings.Contains(errs, c.at) {
+			t.Errorf("import %s: exit %d, %s; want exit 2 naming %s", c.name, code, errs, c.at)
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".benchmarks")); err == nil {
+			t.Fatalf("a failed import of %s wrote to the history", c.name)
+		}
+	}
+	if code, _, errs := bench(t, dir, "import", "--format", "nosuch", good); code != 2 || !strings.Contains(errs, "googlecpp") {
+		t.Errorf("--format nosuch: exit %d, %s", code, errs)
+	}
+}

@@ -1,0 +1,228 @@
+// Package harness reads the result files of other benchmark harnesses —
+// Google Benchmark, Criterion.rs, libtest's cargo bench, JMH,
+// BenchmarkDotNet, Catch2, benchmark.js, Luau, Julia BenchmarkTools,
+// hyperfine and github-action-benchmark's "custom" JSON — into benchsite's
+// result types (package result: pytest-benchmark's schema), so a C++, Rust,
+// Java, .NET, JavaScript or Julia project gets benchsite's history, gate and
+// site.
+//
+// Each format has its own small reader in its own file, with a detector
+// that looks at the content (never the file name): Detect picks the format,
+// Read parses a file in the detected or a forced format (the --format names
+// are github-action-benchmark's "tool" names where it has one).
+//
+// The mapping never invents precision:
+//
+//   - Samples go to stats.data only when the harness measured them (Google
+//     Benchmark repetitions, JMH raw data, BenchmarkDotNet's per-iteration
+//     values, hyperfine's per-run times, Julia Trials); stats are then
+//     computed from them as pytest-benchmark does (package stats).
+//   - A format that reports only an estimate with an error (Catch2, libtest,
+//     benchmark.js, Luau, custom JSON, Criterion's text) gives a benchmark
+//     without data: the estimate fills min, median, mean and max unless the
+//     harness printed those separately, rounds is the harness's sample count
+//     when printed, and extra_info "estimate" says what the figure is. Such
+//     benchmarks are compared by the plain threshold rule (package compare
+//     needs samples for its significance test, and says so per row).
+//   - Times are stored in seconds, converted exactly from the printed text
+//     (ParseUnit, Unit.Value); rates and counts keep their unit in
+//     extra_info[result.KeyUnit], rates with extra_info[result.KeyHigherIsBetter]
+//     = true. An unknown unit is an error naming the line.
+//
+// Errors are *result.Error values naming the file and the line:column
+// (JSON, XML) or line (text) of the offending benchmark or figure.
+package harness
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/result"
+)
+
+// Format is one harness's file format.
+type Format struct {
+	// Name is what --format takes, e.g. "googlecpp".
+	Name string
+	// Harness is the harness's name as people write it, e.g. "Google
+	// Benchmark"; it is stored in machine_info["harness"].
+	Harness string
+	// ID names the harness in machine ids ("<system>-<ID>-unknown-64bit"),
+	// shared by its formats (Catch2's console and XML: "Catch2").
+	ID string
+	// Command is an example command producing the file.
+	Command string
+	detect  func(*sniff) bool
+	parse   func(data []byte, name string) (*Run, error)
+}
+
+// Run is one file's benchmarks, mapped to benchsite's result types.
+type Run struct {
+	Format     *Format
+	Benchmarks []result.Benchmark
+	// Machine holds what the file says about the machine and harness
+	// (cpu_model, node, harness_version …); it may be empty.
+	Machine result.MachineInfo
+	// Datetime is when the file says the run was made, in a form
+	// result.File.Time reads; "" when it does not say.
+	Datetime string
+}
+
+// formats in detection order: the more specific first.
+var formats = []*Format{
+	googleBenchmark, hyperfine, benchmarkDotNet, jmh, julia,
+	customSmaller, customBigger, custom,
+	catch2XML, catch2, luau, benchmarkJS, criterionText, cargo,
+}
+
+// Formats returns every format, sorted by name.
+func Formats() []*Format {
+	out := append([]*Format(nil), formats...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the --format names, sorted, comma-separated.
+func Names() string {
+	var n []string
+	for _, f := range Formats() {
+		n = append(n, f.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// Lookup returns the format called name (case-insensitive; "googlebenchmark"
+// is an alias of github-action-benchmark's "googlecpp").
+func Lookup(name string) (*Format, bool) {
+	if strings.EqualFold(name, "googlebenchmark") {
+		name = "googlecpp"
+	}
+	for _, f := range formats {
+		if strings.EqualFold(f.Name, name) {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// Detect returns the format of data, or nil when data is in none of them
+// (Go benchmark text, pytest-benchmark JSON and anything else).
+func Detect(data []byte) *Format {
+	s := newSniff(data)
+	for _, f := range formats {
+		if f.detect(s) {
+			return f
+		}
+	}
+	return nil
+}
+
+// Read parses data, the content of the file name, in format f.
+func (f *Format) Read(data []byte, name string) (*Run, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &result.Error{File: name, Msg: "empty file; expected " + f.Harness + " output"}
+	}
+	r, err := f.parse(data, name)
+	if err != nil {
+		return nil, err
+	}
+	r.Format = f
+	if len(r.Benchmarks) == 0 {
+		return nil, &result.Error{File: name, Msg: "no benchmark results found in this " + f.Harness + " output; nothing to import"}
+	}
+	if r.Machine == nil {
+		r.Machine = result.MachineInfo{}
+	}
+	r.Machine["harness"] = f.Harness
+	r.Machine["harness_format"] = f.Name
+	r.Machine["harness_id"] = f.ID
+	for i := range r.Benchmarks {
+		b := &r.Benchmarks[i]
+		if b.Fullname == "" {
+			b.Fullname = b.Name
+		}
+		if b.Params == nil {
+			b.Params = map[string]any{}
+		}
+		if b.Options == nil {
+			b.Options = map[string]any{}
+		}
+		if b.ExtraInfo == nil {
+			b.ExtraInfo = map[string]any{}
+		}
+	}
+	return r, nil
+}
+
+// Read parses data (the content of the file name) in the format called
+// format, or, when format is "", in the format Detect finds. It returns an
+// error when format is unknown or no format matches.
+func Read(data []byte, name, format string) (*Run, error) {
+	var f *Format
+	if format != "" {
+		var ok bool
+		if f, ok = Lookup(format); !ok {
+			return nil, fmt.Errorf("unknown format %q; known: %s", format, Names())
+		}
+	} else if f = Detect(data); f == nil {
+		return nil, &result.Error{File: name, Msg: "not the output of a harness benchsite reads (" + Names() + ")"}
+	}
+	return f.Read(data, name)
+}
+
+// setUnit records u on b when its figures are not seconds.
+func setUnit(b *result.Benchmark, u Unit) {
+	if u.IsTime() {
+		return
+	}
+	if b.ExtraInfo == nil {
+		b.ExtraInfo = map[string]any{}
+	}
+	b.ExtraInfo[result.KeyUnit] = u.Name
+	if u.HigherIsBetter {
+		b.ExtraInfo[result.KeyHigherIsBetter] = true
+	}
+}
+
+// Estimate is what a harness that prints no samples says about one
+// benchmark. Zero fields are unknown, except Center.
+type Estimate struct {
+	Center              float64 // the harness's headline figure
+	Min, Median, Mean   float64 // when printed apart from Center
+	Max, Stddev         float64
+	Rounds, Iterations  int
+	What                string // what Center is, e.g. "mean ± std dev"
+	haveMin, haveMedian bool
+}
+
+// stats returns pytest-benchmark stats for an estimate: known figures as
+// given, unknown location figures filled with Center, no data.
+func (e Estimate) stats() result.Stats {
+	fill := func(v float64, have bool) float64 {
+		if v == 0 && !have {
+			return e.Center
+		}
+		return v
+	}
+	st := result.Stats{
+		Min: fill(e.Min, e.haveMin), Median: fill(e.Median, e.haveMedian), Mean: fill(e.Mean, false),
+		Max: fill(e.Max, false), Stddev: e.Stddev, Rounds: e.Rounds, Iterations: e.Iterations,
+		Q1: e.Center, Q3: e.Center, LD15IQR: e.Center, HD15IQR: e.Center, Outliers: "0;0",
+	}
+	if st.Max < st.Mean {
+		st.Max = st.Mean
+	}
+	if st.Rounds == 0 {
+		st.Rounds = 1
+	}
+	return st
+}
+
+// estimated returns a benchmark holding e.
+func estimated(name string, e Estimate, u Unit) result.Benchmark {
+	b := result.Benchmark{Name: name, Stats: e.stats(), ExtraInfo: map[string]any{"estimate": e.What}}
+	setUnit(&b, u)
+	return b
+}

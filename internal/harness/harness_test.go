@@ -1,0 +1,347 @@
+package harness
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/result"
+)
+
+// formatOf is the format each harness file in testdata is in. Files whose
+// units do not tell a direction (custom JSON with "Megabytes", "Percent")
+// are read with the format their github-action-benchmark users give as
+// "tool"; TestCustomNeedsDirection checks they are refused without it.
+var formatOf = map[string]string{
+	"github-action-benchmark/benchmarkdotnet.json":               "benchmarkdotnet",
+	"github-action-benchmark/benchmarkjs_output.txt":             "benchmarkjs",
+	"github-action-benchmark/benchmarkluau_output.txt":           "benchmarkluau",
+	"github-action-benchmark/cargo_output.txt":                   "cargo",
+	"github-action-benchmark/cargo_output2.txt":                  "cargo",
+	"github-action-benchmark/cargo_output3.txt":                  "cargo",
+	"github-action-benchmark/cargo_output_units.txt":             "cargo",
+	"github-action-benchmark/catch2_output_v2.txt":               "catch2",
+	"github-action-benchmark/catch2_output_v3.txt":               "catch2",
+	"github-action-benchmark/criterion_output.txt":               "cargo",
+	"github-action-benchmark/customBiggerIsBetter_output.json":   "customBiggerIsBetter!",
+	"github-action-benchmark/customSmallerIsBetter_output.json":  "customSmallerIsBetter!",
+	"github-action-benchmark/customSmallerIsBetter_output2.json": "custom",
+	"github-action-benchmark/googlecpp_output.json":              "googlecpp",
+	"github-action-benchmark/issue16_output.txt":                 "catch2",
+	"github-action-benchmark/jmh_output.json":                    "jmh",
+	"github-action-benchmark/jmh_output_2.json":                  "jmh",
+	"github-action-benchmark/julia_output.json":                  "julia",
+	"made/catch2_v2.xml":                                         "catch2-xml",
+	"made/catch2_v2_console.txt":                                 "catch2",
+	"made/googlebenchmark_repetitions.json":                      "googlecpp",
+	"made/hyperfine.json":                                        "hyperfine",
+	"made/hyperfine_params.json":                                 "hyperfine",
+	"criterion/kangarootwelve_output.txt":                        "criterion",
+	// Read by package gobench and package result, never as a harness.
+	"github-action-benchmark/go_fiber_duplicate_names_output.txt": "",
+	"github-action-benchmark/go_fiber_output.txt":                 "",
+	"github-action-benchmark/go_output.txt":                       "",
+	"github-action-benchmark/go_single_package_output.txt":        "",
+	"github-action-benchmark/pytest_output.json":                  "",
+	"github-action-benchmark/pytest_several_units.json":           "",
+}
+
+// harnessFiles lists every output file in testdata (not licences, SOURCE.md
+// or the script that made some of them).
+func harnessFiles(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Base(p) {
+		case "LICENSE.txt", "SOURCE.md", "make.sh":
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 30 {
+		t.Fatalf("found only %d files in testdata", len(out))
+	}
+	return out
+}
+
+func TestEveryFileReads(t *testing.T) {
+	for _, p := range harnessFiles(t) {
+		rel := filepath.ToSlash(strings.TrimPrefix(p, "testdata"+string(filepath.Separator)))
+		want, ok := formatOf[rel]
+		if !ok {
+			t.Errorf("%s: not in formatOf; say which format it is", rel)
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forced := strings.HasSuffix(want, "!")
+		want = strings.TrimSuffix(want, "!")
+		got := Detect(data)
+		switch {
+		case want == "" && got != nil:
+			t.Errorf("%s: detected as %s; it is another reader's", rel, got.Name)
+			continue
+		case want == "":
+			continue
+		case forced && got == nil:
+			t.Errorf("%s: not detected at all", rel)
+		case !forced && (got == nil || got.Name != want):
+			t.Errorf("%s: detected as %v, want %s", rel, got, want)
+			continue
+		}
+		run, err := Read(data, p, want)
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		if len(run.Benchmarks) == 0 {
+			t.Errorf("%s: no benchmarks", rel)
+		}
+		names := map[string]bool{}
+		for _, b := range run.Benchmarks {
+			st := b.Stats
+			if b.Name == "" || b.Fullname == "" || st.Rounds < 1 || st.Min < 0 || st.Mean < 0 || st.Min > st.Max ||
+				st.Mean < st.Min || st.Mean > st.Max || math.IsNaN(st.Mean) || names[b.Fullname] {
+				t.Errorf("%s: implausible benchmark %q: %+v", rel, b.Name, st)
+			}
+			names[b.Fullname] = true
+			if len(st.Data) > 0 && len(st.Data) != st.Rounds {
+				t.Errorf("%s: %q has %d samples but %d rounds", rel, b.Name, len(st.Data), st.Rounds)
+			}
+		}
+		if run.Machine["harness"] != run.Format.Harness {
+			t.Errorf("%s: machine_info harness = %v", rel, run.Machine["harness"])
+		}
+	}
+}
+
+// read reads a testdata file in its detected (or the given) format.
+func read(t *testing.T, rel, format string) *Run {
+	t.Helper()
+	p := filepath.Join("testdata", filepath.FromSlash(rel))
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Read(data, p, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func find(t *testing.T, r *Run, name string) result.Benchmark {
+	t.Helper()
+	for _, b := range r.Benchmarks {
+		if b.Name == name {
+			return b
+		}
+	}
+	var names []string
+	for _, b := range r.Benchmarks {
+		names = append(names, b.Name)
+	}
+	t.Fatalf("no benchmark %q in %s; have %q", name, r.Format.Name, names)
+	return result.Benchmark{}
+}
+
+// near is for figures the harness computed itself (its mean over the same
+// samples): equal up to the last bits of a different summation.
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-14*math.Abs(b) }
+
+func sameData(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d samples %v, want %d %v", what, len(got), got, len(want), want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%s: sample %d = %.17g, want %.17g", what, i, got[i], want[i])
+		}
+	}
+}
+
+// The expected figures below are the file's own numbers, typed in from it
+// and converted by hand to seconds (or kept in their unit).
+
+func TestGoogleBenchmarkFigures(t *testing.T) {
+	r := read(t, "made/googlebenchmark_repetitions.json", "")
+	b := find(t, r, "BM_Fib/10")
+	// The five "iteration" rows' real_time (4.0886428689500119e-02 us …),
+	// converted on the text: a float64 product would be off in the last bit.
+	sameData(t, b.Name, b.Stats.Data, []float64{4.0886428689500119e-08, 3.9648716735733988e-08, 4.2309596411547454e-08, 3.9893412405725019e-08, 4.1425204758014131e-08})
+	if b.Stats.Rounds != 5 || b.Stats.Iterations != 1754510 {
+		t.Errorf("rounds %d iterations %d, want 5 and 1754510", b.Stats.Rounds, b.Stats.Iterations)
+	}
+	// Google Benchmark's own aggregates over the same repetitions.
+	if !near(b.Stats.Mean, 4.0832671800104144e-08) || b.Stats.Median != 4.0886428689500119e-08 || math.Abs(b.Stats.Stddev-1.0976394241315095e-09) > 1e-12*1.0976394241315095e-09 /* Google Benchmark's stddev is not computed exactly */ {
+		t.Errorf("mean %.17g median %.17g stddev %.17g disagree with the file's aggregates", b.Stats.Mean, b.Stats.Median, b.Stats.Stddev)
+	}
+	c := find(t, r, "BM_Copy/4096")
+	if bps, _ := c.Extra("bytes_per_second"); !near(bps, 8.5940885251567612e+10) {
+		t.Errorf("bytes_per_second = %v, want the mean aggregate 8.5940885251567612e+10", bps)
+	}
+	if len(r.Benchmarks) != 3 {
+		t.Errorf("%d benchmarks, want 3 (aggregate rows are not benchmarks)", len(r.Benchmarks))
+	}
+	old := find(t, read(t, "github-action-benchmark/googlecpp_output.json", ""), "fib_20")
+	sameData(t, "fib_20", old.Stats.Data, []float64{2.7455600415007055e-05})
+	if cpu, _ := old.Extra("cpu_time"); cpu != 2.7364903204272359e-05 || old.Stats.Iterations != 23968 {
+		t.Errorf("cpu_time %v iterations %d", cpu, old.Stats.Iterations)
+	}
+}
+
+func TestHyperfineFigures(t *testing.T) {
+	r := read(t, "made/hyperfine.json", "")
+	b := find(t, r, "sleep 0.01")
+	sameData(t, b.Name, b.Stats.Data, []float64{0.01848005172, 0.01043451772, 0.01039362672, 0.01035975672, 0.01032761872,
+		0.01038836972, 0.01068568272, 0.01035508972, 0.01031402772, 0.010377943720000001})
+	if !near(b.Stats.Mean, 0.01121166852) || !near(b.Stats.Median, 0.010383156720000002) || !near(b.Stats.Stddev, 0.0025560149782825267) ||
+		b.Stats.Min != 0.01031402772 || b.Stats.Max != 0.01848005172 {
+		t.Errorf("stats %+v disagree with hyperfine's mean/median/stddev/min/max", b.Stats)
+	}
+	if u, _ := b.Extra("user"); u != 0.0006444599999999998 {
+		t.Errorf("user = %v", u)
+	}
+	p := find(t, read(t, "made/hyperfine_params.json", ""), "sleep 0.002")
+	if p.Params["n"] != "2" || p.Param != "2" {
+		t.Errorf("params %v param %q, want n=2", p.Params, p.Param)
+	}
+}
+
+func TestJMHFigures(t *testing.T) {
+	b := read(t, "github-action-benchmark/jmh_output_2.json", "").Benchmarks[0]
+	if b.Name != "org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere[paramA=17,paramB=33]" ||
+		b.Fullname != b.Name+" (thrpt)" || b.Params["paramB"] != "33" {
+		t.Errorf("name %q fullname %q params %v", b.Name, b.Fullname, b.Params)
+	}
+	sameData(t, b.Name, b.Stats.Data, []float64{3.376842765688582e9, 3.37651988895058e9, 3.375353964729294e9})
+	if !near(b.Stats.Mean, 3.3762388731228185e9) || b.Unit() != "ops/s" || !b.HigherIsBetter() {
+		t.Errorf("mean %.17g unit %q higher-is-better %v; want JMH's score 3.3762388731228185E9 ops/s, higher is better", b.Stats.Mean, b.Unit(), b.HigherIsBetter())
+	}
+}
+
+func TestBenchmarkDotNetFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/benchmarkdotnet.json", ""), "Sample.Benchmarks.Fib10")
+	if b.Stats.Rounds != 14 || b.Stats.Data[0] != 2.4805462032556534e-08 || b.Stats.Data[13] != 2.417329317331314e-08 {
+		t.Errorf("rounds %d data %v; want the 14 OriginalValues in seconds", b.Stats.Rounds, b.Stats.Data)
+	}
+	if !near(b.Stats.Mean, 2.44202085009643e-08) || !near(b.Stats.Median, 2.4419498533010483e-08) || b.Stats.Min != 2.406129601597786e-08 {
+		t.Errorf("mean %.17g median %.17g min %.17g disagree with Statistics", b.Stats.Mean, b.Stats.Median, b.Stats.Min)
+	}
+	if b.Group != "Sample.Benchmarks" {
+		t.Errorf("group %q", b.Group)
+	}
+}
+
+func TestJuliaFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/julia_output.json", ""), "fib/10")
+	if b.Stats.Mean != 2.4603846153846155e-07 || b.Stats.Median != 2.4603846153846155e-07 || len(b.Stats.Data) != 0 {
+		t.Errorf("stats %+v; want the TrialEstimate time 246.03846153846155 ns and no samples", b.Stats)
+	}
+	if m, ok := b.Extra(result.KeyBytesPerOp); !ok || m != 0 {
+		t.Errorf("B/op = %v %v", m, ok)
+	}
+}
+
+func TestCustomFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/customSmallerIsBetter_output2.json", ""), "Binary file")
+	if b.Stats.Mean != 3.88675e-06 || b.Unit() != "" || b.ExtraInfo["range"] != "87.1657" || b.Stats.Rounds != 1 {
+		t.Errorf("stats %+v extra %v; want 3886.75 ns in seconds, range kept", b.Stats, b.ExtraInfo)
+	}
+	r := read(t, "github-action-benchmark/customBiggerIsBetter_output.json", "customBiggerIsBetter")
+	m := find(t, r, "My Custom Bigger Is Better Benchmark - Free Memory")
+	if m.Stats.Mean != 150 || m.Unit() != "Megabytes" || !m.HigherIsBetter() || m.ExtraInfo["range"] != "3" ||
+		m.ExtraInfo["extra"] != "Optional Value #1: 25\nHelpful Num #2: 100\nAnything Else!" {
+		t.Errorf("%+v %v", m.Stats, m.ExtraInfo)
+	}
+	s := find(t, read(t, "github-action-benchmark/customSmallerIsBetter_output.json", "customSmallerIsBetter"), "My Custom Smaller Is Better Benchmark - CPU Load")
+	if s.Stats.Mean != 50 || s.Unit() != "Percent" || s.HigherIsBetter() || s.ExtraInfo["range"] != "5%" {
+		t.Errorf("%+v %v", s.Stats, s.ExtraInfo)
+	}
+}
+
+func TestCustomNeedsDirection(t *testing.T) {
+	p := filepath.Join("testdata", "github-action-benchmark", "customBiggerIsBetter_output.json")
+	data, _ := os.ReadFile(p)
+	_, err := Read(data, p, "")
+	var re *result.Error
+	if !errors.As(err, &re) || re.Line != 9 || !strings.Contains(err.Error(), "Megabytes") || !strings.Contains(err.Error(), "--format customBiggerIsBetter") {
+		t.Fatalf("err = %v; want an error at line 9 (the unit) naming the unit and the two formats", err)
+	}
+}
+
+func TestCatch2Figures(t *testing.T) {
+	r := read(t, "github-action-benchmark/catch2_output_v2.txt", "")
+	b := find(t, r, "Fibonacci 20")
+	if b.Stats.Mean != 4.1731e-05 || b.Stats.Stddev != 3.256e-06 || b.Stats.Rounds != 100 || b.Stats.Iterations != 2 ||
+		b.Group != "Fibonacci" || len(b.Stats.Data) != 0 {
+		t.Errorf("%q: %+v group %q", b.Name, b.Stats, b.Group)
+	}
+	if ci := b.ExtraInfo["mean_ci"].([]float64); ci[0] != 4.125e-05 || ci[1] != 4.2622e-05 {
+		t.Errorf("mean_ci %v", ci)
+	}
+	if s := find(t, r, "Fibonacci~ 5!"); s.Stats.Mean != 3.6e-08 || s.Group != "More Fibonacci" {
+		t.Errorf("%+v %q", s.Stats, s.Group)
+	}
+	x := find(t, read(t, "made/catch2_v2.xml", ""), "Fibonacci 20")
+	if x.Stats.Mean != 5.21507e-06 || x.Stats.Stddev != 8.45823e-07 || x.Stats.Rounds != 20 || x.Stats.Iterations != 5 || x.Group != "Fibonacci" {
+		t.Errorf("XML %q: %+v group %q", x.Name, x.Stats, x.Group)
+	}
+}
+
+func TestCargoFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/cargo_output3.txt", ""), "bench_fib_20")
+	if b.Stats.Median != 1.879412e-05 || b.Stats.Mean != 1.879412e-05 || b.ExtraInfo["deviation"] != 4.4025e-07 {
+		t.Errorf("%+v %v; want 18,794.12 ns ± 440.25 in seconds", b.Stats, b.ExtraInfo)
+	}
+	r := read(t, "github-action-benchmark/cargo_output_units.txt", "")
+	if c := find(t, r, "cmov"); c.Stats.Mean != 2835 || c.Unit() != "cycles/iter" || c.HigherIsBetter() {
+		t.Errorf("cmov: %+v %v", c.Stats, c.ExtraInfo)
+	}
+	if d := find(t, r, "download"); d.Stats.Mean != 9001 || d.Unit() != "MS/s" || !d.HigherIsBetter() {
+		t.Errorf("download: %+v %v", d.Stats, d.ExtraInfo)
+	}
+}
+
+func TestCriterionFigures(t *testing.T) {
+	r := read(t, "criterion/kangarootwelve_output.txt", "")
+	if len(r.Benchmarks) != 24 {
+		t.Errorf("%d benchmarks, want the file's 24 time lines", len(r.Benchmarks))
+	}
+	// A long name stands on its own line above its time line.
+	b := find(t, r, "K12/16777216/32 (cached)")
+	if b.Stats.Mean != 0.019465 || b.ExtraInfo["ci_lower"] != 0.019412 || b.ExtraInfo["ci_upper"] != 0.019524 ||
+		b.ExtraInfo["throughput"] != "[819.51 MiB/s 821.99 MiB/s 824.23 MiB/s]" {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+	if f := find(t, r, "K12/1024/32 (cached)"); f.Stats.Mean != 1.5674e-06 {
+		t.Errorf("1.5674 µs read as %.17g s", f.Stats.Mean)
+	}
+}
+
+func TestBenchmarkJSFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/benchmarkjs_output.txt", ""), "createObjectBuffer with 200 comments")
+	if b.Stats.Mean != 81.61 || b.Stats.Rounds != 69 || b.Unit() != "ops/s" || !b.HigherIsBetter() || b.ExtraInfo["rme_percent"] != 1.70 {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+}
+
+func TestLuauFigures(t *testing.T) {
+	b := find(t, read(t, "github-action-benchmark/benchmarkluau_output.txt", ""), "base64")
+	if b.Stats.Mean != 0.015041 || b.Stats.Min != 0.014831 || b.ExtraInfo["stddev_percent"] != 0.636 || b.ExtraInfo["driver"] != "luau" {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+}

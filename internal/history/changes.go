@@ -1,0 +1,134 @@
+package history
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"slices"
+
+	"github.com/benchsite/benchsite/internal/changepoint"
+)
+
+// Direction is which way a change went, for times (lower is better).
+type Direction string
+
+// The directions of a change.
+const (
+	Regression  Direction = "regression"  // the median went up
+	Improvement Direction = "improvement" // the median went down
+)
+
+// Change is a change point of one series: the level of its medians moved
+// at Run and stayed moved.
+type Change struct {
+	Series *Series
+	// Index is the position in Series.Points of the first run after the
+	// change; Run is that run.
+	Index int
+	Run   *Run
+	// Before and After are the medians (seconds) of the runs' medians
+	// between the previous change point and this one, and between this one
+	// and the next.
+	Before, After float64
+	// Percent is the change of level, (After − Before)/Before × 100.
+	Percent   float64
+	Direction Direction
+	// PValue is the permutation test's p-value (see package changepoint).
+	PValue float64
+	// Age is the number of the machine's runs after Run (0: Run is the
+	// machine's newest run). It counts the machine's runs, not the
+	// series', so a benchmark that left the suite ages too.
+	Age int
+}
+
+// ID is a stable identifier of the change: the same machine, benchmark
+// and first run give the same id in every build (a feed's entry id).
+func (c *Change) ID() string {
+	sum := sha256.Sum256([]byte(c.Series.Machine.ID + "\x00" + c.Series.Benchmark.Fullname + "\x00" + c.Run.Label))
+	return "urn:benchsite:change:" + hex.EncodeToString(sum[:16])
+}
+
+// Open reports whether c is the newest change of its series and a
+// regression: the series is still at the worse level.
+func (c *Change) Open() bool {
+	ch := c.Series.Changes
+	return c.Direction == Regression && len(ch) > 0 && ch[len(ch)-1] == c
+}
+
+// detect runs change-point detection on every series, on all CPUs.
+func (h *History) detect(opt changepoint.Options) {
+	var all []*Series
+	for _, bn := range h.Benchmarks {
+		for _, s := range bn.Series {
+			if s != nil {
+				all = append(all, s)
+			}
+		}
+	}
+	Parallel(all, func(_ int, s *Series) { s.detect(opt) })
+}
+
+// detect finds the series' change points on the runs' medians; runs
+// without a usable median (missing, zero, not finite) are left out.
+func (s *Series) detect(opt changepoint.Options) {
+	var xs []float64
+	var at []int // xs index → point index
+	for i, p := range s.Points {
+		m := p.Bench.Stats.Median
+		if m > 0 && !math.IsInf(m, 0) && !math.IsNaN(m) {
+			xs = append(xs, m)
+			at = append(at, i)
+		}
+	}
+	res := changepoint.Detect(xs, opt)
+	for _, o := range res.Outliers {
+		s.Outliers = append(s.Outliers, at[o])
+	}
+	for _, c := range res.Changes {
+		i := at[c.Index]
+		ch := &Change{
+			Series: s, Index: i, Run: s.Points[i].Run,
+			Before: c.Before, After: c.After, Percent: c.Percent(),
+			PValue: c.PValue, Age: len(s.Machine.Runs) - 1 - s.Points[i].Run.Index,
+			Direction: Improvement,
+		}
+		if c.After > c.Before {
+			ch.Direction = Regression
+		}
+		s.Changes = append(s.Changes, ch)
+	}
+}
+
+// Changes returns every series' change points, newest first: by the date
+// of the first run after the change (runs without a date last), then
+// machine, run number (higher first), benchmark name and fullname.
+func (h *History) Changes() []*Change {
+	var out []*Change
+	for _, bn := range h.Benchmarks {
+		for _, s := range bn.Series {
+			if s != nil {
+				out = append(out, s.Changes...)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Change) int {
+		ta, tb := a.Run.Time, b.Run.Time
+		switch {
+		case ta.IsZero() != tb.IsZero():
+			if ta.IsZero() {
+				return 1
+			}
+			return -1
+		case !ta.Equal(tb):
+			return tb.Compare(ta)
+		}
+		return cmp.Or(
+			cmp.Compare(a.Series.Machine.ID, b.Series.Machine.ID),
+			cmp.Compare(b.Run.Number, a.Run.Number),
+			cmp.Compare(a.Series.Benchmark.Name, b.Series.Benchmark.Name),
+			cmp.Compare(a.Series.Benchmark.Fullname, b.Series.Benchmark.Fullname),
+		)
+	})
+	return out
+}

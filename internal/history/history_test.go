@@ -1,0 +1,145 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/history/historytest"
+)
+
+func write(t *testing.T, root string, s historytest.Spec) {
+	t.Helper()
+	if _, err := historytest.Write(root, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadBaselinesAndSeries(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, historytest.Spec{Machine: "m1", Runs: 7, BaselineEvery: 3,
+		Benchmarks: []historytest.Bench{{Name: "BenchmarkB", Median: 1e-3}, {Name: "BenchmarkA", Median: 2e-6}}})
+	write(t, root, historytest.Spec{Machine: "m0", Runs: 2,
+		Benchmarks: []historytest.Bench{{Name: "BenchmarkA", Median: 2e-6}}})
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Machines) != 2 || h.Machines[0].ID != "m0" || h.Runs != 9 {
+		t.Fatalf("machines %d (first %s), runs %d", len(h.Machines), h.Machines[0].ID, h.Runs)
+	}
+	m := h.Machines[1]
+	// Baselines are runs 1, 4, 7; each run's baseline in force is the
+	// newest baseline before it.
+	wantBase := []string{"", "0001_baseline", "0001_baseline", "0001_baseline", "0004_baseline", "0004_baseline", "0004_baseline"}
+	for i, r := range m.Runs {
+		got := ""
+		if r.Base != nil {
+			got = r.Base.Label
+		}
+		if got != wantBase[i] {
+			t.Errorf("run %s: baseline in force %q, want %q", r.Label, got, wantBase[i])
+		}
+	}
+	if m.NewestBaseline.Label != "0007_baseline" || m.Newest != m.NewestBaseline || m.Report != nil {
+		t.Errorf("newest baseline %s, newest %s, report %v", m.NewestBaseline.Label, m.Newest.Label, m.Report)
+	}
+	if len(h.Benchmarks) != 2 || h.Benchmarks[0].Name != "BenchmarkA" {
+		t.Fatalf("benchmarks not sorted by name: %v", h.Benchmarks)
+	}
+	a := h.ByFullname[historytest.Fullname("BenchmarkA")]
+	if a.Series[0] == nil || len(a.Series[0].Points) != 2 || len(a.Series[1].Points) != 7 {
+		t.Errorf("series of A: %+v", a.Series)
+	}
+	b := h.ByFullname[historytest.Fullname("BenchmarkB")]
+	if b.Series[0] != nil {
+		t.Errorf("B has a series on m0, which never ran it")
+	}
+}
+
+func TestLoadUnreadable(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, historytest.Spec{Runs: 3, Benchmarks: []historytest.Bench{{Name: "BenchmarkA", Median: 1e-3}}})
+	bad := filepath.Join(root, "Linux-Go-1.26-64bit", "0004_comparison.json")
+	if err := os.WriteFile(bad, []byte(`{"benchmarks": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(Options{Storage: root}); err == nil || !strings.Contains(err.Error(), "0004_comparison.json") {
+		t.Fatalf("err = %v, want one naming the file", err)
+	}
+	h, err := Load(Options{Storage: root, SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Skipped) != 1 || h.Skipped[0].Entry.Path != bad || h.Runs != 3 {
+		t.Errorf("skipped %v, runs %d", h.Skipped, h.Runs)
+	}
+}
+
+func TestChanges(t *testing.T) {
+	root := t.TempDir()
+	spec := historytest.Spec{Runs: 60, Seed: 3, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkSlower", Median: 1e-3, Steps: map[int]float64{31: 1.5}},
+		{Name: "BenchmarkFaster", Median: 5e-6, Steps: map[int]float64{21: 0.6}, Outliers: map[int]float64{45: 3}},
+		{Name: "BenchmarkFlat", Median: 2e-3, Outliers: map[int]float64{10: 3, 60: 3}},
+	}}
+	write(t, root, spec)
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := h.Changes()
+	if len(ch) != 2 {
+		for _, c := range ch {
+			t.Logf("%s at %s %+.1f%%", c.Series.Benchmark.Name, c.Run.Label, c.Percent)
+		}
+		t.Fatalf("%d changes, want 2 (one per step, none for the outliers)", len(ch))
+	}
+	// Newest first.
+	slower, faster := ch[0], ch[1]
+	if slower.Series.Benchmark.Name != "BenchmarkSlower" || slower.Run.Label != "0031_comparison" ||
+		slower.Direction != Regression || slower.Percent < 40 || slower.Percent > 60 || slower.Age != 29 {
+		t.Errorf("first change: %s at %s, %s %+.1f%%, age %d; want BenchmarkSlower at 0031, regression ≈ +50%%, age 29",
+			slower.Series.Benchmark.Name, slower.Run.Label, slower.Direction, slower.Percent, slower.Age)
+	}
+	if faster.Series.Benchmark.Name != "BenchmarkFaster" || faster.Run.Label != "0021_comparison" ||
+		faster.Direction != Improvement || faster.Percent > -30 || faster.Percent < -50 {
+		t.Errorf("second change: %s at %s, %s %+.1f%%; want BenchmarkFaster at 0021, improvement ≈ −40%%",
+			faster.Series.Benchmark.Name, faster.Run.Label, faster.Direction, faster.Percent)
+	}
+	if slower.Run.File.CommitInfo.ID != spec.CommitID(31) {
+		t.Errorf("change's commit %s, want run 31's", slower.Run.File.CommitInfo.ID)
+	}
+	if !slower.Open() {
+		t.Error("the regression, the newest change of its series, is not open")
+	}
+	if faster.Open() {
+		t.Error("an improvement is open")
+	}
+	flat := h.ByFullname[historytest.Fullname("BenchmarkFlat")].Series[0]
+	if len(flat.Outliers) != 2 || flat.Outliers[0] != 9 || flat.Outliers[1] != 59 {
+		t.Errorf("flat outliers at %v, want points 9 and 59", flat.Outliers)
+	}
+	// Ids are stable across loads and differ between changes.
+	h2, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch2 := h2.Changes()
+	if ch2[0].ID() != slower.ID() || ch2[1].ID() != faster.ID() || slower.ID() == faster.ID() {
+		t.Errorf("ids %s %s, then %s %s", slower.ID(), faster.ID(), ch2[0].ID(), ch2[1].ID())
+	}
+}
+
+func TestBaselinesInForce(t *testing.T) {
+	//             0      1      2     3      4     5
+	flags := []bool{false, true, false, true, true, false}
+	want := []int{-1, -1, 1, 1, 3, 4}
+	got := BaselinesInForce(flags)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("BaselinesInForce(%v) = %v, want %v", flags, got, want)
+		}
+	}
+}

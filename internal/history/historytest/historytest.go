@@ -1,0 +1,142 @@
+// Package historytest writes synthetic histories for tests: result files
+// as benchsite saves them (.benchmarks/<machine>/NNNN_<name>.json, stats
+// from package stats), with steps and single outlying runs in chosen
+// benchmarks at chosen runs. The same Spec writes the same bytes.
+package historytest
+
+import (
+	"crypto/sha1"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/stats"
+)
+
+// Spec describes a history of one machine.
+type Spec struct {
+	// Machine is the machine folder; default DefaultMachine.
+	Machine string
+	// Runs is the number of runs, numbered from 1.
+	Runs       int
+	Benchmarks []Bench
+	// Rounds per benchmark and run; default 10.
+	Rounds int
+	// RunNoise is the relative run-to-run noise of the level (default
+	// 0.01); RoundNoise that of each round within a run (default 0.02).
+	RunNoise, RoundNoise float64
+	// BaselineEvery saves runs 1, 1+n, 1+2n, … as baselines (default: only
+	// run 1).
+	BaselineEvery int
+	Seed          uint64
+	// Start is run 1's date (default 2026-01-01 12:00 UTC); runs are an
+	// hour apart.
+	Start time.Time
+}
+
+// DefaultMachine is the machine folder of a Spec without one.
+const DefaultMachine = "Linux-Go-1.26-64bit"
+
+// Bench is one benchmark of a Spec.
+type Bench struct {
+	// Name, e.g. "BenchmarkA"; the fullname is "example.com/p/bench." + Name.
+	Name string
+	// Median is the level at run 1, in seconds.
+	Median float64
+	// Steps multiply the level from the given run (1-based) on.
+	Steps map[int]float64
+	// Outliers multiply the level of the given run alone.
+	Outliers map[int]float64
+}
+
+// Fullname is the fullname Write gives a benchmark named name.
+func Fullname(name string) string { return "example.com/p/bench." + name }
+
+// CommitID is the commit id Write gives run r (1-based) of s.
+func (s Spec) CommitID(r int) string {
+	if s.Machine == "" {
+		s.Machine = DefaultMachine
+	}
+	return fmt.Sprintf("%x", sha1.Sum([]byte(fmt.Sprint(s.Seed, s.Machine, r))))
+}
+
+// Write writes s under root and returns the files' paths in run order.
+func Write(root string, s Spec) ([]string, error) {
+	if s.Machine == "" {
+		s.Machine = DefaultMachine
+	}
+	if s.Rounds == 0 {
+		s.Rounds = 10
+	}
+	if s.RunNoise == 0 {
+		s.RunNoise = 0.01
+	}
+	if s.RoundNoise == 0 {
+		s.RoundNoise = 0.02
+	}
+	if s.Start.IsZero() {
+		s.Start = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	}
+	rng := rand.New(rand.NewPCG(s.Seed, 7))
+	dir := filepath.Join(root, s.Machine)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	levels := make([]float64, len(s.Benchmarks))
+	for i, b := range s.Benchmarks {
+		levels[i] = b.Median
+	}
+	var paths []string
+	for r := 1; r <= s.Runs; r++ {
+		at := s.Start.Add(time.Duration(r-1) * time.Hour)
+		f := &result.File{
+			MachineInfo: result.MachineInfo{
+				"node": "ci-runner", "processor": "x86_64", "machine": "x86_64", "system": "Linux",
+				"release": "6.1.0", "go_version": "go1.26.8", "goos": "linux", "goarch": "amd64",
+				"gomaxprocs": float64(2), "num_cpu": float64(2), "cpu_model": "Example CPU @ 2.00GHz",
+			},
+			CommitInfo: result.CommitInfo{
+				ID: s.CommitID(r), Time: at.Format(time.RFC3339),
+				Project: "example", Branch: "main", Message: fmt.Sprintf("change number %d", r),
+			},
+			Datetime: at.Format("2006-01-02T15:04:05.000000+00:00"),
+			Version:  "benchsite test",
+		}
+		for i, b := range s.Benchmarks {
+			if k, ok := b.Steps[r]; ok {
+				levels[i] *= k
+			}
+			level := levels[i] * (1 + s.RunNoise*rng.NormFloat64())
+			if k, ok := b.Outliers[r]; ok {
+				level *= k
+			}
+			data := make([]float64, s.Rounds)
+			for j := range data {
+				data[j] = level * (1 + s.RoundNoise*rng.NormFloat64())
+			}
+			f.Benchmarks = append(f.Benchmarks, result.Benchmark{
+				Group: "g", Name: b.Name, Fullname: Fullname(b.Name),
+				Params: map[string]any{}, ExtraInfo: map[string]any{},
+				Options: map[string]any{"rounds": float64(s.Rounds)},
+				Stats:   stats.Compute(data, 100),
+			})
+		}
+		name := "comparison"
+		if r == 1 || s.BaselineEvery > 0 && (r-1)%s.BaselineEvery == 0 {
+			name = "baseline"
+		}
+		data, err := result.Encode(f)
+		if err != nil {
+			return nil, err
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%04d_%s.json", r, name))
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}

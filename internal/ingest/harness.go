@@ -1,0 +1,99 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/benchsite/benchsite/internal/harness"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/version"
+)
+
+// harnessList names the harnesses package harness reads, for messages.
+func harnessList() string {
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range harness.Formats() {
+		h, _, _ := strings.Cut(f.Harness, " (")
+		if !seen[h] {
+			seen[h] = true
+			names = append(names, h)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// FormatNames lists the names Options.Format takes.
+func FormatNames() string {
+	return "go, pytest, " + harness.Names()
+}
+
+// CheckFormat returns an error unless name is "" or a name Options.Format
+// takes.
+func CheckFormat(name string) error {
+	if _, ok := harness.Lookup(name); ok || name == "" || name == "go" || name == "pytest" {
+		return nil
+	}
+	return fmt.Errorf("unknown format %q; use one of %s", name, FormatNames())
+}
+
+// readAs reads in in the format opt.Format names.
+func readAs(in *Input, opt Options) (*Run, error) {
+	var f Format
+	switch opt.Format {
+	case "go":
+		f = Format{Name: "go test -bench output", Read: readGo}
+	case "pytest":
+		f = Format{Name: "pytest-benchmark JSON", Read: readPytest}
+	default:
+		if err := CheckFormat(opt.Format); err != nil {
+			return nil, &Error{err}
+		}
+		f = Format{Name: opt.Format, Read: readHarness}
+	}
+	run, err := f.Read(in, opt)
+	if err != nil {
+		if _, ok := err.(*Error); !ok {
+			err = &Error{err}
+		}
+		return nil, err
+	}
+	run.Format = f.Name
+	return run, nil
+}
+
+// readHarness reads another harness's output (package harness), in the
+// format opt.Format names or the one its content shows. Like Go text, such
+// output names neither the machine nor the language runtime, so the run is
+// filed under "<system>-<harness>-unknown-<bits>bit" (or the importer's
+// --machine); its datetime is the file's own when it has one.
+func readHarness(in *Input, opt Options) (*Run, error) {
+	f, ok := harness.Lookup(opt.Format)
+	if !ok {
+		head := bytes.TrimLeft(in.Data, " \t\r\n")
+		if f = harness.Detect(head[:min(len(head), 64<<10)]); f == nil {
+			return nil, errorf("%s: not the output of a harness benchsite reads", in.Path)
+		}
+	}
+	hr, err := f.Read(in.Data, in.Path)
+	if err != nil {
+		return nil, &Error{err}
+	}
+	info := result.MachineInfo{"system": "Unknown", "imported_from": filepath.Base(in.Path)}
+	for k, v := range hr.Machine {
+		info[k] = v
+	}
+	file := &result.File{
+		MachineInfo: info,
+		CommitInfo:  result.CommitInfo{ID: "unversioned"},
+		Benchmarks:  hr.Benchmarks,
+		Datetime:    hr.Datetime,
+		Version:     "benchsite " + version.String(),
+	}
+	if _, err := file.Time(); err != nil || file.Datetime == "" {
+		file.Datetime = in.ModTime
+	}
+	return &Run{File: file}, nil
+}

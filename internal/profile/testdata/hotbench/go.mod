@@ -1,0 +1,3 @@
+module example.com/hotbench
+
+go 1.21

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/history"
+	"github.com/benchsite/benchsite/internal/history/historytest"
+)
+
+// TestChangesGolden states the whole output of Changes in each format for
+// a generated history (two steps, one of them in a benchmark whose name
+// would break a Markdown table, a terminal or HTML). On a mismatch the
+// output is written beside the golden file as .got; -update rewrites the
+// golden files.
+func TestChangesGolden(t *testing.T) {
+	root := t.TempDir()
+	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 11, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+		{Name: "BenchmarkEvil|<b>x</b>\x1b[31m`*", Median: 4e-6, Steps: map[int]float64{11: 0.6}},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Load(history.Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := h.Changes()
+	if len(cs) != 2 {
+		t.Fatalf("%d changes, want 2", len(cs))
+	}
+	for _, format := range []string{FormatTable, FormatMarkdown, FormatJSON} {
+		var buf bytes.Buffer
+		if err := Changes(&buf, cs, format); err != nil {
+			t.Fatal(err)
+		}
+		name := "changes." + format
+		if format == FormatJSON && !*update {
+			// Floats may differ in their last bits where the platform
+			// fuses multiply-adds; compare them to 1e-9, and only show a
+			// difference beyond that.
+			want, err := os.ReadFile(filepath.Join("testdata", "golden", name))
+			if err == nil && jsonClose(t, buf.Bytes(), want) {
+				continue
+			}
+		}
+		golden(t, name, buf.Bytes())
+	}
+	if err := Changes(&bytes.Buffer{}, cs, "xml"); err == nil {
+		t.Error("an unknown format is accepted")
+	}
+	var buf bytes.Buffer
+	if err := Changes(&buf, nil, FormatJSON); err != nil || buf.String() != "{\n  \"changes\": []\n}\n" {
+		t.Errorf("no changes as JSON: %q, %v", buf.String(), err)
+	}
+}
+
+// jsonClose reports whether two JSON documents are equal, numbers to a
+// relative 1e-9.
+func jsonClose(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	var eq func(x, y any) bool
+	eq = func(x, y any) bool {
+		switch x := x.(type) {
+		case map[string]any:
+			y, ok := y.(map[string]any)
+			if !ok || len(x) != len(y) {
+				return false
+			}
+			for k, v := range x {
+				if !eq(v, y[k]) {
+					return false
+				}
+			}
+			return true
+		case []any:
+			y, ok := y.([]any)
+			if !ok || len(x) != len(y) {
+				return false
+			}
+			for i := range x {
+				if !eq(x[i], y[i]) {
+					return false
+				}
+			}
+			return true
+		case float64:
+			y, ok := y.(float64)
+			return ok && math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y))
+		}
+		return x == y
+	}
+	return eq(x, y)
+}

@@ -1,0 +1,369 @@
+package site
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/benchsite/benchsite/internal/history/historytest"
+)
+
+// evilName is a benchmark name that would break out of HTML, SVG and XML
+// if it were not escaped.
+const evilName = `BenchmarkEvil/</text><script>alert(1)</script><svg onload="alert(2)">&amp;'`
+
+// changesSite builds a site from a history of 40 runs with three steps:
+// BenchmarkUp +50 % at run 31, BenchmarkDown −40 % at run 33, evilName
+// +50 % at run 21 (and a 3× outlier run in BenchmarkUp).
+func changesSite(t *testing.T, out string) (Options, historytest.Spec) {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	spec := historytest.Spec{Machine: "m1", Runs: 40, Seed: 4, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{31: 1.5}, Outliers: map[int]float64{15: 3}},
+		{Name: "BenchmarkDown", Median: 4e-6, Steps: map[int]float64{33: 0.6}},
+		{Name: evilName, Median: 2e-3, Steps: map[int]float64{21: 1.5}},
+		{Name: "BenchmarkFlat", Median: 3e-6},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	return Options{Storage: root, Out: out, RepoURL: "https://github.com/owner/repo", BaseURL: "https://owner.github.io/repo/"}, spec
+}
+
+// atom is what the test reads of the feed (RFC 4287 names).
+type atom struct {
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Links   []struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	} `xml:"link"`
+	Author struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+	Entries []struct {
+		ID      string `xml:"id"`
+		Title   string `xml:"title"`
+		Updated string `xml:"updated"`
+		Summary string `xml:"summary"`
+		Links   []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+	} `xml:"entry"`
+}
+
+func readFeed(t *testing.T, dir string) atom {
+	t.Helper()
+	var f atom
+	dec := xml.NewDecoder(strings.NewReader(readFile(t, filepath.Join(dir, "changes.xml"))))
+	dec.Strict = true
+	if err := dec.Decode(&f); err != nil {
+		t.Fatalf("changes.xml is not an Atom document: %v", err)
+	}
+	return f
+}
+
+func TestChangesFeed(t *testing.T) {
+	opt, spec := changesSite(t, filepath.Join(t.TempDir(), "a"))
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	f := readFeed(t, opt.Out)
+	if f.ID != "https://owner.github.io/repo/changes.xml" || f.Author.Name == "" || f.Title == "" {
+		t.Errorf("feed id %q, author %q, title %q", f.ID, f.Author.Name, f.Title)
+	}
+	if _, err := time.Parse(time.RFC3339, f.Updated); err != nil {
+		t.Errorf("feed updated %q: %v", f.Updated, err)
+	}
+	// Regressions only, newest first; the improvement is not an entry.
+	if len(f.Entries) != 2 {
+		t.Fatalf("%d entries, want 2 regressions", len(f.Entries))
+	}
+	if !strings.HasPrefix(f.Entries[0].Title, "BenchmarkUp on m1: +") || !strings.HasPrefix(f.Entries[1].Title, evilName+" on m1: +") {
+		t.Errorf("entry titles %q, %q", f.Entries[0].Title, f.Entries[1].Title)
+	}
+	up := f.Entries[0]
+	if !strings.Contains(up.Summary, "0031_comparison") || !strings.Contains(up.Summary, spec.CommitID(31)) {
+		t.Errorf("summary %q does not name run 0031 and its commit", up.Summary)
+	}
+	hrefs := map[string]string{}
+	for _, l := range up.Links {
+		hrefs[l.Rel] = l.Href
+	}
+	if !strings.HasPrefix(hrefs["alternate"], "https://owner.github.io/repo/bench/benchmarkup-") ||
+		hrefs["related"] != "https://github.com/owner/repo/commit/"+spec.CommitID(31) {
+		t.Errorf("entry links %v", hrefs)
+	}
+	if up.ID == f.Entries[1].ID || !strings.HasPrefix(up.ID, "urn:") {
+		t.Errorf("entry ids %q, %q", up.ID, f.Entries[1].ID)
+	}
+	if up.Updated != "2026-01-02T18:00:00Z" {
+		t.Errorf("entry updated %q, want run 31's date", up.Updated)
+	}
+
+	// Rebuilt from a history with more runs, the old entries keep their ids.
+	if _, err := historytest.Write(opt.Storage, historytest.Spec{Machine: "m2", Runs: 5, Benchmarks: spec.Benchmarks[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	opt.Out = filepath.Join(t.TempDir(), "b")
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	g := readFeed(t, opt.Out)
+	if len(g.Entries) != 2 || g.Entries[0].ID != up.ID || g.Entries[1].ID != f.Entries[1].ID {
+		t.Errorf("ids after a rebuild: %v, before %q %q", g.Entries, up.ID, f.Entries[1].ID)
+	}
+
+	// Every page links the feed from its head.
+	for _, p := range siteFiles(t, opt.Out) {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		doc, err := html.Parse(strings.NewReader(readFile(t, filepath.Join(opt.Out, p))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := ""
+		walk(doc, func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "link" && attr(n, "rel") == "alternate" && attr(n, "type") == "application/atom+xml" {
+				found = attr(n, "href")
+			}
+		})
+		want := rootOf(p) + "changes.xml"
+		if p == "404.html" {
+			want = "/repo/changes.xml"
+		}
+		if found != want {
+			t.Errorf("%s: feed link %q, want %q", p, found, want)
+		}
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func TestChangesPageAndMarks(t *testing.T) {
+	opt, spec := changesSite(t, filepath.Join(t.TempDir(), "public"))
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	// The Changes page: two tables, newest first, every row filterable.
+	doc, err := html.Parse(strings.NewReader(readFile(t, filepath.Join(opt.Out, "changes.html"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string][]string{} // heading id → rows' data-name
+	heading := ""
+	walk(doc, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		if n.Data == "h2" {
+			heading = attr(n, "id")
+		}
+		if n.Data == "tr" && attr(n, "data-machine") == "m1" {
+			tables[heading] = append(tables[heading], attr(n, "data-name"))
+		}
+	})
+	if len(tables["regressions"]) != 2 || !strings.HasPrefix(tables["regressions"][0], "benchmarkup ") ||
+		!strings.HasPrefix(tables["regressions"][1], strings.ToLower(evilName)+" ") ||
+		len(tables["improvements"]) != 1 || !strings.HasPrefix(tables["improvements"][0], "benchmarkdown ") {
+		t.Errorf("changes page rows: %q", tables)
+	}
+
+	// The chart data of BenchmarkUp: a mark line at run 0031 with the
+	// commit's URL, and the change on that run's row.
+	var data benchData
+	var upSlug string
+	for _, p := range siteFiles(t, opt.Out) {
+		if strings.HasPrefix(p, "data/benchmarkup-") {
+			upSlug = strings.TrimSuffix(strings.TrimPrefix(p, "data/"), ".json")
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(opt.Out, p))), &data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if upSlug == "" {
+		t.Fatal("no data file of BenchmarkUp")
+	}
+	md := data.Machines[0]
+	if len(md.Changes) != 1 || md.Changes[0].N != "0031" || md.Changes[0].Direction != "regression" ||
+		md.Changes[0].URL != "https://github.com/owner/repo/commit/"+spec.CommitID(31) {
+		t.Fatalf("changes in the data: %+v", md.Changes)
+	}
+	var mark map[string]any
+	for _, s := range md.History.Series {
+		if s.Id == "median" && s.MarkLines != nil {
+			for _, d := range s.MarkLines.Data {
+				if m, ok := d.(map[string]any); ok && m["name"] == "change" {
+					mark = m
+				}
+			}
+		}
+	}
+	if mark == nil || mark["xAxis"] != "0031" || mark["url"] != md.Changes[0].URL ||
+		!strings.HasPrefix(mark["label"].(map[string]any)["formatter"].(string), "+") {
+		t.Errorf("history chart's change mark: %v", mark)
+	}
+	withChange := 0
+	for _, r := range md.Runs {
+		if r.ChangePoint != nil {
+			withChange++
+			if r.N != "0031" {
+				t.Errorf("change point on run %s", r.N)
+			}
+		}
+	}
+	if withChange != 1 {
+		t.Errorf("%d runs carry a change point, want 1", withChange)
+	}
+	// The benchmark page lists it, linking the Changes page's row.
+	page := readFile(t, filepath.Join(opt.Out, "bench", upSlug+".html"))
+	if !strings.Contains(page, `data-change-points`) || !strings.Contains(page, `href="../changes.html#change-`) {
+		t.Errorf("benchmark page does not list its change point")
+	}
+	if found := liveInjections(t, opt.Out); len(found) > 0 {
+		t.Errorf("live injections:\n%s", strings.Join(found, "\n"))
+	}
+}
+
+func TestBadges(t *testing.T) {
+	opt, _ := changesSite(t, filepath.Join(t.TempDir(), "public"))
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]string{} // file → aria-label
+	for _, p := range siteFiles(t, opt.Out) {
+		if !strings.HasPrefix(p, "badges/") {
+			continue
+		}
+		base := strings.TrimPrefix(p, "badges/")
+		if strings.Trim(strings.TrimSuffix(base, ".svg"), "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			t.Errorf("badge file name %q is not [a-z0-9-].svg", p)
+		}
+		labels[base] = svgCheck(t, filepath.Join(opt.Out, p))
+	}
+	if len(labels) != 5 {
+		t.Fatalf("badges %v, want status and 4 benchmarks", slices.Collect(mapsKeys(labels)))
+	}
+	if labels["status.svg"] != "regressions: 2 open" {
+		t.Errorf("status badge %q", labels["status.svg"])
+	}
+	for f, l := range labels {
+		switch {
+		case strings.HasPrefix(f, "benchmarkup-"):
+			if !strings.HasPrefix(l, "BenchmarkUp: ") || !strings.Contains(l, "↑ +") {
+				t.Errorf("%s: %q, want the median and an upward trend", f, l)
+			}
+		case strings.HasPrefix(f, "benchmarkdown-"):
+			if !strings.Contains(l, "↓ −") {
+				t.Errorf("%s: %q, want a downward trend", f, l)
+			}
+		case strings.HasPrefix(f, "benchmarkflat-"):
+			if !strings.HasSuffix(l, " →") {
+				t.Errorf("%s: %q, want steady", f, l)
+			}
+		case strings.HasPrefix(f, "benchmarkevil-"):
+			// The name comes back whole (clipped) after a real XML parse.
+			if !strings.HasPrefix(l, evilName[:40]) {
+				t.Errorf("%s: %q does not carry the escaped name", f, l)
+			}
+		}
+	}
+}
+
+func mapsKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// svgCheck parses an SVG strictly as XML, fails on anything that could run
+// script (script or foreignObject elements, on* attributes, javascript:
+// links) and returns the root's aria-label.
+func svgCheck(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := xml.NewDecoder(f)
+	dec.Strict = true
+	label, root := "", true
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: not well-formed XML: %v", path, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if root && (se.Name.Local != "svg" || se.Name.Space != "http://www.w3.org/2000/svg") {
+			t.Errorf("%s: root <%s %s>", path, se.Name.Space, se.Name.Local)
+		}
+		if se.Name.Local == "script" || se.Name.Local == "foreignObject" {
+			t.Errorf("%s: <%s> element", path, se.Name.Local)
+		}
+		for _, a := range se.Attr {
+			if strings.HasPrefix(strings.ToLower(a.Name.Local), "on") {
+				t.Errorf("%s: event attribute %s", path, a.Name.Local)
+			}
+			if strings.Contains(strings.ToLower(a.Value), "javascript:") {
+				t.Errorf("%s: script URL in %s", path, a.Name.Local)
+			}
+			if root && a.Name.Local == "aria-label" {
+				label = a.Value
+			}
+		}
+		root = false
+	}
+	return label
+}
+
+func TestChangesNoneFound(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	if _, err := historytest.Write(root, historytest.Spec{Runs: 12, Benchmarks: []historytest.Bench{{Name: "BenchmarkFlat", Median: 1e-3}}}); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Storage: root, Out: filepath.Join(t.TempDir(), "public")}
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	f := readFeed(t, opt.Out)
+	if len(f.Entries) != 0 || f.Updated != "1970-01-01T00:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
+		t.Errorf("feed of no regressions: id %q, updated %q, %d entries", f.ID, f.Updated, len(f.Entries))
+	}
+	if l := svgCheck(t, filepath.Join(opt.Out, "badges", "status.svg")); l != "regressions: none open" {
+		t.Errorf("status badge %q", l)
+	}
+	page := readFile(t, filepath.Join(opt.Out, "changes.html"))
+	if !strings.Contains(page, "No regressions found in the history.") || !strings.Contains(page, "No improvements found in the history.") {
+		t.Error("the Changes page does not say that nothing was found")
+	}
+}

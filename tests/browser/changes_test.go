@@ -1,0 +1,136 @@
+package browser
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchsite/benchsite/internal/history/historytest"
+	"github.com/benchsite/benchsite/internal/site"
+	"github.com/chromedp/chromedp"
+)
+
+// TestChangePoints builds a site from a history with known steps and
+// checks in headless Chromium what a reader sees of the change points: the
+// mark line on the history chart (at the right run, with the commit's URL)
+// and the step in that run's tooltip, the Changes page and its filter, and
+// the SVG badges as the browser renders them. A hostile benchmark name
+// must stay text everywhere.
+func TestChangePoints(t *testing.T) {
+	tb := newBrowser(t)
+	shots := screenshotDir(t)
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	spec := historytest.Spec{Machine: "m1", Runs: 40, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{31: 1.5}},
+		{Name: "BenchmarkDown", Median: 4e-6, Steps: map[int]float64{33: 0.6}},
+		{Name: "BenchmarkEvil/" + pwnSVG, Median: 2e-3, Steps: map[int]float64{21: 1.5}},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(site.Options{Storage: root, Out: out, RepoURL: "https://github.com/example/project"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	slugOf := func(prefix string) string {
+		m, _ := filepath.Glob(filepath.Join(out, "bench", prefix+"-*.html"))
+		if len(m) != 1 {
+			t.Fatalf("bench pages %s: %v", prefix, m)
+		}
+		return strings.TrimSuffix(filepath.Base(m[0]), ".html")
+	}
+
+	// The history chart of BenchmarkUp.
+	tb.visit(srv.URL + "/bench/" + slugOf("benchmarkup") + ".html")
+	tb.chartsRendered("benchmark page")
+	tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
+	marks := eval[string](tb, `(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var s = c.getOption().series.filter(function (x) { return x.id === 'median'; })[0];
+  return JSON.stringify(((s.markLine && s.markLine.data) || []).filter(function (d) { return d.name === 'change'; })
+    .map(function (d) { return [d.xAxis, d.url || '', d.label.formatter]; }));
+})()`)
+	wantURL := "https://github.com/example/project/commit/" + spec.CommitID(31)
+	if !strings.HasPrefix(marks, `[["0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
+		t.Errorf("change marks on the chart: %s, want one at 0031 linking %s", marks, wantURL)
+	}
+	// The mark is drawn: ECharts placed a line at the run's x position.
+	drawn := eval[bool](tb, `(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var x = c.convertToPixel({xAxisIndex: 0}, '0031');
+  var found = false;
+  c.getZr().storage.getDisplayList().forEach(function (el) {
+    if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - x) < 1.5 && Math.abs(el.shape.x2 - x) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
+  });
+  return found;
+})()`)
+	if !drawn {
+		t.Error("no vertical line drawn at run 0031")
+	}
+	// The run's tooltip states the step.
+	tb.do("show the tooltip of run 0031", chromedp.Evaluate[chromedp.Void](`(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var s = c.getOption().series.map(function (x) { return x.id; }).indexOf('median');
+  c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 30});
+})()`))
+	tb.waitFor("the tooltip to show the change point", `document.querySelector('[data-chart="history"]').innerText.indexOf('change point: regression +') >= 0`, 10*time.Second)
+	tb.screenshot(shots, "change-point-chart")
+	if n := eval[int](tb, `document.querySelectorAll('[data-change-points] a[href^="../changes.html#change-"]').length`); n != 1 {
+		t.Errorf("%d change-point links under the chart, want 1", n)
+	}
+	tb.noProblems("benchmark page")
+
+	// The Changes page and its filter.
+	tb.visit(srv.URL + "/changes.html")
+	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '3 change points'`, 10*time.Second)
+	tb.do("filter by name", chromedp.Evaluate[chromedp.Void](`(function () {
+  var f = document.getElementById('changes-filter'); f.value = 'evil'; f.dispatchEvent(new Event('input'));
+})()`))
+	visible := eval[string](tb, `Array.from(document.querySelectorAll('table[data-changes] tbody tr')).filter(function (tr) { return !tr.hidden; })
+  .map(function (tr) { return tr.querySelector('td.name').textContent; }).join('|')`)
+	if visible != "BenchmarkEvil/"+pwnSVG {
+		t.Errorf("rows shown for 'evil': %q", visible)
+	}
+	if !strings.Contains(eval[string](tb, `location.hash`), "q=evil") {
+		t.Error("the filter is not kept in the URL")
+	}
+	tb.screenshot(shots, "changes-page")
+	tb.noProblems("changes page")
+
+	// The badges, as Chromium renders SVG documents.
+	for _, b := range []string{"status", slugOf("benchmarkup"), slugOf("benchmarkevil")} {
+		tb.visit(srv.URL + "/badges/" + b + ".svg")
+		root := eval[string](tb, `document.documentElement.namespaceURI + ' ' + document.documentElement.localName`)
+		if root != "http://www.w3.org/2000/svg svg" || eval[bool](tb, `!!document.querySelector('parsererror')`) {
+			t.Errorf("badges/%s.svg: root %q or a parse error", b, root)
+		}
+		if w := eval[float64](tb, `document.documentElement.getBBox().width`); w < 60 {
+			t.Errorf("badges/%s.svg renders %g px wide", b, w)
+		}
+		tb.screenshot(shots, "badge-"+b)
+	}
+	if label := eval[string](tb, `document.documentElement.getAttribute('aria-label')`); !strings.HasPrefix(label, "BenchmarkEvil/"+pwnSVG[:20]) {
+		t.Errorf("hostile badge label %q", label)
+	}
+	if eval[bool](tb, `!!window.__pwned`) {
+		t.Error("a payload ran")
+	}
+	// A bare SVG document cannot name an icon, so Chromium asks for
+	// /favicon.ico, which a static site need not have; anything else is a
+	// problem.
+	time.Sleep(300 * time.Millisecond)
+	for _, p := range tb.problems() {
+		if !strings.Contains(p, "/favicon.ico") {
+			t.Errorf("badges: %s", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "changes.xml")); err != nil {
+		t.Error(err)
+	}
+}
