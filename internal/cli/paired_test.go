@@ -280,3 +280,54 @@ func TestNoise(t *testing.T) {
 		t.Errorf("--pairs 3: exit %d %s", code, errs)
 	}
 }
+
+// Benchmarks on one side only are listed as added or removed, never
+// failed; a benchmark that fails in the working tree is named with its side
+// and the run carries on (exit 1 for the failure alone).
+func TestRunAgainstAddedRemovedAndFailed(t *testing.T) {
+	t.Parallel()
+	dir := pairedModule(t)
+	write(t, dir, "work_test.go", `package pw
+
+import "testing"
+
+var sink uint64
+
+func BenchmarkWork(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink += Work()
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink += hash(50)
+	}
+}
+
+func BenchmarkBroken(b *testing.B) {
+	b.Fatal("broken in the working tree")
+}
+`)
+	rep := filepath.Join(dir, "r.json")
+	code, out, errs := bench(t, dir, "run", "--against", "HEAD", "--compare-fail", "mean:1000%", "--report", rep)
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1 for the failed benchmark\n%s%s", code, out, errs)
+	}
+	got := map[string]string{}
+	for _, r := range readReport(t, rep).Rows {
+		got[r.Name] = r.Status
+	}
+	want := map[string]string{"BenchmarkWork": "same", "BenchmarkNew": "added", "BenchmarkSteady": "removed"}
+	for name, status := range want {
+		if got[name] != status {
+			t.Errorf("%s: %q, want %q (all rows: %v)", name, got[name], status, got)
+		}
+	}
+	if _, ok := got["BenchmarkBroken"]; ok {
+		t.Errorf("the failed benchmark has a row: %v", got)
+	}
+	if !strings.Contains(out, "--- FAIL: BenchmarkBroken (working tree)") || !strings.Contains(out, "broken in the working tree") {
+		t.Errorf("the failure is not named with its side:\n%s", out)
+	}
+}

@@ -33,6 +33,12 @@
 //     always get the plain rule, and a note says so.
 //   - Machine differences (CPU model, language runtime version) are
 //     Warnings, never failures.
+//   - Paired verdicts: when the current file carries a paired verdict
+//     (result.Paired, saved by `benchsite run --compare/--against`) measured
+//     against the baseline file's commit, its rows show that verdict (the
+//     change and its interval over process pairs, package paired) instead of
+//     the unpaired comparison above, and Report.Paired is set. PairedVerdicts
+//     and PairedStop decide them while a paired run measures (paired.go).
 package compare
 
 import (

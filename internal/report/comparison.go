@@ -147,6 +147,15 @@ func verdictWord(s compare.Status) string {
 	return string(s)
 }
 
+// rowVerdict is a row's verdict in words; a paired row's noise is an
+// interval that includes no change, not a failed significance test.
+func rowVerdict(row compare.Row) string {
+	if row.Paired && row.Status == compare.Noise {
+		return "noise (interval includes no change)"
+	}
+	return verdictWord(row.Status)
+}
+
 func verdictEmoji(s compare.Status) string {
 	switch s {
 	case compare.Regression:
@@ -269,7 +278,10 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		for i := range cells {
 			cells[i] = clean(cells[i])
 		}
-		rows = append(rows, append(cells, verdictWord(row.Status)))
+		if cells[5] == "" && (row.Status != compare.Added && row.Status != compare.Removed) {
+			cells[5] = "n/a"
+		}
+		rows = append(rows, append(cells, rowVerdict(row)))
 	}
 	textTable(w, header, right, rows)
 
@@ -352,7 +364,7 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 				cells[i] = "—"
 			}
 		}
-		rows = append(rows, append(cells, verdictEmoji(row.Status)+" "+verdictWord(row.Status)))
+		rows = append(rows, append(cells, verdictEmoji(row.Status)+" "+rowVerdict(row)))
 	}
 	if len(rows) > 0 {
 		mdTable(w, header, right, rows)

@@ -25,6 +25,9 @@
 //     The output is read line by line as it comes, so progress shows each
 //     finished round.
 //
+// RunPaired (paired.go) measures two revisions side by side in interleaved
+// process pairs instead; Checkout unpacks a revision to measure.
+//
 // Each benchmark's per-round seconds per op become stats.data; B/op,
 // allocs/op and b.ReportMetric units go to extra_info (package gobench).
 // machine_info is this machine's (package machine), with go_version, goos and

@@ -16,6 +16,7 @@
 // when available) running throughout. Usage, from the repository root:
 //
 //	go run ./scripts/falsealarm [-runs 10] [-project-runs 10] [-out results.txt]
+//	go run ./scripts/falsealarm -simulate 20000   # the rule alone, on simulated pairs
 //
 // It prints one line per run and a summary: regressions flagged among
 // unchanged verdicts (the false-alarm rate), slowdowns flagged (the power),
@@ -69,6 +70,7 @@ func main() {
 	runs := flag.Int("runs", 10, "runs of each foreign-module scenario (half idle, half loaded)")
 	projectRuns := flag.Int("project-runs", 10, "runs of this project's suites (half idle, half loaded)")
 	out := flag.String("out", "", "also append the log and summary to this file")
+	sim := flag.Int("simulate", 0, "only simulate the rule on `N` benchmarks per case (no runs)")
 	flag.Parse()
 	log.SetFlags(0)
 	logw = os.Stdout
@@ -79,6 +81,10 @@ func main() {
 		}
 		defer f.Close()
 		logw = io.MultiWriter(os.Stdout, f)
+	}
+	if *sim > 0 {
+		simulate(*sim)
+		return
 	}
 	root, err := os.Getwd()
 	if err != nil {
