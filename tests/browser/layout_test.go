@@ -179,6 +179,7 @@ func TestLayout(t *testing.T) {
 		{"benchmark", forward, false},
 		{"compare", "compare.html", true},
 		{"targets", "targets.html", true},
+		{"changes", "changes.html", false},
 		{"run", "run.html", false},
 		{"machines", "machines.html", false},
 		{"guide", "guide.html", false},
