@@ -28,9 +28,9 @@ REPORT     ?= artifacts/benchmark-report.json
 
 ## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
 # The run is saved (NNNN_comparison.json), so the site served next shows
-# the very run and verdicts the terminal just printed. A regression is
-# reported by the run but does not stop the site from being served (make
-# prints "Error 1 (ignored)"); a broken run (exit 2) stops here.
+# the very run and verdicts the terminal just printed. A regression
+# (exit 1) is reported by the run but does not stop the site from being
+# served; a broken run (exit 2) stops here.
 all: $(BENCHSITE)
 	$(BENCHSITE) run --compare --save comparison || [ $$? -eq 1 ]
 	$(BENCHSITE) serve --addr '$(ADDR)'

@@ -129,6 +129,7 @@
     if (r.verdict) {
       h += '<br>' + esc(r.verdict) + ' vs ' + esc(r.against);
       if (r.change != null) h += ' (' + esc(r.field) + ' ' + pct(r.change) + ')';
+      if (r.ciLow != null && r.ciHigh != null) h += '<br>paired (' + esc(r.pairs) + ' pairs): interval ' + pct(r.ciLow) + ' to ' + pct(r.ciHigh);
     }
     var c = r.changePoint;
     if (c) {
@@ -200,7 +201,7 @@
 
   // distribution draws the run's samples over its baseline's, on shared
   // bins, as shares of each run's rounds.
-  function distribution(base, runs, i, unit) {
+  function distribution(base, runs, i, unit, narrow) {
     var o = JSON.parse(JSON.stringify(base));
     var r = runs[i];
     var d = (r && r.data) || [];
@@ -215,17 +216,27 @@
     var bn = bins(d, bd);
     o.xAxis[0].data = [];
     for (var j = 0; j < bn.k; j++) o.xAxis[0].data.push(num(bn.lo + (j + 0.5) * bn.w));
-    o.series[1].name = 'this run (' + clip(r.label, 24) + ')';
+    // On a narrow screen the legend stays one line: the labels are in the
+    // run picker above.
+    o.series[1].name = narrow ? 'this run' : 'this run (' + clip(r.label, 24) + ')';
     o.series[1].data = shares(d, bn);
     medianLine(o.series[1], r.median, bn);
     if (bd.length) {
-      o.series[0].name = 'baseline (' + clip(b.label, 24) + ')';
+      o.series[0].name = narrow ? 'baseline ' + clip(b.label, 16) : 'baseline (' + clip(b.label, 24) + ')';
       o.series[0].data = shares(bd, bn);
       medianLine(o.series[0], b.median, bn);
     } else {
       o.series.shift();
     }
     o.legend.data = o.series.map(function (s) { return s.name; });
+    // A paired verdict's change and its confidence interval, under the legend.
+    if (r.ciLow != null && r.ciHigh != null && r.change != null) {
+      var text = narrow ?
+        'paired ' + String(r.field) + ' ' + pct(r.change) + ' [' + pct(r.ciLow) + ', ' + pct(r.ciHigh) + '], ' + r.pairs + ' pairs' :
+        String(r.field) + ' change ' + pct(r.change) + ', interval ' + pct(r.ciLow) + ' to ' + pct(r.ciHigh) + ' (paired, ' + r.pairs + ' pairs)';
+      o.title = { text: text, left: 'center', top: 26, textStyle: { fontSize: 12, fontWeight: 'normal' } };
+      o.grid[0].top = 76;
+    }
     o.tooltip.formatter = function (ps) {
       var p = Array.isArray(ps) ? ps[0] : ps;
       var a = bn.lo + p.dataIndex * bn.w;
@@ -247,10 +258,12 @@
     return p.dataIndex;
   }
 
+  function narrowEl(el) { return (el.clientWidth || 600) < 520; }
+
   // narrowLegend gives a wrapped legend room above the plot on a narrow
   // screen.
   function narrowLegend(el, o) {
-    if ((el.clientWidth || 600) < 520 && o.grid && o.grid[0]) o.grid[0].top = 84;
+    if (narrowEl(el) && o.grid && o.grid[0]) o.grid[0].top = 84;
   }
 
   function benchMachine(sec, m) {
@@ -261,11 +274,11 @@
 
     function showRun(i) {
       if (!dist || !runs[i]) return;
-      update(dist, distribution(m.distribution, runs, i, unit));
+      update(dist, distribution(m.distribution, runs, i, unit, narrowEl(distEl)));
     }
     if (distEl) {
       var first = sel ? +sel.value : runs.length - 1;
-      dist = mount(distEl, distribution(m.distribution, runs, first, unit));
+      dist = mount(distEl, distribution(m.distribution, runs, first, unit, narrowEl(distEl)));
       if (sel) sel.addEventListener('change', function () { showRun(+sel.value); });
     }
 

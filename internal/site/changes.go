@@ -138,8 +138,14 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
 			Direction: string(c.Direction), P: round6(c.PValue),
 		}
+		// The line stands at the run's x on the history's axis: its time
+		// on a time axis, its number on a category axis (xAxisFor).
+		var x any = cm.N
 		if i, ok := rowOf[c.Run.Label]; ok {
 			md.Runs[i].ChangePoint = cm
+			if ds := md.History.Dataset; ds != nil && len(ds.Dimensions) > 0 {
+				x = xOf(md.Runs[i], ds.Dimensions[0])
+			}
 		}
 		md.Changes = append(md.Changes, *cm)
 		col := colImprovement
@@ -147,7 +153,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			col = colRegression
 		}
 		line := map[string]any{
-			"name": "change", "xAxis": cm.N, "direction": cm.Direction,
+			"name": "change", "xAxis": x, "direction": cm.Direction,
 			"lineStyle": map[string]any{"color": col, "type": "solid", "width": 2},
 			"label":     map[string]any{"formatter": numfmt.Percent(c.Percent), "position": "insideEndTop", "color": col},
 		}

@@ -87,18 +87,24 @@ type runRow struct {
 	Against  string   `json:"against,omitempty"` // the baseline's label
 	Change   *float64 `json:"change,omitempty"`  // percent, of the compared field
 	Field    string   `json:"field,omitempty"`
-	Median   *float64 `json:"median"`
-	Q1       *float64 `json:"q1"`
-	IQR      *float64 `json:"iqr"` // q3 − q1, stacked on q1 for the band
-	Min      *float64 `json:"min"`
-	Range    *float64 `json:"range"` // max − min, stacked on min
-	Max      *float64 `json:"max"`
-	Mean     *float64 `json:"mean"`
-	Stddev   *float64 `json:"stddev"`
-	Rounds   int      `json:"rounds"`
-	Iter     int      `json:"iterations"`
-	Bytes    *float64 `json:"bytes"`  // B/op
-	Allocs   *float64 `json:"allocs"` // allocs/op
+	// CILow and CIHigh bound the change's confidence interval (percent)
+	// when the run was measured in Pairs process pairs against its
+	// baseline's revision; nil for an unpaired comparison.
+	CILow  *float64 `json:"ciLow,omitempty"`
+	CIHigh *float64 `json:"ciHigh,omitempty"`
+	Pairs  int      `json:"pairs,omitempty"`
+	Median *float64 `json:"median"`
+	Q1     *float64 `json:"q1"`
+	IQR    *float64 `json:"iqr"` // q3 − q1, stacked on q1 for the band
+	Min    *float64 `json:"min"`
+	Range  *float64 `json:"range"` // max − min, stacked on min
+	Max    *float64 `json:"max"`
+	Mean   *float64 `json:"mean"`
+	Stddev *float64 `json:"stddev"`
+	Rounds int      `json:"rounds"`
+	Iter   int      `json:"iterations"`
+	Bytes  *float64 `json:"bytes"`  // B/op
+	Allocs *float64 `json:"allocs"` // allocs/op
 	// Data are the per-round samples; Truncated when the file's array was
 	// cut short.
 	Data      []float64 `json:"data,omitempty"`
@@ -197,6 +203,9 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			r.Against = p.Run.Report.BaseLabel
 			r.Change = fin(round6(row.Change))
 			r.Field = row.Field
+			if row.Paired {
+				r.CILow, r.CIHigh, r.Pairs = fin(round6(row.CILow)), fin(round6(row.CIHigh)), row.Pairs
+			}
 		}
 		rows[i] = r
 	}

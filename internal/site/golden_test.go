@@ -111,3 +111,56 @@ func TestNoisyRunIsFlagged(t *testing.T) {
 		t.Error("the home page's row of the noisy benchmark does not say it is noisy")
 	}
 }
+
+// A run measured in pairs against its baseline's revision shows the
+// paired change with its confidence interval: on the benchmark page
+// (tile and runs table) and in the chart data the distribution and the
+// tooltips read.
+func TestPairedIntervalShown(t *testing.T) {
+	opt := testOptions(t)
+	store := storage.Store{Root: opt.Storage}
+	const machine = "Linux-Go-1.26-64bit"
+	base, ok, err := store.NewestBaseline(machine)
+	if err != nil || !ok {
+		t.Fatalf("newest baseline: %v", err)
+	}
+	bf, err := result.ReadFile(base.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _, err := store.Newest(machine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := result.ReadFile(cur.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := f.Benchmarks[0]
+	lo, hi := 1.1, 7.3
+	f.Paired = &result.Paired{Baseline: bf.CommitInfo, Label: "baseline", Method: "test", Confidence: 0.95, Check: "mean:10%",
+		Benchmarks: map[string]result.PairedBenchmark{b.Fullname: {Name: b.Name, Field: "mean", Verdict: "same", Pairs: 12,
+			ChangePercent: 4.2, CILowPercent: &lo, CIHighPercent: &hi, ThresholdPercent: 10, Base: b.Stats.Mean, Cur: b.Stats.Mean * 1.042}}}
+	if _, err := store.Save(machine, "paired", f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	var page, data string
+	for _, p := range siteFiles(t, opt.Out) {
+		if strings.HasPrefix(p, "bench/"+slug(b.Name, b.Fullname)) {
+			page = readFile(t, filepath.Join(opt.Out, p))
+		}
+		if strings.HasPrefix(p, "data/"+slug(b.Name, b.Fullname)) {
+			data = readFile(t, filepath.Join(opt.Out, p))
+		}
+	}
+	if !strings.Contains(html.UnescapeString(page), "paired, 12 pairs: +4.2 % [+1.1, +7.3]") {
+		i := strings.Index(page, "pairs")
+		t.Errorf("the benchmark page does not show the paired interval: %q", page[max(0, i-200):min(len(page), i+300)])
+	}
+	if !strings.Contains(data, `"ciLow":1.1,"ciHigh":7.3,"pairs":12`) {
+		t.Errorf("the chart data lack the interval: %.300s…", data)
+	}
+}

@@ -216,8 +216,14 @@ type RunRow struct {
 	Verdict                             string
 	Change                              float64
 	Against                             string
-	Profile                             string // the run's .pprof from the site root; "" when none
-	GCOff                               bool   // run with the garbage collector off (options.disable_gc)
+	// Interval is the paired verdict's change with its confidence
+	// interval ("+2.1 % [−0.8, +4.9]", compare.FormatInterval) and Pairs
+	// its process pairs, when the run was measured in pairs; "" and 0
+	// otherwise.
+	Interval string
+	Pairs    int
+	Profile  string // the run's .pprof from the site root; "" when none
+	GCOff    bool   // run with the garbage collector off (options.disable_gc)
 }
 
 // KV is a key and a printable value.
@@ -526,6 +532,9 @@ func (b *builder) runRow(p point, u unit) RunRow {
 	r.GCOff, _ = p.Bench.GCDisabled()
 	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
 		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
+		if row.Paired && !math.IsNaN(row.CILow) && !math.IsNaN(row.CIHigh) {
+			r.Interval, r.Pairs = compare.FormatInterval(row.Change, row.CILow, row.CIHigh), row.Pairs
+		}
 	}
 	return r
 }

@@ -53,8 +53,11 @@ func TestChangePoints(t *testing.T) {
 	marks := eval[string](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
   var s = c.getOption().series.filter(function (x) { return x.id === 'median'; })[0];
+  // The history is on a time axis: a mark's x is its run's time; name the run.
+  var src = c.getOption().dataset[0].source;
+  var nOf = function (x) { var r = src.filter(function (r) { return r.t === x || r.n === x; })[0]; return r ? r.n : String(x); };
   return JSON.stringify(((s.markLine && s.markLine.data) || []).filter(function (d) { return d.name === 'change'; })
-    .map(function (d) { return [d.xAxis, d.url || '', d.label.formatter]; }));
+    .map(function (d) { return [nOf(d.xAxis), d.url || '', d.label.formatter]; }));
 })()`)
 	wantURL := "https://github.com/example/project/commit/" + spec.CommitID(31)
 	if !strings.HasPrefix(marks, `[["0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
@@ -63,7 +66,8 @@ func TestChangePoints(t *testing.T) {
 	// The mark is drawn: ECharts placed a line at the run's x position.
 	drawn := eval[bool](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
-  var x = c.convertToPixel({xAxisIndex: 0}, '0031');
+  var run = c.getOption().dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
+  var x = c.convertToPixel({xAxisIndex: 0}, run.t != null ? run.t : '0031');
   var found = false;
   c.getZr().storage.getDisplayList().forEach(function (el) {
     if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - x) < 1.5 && Math.abs(el.shape.x2 - x) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;

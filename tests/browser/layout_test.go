@@ -114,6 +114,25 @@ func addAutosavedRun(t *testing.T, root string) {
 			b.Stats = stats.Compute([]float64{m, 1.1 * m, 30 * m, m, 0.9 * m, 12 * m, m, 1.05 * m, 25 * m, m}, b.Stats.Iterations)
 		}
 	}
+	// Measured in pairs against the newest baseline's revision, with an
+	// interval for BenchmarkForward/batch=32.
+	be, ok, err := store.NewestBaseline(ms[0])
+	if err != nil || !ok {
+		t.Fatalf("newest baseline: %v", err)
+	}
+	bf, err := result.ReadFile(be.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := 1.5, 6.5
+	f.Paired = &result.Paired{Baseline: bf.CommitInfo, Label: "baseline", Method: "test", Confidence: 0.95, Check: "mean:10%",
+		Benchmarks: map[string]result.PairedBenchmark{}}
+	for _, b := range f.Benchmarks {
+		if b.Name == "BenchmarkForward/batch=32" {
+			f.Paired.Benchmarks[b.Fullname] = result.PairedBenchmark{Name: b.Name, Field: "mean", Verdict: "same", Pairs: 12,
+				ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, ThresholdPercent: 10, Base: b.Stats.Mean / 1.04, Cur: b.Stats.Mean}
+		}
+	}
 	if _, err := store.Save(ms[0], "069aa496e47d_20261125_212343_uncommitted-changes", f); err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +179,7 @@ func TestLayout(t *testing.T) {
 		{"benchmark", forward, false},
 		{"compare", "compare.html", true},
 		{"targets", "targets.html", true},
+		{"changes", "changes.html", false},
 		{"run", "run.html", false},
 		{"machines", "machines.html", false},
 		{"guide", "guide.html", false},
@@ -201,9 +221,18 @@ func TestLayout(t *testing.T) {
 					// The newest run's rounds are drawn over its baseline's, on
 					// more than the 6 bins a fixed rule gave these 10 rounds.
 					dist := eval[[]int](tb, `(function () { var o = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption();
-  return [o.series.length, o.xAxis[0].data.length, o.series.filter(function (s) { return /^baseline \(0001_baseline\)$/.test(s.name); }).length]; })()`)
+  return [o.series.length, o.xAxis[0].data.length, o.series.filter(function (s) { return /^baseline \(?0001_baseline\)?$/.test(s.name); }).length]; })()`)
 					if dist[0] != 2 || dist[1] <= 6 || dist[2] != 1 {
 						t.Errorf("distribution chart: %d series (want the run and its baseline 0001_baseline: %d), %d bins (want more than 6)", dist[0], dist[2], dist[1])
+					}
+					title := eval[string](tb, `(function () { var t = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption().title;
+  return t && t.length ? String(t[0].text) : ''; })()`)
+					want := "mean change +4.0%, interval +1.5% to +6.5% (paired, 12 pairs)"
+					if vp.mobile {
+						want = "paired mean +4.0% [+1.5%, +6.5%], 12 pairs"
+					}
+					if title != want {
+						t.Errorf("distribution of the paired run: title %q, want the paired change and its interval", title)
 					}
 					memMin := eval[[]float64](tb, `(function () { var c = echarts.getInstanceByDom(document.querySelector('[data-chart="memory"]'));
   return [0, 1].map(function (i) { return c.getModel().getComponent('yAxis', i).axis.scale.getExtent()[0]; }); })()`)
