@@ -21,8 +21,7 @@ import (
 // to a marker string, see rewriteNonFinite) is accepted only where any value
 // may go, and so is a string in stats.data (a hand-cut array's end).
 //
-// It also returns where some values start (top-level keys and
-// "benchmarks.N"), for errors found after decoding. src.text must be valid
+// It also returns where some values start (see remember), for errors found after decoding. src.text must be valid
 // JSON.
 func validate(src *source, name string) (map[string]int, error) {
 	v := validator{src: src, data: src.text, name: name, pos: map[string]int{}}
@@ -75,7 +74,7 @@ var (
 		"extra_info": object, "options": object, "stats": statsType,
 	}}
 	fileSchema = &schema{kind: kObject, fields: map[string]*schema{
-		"machine_info": object,
+		"machine_info": {kind: kObject, fields: map[string]*schema{}}, // walked to locate its keys
 		"commit_info": {kind: kObject, fields: map[string]*schema{
 			"id": str, "time": str, "author_time": str, "dirty": {kind: kBool},
 			"project": str, "branch": str, "message": str,
@@ -251,13 +250,20 @@ func lineCol(data []byte, off int) (line, col int) {
 }
 
 // remember reports whether validate records where path's value starts:
-// top-level keys and "benchmarks.N".
+// top-level keys, the keys of commit_info and machine_info, "benchmarks.N"
+// and the keys of each benchmark.
 func remember(path string) bool {
 	if path == "" {
 		return false
 	}
 	head, rest, nested := strings.Cut(path, ".")
-	return !nested || head == "benchmarks" && !strings.Contains(rest, ".")
+	switch head {
+	case "benchmarks": // benchmarks.N and benchmarks.N.field
+		return strings.Count(rest, ".") <= 1
+	case "commit_info", "machine_info":
+		return !nested || !strings.Contains(rest, ".")
+	}
+	return !nested
 }
 
 // describe names the JSON value raw for an error message.
