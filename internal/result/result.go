@@ -415,7 +415,6 @@ func Read(r io.Reader, name string) (*File, error) {
 	return Decode(data, name)
 }
 
-
 // Decode decodes one result file; name is used in errors. A UTF-8
 // byte-order mark is dropped; UTF-16 is an error that says so. Python's
 // NaN/Infinity are read where a free-form value goes (extra_info, params,
