@@ -190,7 +190,7 @@ func readGo(in *Input, opt Options) (*Run, error) {
 	out, err := gobench.ParseWith(bytes.NewReader(in.Data), in.Path, gobench.Options{Module: opt.Module, SkipInvalid: opt.SkipInvalid})
 	if err != nil {
 		var se *gobench.SyntaxError
-		if errors.As(err, &se) && !se.Figure {
+		if errors.As(err, &se) && !se.Figure && !se.Config {
 			return nil, errorf("%v; the line is not a benchmark result as go test prints it (log output printed inside it?): fix the file, or skip such lines with --skip-invalid", err)
 		}
 		return nil, &Error{err}
