@@ -58,8 +58,8 @@ func TestLogInsideLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Skipped) != 1 || out.Skipped[0].Line != 6 || out.Skipped[0].File != "log.txt" {
-		t.Errorf("skipped %v; want line 6 of log.txt", out.Skipped)
+	if len(out.Skipped) != 1 || out.Skipped[0].Line != 6 || out.Skipped[0].File != "log.txt" || out.Skipped[0].Bench != "BenchmarkPut-8" {
+		t.Errorf("skipped %v; want line 6 of log.txt, naming BenchmarkPut-8 whose round it loses", out.Skipped)
 	}
 	if len(out.Benchmarks) != 1 {
 		t.Fatalf("%d benchmarks; want BenchmarkGet alone", len(out.Benchmarks))

@@ -34,7 +34,11 @@ type lineFilter struct {
 	out  []byte
 	// long lists the benchmark lines dropped for their length, in order.
 	long []*SyntaxError
-	err  error
+	// benches are the names on the benchmark lines read and not yet
+	// parsed, in order (benchfmt reads ahead), so that an error for a
+	// malformed line can name the benchmark it loses.
+	benches []benchLine
+	err     error
 }
 
 func newLineFilter(r io.Reader, name string, firstLine int) *lineFilter {
@@ -61,6 +65,11 @@ func (f *lineFilter) next() {
 		return
 	}
 	f.line++
+	if bytes.HasPrefix(chunk, []byte("Benchmark")) {
+		name, _, _ := bytes.Cut(chunk[:min(len(chunk), 200)], []byte(" "))
+		name, _, _ = bytes.Cut(name, []byte("\t"))
+		f.benches = append(f.benches, benchLine{f.line, string(bytes.TrimRight(name, "\r\n"))})
+	}
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		if len(chunk) > result.MaxNameLen {
 			if key, val, ok := configLine(chunk); ok && len(val) > result.MaxNameLen {
@@ -96,6 +105,24 @@ func (f *lineFilter) next() {
 	if err != nil && err != io.EOF {
 		f.err = err
 	}
+}
+
+type benchLine struct {
+	line int
+	name string
+}
+
+// benchName returns the benchmark name on line (as printed, with its
+// -GOMAXPROCS suffix), "" when the line is not a benchmark line, and
+// forgets the names of lines before it.
+func (f *lineFilter) benchName(line int) string {
+	for len(f.benches) > 0 && f.benches[0].line < line {
+		f.benches = f.benches[1:]
+	}
+	if len(f.benches) > 0 && f.benches[0].line == line {
+		return f.benches[0].name
+	}
+	return ""
 }
 
 // refuseConfig records the error for a configuration line whose value,

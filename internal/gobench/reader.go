@@ -91,6 +91,9 @@ type SyntaxError struct {
 	// the results after it would be read under the wrong configuration
 	// (two packages' benchmarks of one name would merge).
 	Config bool
+	// Bench is the benchmark name on a malformed benchmark line, as
+	// printed (a skipped line loses that benchmark's round); "" otherwise.
+	Bench string
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -233,7 +236,10 @@ func (s *textStream) next() (*Result, error) {
 		switch rec := s.tr.Result().(type) {
 		case *benchfmt.SyntaxError:
 			line = rec.Line
-			se := &SyntaxError{File: s.name, Line: s.mapLine(rec.Line), Msg: rec.Msg}
+			se := &SyntaxError{File: s.name, Line: s.mapLine(rec.Line), Msg: rec.Msg, Bench: s.lf.benchName(rec.Line)}
+			if se.Bench != "" {
+				se.Msg = se.Bench + ": " + se.Msg
+			}
 			if strings.Contains(rec.Msg, "out of range") {
 				// benchfmt's "parsing measurement: value out of range": a
 				// well-formed line whose figure does not fit a float64.

@@ -197,6 +197,10 @@ func readGo(in *Input, opt Options) (*Run, error) {
 	}
 	run := &Run{}
 	for _, s := range out.Skipped {
+		if s.Bench != "" {
+			run.Warnings = append(run.Warnings, fmt.Sprintf("%v (line skipped: this round of %s is not imported)", s, s.Bench))
+			continue
+		}
 		run.Warnings = append(run.Warnings, fmt.Sprintf("%v (line skipped)", s))
 	}
 	for _, u := range out.Untimed {
