@@ -153,13 +153,23 @@ func checkFileText(f *File) (field, msg string) {
 			return t.field, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here: fix or delete the file", len(t.v), quote(t.v), t.limit)
 		}
 	}
-	for _, k := range sortedKeys(f.MachineInfo) {
-		if s, ok := f.MachineInfo[k].(string); ok && len(s) > MaxIDLen {
-			return "machine_info." + k, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here: fix or delete the file", len(s), quote(s), MaxIDLen)
+	if field, msg := CheckMachine(f.MachineInfo); field != "" {
+		return field, msg + " (fix or delete the file)"
+	}
+	return "", ""
+}
+
+// CheckMachine returns the field ("machine_info.<key>" or "machine_info")
+// and the reason when m holds a string value over MaxIDLen or more text
+// than MaxInfoLen in all; "", "" when it does not.
+func CheckMachine(m MachineInfo) (field, msg string) {
+	for _, k := range sortedKeys(m) {
+		if s, ok := m[k].(string); ok && len(s) > MaxIDLen {
+			return "machine_info." + k, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(s), quote(s), MaxIDLen)
 		}
 	}
-	if m := checkInfo(f.MachineInfo); m != "" {
-		return "machine_info", m + " (fix or delete the file)"
+	if msg := checkInfo(m); msg != "" {
+		return "machine_info", msg
 	}
 	return "", ""
 }
