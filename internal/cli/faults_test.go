@@ -206,6 +206,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"run", "--rounds", "0"}, []string{"--rounds", "at least 1"}},
 		{[]string{"reset", "--machine", "nosuch"}, []string{"nosuch", "no history"}},
+		{[]string{"reset", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"build", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"list", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"import", "--machine", "../up", "x.txt"}, []string{"--machine"}},
@@ -223,8 +224,8 @@ func TestUsageErrors(t *testing.T) {
 	sameTree(t, before, tree(t, dir), "a refused command")
 	// This machine's own empty history is fine to reset, and build of no
 	// history says what to do in words that fit any project.
-	if code, _, errs := bench(t, dir, "reset"); code != 0 {
-		t.Errorf("reset of an empty history: exit %d, %s", code, errs)
+	if code, out, errs := bench(t, dir, "reset"); code != 0 || !strings.Contains(out, "Nothing to archive") || strings.Contains(out, "Archived") {
+		t.Errorf("reset of an empty history: exit %d, %s%s; want a message that nothing was there", code, out, errs)
 	}
 	code, _, errs := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "p"))
 	if code != 0 || strings.Contains(errs, "make ") || !strings.Contains(errs, "benchsite run --save") {

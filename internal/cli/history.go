@@ -235,6 +235,11 @@ func cmdReset(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
+	// A history folder named with --storage must exist: a typo would
+	// otherwise "archive 0 runs" and pass.
+	if info, err := os.Stat(store.Root); com.storage != "" && (err != nil || !info.IsDir()) {
+		return badInput("reset: --storage %s: no such history folder; nothing to reset (check the path)", com.storage)
+	}
 	named := *id != ""
 	if !named {
 		*id = currentMachine(e, runner.Options{Dir: e.dir}, store)
@@ -264,6 +269,12 @@ func cmdReset(e *env, args []string) error {
 		} else {
 			runs++
 		}
+	}
+	if runs == 0 && profiles == 0 {
+		// This machine's own empty history (make benchmark-reset on a new
+		// machine): nothing was there, and nothing is wrong.
+		fmt.Fprintf(e.stdout, "Nothing to archive: no saved runs of machine %s in %s\n", *id, e.rel(store.Root))
+		return nil
 	}
 	also := ""
 	if profiles > 0 {
