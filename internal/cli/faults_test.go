@@ -251,6 +251,44 @@ func TestBuildSymlinkOut(t *testing.T) {
 	}
 }
 
+// Links inside the project are followed: a content/ that is itself a link,
+// and a linked folder in it, publish their pages; a content/ or
+// templates/ that links out of the project is refused naming it.
+func TestBuildSymlinkInside(t *testing.T) {
+	dir := tinyModule(t)
+	for p, text := range map[string]string{"docs/guide.md": "# Guide\n", "more/extra.md": "# Extra\n"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(text), 0o644)
+	}
+	os.RemoveAll(filepath.Join(dir, "content"))
+	if err := os.Symlink("docs", filepath.Join(dir, "content")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	os.Symlink(filepath.Join("..", "more"), filepath.Join(dir, "docs", "more"))
+	out := filepath.Join(t.TempDir(), "p")
+	if code, _, errs := bench(t, dir, "build", "--out", out); code != 0 {
+		t.Fatalf("build: exit %d, %s", code, errs)
+	}
+	for _, page := range []string{"guide.html", "more/extra.html"} {
+		if _, err := os.Stat(filepath.Join(out, page)); err != nil {
+			t.Errorf("%s not published through the link: %v", page, err)
+		}
+	}
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "x.md"), []byte("SECRET\n"), 0o644)
+	os.WriteFile(filepath.Join(outside, "page.html"), []byte("SECRET"), 0o644)
+	for _, link := range []string{"content", "templates"} {
+		os.Remove(filepath.Join(dir, link))
+		os.RemoveAll(filepath.Join(dir, link))
+		os.Symlink(outside, filepath.Join(dir, link))
+		code, _, errs := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "p"))
+		if code != 2 || !strings.Contains(errs, link) || !strings.Contains(errs, "outside the project") {
+			t.Errorf("%s linked out of the project: exit %d, %s", link, code, errs)
+		}
+		os.Remove(filepath.Join(dir, link))
+	}
+}
+
 // A file whose samples were cut short reads, and every command says so,
 // naming the benchmark.
 func TestCutSamplesNamed(t *testing.T) {
