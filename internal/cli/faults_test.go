@@ -311,3 +311,34 @@ func TestCutSamplesNamed(t *testing.T) {
 		}
 	}
 }
+
+// A run file in the history that is a symbolic link is skipped by every
+// command — list, build, compare — with a warning naming it; none reads it.
+func TestRunFileLinkSkipped(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	if code, _, errs := bench(t, dir, "import", "--machine", "m1", in); code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	saved := filepath.Join(dir, ".benchmarks", "m1", "0001_import.json")
+	other := filepath.Join(t.TempDir(), "other.json")
+	data, _ := os.ReadFile(saved)
+	os.WriteFile(other, data, 0o644)
+	link := filepath.Join(dir, ".benchmarks", "m1", "0002_link.json")
+	if err := os.Symlink(other, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"list"}, 0},
+		{[]string{"build", "--out", filepath.Join(t.TempDir(), "p")}, 0},
+		{[]string{"compare", "0001", "0002"}, 2},
+	} {
+		code, out, errs := bench(t, dir, c.args...)
+		if code != c.code || !strings.Contains(errs, "0002_link.json is a symbolic link") || strings.Contains(out, "0002_link") {
+			t.Errorf("%v: exit %d (want %d), stdout:\n%s\nstderr:\n%s; want the link skipped with a warning naming it", c.args, code, c.code, out, errs)
+		}
+	}
+}

@@ -212,6 +212,17 @@ func cmdList(e *env, args []string) error {
 	for _, n := range notes {
 		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
+	// The history's other warnings (skipped links and folders); the
+	// unreadable files are listed above.
+warnings:
+	for _, w := range h.Warnings {
+		for _, u := range h.Skipped {
+			if strings.Contains(w, u.Entry.Path) {
+				continue warnings
+			}
+		}
+		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
+	}
 	if len(unreadable) > 0 {
 		return badInput("%s, listed above: %s; fix or delete them (benchsite build would stop on them)", words.CountAs(len(unreadable), "unreadable result file", "unreadable result files"), strings.Join(unreadable, ", "))
 	}

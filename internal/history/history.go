@@ -13,7 +13,8 @@
 //     with an error naming it, unless Options.SkipInvalid, which records
 //     it in History.Skipped and warns.
 //   - Machine folders and file names that could not be used as one path
-//     segment (hidden, ".", "..") are skipped with a warning.
+//     segment (hidden, ".", ".."), and run files that are symbolic links
+//     (storage.Store), are skipped with a warning.
 //   - Labels and the baseline rule are storage's (storage.Label,
 //     storage.Entry.Baseline). The baseline in force for a run is the
 //     newest baseline before it; a baseline is compared with the baseline
@@ -177,7 +178,7 @@ func Load(opt Options) (*History, error) {
 }
 
 func (h *History) load(opt Options, warn func(string, ...any)) error {
-	store := storage.Store{Root: opt.Storage}
+	store := storage.Store{Root: opt.Storage, Warn: func(m string) { warn("%s", m) }}
 	if _, err := os.Stat(opt.Storage); err != nil {
 		if os.IsNotExist(err) {
 			warn("history directory %s does not exist; there are no runs yet (save one with 'benchsite run --save baseline', or import results with 'benchsite import FILE')", opt.Storage)
