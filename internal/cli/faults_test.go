@@ -342,3 +342,35 @@ func TestRunFileLinkSkipped(t *testing.T) {
 		}
 	}
 }
+
+// When a save fails part-way through a multi-file import, what was saved is
+// taken back, the folders the import created are removed, and nothing says
+// "Saved".
+func TestImportSaveFailsLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	goText, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	pytest, _ := filepath.Abs(filepath.Join("..", "result", "testdata", "pytest-benchmark", "hand-written-5.x", "0001_baseline.json"))
+	// The second file's machine folder cannot be made: a file holds its name.
+	os.MkdirAll(filepath.Join(dir, ".benchmarks"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".benchmarks", "Linux-CPython-3.12-64bit"), nil, 0o644)
+	before := tree(t, dir)
+	code, out, errs := bench(t, dir, "import", goText, pytest)
+	if code != 2 || strings.Contains(out, "Saved") || !strings.Contains(errs, "nothing of this import was kept") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2, no \"Saved\", the error saying nothing was kept", code, out, errs)
+	}
+	sameTree(t, before, tree(t, dir), "a failed import")
+	if _, err := os.Stat(filepath.Join(dir, ".benchmarks", "Darwin-Go-unknown-64bit")); err == nil {
+		t.Error("the first file's machine folder was left behind")
+	}
+}
+
+// --save and --machine given empty are refused, not taken for "not given".
+func TestImportEmptyNames(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	for _, flag := range []string{"--save", "--machine"} {
+		if code, _, errs := bench(t, dir, "import", flag, "", in); code != 2 || !strings.Contains(errs, flag) {
+			t.Errorf("import %s '': exit %d, %s", flag, code, errs)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,12 +43,14 @@ func cmdImport(e *env, args []string) error {
 	if len(files) == 0 {
 		return badInput("import: name at least one FILE")
 	}
-	if *save != "" {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["save"] || *save != "" {
 		if err := storage.ValidName(*save); err != nil {
 			return badInput("--save: %v", err)
 		}
 	}
-	if *machineID != "" {
+	if given["machine"] || *machineID != "" {
 		if err := storage.ValidName(*machineID); err != nil {
 			return badInput("--machine: %v", err)
 		}
@@ -97,18 +100,37 @@ func cmdImport(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
 	}
 	store := storage.Store{Root: cfg.Storage}
-	var saved []string
+	// Folders this import creates (the history's, a machine's) are removed
+	// again if a save fails, as are the files it saved: all or nothing.
+	var created []string
+	for _, d := range []string{store.Root} {
+		if _, err := os.Lstat(d); os.IsNotExist(err) {
+			created = append(created, d)
+		}
+	}
+	var saved, said []string
 	for _, r := range runs {
+		dir := filepath.Join(store.Root, r.id)
+		if _, err := os.Lstat(dir); os.IsNotExist(err) && !slices.Contains(created, dir) {
+			created = append(created, dir)
+		}
 		p, err := store.SaveEncoded(r.id, r.name, r.data)
 		if err != nil {
-			// Take back what this import saved: all or nothing.
 			for _, s := range saved {
 				os.Remove(s)
+			}
+			for i := len(created) - 1; i >= 0; i-- {
+				os.Remove(created[i]) // only when empty
 			}
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path)
+		said = append(said, fmt.Sprintf("Saved %s (%s%s) from %s", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path))
+	}
+	// Printed once every save succeeded: a failed import says nothing was
+	// saved, never "Saved" and then the opposite.
+	for _, l := range said {
+		fmt.Fprintln(e.stdout, l)
 	}
 	return nil
 }

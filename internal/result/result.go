@@ -535,7 +535,7 @@ func Decode(data []byte, name string) (*File, error) {
 			}
 		}
 		if prev, ok := seen[b.Fullname]; ok {
-			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmarks.%d and benchmarks.%d have the same fullname %s; they are kept as two benchmarks, but charts and comparisons match benchmarks by fullname and see only the last: rename one", name, prev, i, strconv.Quote(b.Fullname)))
+			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmarks.%d and benchmarks.%d have the same fullname %s; they are kept as two benchmarks, but charts and comparisons match benchmarks by fullname and use only the first: rename one", name, prev, i, strconv.Quote(b.Fullname)))
 		} else {
 			seen[b.Fullname] = i
 		}
