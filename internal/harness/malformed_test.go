@@ -49,6 +49,7 @@ var malformed = []struct {
 	{"github-action-benchmark/googlecpp_output.json", "", `"run_name": "fib_10"`, `"run_name": "` + strings.Repeat("f", 1500) + `"`, 41, "at most 1024"},
 	{"github-action-benchmark/cargo_output.txt", "", "bench_fib_20", strings.Repeat("b", 1500), 9, "at most 1024"},
 	{"github-action-benchmark/catch2_output_v2.txt", "", "41.731 us", "-41.731 us", 21, "negative"},
+	{"github-action-benchmark/customSmallerIsBetter_output.json", "customSmallerIsBetter", `"value": 50`, `"value": NaN`, 5, "NaN is not a figure"},
 }
 
 func TestMalformed(t *testing.T) {

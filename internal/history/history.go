@@ -48,6 +48,10 @@ import (
 type Options struct {
 	// Storage is the history root, e.g. ".benchmarks".
 	Storage string
+	// SkipHint ends the advice on an unreadable file, e.g. ", or build
+	// with --skip-invalid" for a command that has the flag; "" for one
+	// that has not.
+	SkipHint string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
 	// Compare configures the verdicts (the options of `benchsite compare`).
@@ -227,7 +231,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	for _, s := range slots {
 		if s.err != nil {
 			if !opt.SkipInvalid {
-				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+				return fmt.Errorf("%w (fix or remove the file%s)", s.err, opt.SkipHint)
 			}
 			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
 			warn("skipping unreadable result file: %v", s.err)

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -105,6 +106,9 @@ func ReadFile(path string, opt Options) (*Run, error) {
 		return readDir(path, st.ModTime().Format("2006-01-02T15:04:05.000000-07:00"), opt)
 	}
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errorf("%s: no such file; name an existing file of benchmark results (%s)", path, formatNames())
+	}
 	if err != nil {
 		return nil, &Error{err}
 	}

@@ -56,6 +56,11 @@ func TestLongText(t *testing.T) {
 			t.Errorf("%s: %q sends the user to the name", c.field, e.Msg)
 		}
 	}
+	// A free-form value out of range is named by its key.
+	e := decodeErr(t, edit(t, data, `"bytes": 1024`, `"bytes": 1e999`))
+	if e.Field != "benchmarks.0.extra_info.bytes" || e.Line != 74 || !strings.Contains(e.Msg, "out of range") {
+		t.Errorf("extra_info 1e999: %v; want benchmarks.0.extra_info.bytes on line 74", e)
+	}
 	// At the limits, the file reads.
 	ok := edit(t, data, `"branch": "main"`, `"branch": "`+long(result.MaxIDLen)+`"`)
 	ok = edit(t, ok, `"group": "encode"`, `"group": "`+long(result.MaxNameLen)+`"`)

@@ -56,11 +56,14 @@ type schema struct {
 }
 
 var (
-	anyValue  = &schema{kind: kAny}
-	str       = &schema{kind: kString}
-	num       = &schema{kind: kNumber}
-	integer   = &schema{kind: kInt}
-	object    = &schema{kind: kObject}
+	anyValue = &schema{kind: kAny}
+	str      = &schema{kind: kString}
+	num      = &schema{kind: kNumber}
+	integer  = &schema{kind: kInt}
+	object   = &schema{kind: kObject}
+	// freeForm is an object of any keys, walked key by key so that a bad
+	// value (a number out of range) is named by its key.
+	freeForm  = &schema{kind: kObject, fields: map[string]*schema{}}
 	statsType = &schema{kind: kObject, fields: map[string]*schema{
 		"min": num, "max": num, "mean": num, "stddev": num, "rounds": integer, "median": num,
 		"iqr": num, "q1": num, "q3": num, "iqr_outliers": integer, "stddev_outliers": integer,
@@ -70,8 +73,8 @@ var (
 		"iterations": integer,
 	}}
 	benchmarkType = &schema{kind: kObject, fields: map[string]*schema{
-		"group": str, "name": str, "fullname": str, "params": object, "param": str,
-		"extra_info": object, "options": object, "stats": statsType,
+		"group": str, "name": str, "fullname": str, "params": freeForm, "param": str,
+		"extra_info": freeForm, "options": freeForm, "stats": statsType,
 	}}
 	fileSchema = &schema{kind: kObject, fields: map[string]*schema{
 		"machine_info": {kind: kObject, fields: map[string]*schema{}}, // walked to locate its keys
@@ -127,6 +130,11 @@ func (v *validator) walk(s *schema, path string) error {
 		want := byte('{')
 		switch s.kind {
 		case kAny:
+			if c := raw[0]; c == '-' || c >= '0' && c <= '9' {
+				if _, err := strconv.ParseFloat(string(raw), 64); err != nil {
+					return v.errAt(at, path, "the number "+quote(string(raw))+" is out of range (beyond ±1.8e308); fix or delete the file")
+				}
+			}
 			return nil
 		case kArray:
 			want = '['
