@@ -85,6 +85,15 @@ func TestFiguresKept(t *testing.T) {
 		}
 	}
 
+	// Files benchsite wrote before this rule for a harness that reports no
+	// iteration count hold "iterations": 0; they still read.
+	legacy := edit(t, data, `"iterations": 97`, `"iterations": 0`)
+	legacy = edit(t, legacy, `"node": "ci-runner-7",`, `"node": "ci-runner-7", "harness": "Catch2",`)
+	legacy = bytes.Replace(legacy, []byte(`"version": "`), []byte(`"version": "benchsite `), 1)
+	if _, err := result.Decode(legacy, "x.json"); err != nil {
+		t.Errorf("a harness import written by an older benchsite with 0 iterations: %v", err)
+	}
+
 	f, err := result.Decode(edit(t, data, `"total": 0.000114936,`, ``), "x.json")
 	if err != nil {
 		t.Fatal(err)

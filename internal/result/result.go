@@ -508,6 +508,7 @@ func Decode(data []byte, name string) (*File, error) {
 		return nil, e
 	}
 	seen := map[string]int{} // fullname → index
+	legacyHarness := strings.HasPrefix(f.Version, "benchsite ") && f.MachineInfo.String("harness") != ""
 	for i := range f.Benchmarks {
 		b := &f.Benchmarks[i]
 		if b.Name == "" {
@@ -545,6 +546,11 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 		if !st.has("rounds") && len(st.Data) > 0 {
 			st.Rounds = len(st.Data) // old files count rounds by their samples
+		}
+		if st.Iterations == 0 && st.has("iterations") && legacyHarness {
+			// benchsite before this rule wrote 0 for a harness that
+			// reports no iteration count: read as not known.
+			st.absent = append(st.absent, "iterations")
 		}
 		if field, msg := implausible(st); field != "" {
 			return nil, atBench(i, "stats."+field, msg+" (benchmark "+strconv.Quote(b.Name)+"); fix or delete the file")
