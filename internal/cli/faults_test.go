@@ -373,4 +373,8 @@ func TestImportEmptyNames(t *testing.T) {
 			t.Errorf("import %s '': exit %d, %s", flag, code, errs)
 		}
 	}
+	// run checks --save before running anything.
+	if code, _, errs := bench(t, dir, "run", "--save", ""); code != 2 || !strings.Contains(errs, "--save") {
+		t.Errorf("run --save '': exit %d, %s", code, errs)
+	}
 }

@@ -43,14 +43,12 @@ func cmdImport(e *env, args []string) error {
 	if len(files) == 0 {
 		return badInput("import: name at least one FILE")
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	if given["save"] || *save != "" {
+	if flagGiven(fs.FlagSet, "save") || *save != "" {
 		if err := storage.ValidName(*save); err != nil {
 			return badInput("--save: %v", err)
 		}
 	}
-	if given["machine"] || *machineID != "" {
+	if flagGiven(fs.FlagSet, "machine") || *machineID != "" {
 		if err := storage.ValidName(*machineID); err != nil {
 			return badInput("--machine: %v", err)
 		}
@@ -133,6 +131,14 @@ func cmdImport(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, l)
 	}
 	return nil
+}
+
+// flagGiven reports whether the flag name was set on the command line
+// (even to "").
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // formatList names every format import and compare read.
