@@ -52,7 +52,7 @@ func cmdChanges(e *env, args []string) error {
 	if _, err := os.Stat(cfg.Storage); err != nil {
 		return badInput("history directory %s: %v; save a run first ('benchsite run --save baseline') or name it with --storage", e.rel(cfg.Storage), err)
 	}
-	h, err := history.Load(history.Options{Storage: cfg.Storage})
+	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipHint: "; 'benchsite list' shows every unreadable one"})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}

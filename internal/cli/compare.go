@@ -100,7 +100,13 @@ func cmdCompare(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store := storage.Store{Root: cfg.Storage}
+	warned := map[string]bool{}
+	store := storage.Store{Root: cfg.Storage, Warn: func(m string) {
+		if !warned[m] {
+			warned[m] = true
+			fmt.Fprintln(e.stderr, "benchsite: warning:", m)
+		}
+	}}
 	machineID := currentMachine(e, runner.Options{Dir: e.dir}, store)
 	if err := ingest.CheckFormat(*inFormat); err != nil {
 		return badInput("--input-format: %v", err)

@@ -206,6 +206,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"run", "--rounds", "0"}, []string{"--rounds", "at least 1"}},
 		{[]string{"reset", "--machine", "nosuch"}, []string{"nosuch", "no history"}},
+		{[]string{"reset", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"build", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"list", "--storage", "/nonexistent"}, []string{"--storage", "/nonexistent"}},
 		{[]string{"import", "--machine", "../up", "x.txt"}, []string{"--machine"}},
@@ -223,8 +224,8 @@ func TestUsageErrors(t *testing.T) {
 	sameTree(t, before, tree(t, dir), "a refused command")
 	// This machine's own empty history is fine to reset, and build of no
 	// history says what to do in words that fit any project.
-	if code, _, errs := bench(t, dir, "reset"); code != 0 {
-		t.Errorf("reset of an empty history: exit %d, %s", code, errs)
+	if code, out, errs := bench(t, dir, "reset"); code != 0 || !strings.Contains(out, "Nothing to archive") || strings.Contains(out, "Archived") {
+		t.Errorf("reset of an empty history: exit %d, %s%s; want a message that nothing was there", code, out, errs)
 	}
 	code, _, errs := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "p"))
 	if code != 0 || strings.Contains(errs, "make ") || !strings.Contains(errs, "benchsite run --save") {
@@ -250,6 +251,44 @@ func TestBuildSymlinkOut(t *testing.T) {
 	}
 }
 
+// Links inside the project are followed: a content/ that is itself a link,
+// and a linked folder in it, publish their pages; a content/ or
+// templates/ that links out of the project is refused naming it.
+func TestBuildSymlinkInside(t *testing.T) {
+	dir := tinyModule(t)
+	for p, text := range map[string]string{"docs/guide.md": "# Guide\n", "more/extra.md": "# Extra\n"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(text), 0o644)
+	}
+	os.RemoveAll(filepath.Join(dir, "content"))
+	if err := os.Symlink("docs", filepath.Join(dir, "content")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	os.Symlink(filepath.Join("..", "more"), filepath.Join(dir, "docs", "more"))
+	out := filepath.Join(t.TempDir(), "p")
+	if code, _, errs := bench(t, dir, "build", "--out", out); code != 0 {
+		t.Fatalf("build: exit %d, %s", code, errs)
+	}
+	for _, page := range []string{"guide.html", "more/extra.html"} {
+		if _, err := os.Stat(filepath.Join(out, page)); err != nil {
+			t.Errorf("%s not published through the link: %v", page, err)
+		}
+	}
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "x.md"), []byte("SECRET\n"), 0o644)
+	os.WriteFile(filepath.Join(outside, "page.html"), []byte("SECRET"), 0o644)
+	for _, link := range []string{"content", "templates"} {
+		os.Remove(filepath.Join(dir, link))
+		os.RemoveAll(filepath.Join(dir, link))
+		os.Symlink(outside, filepath.Join(dir, link))
+		code, _, errs := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "p"))
+		if code != 2 || !strings.Contains(errs, link) || !strings.Contains(errs, "outside the project") {
+			t.Errorf("%s linked out of the project: exit %d, %s", link, code, errs)
+		}
+		os.Remove(filepath.Join(dir, link))
+	}
+}
+
 // A file whose samples were cut short reads, and every command says so,
 // naming the benchmark.
 func TestCutSamplesNamed(t *testing.T) {
@@ -270,5 +309,72 @@ func TestCutSamplesNamed(t *testing.T) {
 		if code != 0 || strings.Count(errs, want) != map[bool]int{true: 2, false: 1}[args[0] == "compare"] {
 			t.Errorf("%v: exit %d, stderr:\n%s%s", args, code, errs, out)
 		}
+	}
+}
+
+// A run file in the history that is a symbolic link is skipped by every
+// command — list, build, compare — with a warning naming it; none reads it.
+func TestRunFileLinkSkipped(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	if code, _, errs := bench(t, dir, "import", "--machine", "m1", in); code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	saved := filepath.Join(dir, ".benchmarks", "m1", "0001_import.json")
+	other := filepath.Join(t.TempDir(), "other.json")
+	data, _ := os.ReadFile(saved)
+	os.WriteFile(other, data, 0o644)
+	link := filepath.Join(dir, ".benchmarks", "m1", "0002_link.json")
+	if err := os.Symlink(other, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"list"}, 0},
+		{[]string{"build", "--out", filepath.Join(t.TempDir(), "p")}, 0},
+		{[]string{"compare", "0001", "0002"}, 2},
+	} {
+		code, out, errs := bench(t, dir, c.args...)
+		if code != c.code || !strings.Contains(errs, "0002_link.json is a symbolic link") || strings.Contains(out, "0002_link") {
+			t.Errorf("%v: exit %d (want %d), stdout:\n%s\nstderr:\n%s; want the link skipped with a warning naming it", c.args, code, c.code, out, errs)
+		}
+	}
+}
+
+// When a save fails part-way through a multi-file import, what was saved is
+// taken back, the folders the import created are removed, and nothing says
+// "Saved".
+func TestImportSaveFailsLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	goText, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	pytest, _ := filepath.Abs(filepath.Join("..", "result", "testdata", "pytest-benchmark", "hand-written-5.x", "0001_baseline.json"))
+	// The second file's machine folder cannot be made: a file holds its name.
+	os.MkdirAll(filepath.Join(dir, ".benchmarks"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".benchmarks", "Linux-CPython-3.12-64bit"), nil, 0o644)
+	before := tree(t, dir)
+	code, out, errs := bench(t, dir, "import", goText, pytest)
+	if code != 2 || strings.Contains(out, "Saved") || !strings.Contains(errs, "nothing of this import was kept") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2, no \"Saved\", the error saying nothing was kept", code, out, errs)
+	}
+	sameTree(t, before, tree(t, dir), "a failed import")
+	if _, err := os.Stat(filepath.Join(dir, ".benchmarks", "Darwin-Go-unknown-64bit")); err == nil {
+		t.Error("the first file's machine folder was left behind")
+	}
+}
+
+// --save and --machine given empty are refused, not taken for "not given".
+func TestImportEmptyNames(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	for _, flag := range []string{"--save", "--machine"} {
+		if code, _, errs := bench(t, dir, "import", flag, "", in); code != 2 || !strings.Contains(errs, flag) {
+			t.Errorf("import %s '': exit %d, %s", flag, code, errs)
+		}
+	}
+	// run checks --save before running anything.
+	if code, _, errs := bench(t, dir, "run", "--save", ""); code != 2 || !strings.Contains(errs, "--save") {
+		t.Errorf("run --save '': exit %d, %s", code, errs)
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,12 +43,12 @@ func cmdImport(e *env, args []string) error {
 	if len(files) == 0 {
 		return badInput("import: name at least one FILE")
 	}
-	if *save != "" {
+	if flagGiven(fs.FlagSet, "save") || *save != "" {
 		if err := storage.ValidName(*save); err != nil {
 			return badInput("--save: %v", err)
 		}
 	}
-	if *machineID != "" {
+	if flagGiven(fs.FlagSet, "machine") || *machineID != "" {
 		if err := storage.ValidName(*machineID); err != nil {
 			return badInput("--machine: %v", err)
 		}
@@ -97,20 +98,47 @@ func cmdImport(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
 	}
 	store := storage.Store{Root: cfg.Storage}
-	var saved []string
+	// Folders this import creates (the history's, a machine's) are removed
+	// again if a save fails, as are the files it saved: all or nothing.
+	var created []string
+	for _, d := range []string{store.Root} {
+		if _, err := os.Lstat(d); os.IsNotExist(err) {
+			created = append(created, d)
+		}
+	}
+	var saved, said []string
 	for _, r := range runs {
+		dir := filepath.Join(store.Root, r.id)
+		if _, err := os.Lstat(dir); os.IsNotExist(err) && !slices.Contains(created, dir) {
+			created = append(created, dir)
+		}
 		p, err := store.SaveEncoded(r.id, r.name, r.data)
 		if err != nil {
-			// Take back what this import saved: all or nothing.
 			for _, s := range saved {
 				os.Remove(s)
+			}
+			for i := len(created) - 1; i >= 0; i-- {
+				os.Remove(created[i]) // only when empty
 			}
 			return &exitError{ExitBadUse, fmt.Errorf("saving %s: %w; nothing of this import was kept", r.path, err)}
 		}
 		saved = append(saved, p)
-		fmt.Fprintf(e.stdout, "Saved %s (%s%s) from %s\n", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path)
+		said = append(said, fmt.Sprintf("Saved %s (%s%s) from %s", e.rel(p), words.Count(r.benchmarks, "benchmark"), r.note, r.path))
+	}
+	// Printed once every save succeeded: a failed import says nothing was
+	// saved, never "Saved" and then the opposite.
+	for _, l := range said {
+		fmt.Fprintln(e.stdout, l)
 	}
 	return nil
+}
+
+// flagGiven reports whether the flag name was set on the command line
+// (even to "").
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // formatList names every format import and compare read.
@@ -212,6 +240,17 @@ func cmdList(e *env, args []string) error {
 	for _, n := range notes {
 		fmt.Fprintln(e.stderr, "benchsite: note:", n)
 	}
+	// The history's other warnings (skipped links and folders); the
+	// unreadable files are listed above.
+warnings:
+	for _, w := range h.Warnings {
+		for _, u := range h.Skipped {
+			if strings.Contains(w, u.Entry.Path) {
+				continue warnings
+			}
+		}
+		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
+	}
 	if len(unreadable) > 0 {
 		return badInput("%s, listed above: %s; fix or delete them (benchsite build would stop on them)", words.CountAs(len(unreadable), "unreadable result file", "unreadable result files"), strings.Join(unreadable, ", "))
 	}
@@ -235,6 +274,11 @@ func cmdReset(e *env, args []string) error {
 		return err
 	}
 	store := storage.Store{Root: cfg.Storage}
+	// A history folder named with --storage must exist: a typo would
+	// otherwise "archive 0 runs" and pass.
+	if info, err := os.Stat(store.Root); com.storage != "" && (err != nil || !info.IsDir()) {
+		return badInput("reset: --storage %s: no such history folder; nothing to reset (check the path)", com.storage)
+	}
 	named := *id != ""
 	if !named {
 		*id = currentMachine(e, runner.Options{Dir: e.dir}, store)
@@ -264,6 +308,12 @@ func cmdReset(e *env, args []string) error {
 		} else {
 			runs++
 		}
+	}
+	if runs == 0 && profiles == 0 {
+		// This machine's own empty history (make benchmark-reset on a new
+		// machine): nothing was there, and nothing is wrong.
+		fmt.Fprintf(e.stdout, "Nothing to archive: no saved runs of machine %s in %s\n", *id, e.rel(store.Root))
+		return nil
 	}
 	also := ""
 	if profiles > 0 {

@@ -139,7 +139,7 @@ func cmdRun(e *env, args []string) error {
 	if *save != "" && *autosave {
 		return badInput("--save and --autosave: choose one")
 	}
-	if *save != "" {
+	if *save != "" || flagGiven(fs.FlagSet, "save") { // --save '' is a mistake, not "don't save"
 		if err := storage.ValidName(*save); err != nil {
 			return badInput("--save: %v", err)
 		}

@@ -68,7 +68,7 @@ func ParseWith(r io.Reader, name string, opt Options) (*Output, error) {
 			break
 		}
 		var se *SyntaxError
-		if opt.SkipInvalid && errors.As(err, &se) {
+		if opt.SkipInvalid && errors.As(err, &se) && !se.Config {
 			skipped = append(skipped, se)
 			continue
 		}
@@ -79,6 +79,9 @@ func ParseWith(r io.Reader, name string, opt Options) (*Output, error) {
 		n++
 	}
 	out := &Output{Benchmarks: c.Benchmarks(), Config: c.Config(), Untimed: c.Untimed(), Skipped: skipped}
+	if err := c.Check(out.Benchmarks); err != nil {
+		return nil, err
+	}
 	if n > 0 && len(out.Benchmarks) == 0 {
 		return nil, fmt.Errorf("%s: no benchmark result has a time per op (ns/op); benchsite records time per operation, so there is nothing to import", name)
 	}
@@ -144,6 +147,8 @@ type Collector struct {
 // benchmarks, not one sample.
 type group struct {
 	pkg, name string
+	file      string // where its first round was read
+	line      int
 	procs     int
 	config    map[string]string // without pkg
 	data      []float64
@@ -182,7 +187,7 @@ func (c *Collector) Add(res *Result) {
 	}
 	g := c.byKey[key.String()]
 	if g == nil {
-		g = &group{pkg: res.Pkg, name: res.Name, procs: res.Procs, config: cfg, metrics: map[string][]float64{}}
+		g = &group{pkg: res.Pkg, name: res.Name, file: res.File, line: res.Line, procs: res.Procs, config: cfg, metrics: map[string][]float64{}}
 		c.byKey[key.String()] = g
 		c.groups = append(c.groups, g)
 	}
@@ -194,6 +199,20 @@ func (c *Collector) Add(res *Result) {
 		}
 		g.metrics[m.Unit] = append(g.metrics[m.Unit], m.Value)
 	}
+}
+
+// Check applies result.CheckBenchmark to bs, the result of c.Benchmarks,
+// and returns a *SyntaxError at the first line of the first benchmark that
+// fails it (e.g. a name that is within the limit alone, but not with its
+// package path or the configuration that tells it apart).
+func (c *Collector) Check(bs []result.Benchmark) error {
+	for i := range bs {
+		if field, msg := result.CheckBenchmark(&bs[i]); field != "" {
+			g := c.groups[i]
+			return &SyntaxError{File: g.file, Line: g.line, Figure: true, Msg: fmt.Sprintf("%s: %s: %s", g.name[:min(len(g.name), 60)], field, msg)}
+		}
+	}
+	return nil
 }
 
 // Config returns the configuration keys that had a single value throughout.

@@ -58,8 +58,8 @@ func TestLogInsideLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Skipped) != 1 || out.Skipped[0].Line != 6 || out.Skipped[0].File != "log.txt" {
-		t.Errorf("skipped %v; want line 6 of log.txt", out.Skipped)
+	if len(out.Skipped) != 1 || out.Skipped[0].Line != 6 || out.Skipped[0].File != "log.txt" || out.Skipped[0].Bench != "BenchmarkPut-8" {
+		t.Errorf("skipped %v; want line 6 of log.txt, naming BenchmarkPut-8 whose round it loses", out.Skipped)
 	}
 	if len(out.Benchmarks) != 1 {
 		t.Fatalf("%d benchmarks; want BenchmarkGet alone", len(out.Benchmarks))
@@ -98,11 +98,17 @@ func TestBadFigures(t *testing.T) {
 }
 
 // Lines over 64 KiB: a long log line is nothing, line numbers stay right,
-// and a benchmark line that long is refused for its name, at its line.
+// and a benchmark line that long is refused for its name, at its line, as
+// is a configuration line (benchfmt's "key: value") that long for its value
+// (see TestLongConfigLine).
 func TestLongLines(t *testing.T) {
 	long := strings.Repeat("x", 100<<10)
-	in := "pkg: p\nlog: " + long + "\n" + long + "\nBenchmarkA 10 5 ns/op\nBenchmarkB 1x 5 ns/op\n"
-	_, err := Parse(strings.NewReader(in), "long.txt")
+	_, err := Parse(strings.NewReader("pkg: p\nlog: "+long+"\nBenchmarkA 10 5 ns/op\n"), "long.txt")
+	if err == nil || !strings.HasPrefix(err.Error(), `long.txt:2: configuration line "log: …"`) {
+		t.Errorf("error %.200v; want line 2 refused as configuration", err)
+	}
+	in := "pkg: p\nLog " + long + "\n" + long + "\nBenchmarkA 10 5 ns/op\nBenchmarkB 1x 5 ns/op\n"
+	_, err = Parse(strings.NewReader(in), "long.txt")
 	if err == nil || !strings.HasPrefix(err.Error(), "long.txt:5: ") {
 		t.Errorf("error %v; want the bad line 5 named", err)
 	}

@@ -2,6 +2,7 @@ package gobench
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,12 +21,19 @@ func checkParsed(t *testing.T, data []byte, name string) {
 			if !strings.HasPrefix(err.Error(), name) {
 				t.Fatalf("error does not name the input: %v", err)
 			}
-			if skip && IsSyntaxError(err) {
+			// SkipInvalid skips malformed lines and lines with bad
+			// figures, never a refused configuration line (Config) or a
+			// benchmark refused as a whole (Figure, from Collector.Check).
+			var se *SyntaxError
+			if skip && errors.As(err, &se) && !se.Config && !se.Figure {
 				t.Fatalf("SkipInvalid returned a syntax error: %v", err)
 			}
 			continue
 		}
 		for _, b := range out.Benchmarks {
+			if field, msg := result.CheckBenchmark(&b); field != "" {
+				t.Fatalf("%s: %s: %s passed the readers", b.Name, field, msg)
+			}
 			if len(b.Name) > 2*result.MaxNameLen {
 				t.Fatalf("a name of %d bytes", len(b.Name))
 			}

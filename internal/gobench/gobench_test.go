@@ -237,14 +237,14 @@ func copyDir(t *testing.T, from, to string) {
 
 func TestMalformed(t *testing.T) {
 	cases := []struct{ name, in, want string }{
-		{"text.txt", "goos: linux\n\nBenchmarkA-2 10 100 ns/op\nBenchmarkB-2 1x0 100 ns/op\n", "text.txt:4: parsing iteration count"},
-		{"lead.txt", "\n\n\nBenchmarkB-2 10 100\n", "lead.txt:4: missing units"},
+		{"text.txt", "goos: linux\n\nBenchmarkA-2 10 100 ns/op\nBenchmarkB-2 1x0 100 ns/op\n", "text.txt:4: BenchmarkB-2: parsing iteration count"},
+		{"lead.txt", "\n\n\nBenchmarkB-2 10 100\n", "lead.txt:4: BenchmarkB-2: missing units"},
 		{"events.json", `{"Action":"start","Package":"p"}` + "\n" + `{"Action":"output","Package":"p","Output":"BenchmarkA-2 \t"` + "\n", "events.json:2: invalid JSON"},
 		// The bad figures arrive on line 3, but the line started on line 2.
 		{"split.json", `{"Action":"start","Package":"p"}` + "\n" +
 			`{"Action":"output","Package":"p","Output":"BenchmarkA-2 \t"}` + "\n" +
 			`{"Action":"output","Package":"p","Output":"  10 zz ns/op\n"}` + "\n" +
-			`{"Action":"pass","Package":"p"}` + "\n", "split.json:2: parsing measurement"},
+			`{"Action":"pass","Package":"p"}` + "\n", "split.json:2: BenchmarkA-2: parsing measurement"},
 		{"wrongtype.json", `{"Action":"output","Package":"p","Output":42}` + "\n", "wrongtype.json:1:"},
 	}
 	for _, c := range cases {

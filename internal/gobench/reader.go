@@ -86,6 +86,14 @@ type SyntaxError struct {
 	// Figure is set when the line is well formed but a figure on it is no
 	// measurement (negative, NaN, infinite), or its name is too long.
 	Figure bool
+	// Config is set for a configuration line that is refused (a value
+	// over result.MaxNameLen): Options.SkipInvalid does not skip it, as
+	// the results after it would be read under the wrong configuration
+	// (two packages' benchmarks of one name would merge).
+	Config bool
+	// Bench is the benchmark name on a malformed benchmark line, as
+	// printed (a skipped line loses that benchmark's round); "" otherwise.
+	Bench string
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
@@ -228,7 +236,16 @@ func (s *textStream) next() (*Result, error) {
 		switch rec := s.tr.Result().(type) {
 		case *benchfmt.SyntaxError:
 			line = rec.Line
-			item = &SyntaxError{File: s.name, Line: s.mapLine(rec.Line), Msg: rec.Msg}
+			se := &SyntaxError{File: s.name, Line: s.mapLine(rec.Line), Msg: rec.Msg, Bench: s.lf.benchName(rec.Line)}
+			if se.Bench != "" {
+				se.Msg = se.Bench + ": " + se.Msg
+			}
+			if strings.Contains(rec.Msg, "out of range") {
+				// benchfmt's "parsing measurement: value out of range": a
+				// well-formed line whose figure does not fit a float64.
+				se.Msg, se.Figure = rec.Msg+" (a figure beyond ±1.8e308, which no measurement gives): fix the figure, or delete the line", true
+			}
+			item = se
 		case *benchfmt.Result:
 			res, msg := convert(rec)
 			line = res.Line
@@ -268,6 +285,13 @@ func convert(rec *benchfmt.Result) (res *Result, msg string) {
 		res.Config[c.Key] = string(c.Value)
 	}
 	res.Pkg = res.Config["pkg"]
+	for _, c := range rec.Config {
+		// Lines over the limit are refused by lineFilter; this catches a
+		// package from a go test -json event.
+		if len(c.Value) > result.MaxNameLen {
+			return res, fmt.Sprintf("configuration %s of %d bytes (%.40q…); benchsite takes configuration values of at most %d bytes", c.Key, len(c.Value), c.Value, result.MaxNameLen)
+		}
+	}
 	base, parts := rec.Name.Parts()
 	var name strings.Builder
 	name.WriteString("Benchmark")

@@ -92,7 +92,7 @@ func ReadCriterionDir(dir string) (*Run, error) {
 			return nil, &result.Error{File: dir, Msg: fmt.Sprintf("two benchmarks named %q", run.Benchmarks[i].Name)}
 		}
 	}
-	return criterionJSON.finish(run, dir)
+	return criterionJSON.finish(run, dir, nil)
 }
 
 // criterionSample reads one sample.json (data, at path name) and the

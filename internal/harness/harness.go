@@ -28,7 +28,13 @@
 //   - Times are stored in seconds, converted exactly from the printed text
 //     (ParseUnit, Unit.Value); rates and counts keep their unit in
 //     extra_info[result.KeyUnit], rates with extra_info[result.KeyHigherIsBetter]
-//     = true. An unknown unit is an error naming the line.
+//     = true. An unknown unit is an error naming the line, and so is a
+//     negative figure in any unit (a time, rate or count is never below 0;
+//     one rule with result files, which refuse negative statistics).
+//   - Every benchmark and the machine description are checked by result's
+//     rules (result.CheckBenchmark, result.CheckMachine: names over
+//     result.MaxNameLen, machine text over result.MaxIDLen) at the line of
+//     the input that holds them.
 //
 // Errors are *result.Error values naming the file and the line:column
 // (JSON, XML) or line (text) of the offending benchmark or figure. What
@@ -42,8 +48,10 @@ package harness
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
@@ -138,12 +146,17 @@ func (f *Format) Read(data []byte, name string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.finish(r, name)
+	return f.finish(r, name, data)
 }
 
-// finish completes a run parsed from name: its format, machine_info keys
-// and the maps a result file always has.
-func (f *Format) finish(r *Run, name string) (*Run, error) {
+// finish completes a run parsed from name (whose content is data, nil for
+// a folder): its format, machine_info keys and the maps a result file
+// always has. Every benchmark and the machine description are checked by
+// result's rules (result.CheckBenchmark, result.CheckMachine) here, so that
+// every format refuses what no result file may hold (a name over
+// result.MaxNameLen, a machine description over result.MaxIDLen) at the
+// input's own line, located by the benchmark's name or the value.
+func (f *Format) finish(r *Run, name string, data []byte) (*Run, error) {
 	r.Format = f
 	if len(r.Benchmarks) == 0 {
 		return nil, &result.Error{File: name, Msg: "no benchmark results found in this " + f.Harness + " output; nothing to import"}
@@ -168,8 +181,43 @@ func (f *Format) finish(r *Run, name string) (*Run, error) {
 		if b.ExtraInfo == nil {
 			b.ExtraInfo = map[string]any{}
 		}
+		if field, msg := result.CheckBenchmark(b); field != "" {
+			return nil, errNear(name, data, b.Name, fmt.Sprintf("benchmark %s: %s", quoteShort(b.Name), msg))
+		}
+	}
+	if field, msg := result.CheckMachine(r.Machine); field != "" {
+		v, _ := r.Machine[strings.TrimPrefix(field, "machine_info.")].(string)
+		return nil, errNear(name, data, v, fmt.Sprintf("%s (stored as %s): %s", f.Harness, field, msg))
 	}
 	return r, nil
+}
+
+// errNear returns an error about name at the first place in data where
+// text occurs (as written or JSON-escaped); without a line when it is not
+// found.
+func errNear(name string, data []byte, text, msg string) *result.Error {
+	e := &result.Error{File: name, Msg: msg}
+	if text == "" {
+		return e
+	}
+	off := bytes.Index(data, []byte(text))
+	if off < 0 {
+		if q, err := json.Marshal(text); err == nil {
+			off = bytes.Index(data, q[1:len(q)-1])
+		}
+	}
+	if off >= 0 {
+		e.Line, e.Col = result.Position(data, off)
+	}
+	return e
+}
+
+// quoteShort quotes s, cut to 40 runes.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // Read parses data (the content of the file name) in the format called

@@ -64,8 +64,24 @@ func (d *jdoc) syntaxError() error {
 		if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
 			off, msg = len(d.data), "truncated JSON (the file ends early)"
 		}
+		if off >= 0 && off < len(d.data) {
+			if w := nonFiniteWord(d.data[off:]); w != "" {
+				msg = w + " is not a figure a measurement can have; every value must be a finite number (fix the harness's output, or leave the benchmark out)"
+			}
+		}
 	}
 	return d.errAt(off, "", "%s", msg)
+}
+
+// nonFiniteWord returns the NaN or Infinity (as Python and some harnesses
+// write them) that b starts with, "" when it starts with none.
+func nonFiniteWord(b []byte) string {
+	for _, w := range []string{"NaN", "Infinity", "-Infinity", "-NaN", "nan", "inf", "-inf"} {
+		if bytes.HasPrefix(b, []byte(w)) {
+			return w
+		}
+	}
+	return ""
 }
 
 // invalid is the error for a decoder's failure inside v: the file's syntax

@@ -37,6 +37,20 @@ var malformed = []struct {
 	{"github-action-benchmark/benchmarkjs_output.txt", "", "±0.32%", "±zero%", 2, "ops/sec"},
 	{"criterion/target/criterion/fib 20 - fast/new/sample.json", "", `"iters":[`, `"iters":["x",`, 1, "iters.0"},
 	{"github-action-benchmark/benchmarkluau_output.txt", "", "69.560ms +/-", "69.560zz +/-", 2, `"zz"`},
+	// What no result file may hold is refused by every reader at the
+	// input's own line, by result's rules (result.CheckBenchmark,
+	// result.CheckMachine), never by the check of the file benchsite
+	// writes: over-long names and machine text, negative figures.
+	{"github-action-benchmark/customSmallerIsBetter_output.json", "customSmallerIsBetter", `"name": "My Custom Smaller Is Better Benchmark - CPU Load"`, `"name": "` + strings.Repeat("n", 3000) + `"`, 3, "at most 1024"},
+	{"github-action-benchmark/customSmallerIsBetter_output.json", "customSmallerIsBetter", `"value": 50`, `"value": -5`, 5, "negative"},
+	{"github-action-benchmark/customBiggerIsBetter_output.json", "customBiggerIsBetter", `"value": `, `"value": -`, 5, "negative"},
+	{"made/hyperfine.json", "", `"command": "sleep 0.01"`, `"command": "` + strings.Repeat("c", 3000) + `"`, 4, "at most 1024"},
+	{"made/hyperfine.json", "", "0.01043451772", "-0.01043451772", 14, "negative"},
+	{"github-action-benchmark/googlecpp_output.json", "", `"host_name": "Corgi.local"`, `"host_name": "` + strings.Repeat("h", 3000) + `"`, 4, "machine_info.node"},
+	{"github-action-benchmark/googlecpp_output.json", "", `"run_name": "fib_10"`, `"run_name": "` + strings.Repeat("f", 1500) + `"`, 41, "at most 1024"},
+	{"github-action-benchmark/cargo_output.txt", "", "bench_fib_20", strings.Repeat("b", 1500), 9, "at most 1024"},
+	{"github-action-benchmark/catch2_output_v2.txt", "", "41.731 us", "-41.731 us", 21, "negative"},
+	{"github-action-benchmark/customSmallerIsBetter_output.json", "customSmallerIsBetter", `"value": 50`, `"value": NaN`, 5, "NaN is not a figure"},
 }
 
 func TestMalformed(t *testing.T) {

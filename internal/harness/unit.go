@@ -116,5 +116,11 @@ func scaleDecimal(num string, exp10 int) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number (or out of range)", num)
 	}
+	if v < 0 {
+		// One rule for every unit: result files hold non-negative figures
+		// (result.CheckBenchmark refuses a negative time); a negative
+		// rate or count is no measurement of a benchmark either.
+		return 0, fmt.Errorf("%q is negative; a time, rate or count is never below 0 (benchsite refuses negative figures in any unit)", num)
+	}
 	return v, nil
 }

@@ -13,7 +13,8 @@
 //     with an error naming it, unless Options.SkipInvalid, which records
 //     it in History.Skipped and warns.
 //   - Machine folders and file names that could not be used as one path
-//     segment (hidden, ".", "..") are skipped with a warning.
+//     segment (hidden, ".", ".."), and run files that are symbolic links
+//     (storage.Store), are skipped with a warning.
 //   - Labels and the baseline rule are storage's (storage.Label,
 //     storage.Entry.Baseline). The baseline in force for a run is the
 //     newest baseline before it; a baseline is compared with the baseline
@@ -47,6 +48,10 @@ import (
 type Options struct {
 	// Storage is the history root, e.g. ".benchmarks".
 	Storage string
+	// SkipHint ends the advice on an unreadable file, e.g. ", or build
+	// with --skip-invalid" for a command that has the flag; "" for one
+	// that has not.
+	SkipHint string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
 	// Compare configures the verdicts (the options of `benchsite compare`).
@@ -177,7 +182,7 @@ func Load(opt Options) (*History, error) {
 }
 
 func (h *History) load(opt Options, warn func(string, ...any)) error {
-	store := storage.Store{Root: opt.Storage}
+	store := storage.Store{Root: opt.Storage, Warn: func(m string) { warn("%s", m) }}
 	if _, err := os.Stat(opt.Storage); err != nil {
 		if os.IsNotExist(err) {
 			warn("history directory %s does not exist; there are no runs yet (save one with 'benchsite run --save baseline', or import results with 'benchsite import FILE')", opt.Storage)
@@ -226,7 +231,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	for _, s := range slots {
 		if s.err != nil {
 			if !opt.SkipInvalid {
-				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+				return fmt.Errorf("%w (fix or remove the file%s)", s.err, opt.SkipHint)
 			}
 			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
 			warn("skipping unreadable result file: %v", s.err)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -58,10 +59,54 @@ func readAs(in *Input, opt Options) (*Run, error) {
 		if _, ok := err.(*Error); !ok {
 			err = &Error{err}
 		}
+		// A file in another format than the one forced fails with that
+		// format's error (a JSON parser on text: "invalid character");
+		// name the format the content looks like instead.
+		if other := sniffed(in.Data); other != "" && other != opt.Format {
+			what := map[string]string{"go": "go test output", "pytest": "pytest-benchmark JSON"}[other]
+			if h, ok := harness.Lookup(other); ok {
+				what = h.Harness + " output"
+			}
+			return nil, errorf("%v; the file looks like %s, not %s: drop --format to tell the format by content, or give --format %s", err, what, f.Name, other)
+		}
 		return nil, err
 	}
 	run.Format = f.Name
 	return run, nil
+}
+
+// sniffed returns the --format name of the format data's content shows, ""
+// when none.
+func sniffed(data []byte) string {
+	head := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(head) == 0 {
+		return ""
+	}
+	for _, f := range Formats {
+		if f.Sniff(head[:min(len(head), 64<<10)]) {
+			// Only where the content says so plainly: a cut JSON file
+			// of one format must not be taken for another.
+			switch f.Name {
+			case "go test -json output":
+				return "go"
+			case "go test -bench output":
+				if head[0] == '{' || head[0] == '[' {
+					return ""
+				}
+				return "go"
+			case "pytest-benchmark JSON":
+				if !json.Valid(head) {
+					return ""
+				}
+				return "pytest"
+			}
+			if h := harness.Detect(data); h != nil {
+				return h.Name
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // readHarness reads another harness's output (package harness), in the

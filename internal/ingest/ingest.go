@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -105,6 +106,9 @@ func ReadFile(path string, opt Options) (*Run, error) {
 		return readDir(path, st.ModTime().Format("2006-01-02T15:04:05.000000-07:00"), opt)
 	}
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errorf("%s: no such file; name an existing file of benchmark results (%s)", path, formatNames())
+	}
 	if err != nil {
 		return nil, &Error{err}
 	}
@@ -190,13 +194,17 @@ func readGo(in *Input, opt Options) (*Run, error) {
 	out, err := gobench.ParseWith(bytes.NewReader(in.Data), in.Path, gobench.Options{Module: opt.Module, SkipInvalid: opt.SkipInvalid})
 	if err != nil {
 		var se *gobench.SyntaxError
-		if errors.As(err, &se) && !se.Figure {
+		if errors.As(err, &se) && !se.Figure && !se.Config {
 			return nil, errorf("%v; the line is not a benchmark result as go test prints it (log output printed inside it?): fix the file, or skip such lines with --skip-invalid", err)
 		}
 		return nil, &Error{err}
 	}
 	run := &Run{}
 	for _, s := range out.Skipped {
+		if s.Bench != "" {
+			run.Warnings = append(run.Warnings, fmt.Sprintf("%v (line skipped: this round of %s is not imported)", s, s.Bench))
+			continue
+		}
 		run.Warnings = append(run.Warnings, fmt.Sprintf("%v (line skipped)", s))
 	}
 	for _, u := range out.Untimed {

@@ -44,6 +44,9 @@ func FuzzDecode(f *testing.F) {
 			if s.Rounds < 0 || s.Min < 0 || len(s.Data) > s.Rounds {
 				t.Fatalf("accepted implausible stats %+v", s)
 			}
+			if field, msg := result.CheckBenchmark(&b); field != "" {
+				t.Fatalf("accepted a benchmark the readers' rule refuses: %s: %s", field, msg)
+			}
 		}
 		enc, err := result.Encode(file)
 		if err != nil {

@@ -22,9 +22,12 @@
 // is not JSON (or is UTF-16), whose known fields have the wrong JSON type,
 // or that no measurement can have written — a benchmark without stats or
 // without min, max, mean, median, stddev or rounds; a non-finite, negative
-// or out-of-range figure; more samples than rounds; a name over MaxNameLen
-// — is an error that names the file, the field and the line:column of the
-// offending value.
+// or out-of-range figure; 0 rounds or 0 iterations; more samples than
+// rounds; text over its limit (MaxNameLen, MaxIDLen, MaxMessageLen,
+// MaxInfoLen: see CheckBenchmark) — is an error that names the file, the
+// field and the line:column of the offending value. Nothing is rewritten or
+// invented: a missing total or ops is derived as upstream does; a fullname
+// given twice and a data array shorter than rounds get a note.
 package result
 
 import (
@@ -157,7 +160,7 @@ type Stats struct {
 	OPS            float64   `json:"ops"`
 	Total          float64   `json:"total"`
 	Data           []float64 `json:"data,omitempty"`
-	Iterations     int       `json:"iterations"`
+	Iterations     int       `json:"iterations,omitempty"` // 0 (absent) when the file did not say
 
 	// Truncated is set when the file's data array was cut short (a trailing
 	// non-number, as in files edited by hand upstream, or fewer samples than
@@ -188,7 +191,7 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 	// Figures the object does not set stay NaN (absentInt): encoding/json
 	// leaves a missing or null field as it was, and JSON has no NaN.
 	nan := math.NaN()
-	p := plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt}
+	p := plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt, Iterations: absentInt}
 	// Fast path: data is all numbers (every file not cut by hand).
 	err := json.Unmarshal(b, &p)
 	// encoding/json reads a null array element as 0, which would be a
@@ -205,7 +208,7 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 	aux := struct {
 		plain
 		Data []json.RawMessage `json:"data"`
-	}{plain: plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt}}
+	}{plain: plain{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt, Iterations: absentInt}}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
@@ -250,6 +253,10 @@ func (s *Stats) settle() {
 	if s.Rounds == absentInt {
 		s.absent = append(s.absent, "rounds")
 		s.Rounds = 0
+	}
+	if s.Iterations == absentInt {
+		s.absent = append(s.absent, "iterations")
+		s.Iterations = 0
 	}
 }
 
@@ -408,12 +415,6 @@ func Read(r io.Reader, name string) (*File, error) {
 	return Decode(data, name)
 }
 
-// MaxNameLen is the longest benchmark name (and group, param) a result may
-// have, in bytes; MaxNameLen*2 for a fullname, which adds a path. Real names
-// are far shorter; longer ones come from a generated or malformed input and
-// would swell every page that shows them.
-const MaxNameLen = 1024
-
 // Decode decodes one result file; name is used in errors. A UTF-8
 // byte-order mark is dropped; UTF-16 is an error that says so. Python's
 // NaN/Infinity are read where a free-form value goes (extra_info, params,
@@ -497,17 +498,25 @@ func Decode(data []byte, name string) (*File, error) {
 			return nil, &Error{File: name, Line: 1, Col: 1, Field: "benchmarks", Msg: "missing; this is not a pytest-benchmark result file"}
 		}
 	}
+	if field, msg := checkFileText(&f); field != "" {
+		e := at(field)
+		if e.Line == 0 {
+			e = at(field[:strings.IndexByte(field+".", '.')])
+			e.Field = field
+		}
+		e.Msg = msg
+		return nil, e
+	}
+	seen := map[string]int{} // fullname → index
+	legacyHarness := strings.HasPrefix(f.Version, "benchsite ") && f.MachineInfo.String("harness") != ""
 	for i := range f.Benchmarks {
 		b := &f.Benchmarks[i]
 		if b.Name == "" {
 			return nil, atBench(i, "name", "missing or empty; every benchmark needs a name (fix or delete the file)")
 		}
-		for _, t := range []struct {
-			field, v string
-			limit    int
-		}{{"name", b.Name, MaxNameLen}, {"fullname", b.Fullname, 2 * MaxNameLen}, {"group", b.Group, MaxNameLen}, {"param", b.Param, MaxNameLen}} {
-			if len(t.v) > t.limit {
-				return nil, atBench(i, t.field, fmt.Sprintf("%d bytes long (%s…); benchsite takes at most %d: shorten the benchmark's name", len(t.v), quote(t.v), t.limit))
+		for _, field := range []string{"name", "fullname", "group", "param"} {
+			if m := CheckName(field, map[string]string{"name": b.Name, "fullname": b.Fullname, "group": b.Group, "param": b.Param}[field]); m != "" {
+				return nil, atBench(i, field, m+" (or delete the file)")
 			}
 		}
 		if b.Fullname == "" {
@@ -518,12 +527,30 @@ func Decode(data []byte, name string) (*File, error) {
 			b.Params = restoreMap(b.Params)
 			b.Options = restoreMap(b.Options)
 		}
+		for _, f := range []struct {
+			field string
+			m     map[string]any
+		}{{"extra_info", b.ExtraInfo}, {"params", b.Params}, {"options", b.Options}} {
+			if m := checkInfo(f.m); m != "" {
+				return nil, atBench(i, f.field, fmt.Sprintf("benchmark %s: %s (fix or delete the file)", strconv.Quote(b.Name), m))
+			}
+		}
+		if prev, ok := seen[b.Fullname]; ok {
+			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmarks.%d and benchmarks.%d have the same fullname %s; they are kept as two benchmarks, but charts and comparisons match benchmarks by fullname and use only the first: rename one", name, prev, i, strconv.Quote(b.Fullname)))
+		} else {
+			seen[b.Fullname] = i
+		}
 		st := &b.Stats
 		if !st.present {
 			return nil, atBench(i, "stats", fmt.Sprintf("missing (or null) in benchmark %s; a benchmark without statistics cannot be charted or compared: re-run it, or delete it from the file", strconv.Quote(b.Name)))
 		}
-		if st.Rounds == 0 && len(st.Data) > 0 {
-			st.Rounds = len(st.Data)
+		if !st.has("rounds") && len(st.Data) > 0 {
+			st.Rounds = len(st.Data) // old files count rounds by their samples
+		}
+		if st.Iterations == 0 && st.has("iterations") && legacyHarness {
+			// benchsite before this rule wrote 0 for a harness that
+			// reports no iteration count: read as not known.
+			st.absent = append(st.absent, "iterations")
 		}
 		if field, msg := implausible(st); field != "" {
 			return nil, atBench(i, "stats."+field, msg+" (benchmark "+strconv.Quote(b.Name)+"); fix or delete the file")
@@ -535,6 +562,9 @@ func Decode(data []byte, name string) (*File, error) {
 			if !st.has(k) {
 				return nil, atBench(i, "stats."+k, fmt.Sprintf("missing (or null) in benchmark %s; pytest-benchmark writes min, max, mean, median, stddev and rounds for every benchmark: fix or delete the file", strconv.Quote(b.Name)))
 			}
+		}
+		if !st.has("total") {
+			st.Total = derivedTotal(st)
 		}
 		if !st.has("ops") {
 			st.OPS = derivedOPS(st)
@@ -549,6 +579,9 @@ func Decode(data []byte, name string) (*File, error) {
 			st.Truncated = true
 			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmark %s: stats.data holds %d of its %d rounds' samples (cut short); its statistics are the file's, and a comparison cannot test it round by round", name, strconv.Quote(b.Name), len(st.Data), st.Rounds))
 		}
+		if st.Data != nil && len(st.Data) == 0 && !st.Truncated {
+			f.Notes = append(f.Notes, fmt.Sprintf("%s: benchmark %s: stats.data is empty though it has %d rounds; its statistics are the file's, and a comparison cannot test it round by round", name, strconv.Quote(b.Name), st.Rounds))
+		}
 	}
 	if f.Datetime != "" {
 		if _, err := f.Time(); err != nil {
@@ -558,6 +591,20 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 	}
 	return &f, nil
+}
+
+// derivedTotal is pytest-benchmark's total for a file that predates the
+// field (3.0 and older): the sum of the samples when data holds every
+// round, rounds × mean otherwise.
+func derivedTotal(s *Stats) float64 {
+	if len(s.Data) > 0 && len(s.Data) >= s.Rounds {
+		total := 0.0
+		for _, v := range s.Data {
+			total += v
+		}
+		return total
+	}
+	return s.Mean * float64(s.Rounds)
 }
 
 // derivedOPS is pytest-benchmark's ops for a file that predates the field
@@ -595,10 +642,10 @@ func implausible(s *Stats) (field, msg string) {
 		return "rounds", fmt.Sprintf("%d rounds; a count cannot be negative", s.Rounds)
 	}
 	if s.Rounds == 0 && s.has("rounds") {
-		return "rounds", "0 rounds; a benchmark with statistics was measured at least once"
+		return "rounds", fmt.Sprintf("0 rounds (with %d samples in data); a benchmark with statistics was measured at least once", len(s.Data))
 	}
-	if s.Iterations < 0 {
-		return "iterations", fmt.Sprintf("%d iterations; a count cannot be negative", s.Iterations)
+	if s.Iterations < 0 || s.Iterations == 0 && s.has("iterations") {
+		return "iterations", fmt.Sprintf("%d iterations; every round runs the benchmark at least once (as go test's b.N)", s.Iterations)
 	}
 	for _, f := range []struct {
 		name string

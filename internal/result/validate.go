@@ -21,8 +21,7 @@ import (
 // to a marker string, see rewriteNonFinite) is accepted only where any value
 // may go, and so is a string in stats.data (a hand-cut array's end).
 //
-// It also returns where some values start (top-level keys and
-// "benchmarks.N"), for errors found after decoding. src.text must be valid
+// It also returns where some values start (see remember), for errors found after decoding. src.text must be valid
 // JSON.
 func validate(src *source, name string) (map[string]int, error) {
 	v := validator{src: src, data: src.text, name: name, pos: map[string]int{}}
@@ -57,11 +56,14 @@ type schema struct {
 }
 
 var (
-	anyValue  = &schema{kind: kAny}
-	str       = &schema{kind: kString}
-	num       = &schema{kind: kNumber}
-	integer   = &schema{kind: kInt}
-	object    = &schema{kind: kObject}
+	anyValue = &schema{kind: kAny}
+	str      = &schema{kind: kString}
+	num      = &schema{kind: kNumber}
+	integer  = &schema{kind: kInt}
+	object   = &schema{kind: kObject}
+	// freeForm is an object of any keys, walked key by key so that a bad
+	// value (a number out of range) is named by its key.
+	freeForm  = &schema{kind: kObject, fields: map[string]*schema{}}
 	statsType = &schema{kind: kObject, fields: map[string]*schema{
 		"min": num, "max": num, "mean": num, "stddev": num, "rounds": integer, "median": num,
 		"iqr": num, "q1": num, "q3": num, "iqr_outliers": integer, "stddev_outliers": integer,
@@ -71,11 +73,11 @@ var (
 		"iterations": integer,
 	}}
 	benchmarkType = &schema{kind: kObject, fields: map[string]*schema{
-		"group": str, "name": str, "fullname": str, "params": object, "param": str,
-		"extra_info": object, "options": object, "stats": statsType,
+		"group": str, "name": str, "fullname": str, "params": freeForm, "param": str,
+		"extra_info": freeForm, "options": freeForm, "stats": statsType,
 	}}
 	fileSchema = &schema{kind: kObject, fields: map[string]*schema{
-		"machine_info": object,
+		"machine_info": {kind: kObject, fields: map[string]*schema{}}, // walked to locate its keys
 		"commit_info": {kind: kObject, fields: map[string]*schema{
 			"id": str, "time": str, "author_time": str, "dirty": {kind: kBool},
 			"project": str, "branch": str, "message": str,
@@ -128,6 +130,11 @@ func (v *validator) walk(s *schema, path string) error {
 		want := byte('{')
 		switch s.kind {
 		case kAny:
+			if c := raw[0]; c == '-' || c >= '0' && c <= '9' {
+				if _, err := strconv.ParseFloat(string(raw), 64); err != nil {
+					return v.errAt(at, path, "the number "+quote(string(raw))+" is out of range (beyond ±1.8e308); fix or delete the file")
+				}
+			}
 			return nil
 		case kArray:
 			want = '['
@@ -251,13 +258,20 @@ func lineCol(data []byte, off int) (line, col int) {
 }
 
 // remember reports whether validate records where path's value starts:
-// top-level keys and "benchmarks.N".
+// top-level keys, the keys of commit_info and machine_info, "benchmarks.N"
+// and the keys of each benchmark.
 func remember(path string) bool {
 	if path == "" {
 		return false
 	}
 	head, rest, nested := strings.Cut(path, ".")
-	return !nested || head == "benchmarks" && !strings.Contains(rest, ".")
+	switch head {
+	case "benchmarks": // benchmarks.N and benchmarks.N.field
+		return strings.Count(rest, ".") <= 1
+	case "commit_info", "machine_info":
+		return !nested || !strings.Contains(rest, ".")
+	}
+	return !nested
 }
 
 // describe names the JSON value raw for an error message.

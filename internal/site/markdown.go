@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -154,31 +153,10 @@ func (b *builder) loadContent() error {
 	if dir == "" {
 		return nil
 	}
-	var sources []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && os.IsNotExist(err) {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(d.Name(), ".md") && !strings.HasPrefix(d.Name(), ".") {
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			sources = append(sources, filepath.ToSlash(rel))
-		}
-		return nil
-	})
+	root := b.projectRoot(dir)
+	sources, err := contentFiles(dir, root)
 	if err != nil {
-		return fmt.Errorf("site: content directory: %w", err)
+		return err
 	}
 	sort.Strings(sources)
 	urls := map[string]string{}
@@ -192,7 +170,6 @@ func (b *builder) loadContent() error {
 		}
 		urls[s] = u
 	}
-	root := b.projectRoot(dir)
 	for _, s := range sources {
 		if err := checkInside("content", filepath.Join(dir, filepath.FromSlash(s)), root); err != nil {
 			return err

@@ -95,6 +95,13 @@ func loadTemplates(dir, project string) (*templateSet, error) {
 	}
 	var user []string
 	if dir != "" {
+		if _, err := os.Lstat(dir); err == nil {
+			// A templates/ that is itself a link is followed inside the
+			// project only.
+			if err := checkInside("templates folder", dir, project); err != nil {
+				return nil, err
+			}
+		}
 		entries, err := os.ReadDir(dir)
 		if err != nil && !os.IsNotExist(err) {
 			return nil, fmt.Errorf("site: templates directory: %w", err)

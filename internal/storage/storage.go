@@ -58,7 +58,24 @@ const (
 )
 
 // Store is a history of result files under Root (e.g. ".benchmarks").
-type Store struct{ Root string }
+//
+// A run file (NNNN_name.json) must be a regular file: one that is a
+// symbolic link is skipped by every listing (List, Match, Newest) — build,
+// list, serve and compare alike — with a warning naming it sent to Warn,
+// so that a committed link can neither publish nor compare a file from
+// elsewhere; its number stays taken.
+type Store struct {
+	Root string
+	// Warn, when set, receives each warning about a skipped file.
+	Warn func(msg string)
+}
+
+// skipLink warns that the run file at path, a symbolic link, is skipped.
+func (s Store) skipLink(path string) {
+	if s.Warn != nil {
+		s.Warn(fmt.Sprintf("%s is a symbolic link; a run file must be a regular file in the history folder, so it is skipped (replace the link with a copy of the file)", path))
+	}
+}
 
 // Entry is one saved result file.
 type Entry struct {
@@ -202,6 +219,10 @@ func (s Store) scan(machineID string) (entries []Entry, maxReserved int, err err
 			continue
 		}
 		if !de.Type().IsRegular() {
+			if n, _, ok := parseFileName(base); ok && de.Type()&fs.ModeSymlink != 0 {
+				s.skipLink(filepath.Join(dir, base))
+				maxReserved = max(maxReserved, n)
+			}
 			continue
 		}
 		if n, name, ok := parseFileName(base); ok {
@@ -607,7 +628,11 @@ func (s Store) Match(ref, machineID string) ([]Entry, error) {
 		if strings.HasPrefix(base, ".") || strings.HasPrefix(filepath.Base(filepath.Dir(p)), ".") {
 			continue
 		}
-		if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+		info, err := os.Lstat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			if err == nil && info.Mode()&fs.ModeSymlink != 0 {
+				s.skipLink(p)
+			}
 			continue
 		}
 		es = append(es, entryForPath(p))
