@@ -168,8 +168,28 @@ func (f *Format) finish(r *Run, name string) (*Run, error) {
 		if b.ExtraInfo == nil {
 			b.ExtraInfo = map[string]any{}
 		}
+		b.Stats.OPS = opsOf(b)
 	}
 	return r, nil
+}
+
+// opsOf is pytest-benchmark's "ops" (operations per second) for b, never
+// invented: for times, 1 / mean as pytest-benchmark computes it (rounds /
+// total); for a throughput in ops/s, that throughput itself (the mean);
+// for any other unit (MB/s, cycles/iter, Megabytes) 0, "not known": its
+// inverse is no number of operations per second.
+func opsOf(b *result.Benchmark) float64 {
+	switch u := b.Unit(); {
+	case u == "ops/s":
+		return b.Stats.Mean
+	case u != "":
+		return 0
+	case b.Stats.OPS > 0:
+		return b.Stats.OPS
+	case b.Stats.Mean > 0:
+		return 1 / b.Stats.Mean
+	}
+	return 0
 }
 
 // Read parses data (the content of the file name) in the format called

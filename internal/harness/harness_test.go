@@ -438,3 +438,31 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("%v %d %q", err, len(r.Benchmarks), r.Warnings)
 	}
 }
+
+// ops is pytest-benchmark's operations per second: 1 / mean for times,
+// the throughput itself for ops/s, and not known (0) for other units.
+func TestOPS(t *testing.T) {
+	jmh := read(t, "github-action-benchmark/jmh_output_2.json", "").Benchmarks[0]
+	js := find(t, read(t, "github-action-benchmark/benchmarkjs_output.txt", ""), "createObjectBuffer with 200 comments")
+	units := read(t, "github-action-benchmark/cargo_output_units.txt", "")
+	catch := find(t, read(t, "github-action-benchmark/catch2_output_v2.txt", ""), "Fibonacci 20")
+	gb := find(t, read(t, "made/googlebenchmark_repetitions.json", ""), "BM_Fib/10")
+	for _, c := range []struct {
+		what      string
+		got, want float64
+	}{
+		{"JMH thrpt (ops/s)", jmh.Stats.OPS, jmh.Stats.Mean},
+		{"benchmark.js 81.61 ops/sec", js.Stats.OPS, 81.61},
+		{"cargo MS/s", find(t, units, "download").Stats.OPS, 0},
+		{"cargo cycles/iter", find(t, units, "cmov").Stats.OPS, 0},
+		{"Catch2 41.731 us (an estimate)", catch.Stats.OPS, 1 / 4.1731e-05},
+		{"Google Benchmark (samples)", gb.Stats.OPS, float64(gb.Stats.Rounds) / gb.Stats.Total},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: ops = %.17g, want %.17g", c.what, c.got, c.want)
+		}
+	}
+	if jmh.Stats.OPS < 3e9 {
+		t.Errorf("JMH ops %g is not the throughput", jmh.Stats.OPS)
+	}
+}
