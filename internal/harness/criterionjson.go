@@ -116,6 +116,7 @@ func criterionSample(data []byte, name string) (result.Benchmark, error) {
 	}
 	ns, _ := ParseUnit("ns")
 	samples := make([]float64, len(s.Times))
+	fewest, most := 0.0, 0.0
 	for i := range s.Times {
 		t, err := d.number(s.Times[i], ns, root, "", "times", fmt.Sprint(i))
 		if err != nil {
@@ -129,10 +130,19 @@ func criterionSample(data []byte, name string) (result.Benchmark, error) {
 			return result.Benchmark{}, d.errAt(d.at(root, "iters", fmt.Sprint(i)), fmt.Sprintf("iters.%d", i), "%g iterations; a sample needs at least one", n)
 		}
 		samples[i] = t / n
+		if i == 0 || n < fewest {
+			fewest = n
+		}
+		most = max(most, n)
 	}
 	dir := filepath.Dir(name)
-	b := result.Benchmark{Name: filepath.ToSlash(filepath.Dir(dir)), Stats: stats.Compute(samples, 0),
+	b := result.Benchmark{Name: filepath.ToSlash(filepath.Dir(dir)), Stats: stats.Compute(samples, int(fewest)),
 		ExtraInfo: map[string]any{"sampling_mode": s.Mode}}
+	if most != fewest {
+		// Linear sampling: every sample runs more iterations than the one
+		// before; iterations holds the fewest, extra_info the range.
+		b.ExtraInfo["iterations_per_sample"] = fmt.Sprintf("%g to %g", fewest, most)
+	}
 	// benchmark.json names it; without one, the folder does.
 	if raw, err := os.ReadFile(filepath.Join(dir, "benchmark.json")); err == nil {
 		var id struct {

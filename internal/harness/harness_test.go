@@ -123,8 +123,9 @@ func TestEveryFileReads(t *testing.T) {
 		names := map[string]bool{}
 		for _, b := range run.Benchmarks {
 			st := b.Stats
-			if b.Name == "" || b.Fullname == "" || st.Rounds < 1 || st.Min < 0 || st.Mean < 0 || st.Min > st.Max ||
-				st.Mean < st.Min || st.Mean > st.Max || math.IsNaN(st.Mean) || names[b.Fullname] {
+			if b.Name == "" || b.Fullname == "" || st.Rounds < 1 || st.Iterations < 1 || st.Min < 0 || st.Mean < 0 || st.Min > st.Max ||
+				st.Mean < st.Min || st.Mean > st.Max || st.Median < st.Min || st.Median > st.Max ||
+				st.Q1 > st.Median || st.Q3 < st.Median || st.Q1 < st.Min || st.Q3 > st.Max || math.IsNaN(st.Mean) || names[b.Fullname] {
 				t.Errorf("%s: implausible benchmark %q: %+v", rel, b.Name, st)
 			}
 			names[b.Fullname] = true
@@ -223,6 +224,14 @@ func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
 		len(b.Stats.Data) != 0 || b.Stats.Rounds != 5 || b.ExtraInfo["estimate"] == nil {
 		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
 	}
+	// min and max are not in the file: never min = mean above the printed
+	// median, never 0 iterations. They are the smallest and largest
+	// printed figures, and extra_info says so.
+	if b.Stats.Min != 4.2762061499979620e-07 || b.Stats.Max != 4.3071728879995136e-07 || b.Stats.Iterations != 1 ||
+		b.ExtraInfo["not_in_output"] != "min, max, q1, q3, iterations" {
+		t.Errorf("min %.17g max %.17g iterations %d not_in_output %q; want the median, the mean, 1 and what was filled",
+			b.Stats.Min, b.Stats.Max, b.Stats.Iterations, b.ExtraInfo["not_in_output"])
+	}
 	if len(r.Benchmarks) != 2 {
 		t.Errorf("%d benchmarks, want 2 (the aggregate rows of two)", len(r.Benchmarks))
 	}
@@ -281,6 +290,10 @@ func TestBenchmarkDotNetFigures(t *testing.T) {
 	if !near(b.Stats.Mean, 2.44202085009643e-08) || !near(b.Stats.Median, 2.4419498533010483e-08) || b.Stats.Min != 2.406129601597786e-08 {
 		t.Errorf("mean %.17g median %.17g min %.17g disagree with Statistics", b.Stats.Mean, b.Stats.Median, b.Stats.Min)
 	}
+	// The file keeps only the pilot stages: the last one's operations.
+	if b.Stats.Iterations != 524288 {
+		t.Errorf("iterations %d, want the last Workload Pilot's 524288 operations", b.Stats.Iterations)
+	}
 	if b.Group != "Sample.Benchmarks" {
 		t.Errorf("group %q", b.Group)
 	}
@@ -290,6 +303,9 @@ func TestJuliaFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/julia_output.json", ""), "fib/10")
 	if b.Stats.Mean != 2.4603846153846155e-07 || b.Stats.Median != 2.4603846153846155e-07 || len(b.Stats.Data) != 0 {
 		t.Errorf("stats %+v; want the TrialEstimate time 246.03846153846155 ns and no samples", b.Stats)
+	}
+	if b.Stats.Iterations != 390 {
+		t.Errorf("iterations %d, want the params' 390 evals", b.Stats.Iterations)
 	}
 	if m, ok := b.Extra(result.KeyBytesPerOp); !ok || m != 0 {
 		t.Errorf("B/op = %v %v", m, ok)
@@ -407,6 +423,9 @@ func TestCriterionJSONFigures(t *testing.T) {
 	if b.Name != "fib 20 - slow" || b.Stats.Rounds != 100 || b.Stats.Data[0] != 1022840.0/55/1e9 ||
 		b.Stats.Data[2] != 3612162.0/165/1e9 {
 		t.Errorf("%q rounds %d data %v", b.Name, b.Stats.Rounds, b.Stats.Data[:3])
+	}
+	if b.Stats.Iterations != 55 || b.ExtraInfo["iterations_per_sample"] != "55 to 5500" {
+		t.Errorf("iterations %d (%v), want the fewest, 55, and the range", b.Stats.Iterations, b.ExtraInfo["iterations_per_sample"])
 	}
 	// Criterion's own estimates of the mean and median of the same samples.
 	if !near(b.Stats.Mean, 17986.931042012304e-9) || !near(b.Stats.Median, 17933.606987522282e-9) {
