@@ -282,6 +282,32 @@ func TestJMHAverageTime(t *testing.T) {
 	}
 }
 
+// JMH's minutes, hours and days (@OutputTimeUnit(TimeUnit.MINUTES)) read
+// exactly, as a throughput and as a time per operation.
+func TestJMHMinutes(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "jmh_output.json"))
+	for _, c := range []struct {
+		mode, unit string
+		want       float64 // the first rawData 3.376842765688582E9 in ops/s or seconds
+		higher     bool
+	}{
+		{"thrpt", "ops/min", 56280712.76147637, true},
+		{"avgt", "min/op", 202610565941.3149, false},
+		{"ss", "day/op", 3.376842765688582e9 * 86400, false},
+	} {
+		s := strings.NewReplacer(`"mode" : "thrpt"`, `"mode" : "`+c.mode+`"`, `"scoreUnit" : "ops/s"`, `"scoreUnit" : "`+c.unit+`"`).Replace(string(data))
+		r, err := Read([]byte(s), c.unit+".json", "")
+		if err != nil {
+			t.Errorf("%s: %v", c.unit, err)
+			continue
+		}
+		b := r.Benchmarks[0]
+		if b.Stats.Data[0] != c.want || b.HigherIsBetter() != c.higher {
+			t.Errorf("%s: first sample %.17g higher-is-better %v, want %.17g %v", c.unit, b.Stats.Data[0], b.HigherIsBetter(), c.want, c.higher)
+		}
+	}
+}
+
 func TestBenchmarkDotNetFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkdotnet.json", ""), "Sample.Benchmarks.Fib10")
 	if b.Stats.Rounds != 14 || b.Stats.Data[0] != 2.4805462032556534e-08 || b.Stats.Data[13] != 2.417329317331314e-08 {
