@@ -215,6 +215,21 @@ func TestGoogleBenchmarkFigures(t *testing.T) {
 	}
 }
 
+// A Google Benchmark file without its "context" (machine description) is
+// still read as Google Benchmark's, never as pytest-benchmark's.
+func TestGoogleBenchmarkWithoutContext(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := string(data)
+	i, j := strings.Index(s, `"context"`), strings.Index(s, `"benchmarks"`)
+	if i < 0 || j < i {
+		t.Fatal("no context before benchmarks in the file")
+	}
+	r, err := Read([]byte(s[:i]+s[j:]), "nocontext.json", "")
+	if err != nil || r.Format.Name != "googlecpp" || len(r.Benchmarks) != 2 || r.Benchmarks[0].Stats.Mean != 2.1498980114547953e-07 {
+		t.Fatalf("%v %+v", err, r)
+	}
+}
+
 // With --benchmark_report_aggregates_only there are no samples: the mean,
 // median and stddev rows are the figures, an estimate.
 func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
@@ -360,7 +375,8 @@ func TestCustomNeedsDirection(t *testing.T) {
 	data, _ := os.ReadFile(p)
 	_, err := Read(data, p, "")
 	var re *result.Error
-	if !errors.As(err, &re) || re.Line != 9 || !strings.Contains(err.Error(), "Megabytes") || !strings.Contains(err.Error(), "--format customBiggerIsBetter") {
+	if !errors.As(err, &re) || re.Line != 9 || !strings.Contains(err.Error(), "Megabytes") || !strings.Contains(err.Error(), "import --format customBiggerIsBetter") ||
+		!strings.Contains(err.Error(), "compare --input-format customBiggerIsBetter") {
 		t.Fatalf("err = %v; want an error at line 9 (the unit) naming the unit and the two formats", err)
 	}
 }
