@@ -205,3 +205,22 @@ func scaleFigures(t *testing.T, s, file string, factor float64) []byte {
 	}
 	return []byte(out)
 }
+
+// The same file imported twice is saved twice, but the second import says
+// so, naming the run saved first; so does one import naming a file twice.
+func TestImportTwiceWarns(t *testing.T) {
+	dir := t.TempDir()
+	hf, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "made", "hyperfine.json"))
+	if code, _, errs := bench(t, dir, "import", hf); code != 0 || strings.Contains(errs, "same results") {
+		t.Fatalf("first import: exit %d, %s", code, errs)
+	}
+	code, out, errs := bench(t, dir, "import", hf)
+	if code != 0 || !strings.Contains(out, "0002_import") || !strings.Contains(errs, "the same results as the saved run 0001_import") {
+		t.Errorf("second import: exit %d\n%s%s\nwant a warning naming 0001_import", code, out, errs)
+	}
+	other := t.TempDir()
+	code, _, errs = bench(t, other, "import", hf, hf)
+	if code != 0 || !strings.Contains(errs, "named before it in this import") {
+		t.Errorf("one import naming the file twice: exit %d, %s", code, errs)
+	}
+}
