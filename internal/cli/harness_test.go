@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,11 +150,77 @@ func TestCompareHarnessFiles(t *testing.T) {
 	if code, out, errs := bench(t, dir, "compare", src, faster); code != 0 || !strings.Contains(out, "improvement") {
 		t.Errorf("ops/sec rose 16%%: exit %d\n%s%s", code, out, errs)
 	}
+	// Google Benchmark without repetitions has 1 sample a side, JMH with 3
+	// iterations 3: too few for the significance test, so the threshold
+	// alone decides, and the output names the rule and the counts.
+	for _, c := range []struct {
+		file, key string
+		factor    float64
+		say       string
+	}{
+		{"googlecpp_output.json", `"real_time": `, 1.3, "fib_10 (1 and 1)"},
+		{"jmh_output.json", "", 0.7, "JMHSample_01_HelloWorld.wellHelloThere (3 and 3)"},
+	} {
+		base, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "github-action-benchmark", c.file))
+		data, _ := os.ReadFile(base)
+		cur := filepath.Join(dir, "scaled_"+c.file)
+		os.WriteFile(cur, scaleFigures(t, string(data), c.file, c.factor), 0o644)
+		code, out, errs := bench(t, dir, "compare", base, cur)
+		if code != 1 || !strings.Contains(out, "regression") ||
+			!strings.Contains(out, "Compared by the plain threshold rule (too few per-round samples for the significance test, which needs 4 on each side; baseline and current): ") ||
+			!strings.Contains(out, c.say) {
+			t.Errorf("%s × %g: exit %d\n%s%s\nwant a regression by the plain threshold rule naming %s", c.file, c.factor, code, out, errs, c.say)
+		}
+	}
 	crit, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "criterion", "target", "criterion"))
 	if code, out, errs := bench(t, dir, "compare", crit, crit); code != 0 || !strings.Contains(out, "fib 20 - slow") {
 		t.Errorf("compare a target/criterion folder with itself: exit %d\n%s%s", code, out, errs)
 	}
 	if code, _, errs := bench(t, dir, "compare", "--input-format", "jmh", src, slower); code != 2 || !strings.Contains(errs, "benchmarkjs_output.txt:1") {
 		t.Errorf("--input-format jmh on benchmark.js text: exit %d, %s", code, errs)
+	}
+}
+
+// scaleFigures multiplies the measured figures of a Google Benchmark file
+// (real_time, cpu_time) or a JMH file (score, rawData) by factor.
+func scaleFigures(t *testing.T, s, file string, factor float64) []byte {
+	t.Helper()
+	re := regexp.MustCompile(`("(?:real_time|cpu_time|score)" ?: )([0-9.eE+-]+)`)
+	if strings.HasPrefix(file, "jmh") {
+		// rawData's numbers stand alone on their lines.
+		re = regexp.MustCompile(`(?m)(^\s+"score" : |^\s+)([0-9]+\.[0-9]+E[0-9]+)`)
+	}
+	n := 0
+	out := re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		v, err := strconv.ParseFloat(sub[2], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		return sub[1] + strconv.FormatFloat(v*factor, 'g', -1, 64)
+	})
+	if n == 0 {
+		t.Fatalf("%s: no figure scaled", file)
+	}
+	return []byte(out)
+}
+
+// The same file imported twice is saved twice, but the second import says
+// so, naming the run saved first; so does one import naming a file twice.
+func TestImportTwiceWarns(t *testing.T) {
+	dir := t.TempDir()
+	hf, _ := filepath.Abs(filepath.Join("..", "harness", "testdata", "made", "hyperfine.json"))
+	if code, _, errs := bench(t, dir, "import", hf); code != 0 || strings.Contains(errs, "same results") {
+		t.Fatalf("first import: exit %d, %s", code, errs)
+	}
+	code, out, errs := bench(t, dir, "import", hf)
+	if code != 0 || !strings.Contains(out, "0002_import") || !strings.Contains(errs, "the same results as the saved run 0001_import") {
+		t.Errorf("second import: exit %d\n%s%s\nwant a warning naming 0001_import", code, out, errs)
+	}
+	other := t.TempDir()
+	code, _, errs = bench(t, other, "import", hf, hf)
+	if code != 0 || !strings.Contains(errs, "named before it in this import") {
+		t.Errorf("one import naming the file twice: exit %d, %s", code, errs)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"flag"
 	"fmt"
@@ -94,10 +95,11 @@ func cmdImport(e *env, args []string) error {
 		}
 		runs = append(runs, imp{path, id, name, data, len(run.File.Benchmarks), harnessNote(run.File)})
 	}
+	store := storage.Store{Root: cfg.Storage}
+	warnings = append(warnings, importedBefore(store, runs, func(r imp) (string, string, []byte) { return r.path, r.id, r.data })...)
 	for _, w := range warnings {
 		fmt.Fprintln(e.stderr, "benchsite: warning:", w)
 	}
-	store := storage.Store{Root: cfg.Storage}
 	// Folders this import creates (the history's, a machine's) are removed
 	// again if a save fails, as are the files it saved: all or nothing.
 	var created []string
@@ -139,6 +141,38 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 	return given
+}
+
+// importedBefore warns of each run about to be saved whose encoded content
+// is byte for byte a run already saved under its machine, or an earlier
+// file of the same import: the same file imported twice would otherwise
+// count twice in every chart and change point. It compares sizes first,
+// so only runs of the same size are read. The run is saved anyway (the
+// user may mean it); the warning names the earlier run.
+func importedBefore[T any](store storage.Store, runs []T, get func(T) (path, id string, data []byte)) []string {
+	var out []string
+	seen := map[string]string{} // id + content → the earlier path
+	for _, r := range runs {
+		path, id, data := get(r)
+		key := id + "\x00" + string(data)
+		if earlier, ok := seen[key]; ok {
+			out = append(out, fmt.Sprintf("%s: the same results as %s, named before it in this import; both are saved (import one to keep one)", path, earlier))
+			continue
+		}
+		seen[key] = path
+		es, _ := store.List(id) // no folder yet: nothing saved before
+		for _, en := range es {
+			st, err := os.Stat(en.Path)
+			if err != nil || st.Size() != int64(len(data)) {
+				continue
+			}
+			if old, err := os.ReadFile(en.Path); err == nil && bytes.Equal(old, data) {
+				out = append(out, fmt.Sprintf("%s: the same results as the saved run %s (%s, identical content): imported twice? It is saved again; delete one of the two files to count it once", path, en.Label(), en.Path))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // formatList names every format import and compare read.

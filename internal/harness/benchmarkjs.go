@@ -32,7 +32,9 @@ var (
 
 func parseBenchmarkJS(data []byte, name string) (*Run, error) {
 	run := &Run{}
-	for i, line := range lines(data) {
+	ls := lines(data)
+	read := 0
+	for i, line := range ls {
 		n := i + 1
 		if !strings.Contains(line, " ops/sec ") {
 			continue
@@ -54,6 +56,12 @@ func parseBenchmarkJS(data []byte, name string) (*Run, error) {
 		}
 		b.ExtraInfo["rme_percent"] = rme
 		run.Benchmarks = append(run.Benchmarks, b)
+		read = n
+	}
+	// "fib(20) x 12,1": a result line cut off before " ops/sec".
+	resultLike := func(l string) bool { return strings.Contains(l, " x ") || strings.HasSuffix(l, " x") }
+	if err := checkCut(run, data, ls, name, read, resultLike); err != nil {
+		return nil, err
 	}
 	return run, nil
 }

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,6 +51,7 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 	run := &Run{Machine: result.MachineInfo{}}
 	ls := lines(data)
 	group := ""
+	read := 0
 	for i := 0; i < len(ls); i++ {
 		line := ls[i]
 		if v := catch2Version.FindStringSubmatch(line); v != nil {
@@ -69,7 +71,7 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 		if i >= len(ls) || !isRule(ls[i], '-') {
 			return nil, lineErr(name, min(i, len(ls)-1)+1, 1, "expected the rule of dashes under the benchmark table's header")
 		}
-		namePrefix := ""
+		namePrefix, prefixLine := "", 0
 		for i++; i < len(ls); i++ {
 			line := ls[i]
 			trimmed := strings.TrimSpace(line)
@@ -77,12 +79,19 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 				continue
 			}
 			if isRule(line, '-') || isRule(line, '=') {
+				if namePrefix != "" {
+					run.Warnings = append(run.Warnings, fmt.Sprintf("line %d: %q stands in a benchmark table without figures; not read as a benchmark", prefixLine, strings.TrimSpace(namePrefix)))
+					namePrefix = ""
+				}
 				i-- // let the outer loop see a test case title
 				break
 			}
 			m := catch2First.FindStringSubmatch(line)
 			if m == nil {
 				// A long name is wrapped: its start stands alone.
+				if namePrefix == "" {
+					prefixLine = i + 1
+				}
 				namePrefix += trimmed + " "
 				continue
 			}
@@ -114,6 +123,7 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 				}
 			}
 			i += 2
+			read = i + 1
 			b := estimated(bench, estimate{Center: fig[0][0], Mean: fig[0][0], Stddev: fig[1][0],
 				Rounds: samples, Iterations: iters, What: "mean ± std dev of Catch2's samples (not in the output)"}, Unit{})
 			b.Group = group
@@ -121,6 +131,14 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 			b.ExtraInfo["stddev_ci"] = []float64{fig[1][1], fig[1][2]}
 			run.Benchmarks = append(run.Benchmarks, b)
 		}
+		if namePrefix != "" {
+			// The table ends with the file, after a name: its figures
+			// were cut off.
+			return nil, lineErr(name, prefixLine, 1, "the file ends in the benchmark table after %q, before its figures: the output was cut off; restore the whole output", strings.TrimSpace(namePrefix))
+		}
+	}
+	if err := checkCut(run, data, ls, name, read, func(string) bool { return false }); err != nil {
+		return nil, err
 	}
 	return run, nil
 }

@@ -40,12 +40,18 @@ func parseCriterionText(data []byte, name string) (*Run, error) {
 	run := &Run{}
 	ls := lines(data)
 	var last *result.Benchmark
+	read := 0
 	for i, line := range ls {
 		n := i + 1
 		trimmed := strings.TrimSpace(line)
 		if !criterionTime.MatchString(line) {
 			if strings.HasPrefix(trimmed, "thrpt:") && last != nil {
-				last.ExtraInfo["throughput"] = strings.TrimSpace(strings.TrimPrefix(trimmed, "thrpt:"))
+				t := strings.TrimSpace(strings.TrimPrefix(trimmed, "thrpt:"))
+				if !strings.HasPrefix(t, "[") || !strings.HasSuffix(t, "]") {
+					return nil, lineErr(name, n, colOf(line, "thrpt:"), "cannot read this throughput line (cut off?); expected \"thrpt: [LOW UNIT ESTIMATE UNIT HIGH UNIT]\"")
+				}
+				last.ExtraInfo["throughput"] = t
+				read = n
 			}
 			continue
 		}
@@ -73,6 +79,18 @@ func parseCriterionText(data []byte, name string) (*Run, error) {
 		b.ExtraInfo["ci_lower"], b.ExtraInfo["ci_upper"] = v[0], v[2]
 		run.Benchmarks = append(run.Benchmarks, b)
 		last = &run.Benchmarks[len(run.Benchmarks)-1]
+		read = n
+	}
+	// "NAME    ti" or "   thrp": a time or throughput line cut off in its
+	// label. A long name whose time line is missing cannot be told from
+	// other text: it is named in a warning.
+	resultLike := func(l string) bool {
+		f := strings.Fields(l)
+		last := f[len(f)-1]
+		return strings.HasPrefix("thrpt:", last) || strings.HasPrefix("time:", last)
+	}
+	if err := checkCut(run, data, ls, name, read, resultLike); err != nil {
+		return nil, err
 	}
 	return run, nil
 }

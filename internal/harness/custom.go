@@ -83,7 +83,7 @@ func parseCustom(data []byte, name string, direction int) (*Run, error) {
 		case direction != 0:
 			u = Unit{Name: *r.Unit, HigherIsBetter: direction > 0}
 		case uerr != nil:
-			return nil, d.errAt(d.at(v, "unit"), field+".unit", "benchmark %q: unit %q does not say whether bigger or smaller is better; import with --format customBiggerIsBetter or --format customSmallerIsBetter (as the tool of github-action-benchmark)", r.Name, *r.Unit)
+			return nil, d.errAt(d.at(v, "unit"), field+".unit", "benchmark %q: unit %q does not say whether bigger or smaller is better; name the format customBiggerIsBetter or customSmallerIsBetter (as the tool of github-action-benchmark): import --format customBiggerIsBetter, compare --input-format customBiggerIsBetter", r.Name, *r.Unit)
 		}
 		x, err := d.number(*r.Value, u, v, field, "value")
 		if err != nil {

@@ -95,14 +95,21 @@ func parseBenchmarkDotNet(data []byte, name string) (*Run, error) {
 				return nil, err
 			}
 		}
+		// Operations per iteration: the Workload Actual stage's; files
+		// trimmed to the pilot stages carry the count the pilot settled
+		// on (BenchmarkDotNet measures the workload with it) in the last
+		// Workload measurement.
 		ops := 0
 		for _, m := range r.Measurements {
 			if m.Mode == "Workload" && m.Stage == "Actual" {
 				ops = int(m.Operations)
 				break
 			}
+			if m.Mode == "Workload" && m.Operations > 0 {
+				ops = int(m.Operations)
+			}
 		}
-		b := result.Benchmark{Name: r.FullName, Stats: stats.Compute(samples, ops), ExtraInfo: map[string]any{}}
+		b := result.Benchmark{Name: r.FullName, Stats: stats.Compute(samples, max(ops, 1)), ExtraInfo: map[string]any{}}
 		if r.Namespace != "" || r.Type != "" {
 			b.Group = join(r.Namespace, r.Type)
 		}

@@ -24,7 +24,12 @@ var googleBenchmark = &Format{
 	Harness: "Google Benchmark",
 	Command: "./mybench --benchmark_format=json --benchmark_repetitions=10 > result.json",
 	detect: func(s *sniff) bool {
-		return s.first == '{' && has(s.obj, "context", "benchmarks")
+		// "context" only describes the machine: a file without it (cut
+		// out, or written by a wrapper) is still Google Benchmark's when
+		// its first row has a real_time and a time_unit, which no
+		// pytest-benchmark row has.
+		return s.first == '{' && s.obj["benchmarks"] &&
+			(s.obj["context"] || has(s.sub["benchmarks"], "real_time", "time_unit") && !s.obj["machine_info"])
 	},
 	parse: parseGoogleBenchmark,
 }

@@ -20,9 +20,11 @@
 //     as pytest-benchmark does (package stats).
 //   - A format that reports only an estimate with an error (Catch2, libtest,
 //     benchmark.js, Luau, custom JSON, Criterion's text) gives a benchmark
-//     without data: the estimate fills min, median, mean and max unless the
-//     harness printed those separately, rounds is the harness's sample count
-//     when printed, and extra_info "estimate" says what the figure is. Such
+//     without data: the figures it printed are kept, the others are filled
+//     consistently with them (min and max the smallest and largest printed
+//     figure, never min above the median; rounds and iterations 1 when not
+//     printed; see estimate.stats), extra_info "estimate" says what the
+//     figure is and "not_in_output" which figures were filled. Such
 //     benchmarks are compared by the plain threshold rule (package compare
 //     needs samples for its significance test, and says so per row).
 //   - Times are stored in seconds, converted exactly from the printed text
@@ -35,15 +37,21 @@
 //     rules (result.CheckBenchmark, result.CheckMachine: names over
 //     result.MaxNameLen, machine text over result.MaxIDLen) at the line of
 //     the input that holds them.
+//   - ops (operations per second) is 1 / mean for times, the throughput
+//     itself for ops/s, and 0 (unknown) for any other unit.
 //
 // Errors are *result.Error values naming the file and the line:column
 // (JSON, XML) or line (text) of the offending benchmark or figure. What
 // does not arrive as a benchmark is named in Run.Warnings.
 //
 // Detection reads a file's first 64 KiB only; JSON is decoded element by
-// element from one decoder, two passes over the file (10,000 results of
-// any format import in 0.16-0.72 s of CPU: BenchmarkHarnessImport in
-// package ingest).
+// element from one decoder, two passes over the file. Importing 10,000
+// benchmarks (read, encoded and decoded back, as import does before
+// saving) takes 0.18-0.74 s of CPU per file format on a loaded 2-core
+// machine; a target/criterion folder of 10,000 benchmarks of 100 samples
+// each (30,000 files, a million samples) takes 2.2 s, about half of it
+// reading the folder (on every core) and half the result file's encoding:
+// BenchmarkHarnessImport in package ingest.
 package harness
 
 import (
@@ -181,6 +189,7 @@ func (f *Format) finish(r *Run, name string, data []byte) (*Run, error) {
 		if b.ExtraInfo == nil {
 			b.ExtraInfo = map[string]any{}
 		}
+		b.Stats.OPS = opsOf(b)
 		if field, msg := result.CheckBenchmark(b); field != "" {
 			return nil, errNear(name, data, b.Name, fmt.Sprintf("benchmark %s: %s", quoteShort(b.Name), msg))
 		}
@@ -220,6 +229,25 @@ func quoteShort(s string) string {
 	return strconv.Quote(s)
 }
 
+// opsOf is pytest-benchmark's "ops" (operations per second) for b, never
+// invented: for times, 1 / mean as pytest-benchmark computes it (rounds /
+// total); for a throughput in ops/s, that throughput itself (the mean);
+// for any other unit (MB/s, cycles/iter, Megabytes) 0, "not known": its
+// inverse is no number of operations per second.
+func opsOf(b *result.Benchmark) float64 {
+	switch u := b.Unit(); {
+	case u == "ops/s":
+		return b.Stats.Mean
+	case u != "":
+		return 0
+	case b.Stats.OPS > 0:
+		return b.Stats.OPS
+	case b.Stats.Mean > 0:
+		return 1 / b.Stats.Mean
+	}
+	return 0
+}
+
 // Read parses data (the content of the file name) in the format called
 // format, or, when format is "", in the format Detect finds. It returns an
 // error when format is unknown or no format matches.
@@ -251,42 +279,92 @@ func setUnit(b *result.Benchmark, u Unit) {
 }
 
 // estimate is what a harness that prints no samples says about one
-// benchmark. Zero fields are unknown, except Center.
+// benchmark. Zero fields are unknown, except Center and those whose have*
+// flag is set.
 type estimate struct {
-	Center              float64 // the harness's headline figure
-	Min, Median, Mean   float64 // when printed apart from Center
-	Max, Stddev         float64
-	Rounds, Iterations  int
-	What                string // what Center is, e.g. "mean ± std dev"
-	haveMin, haveMedian bool
+	Center                       float64 // the harness's headline figure
+	Min, Median, Mean            float64 // when printed apart from Center
+	Max, Stddev                  float64
+	Rounds, Iterations           int
+	What                         string // what Center is, e.g. "mean ± std dev"
+	haveMin, haveMedian, haveMax bool
 }
 
-// stats returns pytest-benchmark stats for an estimate: known figures as
-// given, unknown location figures filled with Center, no data.
-func (e estimate) stats() result.Stats {
-	fill := func(v float64, have bool) float64 {
-		if v == 0 && !have {
-			return e.Center
-		}
-		return v
+// stats returns pytest-benchmark stats for an estimate, with no data. The
+// figures the harness printed are kept as they are; the schema's other
+// figures are filled so that they stay consistent with them (min ≤ q1 ≤
+// median ≤ q3 ≤ max, min ≤ mean ≤ max) without inventing a spread:
+//
+//   - mean and median unknown: Center;
+//   - min, max unknown: the smallest and the largest printed location
+//     figure (Center, mean, median, and min or max where printed), so an
+//     estimate printed with a median below its mean gets min = median,
+//     never a min above the median;
+//   - q1 = q3 = median (iqr 0), ld15iqr = min, hd15iqr = max, outliers
+//     "0;0";
+//   - rounds and iterations unknown: 1, pytest-benchmark's smallest (the
+//     figures are per iteration either way); 0 would be read as "never
+//     run".
+//
+// unknown lists the figures filled, for extra_info.
+func (e estimate) stats() (st result.Stats, unknown []string) {
+	known := func(v float64, have bool) bool { return have || v != 0 }
+	st = result.Stats{Stddev: e.Stddev, Rounds: e.Rounds, Iterations: e.Iterations, Outliers: "0;0"}
+	st.Mean, st.Median = e.Mean, e.Median
+	if !known(e.Mean, false) {
+		st.Mean = e.Center
 	}
-	st := result.Stats{
-		Min: fill(e.Min, e.haveMin), Median: fill(e.Median, e.haveMedian), Mean: fill(e.Mean, false),
-		Max: fill(e.Max, false), Stddev: e.Stddev, Rounds: e.Rounds, Iterations: e.Iterations,
-		Q1: e.Center, Q3: e.Center, LD15IQR: e.Center, HD15IQR: e.Center, Outliers: "0;0",
+	if !known(e.Median, e.haveMedian) {
+		st.Median = e.Center
+		unknown = append(unknown, "median")
 	}
-	if st.Max < st.Mean {
-		st.Max = st.Mean
+	lo := min(e.Center, st.Mean, st.Median)
+	hi := max(e.Center, st.Mean, st.Median)
+	st.Min, st.Max = e.Min, e.Max
+	if known(e.Min, e.haveMin) {
+		lo = min(lo, e.Min)
+	} else {
+		st.Min = lo
+		unknown = append(unknown, "min")
 	}
+	if known(e.Max, e.haveMax) {
+		hi = max(hi, e.Max)
+	} else {
+		st.Max = hi
+		unknown = append(unknown, "max")
+	}
+	st.Q1, st.Q3, st.LD15IQR, st.HD15IQR = st.Median, st.Median, st.Min, st.Max
+	unknown = append(unknown, "q1", "q3")
 	if st.Rounds == 0 {
 		st.Rounds = 1
+		unknown = append(unknown, "rounds")
 	}
-	return st
+	if st.Iterations == 0 {
+		st.Iterations = 1
+		unknown = append(unknown, "iterations")
+	}
+	return st, unknown
+}
+
+// keyNotPrinted is the extra_info key listing the figures of an estimate
+// that the harness did not print (see estimate.stats).
+const keyNotPrinted = "not_in_output"
+
+// apply sets b's stats from e and says in extra_info what they are.
+func (e estimate) apply(b *result.Benchmark) {
+	st, unknown := e.stats()
+	b.Stats = st
+	if b.ExtraInfo == nil {
+		b.ExtraInfo = map[string]any{}
+	}
+	b.ExtraInfo["estimate"] = e.What
+	b.ExtraInfo[keyNotPrinted] = strings.Join(unknown, ", ")
 }
 
 // estimated returns a benchmark holding e.
 func estimated(name string, e estimate, u Unit) result.Benchmark {
-	b := result.Benchmark{Name: name, Stats: e.stats(), ExtraInfo: map[string]any{"estimate": e.What}}
+	b := result.Benchmark{Name: name}
+	e.apply(&b)
 	setUnit(&b, u)
 	return b
 }

@@ -57,12 +57,16 @@ var formatOf = map[string]string{
 	"github-action-benchmark/pytest_several_units.json":           "",
 }
 
-// harnessFiles lists every output file in testdata (not licences, SOURCE.md
-// or the script that made some of them).
+// harnessFiles lists every output file in testdata (not licences, SOURCE.md,
+// the script that made some of them, or the fuzz seeds, which go test
+// replays through FuzzRead).
 func harnessFiles(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p == filepath.Join("testdata", "fuzz") {
+			return filepath.SkipDir
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -123,8 +127,9 @@ func TestEveryFileReads(t *testing.T) {
 		names := map[string]bool{}
 		for _, b := range run.Benchmarks {
 			st := b.Stats
-			if b.Name == "" || b.Fullname == "" || st.Rounds < 1 || st.Min < 0 || st.Mean < 0 || st.Min > st.Max ||
-				st.Mean < st.Min || st.Mean > st.Max || math.IsNaN(st.Mean) || names[b.Fullname] {
+			if b.Name == "" || b.Fullname == "" || st.Rounds < 1 || st.Iterations < 1 || st.Min < 0 || st.Mean < 0 || st.Min > st.Max ||
+				st.Mean < st.Min || st.Mean > st.Max || st.Median < st.Min || st.Median > st.Max ||
+				st.Q1 > st.Median || st.Q3 < st.Median || st.Q1 < st.Min || st.Q3 > st.Max || math.IsNaN(st.Mean) || names[b.Fullname] {
 				t.Errorf("%s: implausible benchmark %q: %+v", rel, b.Name, st)
 			}
 			names[b.Fullname] = true
@@ -214,6 +219,21 @@ func TestGoogleBenchmarkFigures(t *testing.T) {
 	}
 }
 
+// A Google Benchmark file without its "context" (machine description) is
+// still read as Google Benchmark's, never as pytest-benchmark's.
+func TestGoogleBenchmarkWithoutContext(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := string(data)
+	i, j := strings.Index(s, `"context"`), strings.Index(s, `"benchmarks"`)
+	if i < 0 || j < i {
+		t.Fatal("no context before benchmarks in the file")
+	}
+	r, err := Read([]byte(s[:i]+s[j:]), "nocontext.json", "")
+	if err != nil || r.Format.Name != "googlecpp" || len(r.Benchmarks) != 2 || r.Benchmarks[0].Stats.Mean != 2.1498980114547953e-07 {
+		t.Fatalf("%v %+v", err, r)
+	}
+}
+
 // With --benchmark_report_aggregates_only there are no samples: the mean,
 // median and stddev rows are the figures, an estimate.
 func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
@@ -222,6 +242,14 @@ func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
 	if b.Stats.Mean != 4.3071728879995136e-07 || b.Stats.Median != 4.2762061499979620e-07 || b.Stats.Stddev != 1.2281398232054593e-07 ||
 		len(b.Stats.Data) != 0 || b.Stats.Rounds != 5 || b.ExtraInfo["estimate"] == nil {
 		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
+	}
+	// min and max are not in the file: never min = mean above the printed
+	// median, never 0 iterations. They are the smallest and largest
+	// printed figures, and extra_info says so.
+	if b.Stats.Min != 4.2762061499979620e-07 || b.Stats.Max != 4.3071728879995136e-07 || b.Stats.Iterations != 1 ||
+		b.ExtraInfo["not_in_output"] != "min, max, q1, q3, iterations" {
+		t.Errorf("min %.17g max %.17g iterations %d not_in_output %q; want the median, the mean, 1 and what was filled",
+			b.Stats.Min, b.Stats.Max, b.Stats.Iterations, b.ExtraInfo["not_in_output"])
 	}
 	if len(r.Benchmarks) != 2 {
 		t.Errorf("%d benchmarks, want 2 (the aggregate rows of two)", len(r.Benchmarks))
@@ -273,6 +301,32 @@ func TestJMHAverageTime(t *testing.T) {
 	}
 }
 
+// JMH's minutes, hours and days (@OutputTimeUnit(TimeUnit.MINUTES)) read
+// exactly, as a throughput and as a time per operation.
+func TestJMHMinutes(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "jmh_output.json"))
+	for _, c := range []struct {
+		mode, unit string
+		want       float64 // the first rawData 3.376842765688582E9 in ops/s or seconds
+		higher     bool
+	}{
+		{"thrpt", "ops/min", 56280712.76147637, true},
+		{"avgt", "min/op", 202610565941.3149, false},
+		{"ss", "day/op", 3.376842765688582e9 * 86400, false},
+	} {
+		s := strings.NewReplacer(`"mode" : "thrpt"`, `"mode" : "`+c.mode+`"`, `"scoreUnit" : "ops/s"`, `"scoreUnit" : "`+c.unit+`"`).Replace(string(data))
+		r, err := Read([]byte(s), c.unit+".json", "")
+		if err != nil {
+			t.Errorf("%s: %v", c.unit, err)
+			continue
+		}
+		b := r.Benchmarks[0]
+		if b.Stats.Data[0] != c.want || b.HigherIsBetter() != c.higher {
+			t.Errorf("%s: first sample %.17g higher-is-better %v, want %.17g %v", c.unit, b.Stats.Data[0], b.HigherIsBetter(), c.want, c.higher)
+		}
+	}
+}
+
 func TestBenchmarkDotNetFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/benchmarkdotnet.json", ""), "Sample.Benchmarks.Fib10")
 	if b.Stats.Rounds != 14 || b.Stats.Data[0] != 2.4805462032556534e-08 || b.Stats.Data[13] != 2.417329317331314e-08 {
@@ -280,6 +334,10 @@ func TestBenchmarkDotNetFigures(t *testing.T) {
 	}
 	if !near(b.Stats.Mean, 2.44202085009643e-08) || !near(b.Stats.Median, 2.4419498533010483e-08) || b.Stats.Min != 2.406129601597786e-08 {
 		t.Errorf("mean %.17g median %.17g min %.17g disagree with Statistics", b.Stats.Mean, b.Stats.Median, b.Stats.Min)
+	}
+	// The file keeps only the pilot stages: the last one's operations.
+	if b.Stats.Iterations != 524288 {
+		t.Errorf("iterations %d, want the last Workload Pilot's 524288 operations", b.Stats.Iterations)
 	}
 	if b.Group != "Sample.Benchmarks" {
 		t.Errorf("group %q", b.Group)
@@ -290,6 +348,9 @@ func TestJuliaFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/julia_output.json", ""), "fib/10")
 	if b.Stats.Mean != 2.4603846153846155e-07 || b.Stats.Median != 2.4603846153846155e-07 || len(b.Stats.Data) != 0 {
 		t.Errorf("stats %+v; want the TrialEstimate time 246.03846153846155 ns and no samples", b.Stats)
+	}
+	if b.Stats.Iterations != 390 {
+		t.Errorf("iterations %d, want the params' 390 evals", b.Stats.Iterations)
 	}
 	if m, ok := b.Extra(result.KeyBytesPerOp); !ok || m != 0 {
 		t.Errorf("B/op = %v %v", m, ok)
@@ -318,7 +379,8 @@ func TestCustomNeedsDirection(t *testing.T) {
 	data, _ := os.ReadFile(p)
 	_, err := Read(data, p, "")
 	var re *result.Error
-	if !errors.As(err, &re) || re.Line != 9 || !strings.Contains(err.Error(), "Megabytes") || !strings.Contains(err.Error(), "--format customBiggerIsBetter") {
+	if !errors.As(err, &re) || re.Line != 9 || !strings.Contains(err.Error(), "Megabytes") || !strings.Contains(err.Error(), "import --format customBiggerIsBetter") ||
+		!strings.Contains(err.Error(), "compare --input-format customBiggerIsBetter") {
 		t.Fatalf("err = %v; want an error at line 9 (the unit) naming the unit and the two formats", err)
 	}
 }
@@ -408,6 +470,9 @@ func TestCriterionJSONFigures(t *testing.T) {
 		b.Stats.Data[2] != 3612162.0/165/1e9 {
 		t.Errorf("%q rounds %d data %v", b.Name, b.Stats.Rounds, b.Stats.Data[:3])
 	}
+	if b.Stats.Iterations != 55 || b.ExtraInfo["iterations_per_sample"] != "55 to 5500" {
+		t.Errorf("iterations %d (%v), want the fewest, 55, and the range", b.Stats.Iterations, b.ExtraInfo["iterations_per_sample"])
+	}
 	// Criterion's own estimates of the mean and median of the same samples.
 	if !near(b.Stats.Mean, 17986.931042012304e-9) || !near(b.Stats.Median, 17933.606987522282e-9) {
 		t.Errorf("mean %.17g median %.17g disagree with estimates.json", b.Stats.Mean, b.Stats.Median)
@@ -436,5 +501,33 @@ func TestWarnings(t *testing.T) {
 	r, err = Read([]byte(gb), "gb.json", "")
 	if err != nil || len(r.Benchmarks) != 1 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"BM_b" left out`) {
 		t.Errorf("%v %d %q", err, len(r.Benchmarks), r.Warnings)
+	}
+}
+
+// ops is pytest-benchmark's operations per second: 1 / mean for times,
+// the throughput itself for ops/s, and not known (0) for other units.
+func TestOPS(t *testing.T) {
+	jmh := read(t, "github-action-benchmark/jmh_output_2.json", "").Benchmarks[0]
+	js := find(t, read(t, "github-action-benchmark/benchmarkjs_output.txt", ""), "createObjectBuffer with 200 comments")
+	units := read(t, "github-action-benchmark/cargo_output_units.txt", "")
+	catch := find(t, read(t, "github-action-benchmark/catch2_output_v2.txt", ""), "Fibonacci 20")
+	gb := find(t, read(t, "made/googlebenchmark_repetitions.json", ""), "BM_Fib/10")
+	for _, c := range []struct {
+		what      string
+		got, want float64
+	}{
+		{"JMH thrpt (ops/s)", jmh.Stats.OPS, jmh.Stats.Mean},
+		{"benchmark.js 81.61 ops/sec", js.Stats.OPS, 81.61},
+		{"cargo MS/s", find(t, units, "download").Stats.OPS, 0},
+		{"cargo cycles/iter", find(t, units, "cmov").Stats.OPS, 0},
+		{"Catch2 41.731 us (an estimate)", catch.Stats.OPS, 1 / 4.1731e-05},
+		{"Google Benchmark (samples)", gb.Stats.OPS, float64(gb.Stats.Rounds) / gb.Stats.Total},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: ops = %.17g, want %.17g", c.what, c.got, c.want)
+		}
+	}
+	if jmh.Stats.OPS < 3e9 {
+		t.Errorf("JMH ops %g is not the throughput", jmh.Stats.OPS)
 	}
 }

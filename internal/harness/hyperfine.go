@@ -105,10 +105,9 @@ func parseHyperfine(data []byte, name string) (*Run, error) {
 					return nil, err
 				}
 			}
-			e.haveMedian, e.haveMin = r.Median != nil, r.Min != nil
+			e.haveMedian, e.haveMin, e.haveMax = r.Median != nil, r.Min != nil, r.Max != nil
 			e.What = "mean ± stddev (file without per-run times)"
-			b.Stats = e.stats()
-			b.ExtraInfo["estimate"] = e.What
+			e.apply(&b)
 		}
 		for _, p := range []struct {
 			k string

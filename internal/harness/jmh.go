@@ -128,12 +128,11 @@ func parseJMH(data []byte, name string) (*Run, error) {
 			}
 			e.Min, e.haveMin = pct("0.0")
 			e.Median, e.haveMedian = pct("50.0")
-			e.Max, _ = pct("100.0")
-			if u.HigherIsBetter && e.Min > e.Max {
+			e.Max, e.haveMax = pct("100.0")
+			if u.HigherIsBetter && e.haveMin && e.haveMax && e.Min > e.Max {
 				e.Min, e.Max = e.Max, e.Min
 			}
-			b.Stats = e.stats()
-			b.ExtraInfo["estimate"] = e.What
+			e.apply(&b)
 		}
 		if se := strings.Trim(string(r.Primary.ScoreError), `"`); se != "" && se != "NaN" {
 			if x, err := u.Value(se); err == nil {

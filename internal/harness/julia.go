@@ -98,9 +98,20 @@ func parseJulia(data []byte, name string) (*Run, error) {
 				Times  []json.Number `json:"times"`
 				Memory *float64      `json:"memory"`
 				Allocs *float64      `json:"allocs"`
+				// ["Parameters", {"evals": N, …}]: evaluations per sample.
+				Params []json.RawMessage `json:"params"`
 			}
 			if err := d.decode(body, field+".1", &t); err != nil {
 				return err
+			}
+			evals := 0
+			if len(t.Params) == 2 {
+				var p struct {
+					Evals int `json:"evals"`
+				}
+				if json.Unmarshal(t.Params[1], &p) == nil && p.Evals > 0 {
+					evals = p.Evals
+				}
 			}
 			if path == "" {
 				path = "benchmark"
@@ -116,7 +127,7 @@ func parseJulia(data []byte, name string) (*Run, error) {
 				if len(samples) == 0 {
 					return d.errAt(body.off, field+".1.times", "benchmark %q: a Trial without times", path)
 				}
-				b = result.Benchmark{Name: path, Stats: stats.Compute(samples, 0), ExtraInfo: map[string]any{}}
+				b = result.Benchmark{Name: path, Stats: stats.Compute(samples, max(evals, 1)), ExtraInfo: map[string]any{}}
 			} else {
 				if t.Time == nil {
 					return d.errAt(body.off, field+".1.time", "missing for benchmark %q", path)
@@ -125,7 +136,7 @@ func parseJulia(data []byte, name string) (*Run, error) {
 				if err != nil {
 					return err
 				}
-				b = estimated(path, estimate{Center: x, What: "TrialEstimate (the estimator the file was saved with: median, minimum, mean …)"}, Unit{})
+				b = estimated(path, estimate{Center: x, Iterations: evals, What: "TrialEstimate (the estimator the file was saved with: median, minimum, mean …)"}, Unit{})
 			}
 			if t.Memory != nil {
 				b.ExtraInfo[result.KeyBytesPerOp] = *t.Memory

@@ -36,7 +36,9 @@ func parseLuau(data []byte, name string) (*Run, error) {
 	run := &Run{}
 	index := map[string]int{}
 	inTable := false
-	for i, line := range lines(data) {
+	ls := lines(data)
+	read := 0
+	for i, line := range ls {
 		n := i + 1
 		if strings.Contains(line, "RESULTS") {
 			inTable = true
@@ -57,6 +59,7 @@ func parseLuau(data []byte, name string) (*Run, error) {
 			}
 			b := &run.Benchmarks[j]
 			b.Stats.Min = v
+			read = n
 			continue
 		}
 		if !strings.HasPrefix(line, "SUCCESS:") {
@@ -79,6 +82,15 @@ func parseLuau(data []byte, name string) (*Run, error) {
 		b.ExtraInfo["stddev_percent"] = pct
 		index[m[1]] = len(run.Benchmarks)
 		run.Benchmarks = append(run.Benchmarks, b)
+		read = n
+	}
+	// "SUCCES", or a row of the RESULTS table cut off before its minimum
+	// was read.
+	resultLike := func(l string) bool {
+		return strings.HasPrefix(l, "SUCCESS:") || strings.HasPrefix("SUCCESS:", l) || inTable && strings.Contains(l, "|") && !strings.HasPrefix(l, "Total")
+	}
+	if err := checkCut(run, data, ls, name, read, resultLike); err != nil {
+		return nil, err
 	}
 	return run, nil
 }

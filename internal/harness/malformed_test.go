@@ -101,6 +101,15 @@ func TestUnits(t *testing.T) {
 		{"ops/sec", "1,431,759", 1431759, "ops/s", true},
 		{"MB/s", "12.5", 12.5, "MB/s", true},
 		{"cycles/iter", "2835", 2835, "cycles/iter", false},
+		// JMH's other time units (TimeValue.tuToString: ns us ms s min
+		// hr day), exactly: 4.1 min is 246 s, not 4.1 × 60 =
+		// 245.99999999999997, and 1.1 hr 3960 s, not 3960.0000000000005.
+		{"min/op", "4.1", 246, "", false},
+		{"hr/op", "1.1", 3960, "", false},
+		{"day/op", "2", 172800, "", false},
+		{"ops/min", "1", 1.0 / 60, "ops/s", true},
+		{"ops/hr", "7200", 2, "ops/s", true},
+		{"ops/day", "86,400", 1, "ops/s", true},
 	} {
 		u, err := ParseUnit(c.unit)
 		if err != nil {
@@ -112,7 +121,7 @@ func TestUnits(t *testing.T) {
 			t.Errorf("%s %s = %.17g (%v) unit %+v; want %.17g %q higher %v", c.num, c.unit, v, err, u, c.want, c.name, c.higher)
 		}
 	}
-	for _, bad := range []string{"", "parsec", "min", "furlongs/fortnight", "ops/", "/s", "Megabytes"} {
+	for _, bad := range []string{"", "parsec", "minute", "h", "d", "furlongs/fortnight", "ops/", "/s", "Megabytes"} {
 		if _, err := ParseUnit(bad); err == nil {
 			t.Errorf("ParseUnit(%q) accepted", bad)
 		}

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -21,6 +23,11 @@ type Unit struct {
 	Exp10 int
 	// HigherIsBetter marks rates: a drop is the regression.
 	HigherIsBetter bool
+	// Mul and Div, when above 1, multiply and divide too, for the units
+	// that are not a power of ten of a second (min, hr, day: 60, 3600 and
+	// 86400 s): stored value = printed value × 10^Exp10 × Mul / Div, still
+	// with a single rounding.
+	Mul, Div int64
 }
 
 // IsTime reports whether u's figures are stored in seconds.
@@ -37,6 +44,10 @@ var timeExp10 = map[string]int{
 	"ms": -3, "msec": -3,
 	"s": 0, "sec": 0,
 }
+
+// timeSixties are JMH's other time units, as its TimeValue.tuToString
+// prints them (ns us ms s min hr day), in seconds.
+var timeSixties = map[string]int64{"min": 60, "hr": 3600, "day": 86400}
 
 // countUnits are per-iteration counts some harnesses report instead of a
 // time, kept as they are; fewer is better.
@@ -62,6 +73,9 @@ func ParseUnit(s string) (Unit, error) {
 	if e, ok := timeExp10[base]; ok {
 		return Unit{Exp10: e}, nil
 	}
+	if m, ok := timeSixties[base]; ok {
+		return Unit{Mul: m}, nil
+	}
 	if countUnits[u] {
 		return Unit{Name: u}, nil
 	}
@@ -75,8 +89,11 @@ func ParseUnit(s string) (Unit, error) {
 				return Unit{Name: what + "/s", HigherIsBetter: true}, nil
 			}
 		}
+		if m, ok := timeSixties[per]; ok && what == "ops" {
+			return Unit{Name: "ops/s", Div: m, HigherIsBetter: true}, nil
+		}
 	}
-	return Unit{}, fmt.Errorf("unknown unit %q; benchsite reads times (ns, us, µs, ms, s, also per iter/op), ops/<time>, rates <what>/s and cycle or instruction counts", s)
+	return Unit{}, fmt.Errorf("unknown unit %q; benchsite reads times (ns, us, µs, ms, s, min, hr, day, also per iter/op), ops/<time>, rates <what>/s and cycle or instruction counts", s)
 }
 
 // Value converts the decimal text num (digits with an optional fraction
@@ -84,7 +101,44 @@ func ParseUnit(s string) (Unit, error) {
 // u into the stored unit, exactly: the power of ten is added to the
 // exponent before the text is parsed, so there is a single rounding.
 func (u Unit) Value(num string) (float64, error) {
-	return scaleDecimal(num, u.Exp10)
+	if u.Mul <= 1 && u.Div <= 1 {
+		return scaleDecimal(num, u.Exp10)
+	}
+	// Check the text as scaleDecimal does, then scale it as an exact
+	// fraction: 1.5 min is 90 s exactly, 1 ops/min the float64 nearest
+	// to 1/60 ops/s.
+	if _, err := scaleDecimal(num, u.Exp10); err != nil {
+		return 0, err
+	}
+	r, ok := new(big.Rat).SetString(separators.Replace(strings.TrimSpace(num)))
+	if !ok {
+		return 0, fmt.Errorf("%q is not a number", num)
+	}
+	if u.Exp10 != 0 {
+		p := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(u.Exp10))), nil))
+		if u.Exp10 < 0 {
+			p.Inv(p)
+		}
+		r.Mul(r, p)
+	}
+	if u.Mul > 1 {
+		r.Mul(r, new(big.Rat).SetInt64(u.Mul))
+	}
+	if u.Div > 1 {
+		r.Quo(r, new(big.Rat).SetInt64(u.Div))
+	}
+	v, _ := r.Float64()
+	if math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a number (or out of range)", num)
+	}
+	return v, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // separators are the thousands separators harnesses print (18,149 ns).

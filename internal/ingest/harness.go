@@ -134,7 +134,7 @@ func readHarness(in *Input, opt Options) (*Run, error) {
 // benchmark.json and estimates.json beside it) into one run.
 func readDir(path, modTime string, opt Options) (*Run, error) {
 	if opt.Format != "" && opt.Format != "criterion-json" {
-		return nil, errorf("%s: a folder; --format %s reads a file", path, opt.Format)
+		return nil, errorf("%s: a folder; the format %s reads a file (only criterion-json reads a folder, target/criterion)", path, opt.Format)
 	}
 	hr, err := harness.ReadCriterionDir(path)
 	if err != nil {

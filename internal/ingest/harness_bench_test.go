@@ -128,7 +128,48 @@ func harnessInputs(tb testing.TB, n int) map[string][]byte {
 	in["criterion"] = textMany("", "fib 20                  time:   [1.5607 µs 1.5674 µs 1.5746 µs]\n                        thrpt:  [620.20 MiB/s 623.05 MiB/s 625.73 MiB/s]\nFound 2 outliers among 100 measurements (2.00%)\n  2 (2.00%) low mild\n", "fib 20", n)
 	in["benchmarkjs"] = textMany("", "fib(20) x 12,146 ops/sec ±0.32% (96 runs sampled)\n", "fib(20)", n)
 	in["benchmarkluau"] = textMany("", "SUCCESS: base64                                  :   15.041ms +/-  0.636% on luau\n", "base64", n)
+
+	// benchsite's own formats, for comparison: go test -bench text (the
+	// go_output.txt line) and pytest-benchmark JSON.
+	in["go"] = textMany("goos: darwin\ngoarch: amd64\n", "BenchmarkFib10-8   \t5000000\t325 ns/op\n", "Fib10", n)
+	py := harnessData(tb, "github-action-benchmark/pytest_output.json")
+	in["pytest"] = jsonMany(tb, firstOf(tb, py, "benchmarks"), n, func(a []byte) []byte {
+		var doc map[string]json.RawMessage
+		json.Unmarshal(py, &doc)
+		doc["benchmarks"] = a
+		out, _ := json.Marshal(doc)
+		return out
+	}, "name", "fullname")
 	return in
+}
+
+// criterionDir makes a target/criterion folder of n benchmarks under dir:
+// each a copy of package harness's "fib 20 - slow" (new/sample.json of 100
+// samples, benchmark.json, estimates.json), renamed.
+func criterionDir(tb testing.TB, dir string, n int) string {
+	tb.Helper()
+	src := filepath.Join("criterion", "target", "criterion", "fib 20 - slow", "new")
+	files := map[string][]byte{}
+	for _, f := range []string{"sample.json", "benchmark.json", "estimates.json"} {
+		files[f] = harnessData(tb, filepath.Join(src, f))
+	}
+	root := filepath.Join(dir, "criterion")
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("bench_%05d", i)
+		d := filepath.Join(root, name, "new")
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		for f, data := range files {
+			if f == "benchmark.json" {
+				data = bytes.ReplaceAll(data, []byte("fib 20 - slow"), []byte(name))
+			}
+			if err := os.WriteFile(filepath.Join(d, f), data, 0o644); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	return root
 }
 
 // Each generated input reads as its format with all its benchmarks (300
@@ -141,9 +182,20 @@ func TestHarnessInputsForBenchmark(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if got := len(run.File.Benchmarks); got != n || run.File.MachineInfo["harness_format"] != name {
-			t.Errorf("%s: %d benchmarks as %v", name, got, run.File.MachineInfo["harness_format"])
+		ok := run.File.MachineInfo["harness_format"] == name
+		switch name {
+		case "go":
+			ok = strings.HasPrefix(run.Format, "go test")
+		case "pytest":
+			ok = strings.HasPrefix(run.Format, "pytest-benchmark")
 		}
+		if got := len(run.File.Benchmarks); got != n || !ok {
+			t.Errorf("%s: %d benchmarks as %s", name, got, run.Format)
+		}
+	}
+	run, err := ReadFile(criterionDir(t, t.TempDir(), n), Options{})
+	if err != nil || len(run.File.Benchmarks) != n || run.File.Benchmarks[n-1].Name != fmt.Sprintf("bench_%05d", n-1) {
+		t.Errorf("target/criterion folder: %v", err)
 	}
 }
 
@@ -159,8 +211,31 @@ func cpuSeconds() float64 {
 func BenchmarkHarnessImport(b *testing.B) {
 	inputs := harnessInputs(b, manyResults)
 	for _, name := range []string{"googlecpp", "hyperfine", "benchmarkdotnet", "jmh", "julia", "custom",
-		"catch2", "catch2-xml", "cargo", "criterion", "benchmarkjs", "benchmarkluau"} {
+		"catch2", "catch2-xml", "cargo", "criterion", "benchmarkjs", "benchmarkluau", "go", "pytest", "criterion-json"} {
 		data := inputs[name]
+		if name == "criterion-json" {
+			// A folder: 10,000 benchmark folders, 30,000 files, read from
+			// disk (the page cache, after the first op).
+			dir := criterionDir(b, b.TempDir(), manyResults)
+			b.Run(name, func(b *testing.B) {
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					run, err := ReadFile(dir, Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					enc, err := result.Encode(run.File)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := result.Decode(enc, name); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			})
+			continue
+		}
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			// CPU seconds too: on a shared machine the wall time of an op

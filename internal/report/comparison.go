@@ -252,19 +252,64 @@ func figure(v float64, unit string) string {
 	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
 }
 
-// plainRuleRows names the rows compared by the plain threshold rule because
-// a harness reported estimates without samples.
-func plainRuleRows(r *compare.Report) []string {
-	var out []string
+// plainRuleNotices say which rows a threshold alone decided because the
+// significance test could not run, one notice per reason: the harness
+// reported estimates (no samples), a side has fewer than
+// compare.MinSamples per-round samples (Google Benchmark without
+// repetitions, JMH with 3 iterations), or a data array was cut short. A
+// strict or paired comparison says its rule in method; rows not compared
+// (units differ) or one-sided are left out.
+func plainRuleNotices(r *compare.Report) []plainNotice {
+	if r.Strict || r.Paired {
+		return nil
+	}
+	var estimates, few, cut []string
+rows:
 	for _, row := range r.Rows {
+		if row.HasP || row.Baseline == nil || row.Current == nil {
+			continue
+		}
 		for _, n := range row.Notes {
-			if strings.HasPrefix(n, "plain threshold rule: the harness reported") {
-				out = append(out, row.Name)
-				break
+			switch {
+			case strings.HasPrefix(n, "not compared:"):
+				continue rows
+			case strings.HasPrefix(n, "plain threshold rule: the harness reported"):
+				estimates = append(estimates, row.Name)
+				continue rows
 			}
+		}
+		b, c := row.Baseline.Stats, row.Current.Stats
+		if b.Truncated || c.Truncated {
+			cut = append(cut, row.Name)
+		} else {
+			few = append(few, fmt.Sprintf("%s (%d and %d)", row.Name, len(b.Data), len(c.Data)))
+		}
+	}
+	var out []plainNotice
+	for _, n := range []plainNotice{
+		{"the harness reported estimates such as mean ± error, no samples to test", estimates},
+		{fmt.Sprintf("too few per-round samples for the significance test, which needs %d on each side; baseline and current", compare.MinSamples), few},
+		{"a data array was cut short in the file", cut},
+	} {
+		if len(n.rows) > 0 {
+			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// plainNotice is why the rows were compared by the plain threshold rule.
+type plainNotice struct {
+	why  string
+	rows []string // untrusted names
+}
+
+func (n plainNotice) text() string {
+	return "Compared by the plain threshold rule (" + n.why + "): " + clean(strings.Join(n.rows, ", "))
+}
+
+func (n plainNotice) markdown() string {
+	return "Compared by the plain threshold rule (" + n.why + "): " + mdEscape(strings.Join(n.rows, ", "))
 }
 
 func comparisonTable(w *errWriter, r *compare.Report) {
@@ -292,8 +337,8 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 			w.printf("\t%s\n", clean(line))
 		}
 	}
-	if plain := plainRuleRows(r); len(plain) > 0 {
-		w.printf("\nCompared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s\n", clean(strings.Join(plain, ", ")))
+	for _, n := range plainRuleNotices(r) {
+		w.printf("\n%s\n", n.text())
 	}
 	if noise := noiseLines(r); len(noise) > 0 {
 		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
@@ -371,8 +416,8 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 		w.printf("\n")
 	}
 	w.printf("<sub>%s.</sub>\n", method(r))
-	if plain := plainRuleRows(r); len(plain) > 0 {
-		w.printf("\n<sub>Compared by the plain threshold rule (the harness reported estimates such as mean ± error, no samples to test): %s.</sub>\n", mdEscape(strings.Join(plain, ", ")))
+	for _, n := range plainRuleNotices(r) {
+		w.printf("\n<sub>%s.</sub>\n", n.markdown())
 	}
 	if reg := r.Regressions(); len(reg) > 0 {
 		// A code block keeps pytest-benchmark's exact words. Each line is

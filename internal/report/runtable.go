@@ -115,9 +115,12 @@ func timeValue(s result.Stats, key string) float64 {
 	return s.IQR
 }
 
-// ops is the stored OPS, or 1/mean for files older than the ops field.
-func ops(s result.Stats) float64 {
-	if s.OPS > 0 {
+// ops is the stored OPS, or 1/mean for files older than the ops field. A
+// benchmark imported in another unit keeps its stored OPS as it is (its
+// throughput for ops/s, 0 for others): 1 / (MB/s) is no rate.
+func ops(b *result.Benchmark) float64 {
+	s := b.Stats
+	if s.OPS > 0 || b.Unit() != "" {
 		return s.OPS
 	}
 	if s.Mean > 0 {
@@ -168,8 +171,8 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark, maxWidth int) {
 	}
 	bestOps, worstOps := 0.0, math.Inf(1)
 	for _, b := range bs {
-		bestOps = math.Max(bestOps, ops(b.Stats))
-		worstOps = math.Min(worstOps, ops(b.Stats))
+		bestOps = math.Max(bestOps, ops(b))
+		worstOps = math.Min(worstOps, ops(b))
 	}
 	unit, adj := timeUnit(best["min"])
 	opsPrefix, opsAdj := opsUnit(worstOps)
@@ -207,7 +210,7 @@ func runGroup(w io.Writer, group string, bs []*result.Benchmark, maxWidth int) {
 	}
 	opsCol := column{label: opsLabel, pad: pad}
 	for _, b := range bs {
-		opsCol.cells = append(opsCol.cells, grouped(ops(b.Stats)*opsAdj, 4)+"\x00"+baselineScale(bestOps, ops(b.Stats), pad))
+		opsCol.cells = append(opsCol.cells, grouped(ops(b)*opsAdj, 4)+"\x00"+baselineScale(bestOps, ops(b), pad))
 	}
 	cols = append(cols, opsCol)
 	rounds, iters := column{label: "Rounds"}, column{label: "Iterations"}

@@ -139,3 +139,27 @@ func TestRunTableEmpty(t *testing.T) {
 		t.Errorf("empty run: %q", buf.String())
 	}
 }
+
+// The OPS column is 1 / mean only for times: an imported throughput keeps
+// its stored ops (the throughput itself), another unit its 0 (unknown),
+// never 1 / (MB/s). The figures are those package harness reads from
+// cargo_output_units.txt ("download": 9001 MS/s) and jmh_output_2.json.
+func TestOpsOfImportedUnits(t *testing.T) {
+	for _, c := range []struct {
+		unit string
+		st   result.Stats
+		want float64
+	}{
+		{"MS/s", result.Stats{Mean: 9001, OPS: 0}, 0},
+		{"ops/s", result.Stats{Mean: 3.3762388731228185e9, OPS: 3.3762388731228185e9}, 3.3762388731228185e9},
+		{"", result.Stats{Mean: 0.25}, 4}, // a file older than the ops field
+	} {
+		b := &result.Benchmark{Name: "x", Stats: c.st, ExtraInfo: map[string]any{}}
+		if c.unit != "" {
+			b.ExtraInfo[result.KeyUnit] = c.unit
+		}
+		if got := ops(b); got != c.want {
+			t.Errorf("unit %q: ops %g, want %g", c.unit, got, c.want)
+		}
+	}
+}

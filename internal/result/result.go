@@ -333,6 +333,9 @@ func (m MachineInfo) ID() string {
 	if impl == "" {
 		impl = "Unknown"
 	}
+	if version == "" {
+		version = "unknown" // never "Unknown-Unknown--64bit"
+	}
 	parts := strings.SplitN(version, ".", 3)
 	if len(parts) >= 2 {
 		version = parts[0] + "." + parts[1]

@@ -318,7 +318,7 @@ func TestUnknownKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Benchmarks[0].Stats.Min != 1 || f.Benchmarks[0].Stats.Rounds != 2 || f.MachineInfo.ID() != "Unknown-Unknown--32bit" {
+	if f.Benchmarks[0].Stats.Min != 1 || f.Benchmarks[0].Stats.Rounds != 2 || f.MachineInfo.ID() != "Unknown-Unknown-unknown-32bit" {
 		t.Errorf("%+v %q", f.Benchmarks[0].Stats, f.MachineInfo.ID())
 	}
 }
@@ -485,5 +485,27 @@ func TestBenchmarkMatch(t *testing.T) {
 	p := &result.Benchmark{Name: "test_x", Fullname: "tests/test_a.py::test_x"}
 	if p.Match("test_x") != 2 || p.Match("x") != 0 {
 		t.Errorf("pytest name: %d %d", p.Match("test_x"), p.Match("x"))
+	}
+}
+
+// A file that does not name its runtime version (a pytest-benchmark file
+// whose machine_info was cut out, or lost its python_version) gets
+// "unknown" in its id, never an empty part ("Unknown-Unknown--64bit").
+func TestMachineIDWithoutVersion(t *testing.T) {
+	for _, c := range []struct {
+		info string
+		want string
+	}{
+		{`{}`, "Unknown-Unknown-unknown-64bit"},
+		{`{"system": "Linux", "python_implementation": "CPython"}`, "Linux-CPython-unknown-64bit"},
+		{`{"system": "Linux", "python_implementation": "CPython", "python_version": "3.12.1"}`, "Linux-CPython-3.12-64bit"},
+	} {
+		f, err := result.Decode([]byte(`{"benchmarks": [{"name": "a", "stats": {`+fullStats+`, "rounds": 2}}], "machine_info": `+c.info+`}`), "x.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := f.MachineInfo.ID(); id != c.want {
+			t.Errorf("machine_info %s: id %q, want %q", c.info, id, c.want)
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchunit"
+
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/timefmt"
@@ -69,12 +71,18 @@ func benchUnit(b *result.Benchmark, ref float64) unit {
 }
 
 // inUnit writes v seconds in u with four significant digits ("—" when
-// missing).
+// missing). A figure in an imported unit (ops/s, cycles/iter) is scaled
+// with an SI prefix as the comparison report does, through benchunit
+// ("3.377G", to be followed by " ops/s").
 func inUnit(u unit, v float64) string {
 	if math.IsNaN(v) {
 		return numfmt.Missing
 	}
-	return u.Format(v, 4)
+	switch u.Name {
+	case "ns", "µs", "ms", "s":
+		return u.Format(v, 4)
+	}
+	return benchunit.Scale(v, benchunit.Decimal)
 }
 
 // round6 keeps chart data short: six significant digits are far below the

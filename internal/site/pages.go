@@ -175,11 +175,15 @@ type BenchMachine struct {
 	HistoryID, DistID, SelectID, MemoryID string
 	HasMemory                             bool
 	Unit                                  string
-	Latest                                RunRow
-	Verdict, Field                        string
-	Change                                float64
-	Against                               string // label of the baseline compared with
-	Targets                               []target.Status
+	// ShowOPS: the figures are times, so the runs table has an OPS (1 /
+	// mean) column; for a benchmark imported in another unit (ops/s is
+	// already the median column, 1 / MB/s means nothing) it has none.
+	ShowOPS        bool
+	Latest         RunRow
+	Verdict, Field string
+	Change         float64
+	Against        string // label of the baseline compared with
+	Targets        []target.Status
 	// TargetsOffChart are targets too far from the data (more than 3×) to
 	// draw in the history chart without flattening it.
 	TargetsOffChart []string
@@ -491,6 +495,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Targets:   b.targetsFor(last.Bench),
 			Published: last.Bench.Stats.Median,
 			Change:    math.NaN(),
+			ShowOPS:   last.Bench.Unit() == "",
 			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		for i := len(s.Points) - 1; i >= 0; i-- {
