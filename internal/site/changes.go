@@ -61,7 +61,10 @@ type ChangesPage struct {
 // machine's unit): the mark line on the history chart and the tooltip of
 // its run.
 type changeMark struct {
-	N         string   `json:"n"`    // the run's category on the x axis
+	N string `json:"n"` // the run number ("0031")
+	// X is the run's x value on the history chart's axis (see xAxisFor):
+	// its time (Unix milliseconds) on a time axis, else N.
+	X         any      `json:"x"`
 	Date      string   `json:"date"` // the run's datetime as stored ("" when none)
 	Label     string   `json:"label"`
 	Commit    string   `json:"commit"`
@@ -130,6 +133,8 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 	for i := range md.Runs {
 		rowOf[md.Runs[i].Label] = i
 	}
+	// The mark goes where the run's point is: at its time on a time axis.
+	_, key := xAxisFor(md.Runs)
 	var lines []any
 	for _, c := range s.Changes {
 		cm := &changeMark{
@@ -138,7 +143,9 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
 			Direction: string(c.Direction), P: round6(c.PValue),
 		}
+		cm.X = cm.N
 		if i, ok := rowOf[c.Run.Label]; ok {
+			cm.X = xOf(md.Runs[i], key)
 			md.Runs[i].ChangePoint = cm
 		}
 		md.Changes = append(md.Changes, *cm)
@@ -147,7 +154,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			col = colRegression
 		}
 		line := map[string]any{
-			"name": "change", "xAxis": cm.N, "direction": cm.Direction,
+			"name": "change", "xAxis": cm.X, "run": cm.N, "direction": cm.Direction,
 			"lineStyle": map[string]any{"color": col, "type": "solid", "width": 2},
 			"label":     map[string]any{"formatter": numfmt.Percent(c.Percent), "position": "insideEndTop", "color": col},
 		}

@@ -218,7 +218,27 @@ func TestChangesPageAndMarks(t *testing.T) {
 			}
 		}
 	}
-	if mark == nil || mark["xAxis"] != "0031" || mark["url"] != md.Changes[0].URL ||
+	// The mark sits where run 0031's point is: the history chart's x
+	// axis is a time axis, so at that run's time, not at its number.
+	var run31 *runRow
+	for i := range md.Runs {
+		if md.Runs[i].N == "0031" {
+			run31 = &md.Runs[i]
+		}
+	}
+	if run31 == nil || run31.T == nil {
+		t.Fatal("run 0031 has no time in the chart data")
+	}
+	if md.History.XAxis[0].Type != "time" {
+		t.Fatalf("history x axis %q, want time", md.History.XAxis[0].Type)
+	}
+	if x, ok := mark["xAxis"].(float64); !ok || int64(x) != *run31.T {
+		t.Errorf("change mark at x %v, want run 0031's time %d", mark["xAxis"], *run31.T)
+	}
+	if x, ok := md.Changes[0].X.(float64); !ok || int64(x) != *run31.T {
+		t.Errorf("change in the data at x %v, want %d", md.Changes[0].X, *run31.T)
+	}
+	if mark == nil || mark["run"] != "0031" || mark["url"] != md.Changes[0].URL ||
 		!strings.HasPrefix(mark["label"].(map[string]any)["formatter"].(string), "+") {
 		t.Errorf("history chart's change mark: %v", mark)
 	}

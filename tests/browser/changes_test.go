@@ -50,28 +50,38 @@ func TestChangePoints(t *testing.T) {
 	tb.visit(srv.URL + "/bench/" + slugOf("benchmarkup") + ".html")
 	tb.chartsRendered("benchmark page")
 	tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
+	// The mark is at run 0031's x: on the time axis, the run's time (the x
+	// its point has), with the commit's URL and the step as its label.
 	marks := eval[string](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
-  var s = c.getOption().series.filter(function (x) { return x.id === 'median'; })[0];
+  var o = c.getOption();
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
+  var s = o.series.filter(function (x) { return x.id === 'median'; })[0];
   return JSON.stringify(((s.markLine && s.markLine.data) || []).filter(function (d) { return d.name === 'change'; })
-    .map(function (d) { return [d.xAxis, d.url || '', d.label.formatter]; }));
+    .map(function (d) { return [d.xAxis === row.t ? 'at 0031' : 'at ' + d.xAxis, d.url || '', d.label.formatter]; }));
 })()`)
 	wantURL := "https://github.com/example/project/commit/" + spec.CommitID(31)
-	if !strings.HasPrefix(marks, `[["0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
-		t.Errorf("change marks on the chart: %s, want one at 0031 linking %s", marks, wantURL)
+	if !strings.HasPrefix(marks, `[["at 0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
+		t.Errorf("change marks on the chart: %s, want one at run 0031's time linking %s", marks, wantURL)
 	}
-	// The mark is drawn: ECharts placed a line at the run's x position.
-	drawn := eval[bool](tb, `(function () {
+	// The mark is drawn: ECharts placed a vertical line at the x of run
+	// 0031's point (the pixel its median is drawn at), inside the grid.
+	drawn := eval[string](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
-  var x = c.convertToPixel({xAxisIndex: 0}, '0031');
+  var o = c.getOption();
+  var si = o.series.map(function (x) { return x.id; }).indexOf('median');
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
+  var p = c.convertToPixel({seriesIndex: si}, [row.t, row.median]);
+  if (!p || !isFinite(p[0])) return 'run 0031 has no pixel';
+  if (p[0] < 0 || p[0] > c.getWidth()) return 'run 0031 is off the chart at x ' + p[0];
   var found = false;
   c.getZr().storage.getDisplayList().forEach(function (el) {
-    if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - x) < 1.5 && Math.abs(el.shape.x2 - x) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
+    if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - p[0]) < 1.5 && Math.abs(el.shape.x2 - p[0]) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
   });
-  return found;
+  return found ? 'drawn' : 'no vertical line at x ' + p[0];
 })()`)
-	if !drawn {
-		t.Error("no vertical line drawn at run 0031")
+	if drawn != "drawn" {
+		t.Errorf("change mark of run 0031: %s", drawn)
 	}
 	// The run's tooltip states the step.
 	tb.do("show the tooltip of run 0031", chromedp.Evaluate[chromedp.Void](`(function () {
