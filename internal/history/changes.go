@@ -33,7 +33,8 @@ type Change struct {
 	// between the previous change point and this one, and between this one
 	// and the next.
 	Before, After float64
-	// Percent is the change of level, (After − Before)/Before × 100.
+	// Percent is the change of level, (After − Before)/Before × 100;
+	// ±Inf when Before is 0.
 	Percent   float64
 	Direction Direction
 	// PValue is the permutation test's p-value (see package changepoint).
@@ -72,13 +73,14 @@ func (h *History) detect(opt changepoint.Options) {
 }
 
 // detect finds the series' change points on the runs' medians; runs
-// without a usable median (missing, zero, not finite) are left out.
+// without a usable median (missing, negative, not finite) are left out. A
+// median of 0 is kept: 0 ns/op is a valid measurement.
 func (s *Series) detect(opt changepoint.Options) {
 	var xs []float64
 	var at []int // xs index → point index
 	for i, p := range s.Points {
 		m := p.Bench.Stats.Median
-		if m > 0 && !math.IsInf(m, 0) && !math.IsNaN(m) {
+		if m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
 			at = append(at, i)
 		}

@@ -1,8 +1,10 @@
 package history
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -141,5 +143,37 @@ func TestBaselinesInForce(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("BaselinesInForce(%v) = %v, want %v", flags, got, want)
 		}
+	}
+}
+
+// The reviewer's quantised series: a benchmark whose every round takes
+// exactly 1 ns for runs 1–20 and 2 ns from run 21 has one change (+100 %
+// at 0021), not also a "±0.0 %" one between equal levels; and a step from
+// 0 s (a valid 0 ns/op) to 1 ns at run 16 is reported.
+func TestChangesQuantisedAndZero(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, historytest.Spec{Machine: "m1", Runs: 40, RunNoise: -1, RoundNoise: -1,
+		Benchmarks: []historytest.Bench{
+			{Name: "BenchmarkFast", Median: 1e-9, Steps: map[int]float64{21: 2}},
+			{Name: "BenchmarkZero", Median: 0, Levels: map[int]float64{16: 1e-9}},
+		}})
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range h.Changes() {
+		if c.Before == c.After {
+			t.Errorf("%s: change at %s between equal medians %g", c.Series.Benchmark.Name, c.Run.Label, c.Before)
+		}
+		got[c.Series.Benchmark.Name] = append(got[c.Series.Benchmark.Name],
+			fmt.Sprintf("%s %s %g→%g", c.Run.Label, c.Direction, c.Before, c.After))
+	}
+	want := map[string][]string{
+		"BenchmarkFast": {"0021_comparison regression 1e-09→2e-09"},
+		"BenchmarkZero": {"0016_comparison regression 0→1e-09"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes %v, want %v", got, want)
 	}
 }

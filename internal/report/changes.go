@@ -17,18 +17,20 @@ type ChangesJSON struct {
 // benchmark's unit for one imported in another (extra_info stats_unit) (the
 // medians of the runs' medians on each side); Date is the first run's
 // datetime as stored (ISO 8601), Commit its commit id, Run its label.
+// ChangePercent is null for a change from a median of 0 (infinitely many
+// percent).
 type ChangeJSON struct {
-	Name          string  `json:"name"`
-	Fullname      string  `json:"fullname"`
-	Machine       string  `json:"machine"`
-	Run           string  `json:"run"`
-	Commit        string  `json:"commit"`
-	Date          string  `json:"date"`
-	Before        float64 `json:"before"`
-	After         float64 `json:"after"`
-	ChangePercent float64 `json:"change_percent"`
-	Direction     string  `json:"direction"`
-	PValue        float64 `json:"p_value"`
+	Name          string   `json:"name"`
+	Fullname      string   `json:"fullname"`
+	Machine       string   `json:"machine"`
+	Run           string   `json:"run"`
+	Commit        string   `json:"commit"`
+	Date          string   `json:"date"`
+	Before        float64  `json:"before"`
+	After         float64  `json:"after"`
+	ChangePercent *float64 `json:"change_percent"`
+	Direction     string   `json:"direction"`
+	PValue        float64  `json:"p_value"`
 }
 
 // NewChangesJSON converts changes (in their order) to the JSON document.
@@ -39,7 +41,7 @@ func NewChangesJSON(cs []*history.Change) ChangesJSON {
 			Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
 			Machine: c.Series.Machine.ID, Run: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, Date: c.Run.File.Datetime,
-			Before: c.Before, After: c.After, ChangePercent: c.Percent,
+			Before: c.Before, After: c.After, ChangePercent: finite(c.Percent),
 			Direction: string(c.Direction), PValue: c.PValue,
 		})
 	}
