@@ -11,12 +11,9 @@ import (
 	"github.com/benchsite/benchsite/internal/report"
 )
 
-// defaultFailRecent is --fail-recent's default. A change point needs at
-// least changepoint.DefaultOptions.MinSize (4) runs after it before it can
-// be detected, often a few more in noisy series; ten runs give it that
-// time, and a regression that was accepted stops failing builds ten runs
-// later.
-const defaultFailRecent = 10
+// defaultFailRecent is --fail-recent's default: how long a regression
+// stays open (history.RecentRuns), as on the site's status badge.
+const defaultFailRecent = history.RecentRuns
 
 func cmdChanges(e *env, args []string) error {
 	fs := flagSet(e, "changes", "[flags]", "List the change points of every benchmark's history, newest first: the run at which its median moved and stayed moved, by how much, and the permutation test's p-value. Exit 1 when a series' newest change is a regression among its machine's newest --fail-recent runs")

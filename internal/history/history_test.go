@@ -113,11 +113,23 @@ func TestChanges(t *testing.T) {
 	if slower.Run.File.CommitInfo.ID != spec.CommitID(31) {
 		t.Errorf("change's commit %s, want run 31's", slower.Run.File.CommitInfo.ID)
 	}
-	if !slower.Open() {
-		t.Error("the regression, the newest change of its series, is not open")
+	// Open: the newest change of its series, a regression, among the
+	// machine's newest N runs. The regression at run 31 of 60 has 29 runs
+	// after it: open within 30, not within the default 10.
+	if !slower.Latest() || !slower.Open(30) {
+		t.Error("the regression, the newest change of its series, is not open within 30 runs")
 	}
-	if faster.Open() {
+	if slower.Open(RecentRuns) || slower.Open(29) {
+		t.Errorf("a regression 29 runs old is open within %d runs", RecentRuns)
+	}
+	if faster.Open(100) {
 		t.Error("an improvement is open")
+	}
+	if got := OpenRegressions(ch, 30); len(got) != 1 || got[0] != slower {
+		t.Errorf("open regressions within 30: %v", got)
+	}
+	if got := OpenRegressions(ch, RecentRuns); len(got) != 0 {
+		t.Errorf("open regressions within %d: %v", RecentRuns, got)
 	}
 	flat := h.ByFullname[historytest.Fullname("BenchmarkFlat")].Series[0]
 	if len(flat.Outliers) != 2 || flat.Outliers[0] != 9 || flat.Outliers[1] != 59 {

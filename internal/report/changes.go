@@ -105,11 +105,9 @@ const changesMethod = "Change points: E-divisive means on each series' run media
 // first run is among the newest n runs of their machine.
 func RecentRegressions(cs []*history.Change, n int) []string {
 	var out []string
-	for _, c := range cs {
-		if c.Open() && c.Age < n {
-			out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
-				clean(c.Series.Benchmark.Name), clean(c.Series.Machine.ID), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
-		}
+	for _, c := range history.OpenRegressions(cs, n) {
+		out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
+			clean(c.Series.Benchmark.Name), clean(c.Series.Machine.ID), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
 	}
 	return out
 }

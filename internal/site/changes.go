@@ -41,7 +41,8 @@ type ChangeRow struct {
 	Direction             string
 	P                     float64
 	// Latest: the newest change of its series (its level still holds);
-	// Open: Latest and a regression.
+	// Open: an open regression (history.Change.Open with
+	// history.RecentRuns, the rule `benchsite changes` fails on).
 	Latest, Open bool
 	// Age is the number of the machine's runs after Run.
 	Age int
@@ -55,6 +56,9 @@ type ChangesPage struct {
 	Machines []string
 	// Feed is the Atom feed's path from the root.
 	Feed string
+	// Recent is how many of its machine's newest runs a regression stays
+	// open (history.RecentRuns).
+	Recent int
 }
 
 // changeMark is a change point in a benchmark's chart data (times in the
@@ -84,8 +88,8 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 		ID: c.ID(), Anchor: "change-" + strings.TrimPrefix(c.ID(), "urn:benchsite:change:"), Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
 		Machine: c.Series.Machine.ID, Run: b.runRef(c.Run),
 		Before: c.Before, After: c.After, Percent: c.Percent, Direction: string(c.Direction),
-		P: c.PValue, Open: c.Open(), Age: c.Age,
-		Latest: c.Series.Changes[len(c.Series.Changes)-1] == c,
+		P: c.PValue, Open: c.Open(history.RecentRuns), Age: c.Age,
+		Latest: c.Latest(),
 	}
 	if bn := b.byFull[row.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
@@ -98,7 +102,7 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 }
 
 func (b *builder) changesPage() *ChangesPage {
-	p := &ChangesPage{Feed: feedPath}
+	p := &ChangesPage{Feed: feedPath, Recent: history.RecentRuns}
 	for _, c := range b.hist.Changes() {
 		row := b.changeRow(c)
 		if c.Direction == history.Regression {
@@ -341,8 +345,9 @@ const (
 	badgeBlue  = "#007ec6"
 )
 
-// badgeRecent is how many runs a change stays the badge's trend.
-const badgeRecent = 10
+// badgeRecent is how many runs a change stays the badge's trend: as long
+// as a regression stays open.
+const badgeRecent = history.RecentRuns
 
 // benchBadge is badges/<slug>.svg: the benchmark's newest median (on the
 // machine with the newest run of it) and its trend: the newest change point
@@ -375,15 +380,11 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	return badge(bn.Name, value, color)
 }
 
-// statusBadge is badges/status.svg: the number of open regressions (series
-// whose newest change point is a regression).
+// statusBadge is badges/status.svg: the number of open regressions
+// (history.Change.Open with history.RecentRuns: what `benchsite changes`
+// fails on by default).
 func (b *builder) statusBadge() []byte {
-	n := 0
-	for _, c := range b.hist.Changes() {
-		if c.Open() {
-			n++
-		}
-	}
+	n := len(history.OpenRegressions(b.hist.Changes(), history.RecentRuns))
 	switch n {
 	case 0:
 		return badge("regressions", "none open", badgeGreen)
