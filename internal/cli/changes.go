@@ -22,6 +22,7 @@ func cmdChanges(e *env, args []string) error {
 	format := fs.String("format", "table", "output `format`: table, markdown or json")
 	machineID := fs.String("machine", "", "only this machine `id` (default: every machine)")
 	since := fs.String("since", "", "only changes at or after `DATE|RUN`: a date (2026-01-31, 20260131 or RFC 3339) or a run of the machine (0031, 0031_comparison; with several machines, name one with --machine); the exit status considers only the changes listed")
+	skip := fs.Bool("skip-invalid", false, "warn about unreadable result files and leave them out instead of stopping (as build does)")
 	failRecent := fs.Int("fail-recent", defaultFailRecent, "exit 1 when a listed series' newest change is a regression whose first run is among its machine's newest `N` runs (0: never)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -45,7 +46,8 @@ func cmdChanges(e *env, args []string) error {
 	if _, err := os.Stat(cfg.Storage); err != nil {
 		return badInput("history directory %s: %v; save a run first ('benchsite run --save baseline') or name it with --storage", e.rel(cfg.Storage), err)
 	}
-	h, err := history.Load(history.Options{Storage: cfg.Storage})
+	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: *skip,
+		Warn: func(msg string) { fmt.Fprintf(e.stderr, "benchsite: warning: %s\n", msg) }})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
 	}

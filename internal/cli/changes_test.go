@@ -166,6 +166,23 @@ func TestChangesUnreadableFile(t *testing.T) {
 	if code != ExitBadUse || !strings.Contains(stderr, "0041_comparison.json") {
 		t.Errorf("exit %d, stderr %q; want 2 naming the file", code, stderr)
 	}
+	// The advice names a flag changes has, and is given once.
+	if !strings.Contains(stderr, "--skip-invalid") || strings.Count(stderr, "delete the file")+strings.Count(stderr, "remove the file") != 1 {
+		t.Errorf("advice: %q", stderr)
+	}
+	code, out, stderr := bench(t, dir, "changes", "--skip-invalid")
+	if code != ExitFail || !strings.Contains(stderr, "warning: skipping unreadable result file") || !strings.Contains(stderr, "0041_comparison.json") ||
+		!strings.Contains(out, "0035_comparison") {
+		t.Errorf("--skip-invalid: exit %d, want 1 (the recent regression) with a warning naming the file\n%s%s", code, out, stderr)
+	}
+	// A NaN statistic: one piece of advice, not two.
+	if err := os.WriteFile(bad, []byte(`{"machine_info": {}, "commit_info": {}, "datetime": "2026-01-03T12:00:00", "version": "x", "benchmarks": [{"group": null, "name": "BenchmarkUp", "fullname": "BenchmarkUp", "params": null, "param": null, "extra_info": {}, "options": {}, "stats": {"min": 1, "max": 1, "mean": 1, "stddev": NaN, "rounds": 1, "median": 1, "iqr": 0, "q1": 1, "q3": 1, "iqr_outliers": 0, "stddev_outliers": 0, "outliers": "0;0", "ld15iqr": 1, "hd15iqr": 1, "ops": 1, "total": 1, "iterations": 1}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = bench(t, dir, "changes")
+	if code != ExitBadUse || !strings.Contains(stderr, "NaN") || strings.Count(stderr, "fix or") != 1 {
+		t.Errorf("NaN: exit %d, stderr %q; want 2 and the advice once", code, stderr)
+	}
 }
 
 // A benchmark that regressed and then left the suite does not fail builds

@@ -226,7 +226,10 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	for _, s := range slots {
 		if s.err != nil {
 			if !opt.SkipInvalid {
-				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+				// The file's error says what is wrong and what to do with
+				// the file; every command that loads the history (build,
+				// serve, changes) has --skip-invalid.
+				return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
 			}
 			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
 			warn("skipping unreadable result file: %v", s.err)
