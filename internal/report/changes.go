@@ -59,9 +59,9 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		return badFormat(format)
 	}
 	md := format == FormatMarkdown
-	esc := clean
+	esc, name := clean, func(s string) string { return clip(clean(s), maxNameWidth) }
 	if md {
-		esc = mdEscape
+		esc, name = mdEscape, mdEscape
 		ew.printf("### Change points\n\n")
 	}
 	if len(cs) == 0 {
@@ -84,7 +84,7 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 			commit = numfmt.Missing
 		}
 		rows = append(rows, []string{
-			date, esc(c.Series.Machine.ID), esc(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
+			date, name(c.Series.Machine.ID), name(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
 			figure(c.Before, c.Series.Points[c.Index].Bench.Unit()), figure(c.After, c.Series.Points[c.Index].Bench.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
 			string(c.Direction),
 		})
@@ -107,7 +107,7 @@ func RecentRegressions(cs []*history.Change, n int) []string {
 	var out []string
 	for _, c := range history.OpenRegressions(cs, n) {
 		out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
-			clean(c.Series.Benchmark.Name), clean(c.Series.Machine.ID), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
+			clip(clean(c.Series.Benchmark.Name), maxNameWidth), clip(clean(c.Series.Machine.ID), maxNameWidth), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
 	}
 	return out
 }

@@ -112,6 +112,14 @@ func mdEscape(s string) string {
 // width is the number of terminal cells s takes.
 func width(s string) int { return runewidth.StringWidth(s) }
 
+// maxNameWidth is the most terminal columns a benchmark or machine name
+// takes in a table; longer names are cut with "…" (the JSON and Markdown
+// output and the site keep them whole).
+const maxNameWidth = 60
+
+// clip cuts s to at most n terminal columns, ending it with "…" when cut.
+func clip(s string, n int) string { return runewidth.Truncate(s, n, "…") }
+
 func padRight(s string, w int) string {
 	if n := width(s); n < w {
 		return s + strings.Repeat(" ", w-n)

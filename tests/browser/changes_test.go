@@ -144,3 +144,40 @@ func TestChangePoints(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestChangesLongName: a 900-character benchmark name wraps on the Changes
+// page at 1400 px; every column of the table stays on screen.
+func TestChangesLongName(t *testing.T) {
+	tb := newBrowser(t)
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkLong/" + strings.Repeat("x", 900), Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+		{Name: "BenchmarkShort", Median: 1e-3, Steps: map[int]float64{11: 0.6}},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(site.Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	tb.do("set the viewport", chromedp.EmulateViewport(1400, 900))
+	tb.visit(srv.URL + "/changes.html")
+	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '2 change points'`, 10*time.Second)
+	off := eval[string](tb, `(function () {
+  var w = document.documentElement.clientWidth, bad = [];
+  document.querySelectorAll('table[data-changes] th, table[data-changes] td').forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    if (r.right > w + 1) bad.push(c.textContent.slice(0, 30) + ' ends at ' + Math.round(r.right));
+  });
+  if (document.documentElement.scrollWidth > w + 1) bad.push('page scrolls sideways to ' + document.documentElement.scrollWidth);
+  return bad.join('; ');
+})()`)
+	if off != "" {
+		t.Errorf("off screen at 1400 px: %s", off)
+	}
+	tb.screenshot(screenshotDir(t), "changes-long-name")
+	tb.noProblems("changes page")
+}
