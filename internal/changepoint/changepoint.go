@@ -69,6 +69,14 @@
 // three runs or more is kept. The newest run alone is therefore never a
 // change: a change needs [Options.MinSize] runs on each side to be reported.
 //
+// # What it is given
+//
+// One value per run: package history passes each run's median. The runs'
+// own spread (their rounds, stats.data) and paired verdicts
+// (result.File.Paired) are not used: a noisy run weighs as much as a quiet
+// one, and a paired A/B measurement of the same commits neither confirms
+// nor vetoes a change point.
+//
 // # Assumptions
 //
 // Runs are in time order and independent given their level (no

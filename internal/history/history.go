@@ -22,7 +22,17 @@
 //   - A benchmark is identified by its fullname; a run holding a fullname
 //     twice contributes the first (as compare does).
 //   - Change points come from package changepoint on each series' medians,
-//     in run order (see Series.Changes).
+//     in run order (see Series.Changes). An open regression (Change.Open)
+//     is the newest change of its series, a regression, within its
+//     machine's newest RecentRuns runs: `changes` fails on these, the site
+//     counts them.
+//   - Evidence not used yet (issue 10 asks for both): each run counts as
+//     its median alone; the run's own spread (stats.data, q1–q3) does not
+//     weight it, and paired verdicts saved by `run --against/--compare`
+//     (result.File.Paired) are neither used as evidence for nor against a
+//     change point. A run with a wide spread thus counts as much as a quiet
+//     one; the permutation test's exchangeability assumption is about the
+//     medians only.
 package history
 
 import (
