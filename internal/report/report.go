@@ -34,6 +34,8 @@ import (
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/timefmt"
 	"github.com/mattn/go-runewidth"
+
+	"github.com/benchsite/benchsite/internal/textenc"
 )
 
 // Formats accepted by Comparison and Targets.
@@ -68,14 +70,7 @@ func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, 
 
 // clean makes untrusted text safe for a terminal: control and format
 // characters (escape sequences, newlines, bidi overrides) become '?'.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
-			return '?'
-		}
-		return r
-	}, s)
-}
+func clean(s string) string { return textenc.Printable(s, '?') }
 
 // mdEscape makes untrusted text inert inside a Markdown table cell or list
 // item: HTML-significant characters become entities, Markdown punctuation is

@@ -14,6 +14,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/textenc"
 )
 
 // Change points (package history finds them) on the site: marks on each
@@ -85,13 +86,16 @@ const feedPath = "changes.xml"
 
 func (b *builder) changeRow(c *history.Change) ChangeRow {
 	row := ChangeRow{
-		ID: c.ID(), Anchor: "change-" + strings.TrimPrefix(c.ID(), "urn:benchsite:change:"), Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
+		// Names shown (page, filter attributes, feed) have their control
+		// characters replaced; the link and the id use the stored names.
+		ID: c.ID(), Anchor: "change-" + strings.TrimPrefix(c.ID(), "urn:benchsite:change:"),
+		Name: textenc.Printable(c.Series.Benchmark.Name, '\uFFFD'), Fullname: textenc.Printable(c.Series.Benchmark.Fullname, '\uFFFD'),
 		Machine: c.Series.Machine.ID, Run: b.runRef(c.Run),
 		Before: c.Before, After: c.After, Percent: c.Percent, Direction: string(c.Direction),
 		P: c.PValue, Open: c.Open(history.RecentRuns), Age: c.Age,
 		Latest: c.Latest(),
 	}
-	if bn := b.byFull[row.Fullname]; bn != nil {
+	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
 	}
 	if pb := c.Series.Points[c.Index].Bench; pb.Unit() != "" {
@@ -229,7 +233,7 @@ func (b *builder) feed() ([]byte, error) {
 	}
 	f := atomFeed{
 		Title:  b.site.Title + " — performance regressions",
-		ID:     feedID(b.canonical(feedPath), b.site.Title),
+		ID:     feedID(b.canonical(feedPath), b.opt.RepoURL, b.hist),
 		Author: atomAuthor{Name: "benchsite"},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: abs(feedPath)},
@@ -281,13 +285,31 @@ func (b *builder) feed() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// feedID is the feed's absolute URL when the site has one, else an id
-// derived from its title (stable across builds either way).
-func feedID(canonical, title string) string {
+// feedID is the feed's absolute URL when the site has one; else an id
+// derived from the repository URL, or else from the history's first run
+// (machine, label, commit). It never depends on the site's title, so a
+// renamed site keeps its feed.
+func feedID(canonical, repoURL string, h *history.History) string {
 	if canonical != "" {
 		return canonical
 	}
-	sum := sha256.Sum256([]byte(title))
+	key := "repo\x00" + repoURL
+	if repoURL == "" {
+		var first *history.Run
+		for _, m := range h.Machines {
+			for _, r := range m.Runs {
+				if first == nil || r.Time.Before(first.Time) ||
+					r.Time.Equal(first.Time) && (r.Machine.ID < first.Machine.ID || r.Machine == first.Machine && r.Number < first.Number) {
+					first = r
+				}
+			}
+		}
+		key = "history"
+		if first != nil {
+			key += "\x00" + first.Machine.ID + "\x00" + first.Label + "\x00" + first.File.CommitInfo.ID
+		}
+	}
+	sum := sha256.Sum256([]byte(key))
 	return "urn:benchsite:feed:" + hex.EncodeToString(sum[:16])
 }
 

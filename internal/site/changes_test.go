@@ -387,11 +387,49 @@ func TestChangesNoneFound(t *testing.T) {
 	if len(f.Entries) != 0 || f.Updated != "1970-01-01T00:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
 		t.Errorf("feed of no regressions: id %q, updated %q, %d entries", f.ID, f.Updated, len(f.Entries))
 	}
+	// The feed's id does not depend on the site's title: renaming the
+	// site keeps the feed (a reader would otherwise see a new one).
+	opt.Title, opt.Out = "Another title", filepath.Join(t.TempDir(), "renamed")
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	if g := readFeed(t, opt.Out); g.ID != f.ID || g.Title == f.Title {
+		t.Errorf("after renaming the site: feed id %q (was %q), title %q (was %q)", g.ID, f.ID, g.Title, f.Title)
+	}
 	if l := svgCheck(t, filepath.Join(opt.Out, "badges", "status.svg")); l != "regressions: none open" {
 		t.Errorf("status badge %q", l)
 	}
 	page := readFile(t, filepath.Join(opt.Out, "changes.html"))
 	if !strings.Contains(page, "No regressions found in the history.") || !strings.Contains(page, "No improvements found in the history.") {
 		t.Error("the Changes page does not say that nothing was found")
+	}
+}
+
+// Control and format characters in a benchmark name (an escape sequence, a
+// bidi override, NUL) are replaced by U+FFFD on the Changes page and in
+// the feed, not written raw.
+func TestChangesControlCharacters(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	name := "BenchmarkCtl/\x1b[31mred\u202egnp.exe\x00x"
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
+		{Name: name, Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"changes.html", "changes.xml"} {
+		text := readFile(t, filepath.Join(out, f))
+		for i, r := range text {
+			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' {
+				t.Errorf("%s: raw %U at byte %d", f, r, i)
+				break
+			}
+		}
+		if !strings.Contains(text, "BenchmarkCtl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
+			t.Errorf("%s does not show the name with U+FFFD", f)
+		}
 	}
 }
