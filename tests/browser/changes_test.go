@@ -83,6 +83,23 @@ func TestChangePoints(t *testing.T) {
 	if drawn != "drawn" {
 		t.Errorf("change mark of run 0031: %s", drawn)
 	}
+	// The newest baseline's line (run 0001, the only baseline; its colour,
+	// so not an axis line) is drawn at that run's x on the same axis.
+	base := eval[string](tb, `(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var o = c.getOption();
+  var si = o.series.map(function (x) { return x.id; }).indexOf('median');
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0001'; })[0];
+  var p = c.convertToPixel({seriesIndex: si}, [row.t, row.median]);
+  var found = false;
+  c.getZr().storage.getDisplayList().forEach(function (el) {
+    if (el.type === 'ec-line' && el.shape && el.style && String(el.style.stroke).toLowerCase() === '#d97706' && Math.abs(el.shape.x1 - p[0]) < 1.5 && Math.abs(el.shape.x2 - p[0]) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
+  });
+  return found ? 'drawn' : 'no vertical line at x ' + p[0];
+})()`)
+	if base != "drawn" {
+		t.Errorf("newest baseline line of run 0001: %s", base)
+	}
 	// The run's tooltip states the step.
 	tb.do("show the tooltip of run 0031", chromedp.Evaluate[chromedp.Void](`(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
