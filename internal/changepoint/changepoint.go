@@ -34,6 +34,13 @@
 //     tested many times over, and the permutation test alone then lets
 //     through a few shifts of the size of the noise (see
 //     BenchmarkLongHistories and the README's figures).
+//   - Nor is a change of less than [Options.MinRelative] of the larger
+//     level (1 % by default), nor one whose medians on the two sides are
+//     equal. The noise floor alone does nothing when the noise is zero: a
+//     timer's resolution makes a fast benchmark's medians exactly equal run
+//     after run (1 ns, 1 ns, …), and the energy statistic then finds
+//     "significant" splits between identical levels. Relative to the larger
+//     level, a step from 0 (a valid 0 ns/op) to anything is 100 % and kept.
 //
 // The sums of |xᵢ−xₖ| within and across the two parts, for every split of
 // a segment, come from one pass that moves the values from the right part
@@ -61,6 +68,14 @@
 // or two outlying runs in a row are removed this way; a level that holds for
 // three runs or more is kept. The newest run alone is therefore never a
 // change: a change needs [Options.MinSize] runs on each side to be reported.
+//
+// # What it is given
+//
+// One value per run: package history passes each run's median. The runs'
+// own spread (their rounds, stats.data) and paired verdicts
+// (result.File.Paired) are not used: a noisy run weighs as much as a quiet
+// one, and a paired A/B measurement of the same commits neither confirms
+// nor vetoes a change point.
 //
 // # Assumptions
 //
@@ -103,6 +118,11 @@ type Options struct {
 	// standard deviations of the run-to-run noise; negative reports every
 	// significant change.
 	MinEffect float64
+	// MinRelative is the smallest change of level reported, as a fraction
+	// of the larger of the two levels (0.01: 1 %); negative reports every
+	// change that passes MinEffect. A change between equal medians is
+	// never reported.
+	MinRelative float64
 	// Seed seeds the permutation tests' generator.
 	Seed uint64
 }
@@ -111,7 +131,7 @@ type Options struct {
 // α = 0.01 with up to 199 shuffles (so the smallest p-value is 0.005),
 // early stop after 5 exceedances, 4 values on each side of a change,
 // windows of 200 values, outliers beyond 5 robust standard deviations,
-// changes of at least 1 robust standard deviation.
+// changes of at least 1 robust standard deviation and 1 % of the level.
 var DefaultOptions = Options{
 	Alpha:        0.01,
 	Permutations: 199,
@@ -120,6 +140,7 @@ var DefaultOptions = Options{
 	Window:       200,
 	OutlierK:     5,
 	MinEffect:    1,
+	MinRelative:  0.01,
 	Seed:         0x62656e6368, // "bench"
 }
 
@@ -146,6 +167,9 @@ func (o Options) withDefaults() Options {
 	if o.MinEffect != 0 {
 		d.MinEffect = o.MinEffect
 	}
+	if o.MinRelative != 0 {
+		d.MinRelative = o.MinRelative
+	}
 	if o.Seed != 0 {
 		d.Seed = o.Seed
 	}
@@ -170,10 +194,10 @@ type Change struct {
 }
 
 // Percent is the change of level in percent of Before (+ slower when the
-// values are times); NaN when Before is 0.
+// values are times); +Inf (−Inf) for a rise (fall) from a Before of 0.
 func (c Change) Percent() float64 {
 	if c.Before == 0 {
-		return math.NaN()
+		return math.Copysign(math.Inf(1), c.After)
 	}
 	return (c.After - c.Before) / c.Before * 100
 }
@@ -218,14 +242,22 @@ func Detect(xs []float64, opt Options) Result {
 	// Merge candidates closer than MinSize, then prune until every change
 	// is significant between its neighbours.
 	cps := d.prune(cands)
+	// Judged between its final neighbours (prune looks at most half a
+	// window each side), a change may be too small after all; dropping it
+	// widens its neighbours' stretches, so repeat until none is dropped.
+	for dropped := true; dropped; {
+		dropped = false
+		for i := 0; i < len(cps); i++ {
+			lo, hi := bounds(cps, i, n)
+			if d.small(lo, cps[i].at, hi) {
+				cps = slices.Delete(cps, i, i+1)
+				dropped = true
+				break
+			}
+		}
+	}
 	for i, cp := range cps {
-		lo, hi := 0, n
-		if i > 0 {
-			lo = cps[i-1].at
-		}
-		if i+1 < len(cps) {
-			hi = cps[i+1].at
-		}
+		lo, hi := bounds(cps, i, n)
 		res.Changes = append(res.Changes, Change{
 			Index:  cp.at,
 			Before: median(clean[lo:cp.at]),
@@ -235,6 +267,19 @@ func Detect(xs []float64, opt Options) Result {
 		})
 	}
 	return res
+}
+
+// bounds is the stretch of a series of n values that change point i of
+// cps is judged on: from the previous change point to the next.
+func bounds(cps []point, i, n int) (lo, hi int) {
+	lo, hi = 0, n
+	if i > 0 {
+		lo = cps[i-1].at
+	}
+	if i+1 < len(cps) {
+		hi = cps[i+1].at
+	}
+	return lo, hi
 }
 
 type detector struct {
@@ -331,13 +376,25 @@ func (d *detector) prune(cands []int) []point {
 	return cps
 }
 
-// small reports whether the change at at, judged on xs[lo:hi], moves the
-// median by less than MinEffect noise standard deviations.
+// small reports whether the change at at, judged on xs[lo:hi], is too
+// small to report: its medians are equal, or they differ by less than
+// MinEffect noise standard deviations or by less than MinRelative of the
+// larger of the two.
 func (d *detector) small(lo, at, hi int) bool {
-	if at < 0 || d.opt.MinEffect < 0 {
+	if at < 0 {
 		return false
 	}
-	return math.Abs(median(d.xs[at:hi])-median(d.xs[lo:at])) < d.opt.MinEffect*d.sigma
+	before, after := median(d.xs[lo:at]), median(d.xs[at:hi])
+	diff := math.Abs(after - before)
+	switch {
+	case diff == 0:
+		return true
+	case d.opt.MinEffect >= 0 && diff < d.opt.MinEffect*d.sigma:
+		return true
+	case d.opt.MinRelative >= 0 && diff < d.opt.MinRelative*math.Max(math.Abs(before), math.Abs(after)):
+		return true
+	}
+	return false
 }
 
 // test finds the split of xs[a:b] with the largest energy statistic and

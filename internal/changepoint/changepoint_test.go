@@ -180,16 +180,80 @@ func directQ(x, y []float64) float64 {
 	return m * n / (m + n) * e
 }
 
-// A shift smaller than the noise (0.7 σ) over 100 runs on each side is
-// significant, yet below MinEffect (1 σ by default): reported only when
+// A shift smaller than the noise (0.7 σ, 1.4 %) over 100 runs on each side
+// is significant, yet below MinEffect (1 σ by default): reported only when
 // MinEffect is turned off.
 func TestMinEffect(t *testing.T) {
-	xs := steps(9, 200, 0.01, []int{100}, []float64{1.007})
+	xs := steps(9, 200, 0.02, []int{100}, []float64{1.014})
 	if res := Detect(xs, Options{}); len(res.Changes) != 0 {
 		t.Errorf("a 0.7σ shift reported by default: %v", indexes(res.Changes))
 	}
 	res := Detect(xs, Options{MinEffect: -1})
 	if got := indexes(res.Changes); len(got) != 1 || got[0] < 95 || got[0] > 105 {
 		t.Errorf("without MinEffect: changes at %v, want one near 100", got)
+	}
+}
+
+// A fast benchmark's medians are quantised by the timer: exactly equal run
+// after run, so the noise floor is zero. The reviewer's series: 1 ns for
+// runs 1–20, then 2 ns. Only the real step (+100 % at index 20) is a
+// change; a split between equal levels is never one.
+func TestQuantisedSeries(t *testing.T) {
+	xs := make([]float64, 40)
+	for i := range xs {
+		xs[i] = 1e-9
+		if i >= 20 {
+			xs[i] = 2e-9
+		}
+	}
+	res := Detect(xs, Options{})
+	if got := indexes(res.Changes); !reflect.DeepEqual(got, []int{20}) {
+		t.Fatalf("changes at %v, want [20]", got)
+	}
+	if p := res.Changes[0].Percent(); p != 100 {
+		t.Errorf("step %+.1f %%, want +100 %%", p)
+	}
+	for _, c := range res.Changes {
+		if c.Before == c.After {
+			t.Errorf("change at %d between equal medians %g", c.Index, c.Before)
+		}
+	}
+}
+
+// Any change reported moves the level by at least MinRelative: a series
+// quantised to whole nanoseconds, 1000 ns for 30 runs and then 1005 ns, has
+// no noise at all (so MinEffect lets anything through), and its 0.5 % step
+// is below the 1 % floor.
+func TestChangeBelowMinRelative(t *testing.T) {
+	xs := make([]float64, 60)
+	for i := range xs {
+		xs[i] = 1000e-9
+		if i >= 30 {
+			xs[i] = 1005e-9
+		}
+	}
+	if res := Detect(xs, Options{}); len(res.Changes) != 0 {
+		t.Errorf("changes at %v (%+.2f %%), want none below 1 %%", indexes(res.Changes), res.Changes[0].Percent())
+	}
+	// With the floor off the same step is found: the test above checks
+	// the floor, not a blind detector.
+	if got := indexes(Detect(xs, Options{MinRelative: -1}).Changes); !reflect.DeepEqual(got, []int{30}) {
+		t.Errorf("with MinRelative off: changes at %v, want [30]", got)
+	}
+}
+
+// 0 s is a valid median (a benchmark the compiler optimised away); a step
+// from 0 to 1 ns is a change of +∞ %.
+func TestStepFromZero(t *testing.T) {
+	xs := make([]float64, 30)
+	for i := 15; i < 30; i++ {
+		xs[i] = 1e-9
+	}
+	res := Detect(xs, Options{})
+	if got := indexes(res.Changes); !reflect.DeepEqual(got, []int{15}) {
+		t.Fatalf("changes at %v, want [15]", got)
+	}
+	if c := res.Changes[0]; c.Before != 0 || c.After != 1e-9 || !math.IsInf(c.Percent(), 1) {
+		t.Errorf("change %+v, percent %g; want 0 → 1e-9, +Inf", c, c.Percent())
 	}
 }

@@ -146,8 +146,8 @@ func BenchmarkFalseAlarms(b *testing.B) {
 
 // BenchmarkLongHistories: 40 histories of 2000 runs at 1 % noise, with
 // steps of +10 %, −10 % and +20 % at runs 500, 1200 and 1900 and a 3×
-// outlier run, detected with and without the MinEffect floor: the true and
-// false changes found (a long history is tested many times over, which is
+// outlier run, detected with both floors, without MinEffect, and without
+// MinEffect and MinRelative: the true and false changes found (a long history is tested many times over, which is
 // where the floor matters).
 func BenchmarkLongHistories(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 5))
@@ -173,7 +173,7 @@ func BenchmarkLongHistories(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opt  Options
-	}{{"min-effect=1", Options{}}, {"min-effect=off", Options{MinEffect: -1}}} {
+	}{{"min-effect=1", Options{}}, {"min-effect=off", Options{MinEffect: -1}}, {"floors=off", Options{MinEffect: -1, MinRelative: -1}}} {
 		b.Run(c.name, func(b *testing.B) {
 			var found, falses int
 			for b.Loop() {

@@ -104,18 +104,42 @@ func TestChangesFiltersAndExit(t *testing.T) {
 	if strings.Contains(out, "BenchmarkOld on m1") {
 		t.Errorf("the old regression fails the build:\n%s", out)
 	}
-	// --since a run number and a date.
-	_, out, _ = bench(t, dir, "changes", "--since", "0011", "--fail-recent", "0")
+	// --since a run number (of a machine: run numbers are per machine) and
+	// a date.
+	_, out, _ = bench(t, dir, "changes", "--since", "0011", "--machine", "m1", "--fail-recent", "0")
 	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
 		t.Errorf("--since 0011:\n%s", out)
 	}
-	_, out, _ = bench(t, dir, "changes", "--since", "0011_comparison", "--fail-recent", "0")
+	_, out, _ = bench(t, dir, "changes", "--since", "0011_comparison", "--machine", "m1", "--fail-recent", "0")
 	if !strings.Contains(out, "0011_comparison") || strings.Contains(out, "0008_comparison") {
 		t.Errorf("--since 0011_comparison:\n%s", out)
 	}
-	_, out, _ = bench(t, dir, "changes", "--since", "2026-01-02", "--fail-recent", "0")
-	if !strings.Contains(out, "0035_comparison") || strings.Contains(out, "0011_comparison") {
-		t.Errorf("--since 2026-01-02:\n%s", out)
+	for _, date := range []string{"2026-01-02", "20260102"} {
+		_, out, _ = bench(t, dir, "changes", "--since", date, "--fail-recent", "0")
+		if !strings.Contains(out, "0035_comparison") || strings.Contains(out, "0011_comparison") {
+			t.Errorf("--since %s:\n%s", date, out)
+		}
+	}
+	// The exit status considers only the changes listed: the recent
+	// regression (run 35) is left out by --since a later date.
+	if code, out, _ := bench(t, dir, "changes", "--since", "2026-01-02T23:00:00Z"); code != ExitOK || strings.Contains(out, "BenchmarkUp on m1") {
+		t.Errorf("--since after the regression: exit %d\n%s", code, out)
+	}
+	// A run that does not exist, a run without a machine when there are
+	// two, and a label of another run are refused, naming what is wrong.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--since", "0099", "--machine", "m1"}, "machine m1 has no run 0099 (its runs are 0001_baseline to 0040_comparison"},
+		{[]string{"--since", "0011_baseline", "--machine", "m1"}, "has no run 0011_baseline"},
+		{[]string{"--since", "0011"}, "run numbers are per machine and 2 machines have runs (m1, m2); add --machine ID, or give a date"},
+		{[]string{"--since", "20261399"}, `"20261399" is neither a date`},
+	} {
+		code, _, stderr := bench(t, dir, append([]string{"changes"}, c.args...)...)
+		if code != ExitBadUse || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
 	}
 	// --machine m2: a flat series, nothing to report.
 	code, out, _ = bench(t, dir, "changes", "--machine", "m2", "--format", "markdown")
@@ -141,6 +165,23 @@ func TestChangesUnreadableFile(t *testing.T) {
 	code, _, stderr := bench(t, dir, "changes")
 	if code != ExitBadUse || !strings.Contains(stderr, "0041_comparison.json") {
 		t.Errorf("exit %d, stderr %q; want 2 naming the file", code, stderr)
+	}
+	// The advice names a flag changes has, and is given once.
+	if !strings.Contains(stderr, "--skip-invalid") || strings.Count(stderr, "delete the file")+strings.Count(stderr, "remove the file") != 1 {
+		t.Errorf("advice: %q", stderr)
+	}
+	code, out, stderr := bench(t, dir, "changes", "--skip-invalid")
+	if code != ExitFail || !strings.Contains(stderr, "warning: skipping unreadable result file") || !strings.Contains(stderr, "0041_comparison.json") ||
+		!strings.Contains(out, "0035_comparison") {
+		t.Errorf("--skip-invalid: exit %d, want 1 (the recent regression) with a warning naming the file\n%s%s", code, out, stderr)
+	}
+	// A NaN statistic: one piece of advice, not two.
+	if err := os.WriteFile(bad, []byte(`{"machine_info": {}, "commit_info": {}, "datetime": "2026-01-03T12:00:00", "version": "x", "benchmarks": [{"group": null, "name": "BenchmarkUp", "fullname": "BenchmarkUp", "params": null, "param": null, "extra_info": {}, "options": {}, "stats": {"min": 1, "max": 1, "mean": 1, "stddev": NaN, "rounds": 1, "median": 1, "iqr": 0, "q1": 1, "q3": 1, "iqr_outliers": 0, "stddev_outliers": 0, "outliers": "0;0", "ld15iqr": 1, "hd15iqr": 1, "ops": 1, "total": 1, "iterations": 1}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = bench(t, dir, "changes")
+	if code != ExitBadUse || !strings.Contains(stderr, "NaN") || strings.Count(stderr, "fix or") != 1 {
+		t.Errorf("NaN: exit %d, stderr %q; want 2 and the advice once", code, stderr)
 	}
 }
 
@@ -178,5 +219,21 @@ func TestChangesRemovedBenchmarkAges(t *testing.T) {
 	code, out, _ := bench(t, dir, "changes")
 	if code != ExitOK || !strings.Contains(out, "0035_comparison") {
 		t.Errorf("20 runs after the benchmark left: exit %d, want 0 with the change still listed\n%s", code, out)
+	}
+}
+
+// An empty history says so, rather than "No change points found."
+func TestChangesNoRuns(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".benchmarks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := bench(t, dir, "changes")
+	if code != ExitOK || !strings.Contains(out, "No runs saved in .benchmarks yet") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	code, out, _ = bench(t, dir, "changes", "--format", "json")
+	if code != ExitOK || !strings.Contains(out, `"changes": []`) {
+		t.Errorf("json: exit %d\n%s", code, out)
 	}
 }

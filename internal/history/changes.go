@@ -33,7 +33,8 @@ type Change struct {
 	// between the previous change point and this one, and between this one
 	// and the next.
 	Before, After float64
-	// Percent is the change of level, (After − Before)/Before × 100.
+	// Percent is the change of level, (After − Before)/Before × 100;
+	// ±Inf when Before is 0.
 	Percent   float64
 	Direction Direction
 	// PValue is the permutation test's p-value (see package changepoint).
@@ -51,11 +52,42 @@ func (c *Change) ID() string {
 	return "urn:benchsite:change:" + hex.EncodeToString(sum[:16])
 }
 
-// Open reports whether c is the newest change of its series and a
-// regression: the series is still at the worse level.
-func (c *Change) Open() bool {
+// RecentRuns is how long a regression stays open by default: until its
+// machine has made this many runs from the change's first run on. A change
+// point needs at least changepoint.DefaultOptions.MinSize (4) runs after
+// it before it can be detected, often a few more in noisy series; ten runs
+// give it that time, and a regression that was accepted stops counting ten
+// runs later.
+const RecentRuns = 10
+
+// Latest reports whether c is the newest change of its series: its level
+// still holds.
+func (c *Change) Latest() bool {
 	ch := c.Series.Changes
-	return c.Direction == Regression && len(ch) > 0 && ch[len(ch)-1] == c
+	return len(ch) > 0 && ch[len(ch)-1] == c
+}
+
+// Open reports whether c is an open regression: the newest change of its
+// series, a regression, and its first run among its machine's newest
+// recent runs (Age < recent; recent ≤ 0: none is open). Age counts the
+// machine's runs, so a regression of a benchmark since removed closes too.
+// This is the one definition of an open regression: `benchsite changes`
+// fails on them (--fail-recent is recent), the site counts them on
+// badges/status.svg and marks them on the Changes page (with RecentRuns).
+func (c *Change) Open(recent int) bool {
+	return c.Direction == Regression && c.Latest() && c.Age < recent
+}
+
+// OpenRegressions returns the changes of cs that are open regressions
+// (Change.Open(recent)), in their order.
+func OpenRegressions(cs []*Change, recent int) []*Change {
+	var out []*Change
+	for _, c := range cs {
+		if c.Open(recent) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // detect runs change-point detection on every series, on all CPUs.
@@ -72,13 +104,14 @@ func (h *History) detect(opt changepoint.Options) {
 }
 
 // detect finds the series' change points on the runs' medians; runs
-// without a usable median (missing, zero, not finite) are left out.
+// without a usable median (missing, negative, not finite) are left out. A
+// median of 0 is kept: 0 ns/op is a valid measurement.
 func (s *Series) detect(opt changepoint.Options) {
 	var xs []float64
 	var at []int // xs index → point index
 	for i, p := range s.Points {
 		m := p.Bench.Stats.Median
-		if m > 0 && !math.IsInf(m, 0) && !math.IsNaN(m) {
+		if m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
 			at = append(at, i)
 		}

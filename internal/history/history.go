@@ -23,7 +23,17 @@
 //   - A benchmark is identified by its fullname; a run holding a fullname
 //     twice contributes the first (as compare does).
 //   - Change points come from package changepoint on each series' medians,
-//     in run order (see Series.Changes).
+//     in run order (see Series.Changes). An open regression (Change.Open)
+//     is the newest change of its series, a regression, within its
+//     machine's newest RecentRuns runs: `changes` fails on these, the site
+//     counts them.
+//   - Evidence not used yet (issue 10 asks for both): each run counts as
+//     its median alone; the run's own spread (stats.data, q1–q3) does not
+//     weight it, and paired verdicts saved by `run --against/--compare`
+//     (result.File.Paired) are neither used as evidence for nor against a
+//     change point. A run with a wide spread thus counts as much as a quiet
+//     one; the permutation test's exchangeability assumption is about the
+//     medians only.
 package history
 
 import (
@@ -48,10 +58,6 @@ import (
 type Options struct {
 	// Storage is the history root, e.g. ".benchmarks".
 	Storage string
-	// SkipHint ends the advice on an unreadable file, e.g. ", or build
-	// with --skip-invalid" for a command that has the flag; "" for one
-	// that has not.
-	SkipHint string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
 	// Compare configures the verdicts (the options of `benchsite compare`).
@@ -231,7 +237,10 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	for _, s := range slots {
 		if s.err != nil {
 			if !opt.SkipInvalid {
-				return fmt.Errorf("%w (fix or remove the file%s)", s.err, opt.SkipHint)
+				// The file's error says what is wrong and what to do with
+				// the file; every command that loads the history (build,
+				// serve, changes) has --skip-invalid.
+				return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
 			}
 			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
 			warn("skipping unreadable result file: %v", s.err)

@@ -1,8 +1,10 @@
 package history
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -111,11 +113,23 @@ func TestChanges(t *testing.T) {
 	if slower.Run.File.CommitInfo.ID != spec.CommitID(31) {
 		t.Errorf("change's commit %s, want run 31's", slower.Run.File.CommitInfo.ID)
 	}
-	if !slower.Open() {
-		t.Error("the regression, the newest change of its series, is not open")
+	// Open: the newest change of its series, a regression, among the
+	// machine's newest N runs. The regression at run 31 of 60 has 29 runs
+	// after it: open within 30, not within the default 10.
+	if !slower.Latest() || !slower.Open(30) {
+		t.Error("the regression, the newest change of its series, is not open within 30 runs")
 	}
-	if faster.Open() {
+	if slower.Open(RecentRuns) || slower.Open(29) {
+		t.Errorf("a regression 29 runs old is open within %d runs", RecentRuns)
+	}
+	if faster.Open(100) {
 		t.Error("an improvement is open")
+	}
+	if got := OpenRegressions(ch, 30); len(got) != 1 || got[0] != slower {
+		t.Errorf("open regressions within 30: %v", got)
+	}
+	if got := OpenRegressions(ch, RecentRuns); len(got) != 0 {
+		t.Errorf("open regressions within %d: %v", RecentRuns, got)
 	}
 	flat := h.ByFullname[historytest.Fullname("BenchmarkFlat")].Series[0]
 	if len(flat.Outliers) != 2 || flat.Outliers[0] != 9 || flat.Outliers[1] != 59 {
@@ -141,5 +155,37 @@ func TestBaselinesInForce(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("BaselinesInForce(%v) = %v, want %v", flags, got, want)
 		}
+	}
+}
+
+// The reviewer's quantised series: a benchmark whose every round takes
+// exactly 1 ns for runs 1–20 and 2 ns from run 21 has one change (+100 %
+// at 0021), not also a "±0.0 %" one between equal levels; and a step from
+// 0 s (a valid 0 ns/op) to 1 ns at run 16 is reported.
+func TestChangesQuantisedAndZero(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, historytest.Spec{Machine: "m1", Runs: 40, RunNoise: -1, RoundNoise: -1,
+		Benchmarks: []historytest.Bench{
+			{Name: "BenchmarkFast", Median: 1e-9, Steps: map[int]float64{21: 2}},
+			{Name: "BenchmarkZero", Median: 0, Levels: map[int]float64{16: 1e-9}},
+		}})
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range h.Changes() {
+		if c.Before == c.After {
+			t.Errorf("%s: change at %s between equal medians %g", c.Series.Benchmark.Name, c.Run.Label, c.Before)
+		}
+		got[c.Series.Benchmark.Name] = append(got[c.Series.Benchmark.Name],
+			fmt.Sprintf("%s %s %g→%g", c.Run.Label, c.Direction, c.Before, c.After))
+	}
+	want := map[string][]string{
+		"BenchmarkFast": {"0021_comparison regression 1e-09→2e-09"},
+		"BenchmarkZero": {"0016_comparison regression 0→1e-09"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes %v, want %v", got, want)
 	}
 }

@@ -17,18 +17,20 @@ type ChangesJSON struct {
 // benchmark's unit for one imported in another (extra_info stats_unit) (the
 // medians of the runs' medians on each side); Date is the first run's
 // datetime as stored (ISO 8601), Commit its commit id, Run its label.
+// ChangePercent is null for a change from a median of 0 (infinitely many
+// percent).
 type ChangeJSON struct {
-	Name          string  `json:"name"`
-	Fullname      string  `json:"fullname"`
-	Machine       string  `json:"machine"`
-	Run           string  `json:"run"`
-	Commit        string  `json:"commit"`
-	Date          string  `json:"date"`
-	Before        float64 `json:"before"`
-	After         float64 `json:"after"`
-	ChangePercent float64 `json:"change_percent"`
-	Direction     string  `json:"direction"`
-	PValue        float64 `json:"p_value"`
+	Name          string   `json:"name"`
+	Fullname      string   `json:"fullname"`
+	Machine       string   `json:"machine"`
+	Run           string   `json:"run"`
+	Commit        string   `json:"commit"`
+	Date          string   `json:"date"`
+	Before        float64  `json:"before"`
+	After         float64  `json:"after"`
+	ChangePercent *float64 `json:"change_percent"`
+	Direction     string   `json:"direction"`
+	PValue        float64  `json:"p_value"`
 }
 
 // NewChangesJSON converts changes (in their order) to the JSON document.
@@ -39,7 +41,7 @@ func NewChangesJSON(cs []*history.Change) ChangesJSON {
 			Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
 			Machine: c.Series.Machine.ID, Run: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, Date: c.Run.File.Datetime,
-			Before: c.Before, After: c.After, ChangePercent: c.Percent,
+			Before: c.Before, After: c.After, ChangePercent: finite(c.Percent),
 			Direction: string(c.Direction), PValue: c.PValue,
 		})
 	}
@@ -57,9 +59,9 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		return badFormat(format)
 	}
 	md := format == FormatMarkdown
-	esc := clean
+	esc, name := clean, func(s string) string { return clip(clean(s), maxNameWidth) }
 	if md {
-		esc = mdEscape
+		esc, name = mdEscape, mdEscape
 		ew.printf("### Change points\n\n")
 	}
 	if len(cs) == 0 {
@@ -82,7 +84,7 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 			commit = numfmt.Missing
 		}
 		rows = append(rows, []string{
-			date, esc(c.Series.Machine.ID), esc(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
+			date, name(c.Series.Machine.ID), name(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
 			figure(c.Before, c.Series.Points[c.Index].Bench.Unit()), figure(c.After, c.Series.Points[c.Index].Bench.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
 			string(c.Direction),
 		})
@@ -103,11 +105,9 @@ const changesMethod = "Change points: E-divisive means on each series' run media
 // first run is among the newest n runs of their machine.
 func RecentRegressions(cs []*history.Change, n int) []string {
 	var out []string
-	for _, c := range cs {
-		if c.Open() && c.Age < n {
-			out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
-				clean(c.Series.Benchmark.Name), clean(c.Series.Machine.ID), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
-		}
+	for _, c := range history.OpenRegressions(cs, n) {
+		out = append(out, fmt.Sprintf("%s on %s: %s since %s (%d of the machine's runs since)",
+			clip(clean(c.Series.Benchmark.Name), maxNameWidth), clip(clean(c.Series.Machine.ID), maxNameWidth), numfmt.Percent(c.Percent), clean(c.Run.Label), c.Age+1))
 	}
 	return out
 }

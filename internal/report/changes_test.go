@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/golden"
@@ -104,4 +105,49 @@ func jsonClose(t *testing.T, a, b []byte) bool {
 		return x == y
 	}
 	return eq(x, y)
+}
+
+// A 900-character benchmark name does not pad the terminal table to
+// 1,000 columns: the table cuts it at maxNameWidth columns with "…"; the
+// JSON keeps it whole.
+func TestChangesLongName(t *testing.T) {
+	root := t.TempDir()
+	long := "BenchmarkLong/" + strings.Repeat("x", 900)
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 11, Benchmarks: []historytest.Bench{
+		{Name: long, Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Load(history.Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := h.Changes()
+	if len(cs) != 1 {
+		t.Fatalf("%d changes, want 1", len(cs))
+	}
+	var buf bytes.Buffer
+	if err := Changes(&buf, cs, FormatTable); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if w := width(line); w > 200 {
+			t.Errorf("a line of %d columns: %.80q…", w, line)
+		}
+	}
+	if !strings.Contains(buf.String(), "BenchmarkLong/xxx") || !strings.Contains(buf.String(), "x…") {
+		t.Errorf("the name is not cut with …:\n%s", buf.String())
+	}
+	for _, line := range RecentRegressions(cs, 10) {
+		if width(line) > 200 {
+			t.Errorf("failure line of %d columns", width(line))
+		}
+	}
+	buf.Reset()
+	if err := Changes(&buf, cs, FormatJSON); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"name": "`+long+`"`) {
+		t.Error("the JSON does not keep the whole name")
+	}
 }

@@ -34,6 +34,8 @@ import (
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/timefmt"
 	"github.com/mattn/go-runewidth"
+
+	"github.com/benchsite/benchsite/internal/textenc"
 )
 
 // Formats accepted by Comparison and Targets.
@@ -68,14 +70,7 @@ func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, 
 
 // clean makes untrusted text safe for a terminal: control and format
 // characters (escape sequences, newlines, bidi overrides) become '?'.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
-			return '?'
-		}
-		return r
-	}, s)
-}
+func clean(s string) string { return textenc.Printable(s, '?') }
 
 // mdEscape makes untrusted text inert inside a Markdown table cell or list
 // item: HTML-significant characters become entities, Markdown punctuation is
@@ -111,6 +106,14 @@ func mdEscape(s string) string {
 
 // width is the number of terminal cells s takes.
 func width(s string) int { return runewidth.StringWidth(s) }
+
+// maxNameWidth is the most terminal columns a benchmark or machine name
+// takes in a table; longer names are cut with "…" (the JSON and Markdown
+// output and the site keep them whole).
+const maxNameWidth = 60
+
+// clip cuts s to at most n terminal columns, ending it with "…" when cut.
+func clip(s string, n int) string { return runewidth.Truncate(s, n, "…") }
 
 func padRight(s string, w int) string {
 	if n := width(s); n < w {

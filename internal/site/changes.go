@@ -14,6 +14,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/textenc"
 )
 
 // Change points (package history finds them) on the site: marks on each
@@ -41,7 +42,8 @@ type ChangeRow struct {
 	Direction             string
 	P                     float64
 	// Latest: the newest change of its series (its level still holds);
-	// Open: Latest and a regression.
+	// Open: an open regression (history.Change.Open with
+	// history.RecentRuns, the rule `benchsite changes` fails on).
 	Latest, Open bool
 	// Age is the number of the machine's runs after Run.
 	Age int
@@ -55,13 +57,19 @@ type ChangesPage struct {
 	Machines []string
 	// Feed is the Atom feed's path from the root.
 	Feed string
+	// Recent is how many of its machine's newest runs a regression stays
+	// open (history.RecentRuns).
+	Recent int
 }
 
 // changeMark is a change point in a benchmark's chart data (times in the
 // machine's unit): the mark line on the history chart and the tooltip of
 // its run.
 type changeMark struct {
-	N         string   `json:"n"`    // the run's category on the x axis
+	N string `json:"n"` // the run number ("0031")
+	// X is the run's x value on the history chart's axis (see xAxisFor):
+	// its time (Unix milliseconds) on a time axis, else N.
+	X         any      `json:"x"`
 	Date      string   `json:"date"` // the run's datetime as stored ("" when none)
 	Label     string   `json:"label"`
 	Commit    string   `json:"commit"`
@@ -78,13 +86,16 @@ const feedPath = "changes.xml"
 
 func (b *builder) changeRow(c *history.Change) ChangeRow {
 	row := ChangeRow{
-		ID: c.ID(), Anchor: "change-" + strings.TrimPrefix(c.ID(), "urn:benchsite:change:"), Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
+		// Names shown (page, filter attributes, feed) have their control
+		// characters replaced; the link and the id use the stored names.
+		ID: c.ID(), Anchor: "change-" + strings.TrimPrefix(c.ID(), "urn:benchsite:change:"),
+		Name: textenc.Printable(c.Series.Benchmark.Name, '\uFFFD'), Fullname: textenc.Printable(c.Series.Benchmark.Fullname, '\uFFFD'),
 		Machine: c.Series.Machine.ID, Run: b.runRef(c.Run),
 		Before: c.Before, After: c.After, Percent: c.Percent, Direction: string(c.Direction),
-		P: c.PValue, Open: c.Open(), Age: c.Age,
-		Latest: c.Series.Changes[len(c.Series.Changes)-1] == c,
+		P: c.PValue, Open: c.Open(history.RecentRuns), Age: c.Age,
+		Latest: c.Latest(),
 	}
-	if bn := b.byFull[row.Fullname]; bn != nil {
+	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
 	}
 	if pb := c.Series.Points[c.Index].Bench; pb.Unit() != "" {
@@ -95,7 +106,7 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 }
 
 func (b *builder) changesPage() *ChangesPage {
-	p := &ChangesPage{Feed: feedPath}
+	p := &ChangesPage{Feed: feedPath, Recent: history.RecentRuns}
 	for _, c := range b.hist.Changes() {
 		row := b.changeRow(c)
 		if c.Direction == history.Regression {
@@ -130,6 +141,8 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 	for i := range md.Runs {
 		rowOf[md.Runs[i].Label] = i
 	}
+	// The mark goes where the run's point is: at its time on a time axis.
+	_, key := xAxisFor(md.Runs)
 	var lines []any
 	for _, c := range s.Changes {
 		cm := &changeMark{
@@ -138,14 +151,10 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
 			Direction: string(c.Direction), P: round6(c.PValue),
 		}
-		// The line stands at the run's x on the history's axis: its time
-		// on a time axis, its number on a category axis (xAxisFor).
-		var x any = cm.N
+		cm.X = cm.N
 		if i, ok := rowOf[c.Run.Label]; ok {
+			cm.X = xOf(md.Runs[i], key)
 			md.Runs[i].ChangePoint = cm
-			if ds := md.History.Dataset; ds != nil && len(ds.Dimensions) > 0 {
-				x = xOf(md.Runs[i], ds.Dimensions[0])
-			}
 		}
 		md.Changes = append(md.Changes, *cm)
 		col := colImprovement
@@ -153,7 +162,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			col = colRegression
 		}
 		line := map[string]any{
-			"name": "change", "xAxis": x, "direction": cm.Direction,
+			"name": "change", "xAxis": cm.X, "run": cm.N, "direction": cm.Direction,
 			"lineStyle": map[string]any{"color": col, "type": "solid", "width": 2},
 			"label":     map[string]any{"formatter": numfmt.Percent(c.Percent), "position": "insideEndTop", "color": col},
 		}
@@ -224,7 +233,7 @@ func (b *builder) feed() ([]byte, error) {
 	}
 	f := atomFeed{
 		Title:  b.site.Title + " — performance regressions",
-		ID:     feedID(b.canonical(feedPath), b.site.Title),
+		ID:     feedID(b.canonical(feedPath), b.opt.RepoURL, b.hist),
 		Author: atomAuthor{Name: "benchsite"},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: abs(feedPath)},
@@ -276,13 +285,31 @@ func (b *builder) feed() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// feedID is the feed's absolute URL when the site has one, else an id
-// derived from its title (stable across builds either way).
-func feedID(canonical, title string) string {
+// feedID is the feed's absolute URL when the site has one; else an id
+// derived from the repository URL, or else from the history's first run
+// (machine, label, commit). It never depends on the site's title, so a
+// renamed site keeps its feed.
+func feedID(canonical, repoURL string, h *history.History) string {
 	if canonical != "" {
 		return canonical
 	}
-	sum := sha256.Sum256([]byte(title))
+	key := "repo\x00" + repoURL
+	if repoURL == "" {
+		var first *history.Run
+		for _, m := range h.Machines {
+			for _, r := range m.Runs {
+				if first == nil || r.Time.Before(first.Time) ||
+					r.Time.Equal(first.Time) && (r.Machine.ID < first.Machine.ID || r.Machine == first.Machine && r.Number < first.Number) {
+					first = r
+				}
+			}
+		}
+		key = "history"
+		if first != nil {
+			key += "\x00" + first.Machine.ID + "\x00" + first.Label + "\x00" + first.File.CommitInfo.ID
+		}
+	}
+	sum := sha256.Sum256([]byte(key))
 	return "urn:benchsite:feed:" + hex.EncodeToString(sum[:16])
 }
 
@@ -340,8 +367,9 @@ const (
 	badgeBlue  = "#007ec6"
 )
 
-// badgeRecent is how many runs a change stays the badge's trend.
-const badgeRecent = 10
+// badgeRecent is how many runs a change stays the badge's trend: as long
+// as a regression stays open.
+const badgeRecent = history.RecentRuns
 
 // benchBadge is badges/<slug>.svg: the benchmark's newest median (on the
 // machine with the newest run of it) and its trend: the newest change point
@@ -374,15 +402,11 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	return badge(bn.Name, value, color)
 }
 
-// statusBadge is badges/status.svg: the number of open regressions (series
-// whose newest change point is a regression).
+// statusBadge is badges/status.svg: the number of open regressions
+// (history.Change.Open with history.RecentRuns: what `benchsite changes`
+// fails on by default).
 func (b *builder) statusBadge() []byte {
-	n := 0
-	for _, c := range b.hist.Changes() {
-		if c.Open() {
-			n++
-		}
-	}
+	n := len(history.OpenRegressions(b.hist.Changes(), history.RecentRuns))
 	switch n {
 	case 0:
 		return badge("regressions", "none open", badgeGreen)

@@ -218,15 +218,27 @@ func TestChangesPageAndMarks(t *testing.T) {
 			}
 		}
 	}
-	// The mark stands at run 0031's x: its time, as the history is on a
-	// time axis.
-	var at any
-	for _, r := range md.Runs {
-		if r.N == "0031" && r.T != nil {
-			at = float64(*r.T)
+	// The mark sits where run 0031's point is: the history chart's x
+	// axis is a time axis, so at that run's time, not at its number.
+	var run31 *runRow
+	for i := range md.Runs {
+		if md.Runs[i].N == "0031" {
+			run31 = &md.Runs[i]
 		}
 	}
-	if mark == nil || at == nil || mark["xAxis"] != at || mark["url"] != md.Changes[0].URL ||
+	if run31 == nil || run31.T == nil {
+		t.Fatal("run 0031 has no time in the chart data")
+	}
+	if md.History.XAxis[0].Type != "time" {
+		t.Fatalf("history x axis %q, want time", md.History.XAxis[0].Type)
+	}
+	if x, ok := mark["xAxis"].(float64); !ok || int64(x) != *run31.T {
+		t.Errorf("change mark at x %v, want run 0031's time %d", mark["xAxis"], *run31.T)
+	}
+	if x, ok := md.Changes[0].X.(float64); !ok || int64(x) != *run31.T {
+		t.Errorf("change in the data at x %v, want %d", md.Changes[0].X, *run31.T)
+	}
+	if mark == nil || mark["run"] != "0031" || mark["url"] != md.Changes[0].URL ||
 		!strings.HasPrefix(mark["label"].(map[string]any)["formatter"].(string), "+") {
 		t.Errorf("history chart's change mark: %v", mark)
 	}
@@ -271,8 +283,16 @@ func TestBadges(t *testing.T) {
 	if len(labels) != 5 {
 		t.Fatalf("badges %v, want status and 4 benchmarks", slices.Collect(mapsKeys(labels)))
 	}
-	if labels["status.svg"] != "regressions: 2 open" {
-		t.Errorf("status badge %q", labels["status.svg"])
+	// Open regressions are what `benchsite changes` fails on: the newest
+	// change of a series, a regression, among the machine's newest 10 runs.
+	// BenchmarkUp's (run 31 of 40) is; the hostile benchmark's (run 21, 19
+	// runs old) is not, though it is still its series' newest change.
+	if labels["status.svg"] != "regressions: 1 open" {
+		t.Errorf("status badge %q, want 1 open", labels["status.svg"])
+	}
+	page := readFile(t, filepath.Join(opt.Out, "changes.html"))
+	if n := strings.Count(page, `<td data-label="State"><b>open</b></td>`); n != 1 {
+		t.Errorf("the Changes page marks %d regressions open, want 1 (as the badge)", n)
 	}
 	for f, l := range labels {
 		switch {
@@ -367,11 +387,49 @@ func TestChangesNoneFound(t *testing.T) {
 	if len(f.Entries) != 0 || f.Updated != "1970-01-01T00:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
 		t.Errorf("feed of no regressions: id %q, updated %q, %d entries", f.ID, f.Updated, len(f.Entries))
 	}
+	// The feed's id does not depend on the site's title: renaming the
+	// site keeps the feed (a reader would otherwise see a new one).
+	opt.Title, opt.Out = "Another title", filepath.Join(t.TempDir(), "renamed")
+	if _, err := Build(opt); err != nil {
+		t.Fatal(err)
+	}
+	if g := readFeed(t, opt.Out); g.ID != f.ID || g.Title == f.Title {
+		t.Errorf("after renaming the site: feed id %q (was %q), title %q (was %q)", g.ID, f.ID, g.Title, f.Title)
+	}
 	if l := svgCheck(t, filepath.Join(opt.Out, "badges", "status.svg")); l != "regressions: none open" {
 		t.Errorf("status badge %q", l)
 	}
 	page := readFile(t, filepath.Join(opt.Out, "changes.html"))
 	if !strings.Contains(page, "No regressions found in the history.") || !strings.Contains(page, "No improvements found in the history.") {
 		t.Error("the Changes page does not say that nothing was found")
+	}
+}
+
+// Control and format characters in a benchmark name (an escape sequence, a
+// bidi override, NUL) are replaced by U+FFFD on the Changes page and in
+// the feed, not written raw.
+func TestChangesControlCharacters(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	name := "BenchmarkCtl/\x1b[31mred\u202egnp.exe\x00x"
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
+		{Name: name, Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"changes.html", "changes.xml"} {
+		text := readFile(t, filepath.Join(out, f))
+		for i, r := range text {
+			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' {
+				t.Errorf("%s: raw %U at byte %d", f, r, i)
+				break
+			}
+		}
+		if !strings.Contains(text, "BenchmarkCtl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
+			t.Errorf("%s does not show the name with U+FFFD", f)
+		}
 	}
 }

@@ -55,7 +55,6 @@ func (b *builder) load() error {
 	h, err := history.Load(history.Options{
 		Storage:     b.opt.Storage,
 		SkipInvalid: b.opt.SkipInvalid,
-		SkipHint:    ", or build with --skip-invalid",
 		Compare:     b.opt.Compare,
 		Targets:     b.opt.Targets,
 		Warn:        func(msg string) { b.warn("%s", msg) },

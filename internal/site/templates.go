@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/textenc"
 	"github.com/benchsite/benchsite/templates"
 )
 
@@ -40,9 +41,12 @@ var funcs = template.FuncMap{
 // wrap after each "/", "=" and "_" (a <wbr> there), so a narrow column
 // breaks "BenchmarkForward/batch=32" or "0003_069aa496e47d_20261125" between
 // its parts rather than mid-word.
+//
+// Control and format characters (escape sequences, NUL, bidi overrides)
+// become U+FFFD (textenc.Printable), as everywhere names are shown.
 func breakable(name string) template.HTML {
 	var b strings.Builder
-	for _, r := range name {
+	for _, r := range textenc.Printable(name, '\uFFFD') {
 		b.WriteString(html.EscapeString(string(r)))
 		if r == '/' || r == '=' || r == '_' {
 			b.WriteString("<wbr>")

@@ -8,6 +8,9 @@ package textenc
 import (
 	"bytes"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -43,4 +46,18 @@ func UTF8(data []byte) ([]byte, error) {
 		return nil, &EncodingError{"UTF-16BE"}
 	}
 	return data, nil
+}
+
+// Printable returns s with every control character (C0, C1: escape
+// sequences, newlines, NUL), format character (Unicode Cf: bidi overrides,
+// zero-width joiners) and invalid UTF-8 replaced by repl. It is the one
+// rule for showing untrusted names (benchmarks, machines, labels) in a
+// terminal ('?') or on the site (U+FFFD).
+func Printable(s string, repl rune) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return repl
+		}
+		return r
+	}, s)
 }

@@ -50,32 +50,55 @@ func TestChangePoints(t *testing.T) {
 	tb.visit(srv.URL + "/bench/" + slugOf("benchmarkup") + ".html")
 	tb.chartsRendered("benchmark page")
 	tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
+	// The mark is at run 0031's x: on the time axis, the run's time (the x
+	// its point has), with the commit's URL and the step as its label.
 	marks := eval[string](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
-  var s = c.getOption().series.filter(function (x) { return x.id === 'median'; })[0];
-  // The history is on a time axis: a mark's x is its run's time; name the run.
-  var src = c.getOption().dataset[0].source;
-  var nOf = function (x) { var r = src.filter(function (r) { return r.t === x || r.n === x; })[0]; return r ? r.n : String(x); };
+  var o = c.getOption();
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
+  var s = o.series.filter(function (x) { return x.id === 'median'; })[0];
   return JSON.stringify(((s.markLine && s.markLine.data) || []).filter(function (d) { return d.name === 'change'; })
-    .map(function (d) { return [nOf(d.xAxis), d.url || '', d.label.formatter]; }));
+    .map(function (d) { return [d.xAxis === row.t ? 'at 0031' : 'at ' + d.xAxis, d.url || '', d.label.formatter]; }));
 })()`)
 	wantURL := "https://github.com/example/project/commit/" + spec.CommitID(31)
-	if !strings.HasPrefix(marks, `[["0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
-		t.Errorf("change marks on the chart: %s, want one at 0031 linking %s", marks, wantURL)
+	if !strings.HasPrefix(marks, `[["at 0031","`+wantURL+`","+`) || strings.Count(marks, "[") != 2 {
+		t.Errorf("change marks on the chart: %s, want one at run 0031's time linking %s", marks, wantURL)
 	}
-	// The mark is drawn: ECharts placed a line at the run's x position.
-	drawn := eval[bool](tb, `(function () {
+	// The mark is drawn: ECharts placed a vertical line at the x of run
+	// 0031's point (the pixel its median is drawn at), inside the grid.
+	drawn := eval[string](tb, `(function () {
   var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
-  var run = c.getOption().dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
-  var x = c.convertToPixel({xAxisIndex: 0}, run.t != null ? run.t : '0031');
+  var o = c.getOption();
+  var si = o.series.map(function (x) { return x.id; }).indexOf('median');
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0031'; })[0];
+  var p = c.convertToPixel({seriesIndex: si}, [row.t, row.median]);
+  if (!p || !isFinite(p[0])) return 'run 0031 has no pixel';
+  if (p[0] < 0 || p[0] > c.getWidth()) return 'run 0031 is off the chart at x ' + p[0];
   var found = false;
   c.getZr().storage.getDisplayList().forEach(function (el) {
-    if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - x) < 1.5 && Math.abs(el.shape.x2 - x) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
+    if (el.type === 'ec-line' && el.shape && Math.abs(el.shape.x1 - p[0]) < 1.5 && Math.abs(el.shape.x2 - p[0]) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
   });
-  return found;
+  return found ? 'drawn' : 'no vertical line at x ' + p[0];
 })()`)
-	if !drawn {
-		t.Error("no vertical line drawn at run 0031")
+	if drawn != "drawn" {
+		t.Errorf("change mark of run 0031: %s", drawn)
+	}
+	// The newest baseline's line (run 0001, the only baseline; its colour,
+	// so not an axis line) is drawn at that run's x on the same axis.
+	base := eval[string](tb, `(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var o = c.getOption();
+  var si = o.series.map(function (x) { return x.id; }).indexOf('median');
+  var row = o.dataset[0].source.filter(function (r) { return r.n === '0001'; })[0];
+  var p = c.convertToPixel({seriesIndex: si}, [row.t, row.median]);
+  var found = false;
+  c.getZr().storage.getDisplayList().forEach(function (el) {
+    if (el.type === 'ec-line' && el.shape && el.style && String(el.style.stroke).toLowerCase() === '#d97706' && Math.abs(el.shape.x1 - p[0]) < 1.5 && Math.abs(el.shape.x2 - p[0]) < 1.5 && Math.abs(el.shape.y1 - el.shape.y2) > 20) found = true;
+  });
+  return found ? 'drawn' : 'no vertical line at x ' + p[0];
+})()`)
+	if base != "drawn" {
+		t.Errorf("newest baseline line of run 0001: %s", base)
 	}
 	// The run's tooltip states the step.
 	tb.do("show the tooltip of run 0031", chromedp.Evaluate[chromedp.Void](`(function () {
@@ -137,4 +160,41 @@ func TestChangePoints(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "changes.xml")); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestChangesLongName: a 900-character benchmark name wraps on the Changes
+// page at 1400 px; every column of the table stays on screen.
+func TestChangesLongName(t *testing.T) {
+	tb := newBrowser(t)
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkLong/" + strings.Repeat("x", 900), Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+		{Name: "BenchmarkShort", Median: 1e-3, Steps: map[int]float64{11: 0.6}},
+	}}
+	if _, err := historytest.Write(root, spec); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(site.Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	tb.do("set the viewport", chromedp.EmulateViewport(1400, 900))
+	tb.visit(srv.URL + "/changes.html")
+	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '2 change points'`, 10*time.Second)
+	off := eval[string](tb, `(function () {
+  var w = document.documentElement.clientWidth, bad = [];
+  document.querySelectorAll('table[data-changes] th, table[data-changes] td').forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    if (r.right > w + 1) bad.push(c.textContent.slice(0, 30) + ' ends at ' + Math.round(r.right));
+  });
+  if (document.documentElement.scrollWidth > w + 1) bad.push('page scrolls sideways to ' + document.documentElement.scrollWidth);
+  return bad.join('; ');
+})()`)
+	if off != "" {
+		t.Errorf("off screen at 1400 px: %s", off)
+	}
+	tb.screenshot(screenshotDir(t), "changes-long-name")
+	tb.noProblems("changes page")
 }

@@ -27,6 +27,8 @@ type Spec struct {
 	Rounds int
 	// RunNoise is the relative run-to-run noise of the level (default
 	// 0.01); RoundNoise that of each round within a run (default 0.02).
+	// Negative: none (every round at the level exactly, as a timer's
+	// resolution makes a very fast benchmark's rounds).
 	RunNoise, RoundNoise float64
 	// BaselineEvery saves runs 1, 1+n, 1+2n, … as baselines (default: only
 	// run 1).
@@ -48,6 +50,9 @@ type Bench struct {
 	Median float64
 	// Steps multiply the level from the given run (1-based) on.
 	Steps map[int]float64
+	// Levels set the level (seconds) from the given run on, after Steps
+	// (a level of 0 is not moved by a step).
+	Levels map[int]float64
 	// Outliers multiply the level of the given run alone.
 	Outliers map[int]float64
 }
@@ -109,13 +114,16 @@ func Write(root string, s Spec) ([]string, error) {
 			if k, ok := b.Steps[r]; ok {
 				levels[i] *= k
 			}
-			level := levels[i] * (1 + s.RunNoise*rng.NormFloat64())
+			if v, ok := b.Levels[r]; ok {
+				levels[i] = v
+			}
+			level := levels[i] * (1 + max(s.RunNoise, 0)*rng.NormFloat64())
 			if k, ok := b.Outliers[r]; ok {
 				level *= k
 			}
 			data := make([]float64, s.Rounds)
 			for j := range data {
-				data[j] = level * (1 + s.RoundNoise*rng.NormFloat64())
+				data[j] = level * (1 + max(s.RoundNoise, 0)*rng.NormFloat64())
 			}
 			f.Benchmarks = append(f.Benchmarks, result.Benchmark{
 				Group: "g", Name: b.Name, Fullname: Fullname(b.Name),
