@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -104,6 +105,14 @@ type Machine struct {
 }
 
 // Run is one result file of a machine's history.
+//
+// The history is read as a stream and keeps per run only what the pages
+// and commands need, so memory grows by a few hundred bytes per run and
+// benchmark: File is the file's header (machine_info, shared by runs whose
+// machine_info is the same, commit_info, datetime, version) and holds the
+// benchmarks only on each machine's newest run (Machine.Newest); each
+// run's benchmarks are in the series' points (see Point), and Read reads
+// the whole file again when a page needs its samples.
 type Run struct {
 	Machine  *Machine
 	Index    int // position in Machine.Runs
@@ -112,15 +121,22 @@ type Run struct {
 	Baseline bool
 	Path     string // the file's path
 	File     *result.File
-	Raw      []byte    // the file's bytes
 	Time     time.Time // zero when the file has no datetime
 	// Base is the baseline in force for this run (the newest baseline
-	// before it), Report the comparison with it and Rows its rows by
-	// fullname; all nil for the first baseline or when there is none.
-	Base   *Run
+	// before it); nil for the first baseline or when there is none. Each
+	// benchmark's verdict against it is in the series' points
+	// (Point.Verdict).
+	Base *Run
+	// Report is the comparison with Base and Rows its rows by fullname,
+	// kept on each machine's newest run only (Machine.Report); nil on the
+	// others.
 	Report *compare.Report
 	Rows   map[string]*compare.Row
 }
+
+// Read reads and decodes the run's whole file again (with every
+// benchmark's samples).
+func (r *Run) Read() (*result.File, error) { return result.ReadFile(r.Path) }
 
 // Benchmark is one benchmark (by fullname) across machines.
 type Benchmark struct {
@@ -144,8 +160,28 @@ type Series struct {
 
 // Point is one run's result of a benchmark.
 type Point struct {
-	Run   *Run
+	Run *Run
+	// Bench is the benchmark as the run's file has it on the series' newest
+	// point and on the points of the run its newest run was compared with
+	// (so a page can show their samples). On every other point it is a
+	// summary: the statistics without stats.data, extra_info with only the
+	// B/op, allocs/op and unit keys, options with only the profile and
+	// garbage-collector keys, and no params.
 	Bench *result.Benchmark
+	// Verdict is this benchmark's row of the comparison of Run with its
+	// baseline (Run.Base); its Status is "" when Run was not compared or
+	// the benchmark is not in the comparison.
+	Verdict Verdict
+
+	whole bool // Bench stays whole when a newer point arrives
+}
+
+// Verdict is one benchmark's outcome in the comparison of a run with its
+// baseline.
+type Verdict struct {
+	Status compare.Status
+	Change float64 // percent, of Field
+	Field  string  // the compared field, e.g. "mean"
 }
 
 // Latest returns the series' newest point.
@@ -174,6 +210,22 @@ func Load(opt Options) (*History, error) {
 	return h, nil
 }
 
+// chunk is how many files are decoded at once: enough to keep every CPU
+// busy, few enough that the decoded files (samples and all) of one chunk
+// are all that is held in full besides each machine's newest baseline.
+const chunk = 64
+
+// loader carries the state of one streaming Load.
+type loader struct {
+	h    *History
+	opt  Options
+	warn func(string, ...any)
+	// strs and maps intern repeated names and small summary maps, so a
+	// benchmark's name is held once however many runs have it.
+	strs map[string]string
+	maps map[string]map[string]any
+}
+
 func (h *History) load(opt Options, warn func(string, ...any)) error {
 	store := storage.Store{Root: opt.Storage}
 	if _, err := os.Stat(opt.Storage); err != nil {
@@ -188,13 +240,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		return fmt.Errorf("listing machines in %s: %w", opt.Storage, err)
 	}
 	sort.Strings(ids)
-	type slot struct {
-		entry storage.Entry
-		raw   []byte
-		file  *result.File
-		err   error
-	}
-	var slots []*slot
+	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{}}
 	for _, id := range ids {
 		if !SafeSegment(id) {
 			warn("skipping machine folder %q in %s: not a usable name", id, opt.Storage)
@@ -204,57 +250,269 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		if err != nil {
 			return fmt.Errorf("listing %s: %w", filepath.Join(opt.Storage, id), err)
 		}
+		var use []storage.Entry
 		for _, e := range entries {
 			if !SafeSegment(filepath.Base(e.Path)) {
 				warn("skipping %s: not a usable file name", e.Path)
 				continue
 			}
-			slots = append(slots, &slot{entry: e})
+			use = append(use, e)
+		}
+		if err := l.machine(use); err != nil {
+			return err
 		}
 	}
-	// Files are read and decoded on all CPUs; the results are then taken in
-	// listing order, so errors and output do not depend on the timing.
-	Parallel(slots, func(_ int, s *slot) {
-		s.raw, s.err = os.ReadFile(s.entry.Path)
-		if s.err == nil {
-			s.file, s.err = result.Decode(s.raw, s.entry.Path)
-		}
-	})
-	var m *Machine
-	for _, s := range slots {
-		if s.err != nil {
-			if !opt.SkipInvalid {
-				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+	if !opt.ReadOnly {
+		for _, bn := range h.Benchmarks {
+			for len(bn.Series) < len(h.Machines) {
+				bn.Series = append(bn.Series, nil)
 			}
-			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
-			warn("skipping unreadable result file: %v", s.err)
-			continue
 		}
-		for _, n := range s.file.Notes {
-			warn("%s", n)
-		}
-		id := s.entry.MachineID
-		if m == nil || m.ID != id {
-			m = &Machine{ID: id, Index: len(h.Machines)}
-			h.Machines = append(h.Machines, m)
-		}
-		r := &Run{
-			Machine:  m,
-			Index:    len(m.Runs),
-			Number:   s.entry.Number,
-			Label:    s.entry.Label(),
-			Baseline: s.entry.Baseline(),
-			Path:     s.entry.Path,
-			File:     s.file,
-			Raw:      s.raw,
-		}
-		if s.file.Datetime != "" {
-			r.Time, _ = s.file.Time() // Decode already validated it
-		}
-		m.Runs = append(m.Runs, r)
-		h.Runs++
+		sort.Slice(h.Benchmarks, func(i, j int) bool {
+			a, b := h.Benchmarks[i], h.Benchmarks[j]
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return a.Fullname < b.Fullname
+		})
 	}
 	return nil
+}
+
+// slot is one file of a chunk: read, decoded, compared.
+type slot struct {
+	entry storage.Entry
+	file  *result.File
+	err   error
+	run   *Run
+	base  *result.File // the whole file of run.Base
+	rep   *compare.Report
+}
+
+// machine reads one machine's files in run order, a chunk at a time, and
+// keeps their summaries.
+func (l *loader) machine(entries []storage.Entry) error {
+	h, opt := l.h, l.opt
+	// The points whose samples a page shows up front stay whole: the
+	// newest run's and those of the baseline it is compared with.
+	keep := map[string]bool{}
+	if n := len(entries); n > 0 {
+		keep[entries[n-1].Path] = true
+		for i := n - 2; i >= 0; i-- {
+			if entries[i].Baseline() {
+				keep[entries[i].Path] = true
+				break
+			}
+		}
+	}
+	var (
+		m        *Machine
+		lastBase *Run
+		baseFile *result.File // lastBase's whole file
+		prev     *Run
+	)
+	for start := 0; start < len(entries); start += chunk {
+		slots := make([]*slot, 0, chunk)
+		for _, e := range entries[start:min(start+chunk, len(entries))] {
+			slots = append(slots, &slot{entry: e})
+		}
+		// Files are read and decoded on all CPUs; the results are then
+		// taken in listing order, so errors and output do not depend on
+		// the timing.
+		Parallel(slots, func(_ int, s *slot) { s.file, s.err = result.ReadFile(s.entry.Path) })
+		var ok []*slot
+		for _, s := range slots {
+			if s.err != nil {
+				if !opt.SkipInvalid {
+					return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+				}
+				h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
+				l.warn("skipping unreadable result file: %v", s.err)
+				continue
+			}
+			for _, n := range s.file.Notes {
+				l.warn("%s", n)
+			}
+			if m == nil {
+				m = &Machine{ID: s.entry.MachineID, Index: len(h.Machines)}
+				h.Machines = append(h.Machines, m)
+			}
+			r := &Run{
+				Machine:  m,
+				Index:    len(m.Runs),
+				Number:   s.entry.Number,
+				Label:    s.entry.Label(),
+				Baseline: s.entry.Baseline(),
+				Path:     s.entry.Path,
+			}
+			if s.file.Datetime != "" {
+				r.Time, _ = s.file.Time() // Decode already validated it
+			}
+			if !opt.ReadOnly {
+				// A new baseline is compared with the one before it too,
+				// so one sees how the figures moved.
+				r.Base, s.base = lastBase, baseFile
+				if r.Baseline {
+					lastBase, baseFile = r, s.file
+					m.NewestBaseline = r
+				}
+			}
+			s.run = r
+			m.Runs = append(m.Runs, r)
+			h.Runs++
+			ok = append(ok, s)
+		}
+		if !opt.ReadOnly {
+			Parallel(ok, func(_ int, s *slot) {
+				if s.run.Base != nil {
+					s.rep = compare.Compare(s.base, s.file, s.run.Base.Label, s.run.Label, opt.Compare)
+				}
+			})
+		}
+		for _, s := range ok {
+			r := s.run
+			if prev != nil {
+				// Only the newest run keeps its whole file and report.
+				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
+			}
+			r.File, prev = s.file, r
+			if opt.ReadOnly {
+				continue
+			}
+			if s.rep != nil {
+				r.Report, r.Rows = s.rep, rowIndex(s.rep)
+			}
+			l.points(m, r, s.file, keep[r.Path])
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	m.Newest = m.Runs[len(m.Runs)-1]
+	m.Info = m.Newest.File.MachineInfo
+	if opt.ReadOnly {
+		return nil
+	}
+	if !m.Newest.Baseline && m.Newest.Base != nil {
+		m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
+	}
+	m.Targets = target.Check(m.Newest.File, opt.Targets)
+	return nil
+}
+
+// points adds run r's benchmarks to their series. The new point holds the
+// whole benchmark; the point it follows is reduced to a summary unless
+// its run is kept whole.
+func (l *loader) points(m *Machine, r *Run, f *result.File, whole bool) {
+	h := l.h
+	seen := map[string]bool{}
+	for i := range f.Benchmarks {
+		rb := &f.Benchmarks[i]
+		if seen[rb.Fullname] {
+			continue // duplicates: the first counts, as in compare
+		}
+		seen[rb.Fullname] = true
+		bn := h.ByFullname[rb.Fullname]
+		if bn == nil {
+			bn = &Benchmark{Name: l.str(rb.Name), Fullname: l.str(rb.Fullname), Group: l.str(rb.Group)}
+			h.ByFullname[bn.Fullname] = bn
+			h.Benchmarks = append(h.Benchmarks, bn)
+		}
+		if rb.Group != "" {
+			bn.Group = l.str(rb.Group) // the newest group wins
+		}
+		for len(bn.Series) <= m.Index {
+			bn.Series = append(bn.Series, nil)
+		}
+		s := bn.Series[m.Index]
+		if s == nil {
+			s = &Series{Benchmark: bn, Machine: m}
+			bn.Series[m.Index] = s
+		}
+		if n := len(s.Points); n > 0 && !s.Points[n-1].whole {
+			s.Points[n-1].Bench = l.summary(s.Points[n-1].Bench)
+		}
+		c := *rb // the benchmark alone, not the file's whole array
+		c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(rb.Group)
+		p := Point{Run: r, Bench: &c, whole: whole}
+		if row := r.Rows[rb.Fullname]; row != nil {
+			p.Verdict = Verdict{Status: row.Status, Change: row.Change, Field: l.str(row.Field)}
+		}
+		s.Points = append(s.Points, p)
+	}
+}
+
+// header is f without its benchmarks, sharing the machine_info of the
+// run before when it is the same.
+func (l *loader) header(f *result.File) *result.File {
+	return &result.File{
+		MachineInfo: l.machineInfo(f.MachineInfo),
+		CommitInfo:  f.CommitInfo,
+		Datetime:    f.Datetime,
+		Version:     l.str(f.Version),
+		Shard:       f.Shard,
+	}
+}
+
+func (l *loader) machineInfo(mi result.MachineInfo) result.MachineInfo {
+	if n := len(l.h.Machines); n > 0 {
+		m := l.h.Machines[n-1]
+		for i := len(m.Runs) - 1; i >= 0 && i >= len(m.Runs)-2; i-- {
+			if f := m.Runs[i].File; f != nil && f.Benchmarks == nil && reflect.DeepEqual(map[string]any(f.MachineInfo), map[string]any(mi)) {
+				return f.MachineInfo
+			}
+		}
+	}
+	return mi
+}
+
+// Keys a summary keeps (see Point.Bench).
+var (
+	summaryExtra   = []string{result.KeyBytesPerOp, result.KeyAllocsPerOp, result.KeyUnit, result.KeyHigherIsBetter, "estimate"}
+	summaryOptions = []string{result.OptProfile, result.OptProfileFile, result.OptProfileRounds, result.OptProfileProcesses, result.OptDisableGC}
+)
+
+// summary is b without its samples, params and the extra_info and
+// options no page reads for an older run.
+func (l *loader) summary(b *result.Benchmark) *result.Benchmark {
+	s := &result.Benchmark{
+		Group: b.Group, Name: b.Name, Fullname: b.Fullname, Param: l.str(b.Param),
+		ExtraInfo: l.subset(b.ExtraInfo, summaryExtra),
+		Options:   l.subset(b.Options, summaryOptions),
+		Stats:     b.Stats,
+	}
+	s.Stats.Data = nil
+	s.Stats.Outliers = l.str(b.Stats.Outliers)
+	return s
+}
+
+// subset is the entries of m under keys, interned: runs with the same
+// figures share one map. nil when none is there.
+func (l *loader) subset(m map[string]any, keys []string) map[string]any {
+	var sb strings.Builder
+	out := map[string]any{}
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+			fmt.Fprintf(&sb, "%q=%#v;", k, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if shared, ok := l.maps[sb.String()]; ok {
+		return shared
+	}
+	l.maps[sb.String()] = out
+	return out
+}
+
+func (l *loader) str(s string) string {
+	if t, ok := l.strs[s]; ok {
+		return t
+	}
+	l.strs[s] = s
+	return s
 }
 
 // SafeSegment reports whether s can be used as one path segment (of the
@@ -264,75 +522,9 @@ func SafeSegment(s string) bool {
 	return s != "" && !strings.HasPrefix(s, ".") && !strings.ContainsAny(s, `/\`+"\x00")
 }
 
-// analyse derives baselines, comparisons, targets, series and change
-// points from the loaded runs.
-func (h *History) analyse(opt Options) {
-	for _, m := range h.Machines {
-		var lastBase *Run
-		for _, r := range m.Runs {
-			if r.Baseline {
-				if lastBase != nil {
-					// A new baseline is compared with the one before it too,
-					// so one sees how the figures moved.
-					r.Base = lastBase
-				}
-				lastBase = r
-				m.NewestBaseline = r
-			} else {
-				r.Base = lastBase
-			}
-		}
-		Parallel(m.Runs, func(_ int, r *Run) {
-			if r.Base != nil {
-				r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, opt.Compare)
-				r.Rows = rowIndex(r.Report)
-			}
-		})
-		m.Newest = m.Runs[len(m.Runs)-1]
-		m.Info = m.Newest.File.MachineInfo
-		if !m.Newest.Baseline && m.Newest.Base != nil {
-			m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
-		}
-		m.Targets = target.Check(m.Newest.File, opt.Targets)
-
-		for _, r := range m.Runs {
-			seen := map[string]bool{}
-			for i := range r.File.Benchmarks {
-				rb := &r.File.Benchmarks[i]
-				if seen[rb.Fullname] {
-					continue // duplicates: the first counts, as in compare
-				}
-				seen[rb.Fullname] = true
-				bn := h.ByFullname[rb.Fullname]
-				if bn == nil {
-					bn = &Benchmark{Name: rb.Name, Fullname: rb.Fullname, Group: rb.Group}
-					h.ByFullname[rb.Fullname] = bn
-					h.Benchmarks = append(h.Benchmarks, bn)
-				}
-				if rb.Group != "" {
-					bn.Group = rb.Group // the newest group wins
-				}
-				if bn.Series == nil {
-					bn.Series = make([]*Series, len(h.Machines))
-				}
-				s := bn.Series[m.Index]
-				if s == nil {
-					s = &Series{Benchmark: bn, Machine: m}
-					bn.Series[m.Index] = s
-				}
-				s.Points = append(s.Points, Point{Run: r, Bench: rb})
-			}
-		}
-	}
-	sort.Slice(h.Benchmarks, func(i, j int) bool {
-		a, b := h.Benchmarks[i], h.Benchmarks[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Fullname < b.Fullname
-	})
-	h.detect(opt.Changes)
-}
+// analyse finds the change points of the loaded series (the rest was
+// derived as the files were read).
+func (h *History) analyse(opt Options) { h.detect(opt.Changes) }
 
 // Parallel calls f for every item (with its index) on all CPUs and returns
 // when all are done. Each f must write only its own item or slot, so

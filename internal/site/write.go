@@ -35,7 +35,13 @@ func (b *builder) write() error {
 	}
 	for _, m := range b.machines {
 		for _, r := range m.Runs {
-			if err := b.writeFile(rawPath(r), r.Raw); err != nil {
+			// Copied from the history as it is written, one file at a
+			// time: the loaded history keeps no file's bytes.
+			raw, err := os.ReadFile(r.Path)
+			if err != nil {
+				return fmt.Errorf("site: copying %s: %w", r.Path, err)
+			}
+			if err := b.writeFile(rawPath(r), raw); err != nil {
 				return err
 			}
 		}
@@ -102,13 +108,24 @@ func (b *builder) writeBenchPages() error {
 }
 
 func (b *builder) writeBench(bn *bench) error {
-	data := b.benchData(bn)
+	data, periods := b.benchData(bn)
 	js, err := marshal(data)
 	if err != nil {
 		return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
 	}
 	if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
 		return err
+	}
+	for _, p := range periods {
+		js, err := marshal(struct {
+			Runs []runRow `json:"runs"`
+		}{p.Runs})
+		if err != nil {
+			return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
+		}
+		if err := b.writeFile(p.Path, js); err != nil {
+			return err
+		}
 	}
 	bp := b.benchPage(bn, data)
 	if err := b.addProfiles(bn, bp); err != nil {
@@ -227,16 +244,30 @@ func (b *builder) writeWasm() error {
 	return nil
 }
 
-// benchData is the chart data of one benchmark.
-func (b *builder) benchData(bn *bench) *benchData {
+// benchData is the chart data of one benchmark, and the period files of
+// its long series (see longRows).
+func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 	d := &benchData{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, BrowserRunnable: bn.BrowserRunnable}
+	machines := 0
+	for _, s := range bn.Series {
+		if s != nil {
+			machines++
+		}
+	}
+	var files []periodFile
 	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
 		last := s.Latest()
 		u := benchUnit(last.Bench, last.Bench.Stats.Median)
-		rows, hasMem := b.runRows(s, u)
+		all, hasMem := b.runRows(s, u)
+		var changes []int
+		for _, c := range s.Changes {
+			changes = append(changes, c.Index)
+		}
+		rows, periods, pf := longRows(all, changes, bn.Slug, s.Machine.ID, machines)
+		files = append(files, pf...)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
 			for _, p := range s.Points {
@@ -245,7 +276,7 @@ func (b *builder) benchData(bn *bench) *benchData {
 				}
 			}
 		}
-		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
+		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: len(all), Periods: periods, Distribution: distributionChart(u)}
 		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
 		md.Changes = []changeMark{}
 		b.addChangeMarks(&md, s, u)
@@ -253,7 +284,19 @@ func (b *builder) benchData(bn *bench) *benchData {
 			mc := memoryChart(rows)
 			md.Memory = &mc
 		}
+		if len(periods) > 0 {
+			// The first view shows the newest runs whatever the rows
+			// drawn, and the period files' rows carry their change points
+			// too (every change point's row is among the rows kept).
+			md.History.DataZoom = zoom(len(all))
+			if md.Memory != nil {
+				md.Memory.DataZoom = zoom(len(all))
+			}
+			for _, r := range rows {
+				all[r.I].ChangePoint = r.ChangePoint
+			}
+		}
 		d.Machines = append(d.Machines, md)
 	}
-	return d
+	return d, files
 }
