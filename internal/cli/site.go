@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/config"
@@ -67,12 +70,30 @@ func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error
 		RepoURL:           cfg.Site.RepoURL,
 		Title:             cfg.Site.Title,
 		SkipInvalid:       sf.skipInvalid,
+		Cache:             historyCache(cfg.Storage),
 		UnsafeHTML:        cfg.Site.UnsafeHTML,
 		Compare:           cmpOpt,
 		Targets:           targets(cfg),
 		BrowserBenchmarks: cfg.Site.BrowserBenchmarks,
 		Warnings:          e.stderr,
 	}, nil
+}
+
+// historyCache is where builds of the history at storage keep its
+// summaries between builds (site.Options.Cache):
+// <os.UserCacheDir>/benchsite/history/<hash of the folder's absolute path>;
+// "" (no cache) when there is no user cache directory.
+func historyCache(storage string) string {
+	uc, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(storage)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(uc, "benchsite", "history", hex.EncodeToString(sum[:8]))
 }
 
 // browserModule builds the browser runs' wasm module (cached by package

@@ -57,6 +57,12 @@ type Options struct {
 	Changes changepoint.Options
 	// Warn, when set, receives each warning (also kept in History.Warnings).
 	Warn func(string)
+	// Cache, when set, is a directory where Load keeps what it read, keyed
+	// by the files' content, for the next Load to reuse: it then decodes
+	// only new or changed files and compares only runs whose file or
+	// baseline changed (see cache.go). The result is the same with or
+	// without it.
+	Cache string
 	// ReadOnly reads the runs and derives nothing (no baselines in force,
 	// comparisons, targets, series or change points): enough to list them.
 	ReadOnly bool
@@ -173,7 +179,8 @@ type Point struct {
 	// the benchmark is not in the comparison.
 	Verdict Verdict
 
-	whole bool // Bench stays whole when a newer point arrives
+	keep    bool // Bench stays whole when a newer point arrives
+	summary bool // Bench is a summary
 }
 
 // Verdict is one benchmark's outcome in the comparison of a run with its
@@ -224,6 +231,10 @@ type loader struct {
 	// benchmark's name is held once however many runs have it.
 	strs map[string]string
 	maps map[string]map[string]any
+	// lastMI is the machine_info decoded from the cache last, and its JSON.
+	lastMIJSON string
+	lastMI     result.MachineInfo
+	cache      *cache
 }
 
 func (h *History) load(opt Options, warn func(string, ...any)) error {
@@ -240,7 +251,8 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		return fmt.Errorf("listing machines in %s: %w", opt.Storage, err)
 	}
 	sort.Strings(ids)
-	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{}}
+	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{},
+		cache: openCache(opt.Cache, opt.Compare)}
 	for _, id := range ids {
 		if !SafeSegment(id) {
 			warn("skipping machine folder %q in %s: not a usable name", id, opt.Storage)
@@ -262,6 +274,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 			return err
 		}
 	}
+	l.cache.save()
 	if !opt.ReadOnly {
 		for _, bn := range h.Benchmarks {
 			for len(bn.Series) < len(h.Machines) {
@@ -279,25 +292,50 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	return nil
 }
 
-// slot is one file of a chunk: read, decoded, compared.
+// slot is one file of a chunk: hashed, decoded or taken from the cache,
+// compared.
 type slot struct {
-	entry storage.Entry
-	file  *result.File
-	err   error
-	run   *Run
-	base  *result.File // the whole file of run.Base
-	rep   *compare.Report
+	entry  storage.Entry
+	sum    [32]byte // SHA-256 of the content
+	stat   fileStat
+	data   []byte     // the content, when it was read to hash it
+	cached *cachedRun // the earlier Load's summary of this content
+	file   *result.File
+	whole  bool // file is the decoded file, not a summary
+	err    error
+	run    *Run
+	// verdicts come from the cache unless rep is computed: base is then
+	// the baseline's whole file.
+	verdicts []cachedVerdict
+	compare  bool
+	baseSum  [32]byte
+	base     *result.File
+	rep      *compare.Report
+}
+
+// decode reads and decodes s's file whole.
+func (s *slot) decode() {
+	if s.data == nil {
+		s.data, s.err = os.ReadFile(s.entry.Path)
+	}
+	if s.err == nil {
+		s.file, s.err = result.Decode(s.data, s.entry.Path)
+		s.whole = s.err == nil
+	}
+	s.data = nil
 }
 
 // machine reads one machine's files in run order, a chunk at a time, and
 // keeps their summaries.
 func (l *loader) machine(entries []storage.Entry) error {
-	h, opt := l.h, l.opt
+	h, opt, c := l.h, l.opt, l.cache
 	// The points whose samples a page shows up front stay whole: the
 	// newest run's and those of the baseline it is compared with.
 	keep := map[string]bool{}
+	last := ""
 	if n := len(entries); n > 0 {
-		keep[entries[n-1].Path] = true
+		last = entries[n-1].Path
+		keep[last] = true
 		for i := n - 2; i >= 0; i-- {
 			if entries[i].Baseline() {
 				keep[entries[i].Path] = true
@@ -307,8 +345,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 	}
 	var (
 		m        *Machine
-		lastBase *Run
-		baseFile *result.File // lastBase's whole file
+		lastBase *slot // the newest baseline read so far
 		prev     *Run
 	)
 	for start := 0; start < len(entries); start += chunk {
@@ -316,12 +353,23 @@ func (l *loader) machine(entries []storage.Entry) error {
 		for _, e := range entries[start:min(start+chunk, len(entries))] {
 			slots = append(slots, &slot{entry: e})
 		}
-		// Files are read and decoded on all CPUs; the results are then
+		// Files are hashed and decoded on all CPUs; the results are then
 		// taken in listing order, so errors and output do not depend on
 		// the timing.
-		Parallel(slots, func(_ int, s *slot) { s.file, s.err = result.ReadFile(s.entry.Path) })
+		Parallel(slots, func(_ int, s *slot) {
+			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path)
+			if s.err != nil {
+				return
+			}
+			if s.cached = c.run(s.sum); s.cached == nil || keep[s.entry.Path] {
+				s.decode()
+			}
+		})
 		var ok []*slot
 		for _, s := range slots {
+			if s.err == nil && !s.whole {
+				s.file, s.err = l.file(s.cached)
+			}
 			if s.err != nil {
 				if !opt.SkipInvalid {
 					return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
@@ -348,14 +396,24 @@ func (l *loader) machine(entries []storage.Entry) error {
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it
 			}
-			if !opt.ReadOnly {
+			if !opt.ReadOnly && lastBase != nil {
 				// A new baseline is compared with the one before it too,
 				// so one sees how the figures moved.
-				r.Base, s.base = lastBase, baseFile
-				if r.Baseline {
-					lastBase, baseFile = r, s.file
-					m.NewestBaseline = r
+				r.Base, s.baseSum = lastBase.run, lastBase.sum
+				var cached bool
+				if s.verdicts, cached = c.verdicts(s.sum, lastBase.sum); !cached || s.entry.Path == last {
+					s.compare = true
+					if !lastBase.whole {
+						if lastBase.decode(); lastBase.err != nil {
+							return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", lastBase.err)
+						}
+					}
+					s.base = lastBase.file
 				}
+			}
+			if r.Baseline {
+				lastBase = s
+				m.NewestBaseline = r
 			}
 			s.run = r
 			m.Runs = append(m.Runs, r)
@@ -364,25 +422,49 @@ func (l *loader) machine(entries []storage.Entry) error {
 		}
 		if !opt.ReadOnly {
 			Parallel(ok, func(_ int, s *slot) {
-				if s.run.Base != nil {
+				if s.compare && !s.whole {
+					s.decode()
+				}
+				if s.compare && s.err == nil {
 					s.rep = compare.Compare(s.base, s.file, s.run.Base.Label, s.run.Label, opt.Compare)
 				}
 			})
 		}
 		for _, s := range ok {
+			if s.err != nil { // the file changed since it was first read
+				return fmt.Errorf("%w (fix or remove the file, or build with --skip-invalid)", s.err)
+			}
 			r := s.run
 			if prev != nil {
 				// Only the newest run keeps its whole file and report.
 				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
 			}
 			r.File, prev = s.file, r
+			c.new.Stats[r.Path] = s.stat
+			if s.cached == nil {
+				s.cached, _ = l.summarise(s.file)
+			}
+			if s.cached != nil {
+				c.new.Runs[s.sum] = s.cached
+			}
 			if opt.ReadOnly {
 				continue
 			}
 			if s.rep != nil {
 				r.Report, r.Rows = s.rep, rowIndex(s.rep)
+				s.verdicts = s.verdicts[:0]
+				for fullname, row := range r.Rows {
+					s.verdicts = append(s.verdicts, cachedVerdict{Fullname: fullname, Verdict: Verdict{Status: row.Status, Change: row.Change, Field: row.Field}})
+				}
+				sort.Slice(s.verdicts, func(i, j int) bool { return s.verdicts[i].Fullname < s.verdicts[j].Fullname })
 			}
-			l.points(m, r, s.file, keep[r.Path])
+			if r.Base != nil {
+				c.new.Verdicts[c.verdictKey(s.sum, s.baseSum)] = s.verdicts
+			}
+			l.points(m, r, s.file, s.whole, s.verdicts, keep[r.Path])
+			if s != lastBase {
+				s.file = nil // only the newest baseline's file is kept
+			}
 		}
 	}
 	if m == nil {
@@ -397,14 +479,52 @@ func (l *loader) machine(entries []storage.Entry) error {
 		m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
 	}
 	m.Targets = target.Check(m.Newest.File, opt.Targets)
+	return l.wholeLatest(m)
+}
+
+// wholeLatest makes each series' newest point whole where it came from the
+// cache (a benchmark the machine's newest run lacks), so the pages are the
+// same with and without a cache.
+func (l *loader) wholeLatest(m *Machine) error {
+	files := map[*Run]*result.File{}
+	for _, bn := range l.h.Benchmarks {
+		if m.Index >= len(bn.Series) || bn.Series[m.Index] == nil {
+			continue
+		}
+		s := bn.Series[m.Index]
+		p := &s.Points[len(s.Points)-1]
+		if !p.summary {
+			continue
+		}
+		f := files[p.Run]
+		if f == nil {
+			var err error
+			if f, err = p.Run.Read(); err != nil {
+				return err
+			}
+			files[p.Run] = f
+		}
+		for i := range f.Benchmarks {
+			if f.Benchmarks[i].Fullname == bn.Fullname {
+				c := f.Benchmarks[i]
+				c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
+				p.Bench, p.summary = &c, false
+				break
+			}
+		}
+	}
 	return nil
 }
 
 // points adds run r's benchmarks to their series. The new point holds the
 // whole benchmark; the point it follows is reduced to a summary unless
 // its run is kept whole.
-func (l *loader) points(m *Machine, r *Run, f *result.File, whole bool) {
+func (l *loader) points(m *Machine, r *Run, f *result.File, fileWhole bool, verdicts []cachedVerdict, keep bool) {
 	h := l.h
+	verdictOf := make(map[string]Verdict, len(verdicts))
+	for _, v := range verdicts {
+		verdictOf[v.Fullname] = v.Verdict
+	}
 	seen := map[string]bool{}
 	for i := range f.Benchmarks {
 		rb := &f.Benchmarks[i]
@@ -429,14 +549,15 @@ func (l *loader) points(m *Machine, r *Run, f *result.File, whole bool) {
 			s = &Series{Benchmark: bn, Machine: m}
 			bn.Series[m.Index] = s
 		}
-		if n := len(s.Points); n > 0 && !s.Points[n-1].whole {
-			s.Points[n-1].Bench = l.summary(s.Points[n-1].Bench)
+		if n := len(s.Points); n > 0 && !s.Points[n-1].keep && !s.Points[n-1].summary {
+			s.Points[n-1].Bench, s.Points[n-1].summary = l.summary(s.Points[n-1].Bench), true
 		}
 		c := *rb // the benchmark alone, not the file's whole array
 		c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(rb.Group)
-		p := Point{Run: r, Bench: &c, whole: whole}
-		if row := r.Rows[rb.Fullname]; row != nil {
-			p.Verdict = Verdict{Status: row.Status, Change: row.Change, Field: l.str(row.Field)}
+		p := Point{Run: r, Bench: &c, keep: keep, summary: !fileWhole}
+		if v, ok := verdictOf[rb.Fullname]; ok {
+			v.Field = l.str(v.Field)
+			p.Verdict = v
 		}
 		s.Points = append(s.Points, p)
 	}

@@ -55,6 +55,7 @@ func (b *builder) load() error {
 	h, err := history.Load(history.Options{
 		Storage:     b.opt.Storage,
 		SkipInvalid: b.opt.SkipInvalid,
+		Cache:       b.opt.Cache,
 		Compare:     b.opt.Compare,
 		Targets:     b.opt.Targets,
 		Warn:        func(msg string) { b.warn("%s", msg) },

@@ -92,6 +92,11 @@ type Options struct {
 	Title string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
+	// Cache, when set, is a directory where the history's summaries are
+	// kept between builds, keyed by the files' content (history.Options.Cache):
+	// a build then reads only new or changed result files. The output is
+	// the same with or without it.
+	Cache string
 	// UnsafeHTML lets raw HTML in Markdown through (trusted content only).
 	UnsafeHTML bool
 	// Compare configures the verdicts (the same options as `benchsite compare`).

@@ -35,13 +35,7 @@ func (b *builder) write() error {
 	}
 	for _, m := range b.machines {
 		for _, r := range m.Runs {
-			// Copied from the history as it is written, one file at a
-			// time: the loaded history keeps no file's bytes.
-			raw, err := os.ReadFile(r.Path)
-			if err != nil {
-				return fmt.Errorf("site: copying %s: %w", r.Path, err)
-			}
-			if err := b.writeFile(rawPath(r), raw); err != nil {
+			if err := b.linkFile(rawPath(r), r.Path); err != nil {
 				return err
 			}
 		}
@@ -132,6 +126,32 @@ func (b *builder) writeBench(bn *bench) error {
 		return err
 	}
 	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
+}
+
+// linkFile puts the history's file src at rel in the site: a hard link
+// where the file system allows one (result files are never changed once
+// saved, and a link costs no copy), else a copy.
+func (b *builder) linkFile(rel, src string) error {
+	p := filepath.Join(b.out, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	if os.Link(src, p) != nil {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return fmt.Errorf("site: copying %s: %w", src, err)
+		}
+		return b.writeFile(rel, data)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.res.Files++
+	b.res.Bytes += st.Size()
+	return nil
 }
 
 func (b *builder) siteInfo() *SiteInfo {

@@ -1,0 +1,253 @@
+package history
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/version"
+)
+
+// The cache (Options.Cache) lets a Load reuse what an earlier one read:
+// each result file's summary (what Load keeps of a run: its header and its
+// benchmarks without samples) keyed by the SHA-256 of the file's bytes, and
+// each run's verdicts keyed by the contents of the run's file and its
+// baseline's and by the compare options. A file whose size, modification
+// time and inode are those of the earlier Load is taken to have the same
+// content without being read again (as the go command's build cache does);
+// any other file is read and hashed, and decoded when its hash is new.
+// Only what the current history uses is written back, so the cache does
+// not grow with removed runs. A cache that cannot be read (missing, from
+// another version, damaged) is ignored; one that cannot be written costs
+// only the next Load's time.
+
+// cacheFile is the file under Options.Cache, gob-encoded.
+type cacheFile struct {
+	Version  string // cacheVersion and benchsite's version
+	Stats    map[string]fileStat
+	Runs     map[[32]byte]*cachedRun
+	Verdicts map[string][]cachedVerdict // see verdictKey
+}
+
+// cacheVersion changes whenever what is cached, or how a file is read,
+// changes.
+const cacheVersion = "history-cache-1"
+
+// cacheName is the cache's file name under Options.Cache.
+const cacheName = "history.gob"
+
+type fileStat struct {
+	Size, ModTime int64
+	Inode         uint64
+	Hash          [32]byte
+}
+
+// cachedRun is a run's file as Load keeps it.
+type cachedRun struct {
+	CommitInfo  result.CommitInfo
+	Datetime    string
+	Version     string
+	Shard       *result.ShardInfo
+	MachineInfo []byte // JSON
+	Notes       []string
+	Benchmarks  []cachedBench
+}
+
+type cachedBench struct {
+	Group, Name, Fullname, Param string
+	ExtraInfo, Options           []byte // JSON of the summary's maps; nil when absent
+	Stats                        result.Stats
+}
+
+type cachedVerdict struct {
+	Fullname string
+	Verdict  Verdict
+}
+
+// cache is the state of the cache during one Load.
+type cache struct {
+	dir      string
+	old, new *cacheFile
+	opts     string // the compare options, as part of verdict keys
+}
+
+func openCache(dir string, opt compare.Options) *cache {
+	c := &cache{dir: dir, opts: fmt.Sprintf("%#v", opt),
+		new: &cacheFile{Version: cacheVersion + " " + version.String(), Stats: map[string]fileStat{},
+			Runs: map[[32]byte]*cachedRun{}, Verdicts: map[string][]cachedVerdict{}}}
+	if dir == "" {
+		return c
+	}
+	data, err := os.ReadFile(filepath.Join(dir, cacheName))
+	if err != nil {
+		return c
+	}
+	var old cacheFile
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&old) == nil && old.Version == c.new.Version {
+		c.old = &old
+	}
+	return c
+}
+
+// hash returns the SHA-256 of path's content and what identifies the
+// file, from the earlier Load when the file's size, modification time and
+// inode are unchanged; data is the content when the file had to be read.
+func (c *cache) hash(path string) (sum [32]byte, fs fileStat, data []byte, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return sum, fs, nil, err
+	}
+	if c.dir == "" { // no cache: no hash needed
+		data, err = os.ReadFile(path)
+		return sum, fs, data, err
+	}
+	fs = fileStat{Size: st.Size(), ModTime: st.ModTime().UnixNano()}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		fs.Inode = uint64(sys.Ino)
+	}
+	if c.old != nil {
+		if o, ok := c.old.Stats[path]; ok && o.Size == fs.Size && o.ModTime == fs.ModTime && o.Inode == fs.Inode {
+			return o.Hash, o, nil, nil
+		}
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return sum, fs, nil, err
+	}
+	fs.Hash = sha256.Sum256(data)
+	return fs.Hash, fs, data, nil
+}
+
+// run returns the cached summary of the file with content hash sum.
+func (c *cache) run(sum [32]byte) *cachedRun {
+	if c.old == nil {
+		return nil
+	}
+	return c.old.Runs[sum]
+}
+
+func (c *cache) verdictKey(run, base [32]byte) string {
+	return fmt.Sprintf("%x %x %s", run, base, c.opts)
+}
+
+// verdicts returns the cached verdicts of a run compared with a baseline.
+func (c *cache) verdicts(run, base [32]byte) ([]cachedVerdict, bool) {
+	if c.old == nil {
+		return nil, false
+	}
+	v, ok := c.old.Verdicts[c.verdictKey(run, base)]
+	return v, ok
+}
+
+// save writes what this Load used.
+func (c *cache) save() {
+	if c.dir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(c.new) != nil {
+		return
+	}
+	if os.MkdirAll(c.dir, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(c.dir, cacheName+".tmp-")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(c.dir, cacheName))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// summarise is what the cache keeps of a decoded file; ok is false when
+// it cannot be kept (a machine_info JSON cannot write, e.g. NaN).
+func (l *loader) summarise(f *result.File) (*cachedRun, bool) {
+	mi, err := json.Marshal(f.MachineInfo)
+	if err != nil {
+		return nil, false
+	}
+	cr := &cachedRun{CommitInfo: f.CommitInfo, Datetime: f.Datetime, Version: f.Version, Shard: f.Shard,
+		MachineInfo: mi, Notes: f.Notes, Benchmarks: make([]cachedBench, len(f.Benchmarks))}
+	for i := range f.Benchmarks {
+		s := l.summary(&f.Benchmarks[i])
+		cb := cachedBench{Group: s.Group, Name: s.Name, Fullname: s.Fullname, Param: s.Param, Stats: s.Stats}
+		if s.ExtraInfo != nil {
+			if cb.ExtraInfo, err = json.Marshal(s.ExtraInfo); err != nil {
+				return nil, false
+			}
+		}
+		if s.Options != nil {
+			if cb.Options, err = json.Marshal(s.Options); err != nil {
+				return nil, false
+			}
+		}
+		cr.Benchmarks[i] = cb
+	}
+	return cr, true
+}
+
+// file rebuilds a run's file from its summary: the header and the
+// benchmarks' summaries (see Point.Bench).
+func (l *loader) file(cr *cachedRun) (*result.File, error) {
+	f := &result.File{CommitInfo: cr.CommitInfo, Datetime: cr.Datetime, Version: cr.Version, Shard: cr.Shard,
+		Notes: cr.Notes, Benchmarks: make([]result.Benchmark, len(cr.Benchmarks))}
+	var err error
+	if f.MachineInfo, err = l.machineInfoJSON(cr.MachineInfo); err != nil {
+		return nil, err
+	}
+	for i, cb := range cr.Benchmarks {
+		b := result.Benchmark{Group: l.str(cb.Group), Name: l.str(cb.Name), Fullname: l.str(cb.Fullname), Param: l.str(cb.Param), Stats: cb.Stats}
+		b.Stats.Outliers = l.str(b.Stats.Outliers)
+		if b.ExtraInfo, err = l.jsonMap(cb.ExtraInfo); err != nil {
+			return nil, err
+		}
+		if b.Options, err = l.jsonMap(cb.Options); err != nil {
+			return nil, err
+		}
+		f.Benchmarks[i] = b
+	}
+	return f, nil
+}
+
+// jsonMap decodes a summary map, interned by its bytes.
+func (l *loader) jsonMap(data []byte) (map[string]any, error) {
+	if data == nil {
+		return nil, nil
+	}
+	if m, ok := l.maps[string(data)]; ok {
+		return m, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	l.maps[string(data)] = m
+	return m, nil
+}
+
+func (l *loader) machineInfoJSON(data []byte) (result.MachineInfo, error) {
+	if string(data) == l.lastMIJSON {
+		return l.lastMI, nil
+	}
+	var mi result.MachineInfo
+	if err := json.Unmarshal(data, &mi); err != nil {
+		return nil, err
+	}
+	l.lastMIJSON, l.lastMI = string(data), mi
+	return mi, nil
+}
