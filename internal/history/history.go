@@ -7,7 +7,11 @@
 //
 // Contract:
 //   - Every result file of every machine is read (on all CPUs; the outcome
-//     does not depend on timing). A file that cannot be read stops Load
+//     does not depend on timing), as a stream: a chunk of files at a time is
+//     decoded whole, and only summaries are kept (see Run and Point), so
+//     memory grows by a few hundred bytes per run and benchmark. With
+//     Options.Cache, files read by an earlier Load are taken from its
+//     summaries (cache.go); the History is the same. A file that cannot be read stops Load
 //     with an error naming it, unless Options.SkipInvalid, which records
 //     it in History.Skipped and warns.
 //   - Machine folders and file names that could not be used as one path

@@ -8,7 +8,10 @@
 //
 //	index.html                 home: intro, latest run per machine, summary grid
 //	bench/<slug>.html          one page per benchmark (fullname → slug)
-//	data/<slug>.json           that page's chart data, fetched by the page
+//	data/<slug>.json           that page's chart data, fetched by the page (a
+//	                           long series downsampled: see long.go)
+//	data/<slug>/<machine>/NNNN.json  every run of a long series, 500 a file,
+//	                           fetched for the range a reader zooms into
 //	compare.html               newest baseline vs newest run, per machine
 //	targets.html, machines.html
 //	changes.html               every change point, newest first
@@ -19,7 +22,8 @@
 //	                           (subfolders kept; names of the site's own pages
 //	                           and folders are refused)
 //	run.html, data/browser.json  only with Options.BrowserBenchmarks
-//	results/<machine>/<file>   the result files, byte for byte
+//	results/<machine>/<file>   the result files, byte for byte (hard links
+//	                           where the file system allows)
 //	profiles/<machine>/<run>/<benchmark>.pprof  the runs' profiles (benchsite
 //	                           run --profile), byte for byte; a benchmark's page
 //	                           shows the newest one's top functions and flame graph
@@ -45,7 +49,11 @@
 //     per-benchmark history lives in data/<slug>.json, and the home page's
 //     trend lines are inline SVG of the last few runs only.
 //   - The same inputs give byte-identical output: no build timestamps, maps
-//     sorted, chart ids derived from positions.
+//     sorted, chart ids derived from positions; with or without
+//     Options.Cache.
+//   - A benchmark page's weight does not depend on the history's length
+//     either: its runs table lists the newest runs, and a long series' data
+//     file holds a downsampled series of bounded length (long.go).
 package site
 
 import (
