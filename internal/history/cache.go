@@ -1,7 +1,7 @@
 package history
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
@@ -85,12 +85,13 @@ func openCache(dir string, opt compare.Options) *cache {
 	if dir == "" {
 		return c
 	}
-	data, err := os.ReadFile(filepath.Join(dir, cacheName))
+	f, err := os.Open(filepath.Join(dir, cacheName))
 	if err != nil {
 		return c
 	}
+	defer f.Close()
 	var old cacheFile
-	if gob.NewDecoder(bytes.NewReader(data)).Decode(&old) == nil && old.Version == c.new.Version {
+	if gob.NewDecoder(bufio.NewReader(f)).Decode(&old) == nil && old.Version == c.new.Version {
 		c.old = &old
 	}
 	return c
@@ -151,10 +152,7 @@ func (c *cache) save() {
 	if c.dir == "" {
 		return
 	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(c.new) != nil {
-		return
-	}
+	c.old = nil // what this Load used is in c.new
 	if os.MkdirAll(c.dir, 0o755) != nil {
 		return
 	}
@@ -162,7 +160,10 @@ func (c *cache) save() {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(buf.Bytes())
+	w := bufio.NewWriter(tmp)
+	if err = gob.NewEncoder(w).Encode(c.new); err == nil {
+		err = w.Flush()
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
