@@ -20,10 +20,10 @@ const (
 	// Three-Buckets, package downsample), shared among the machines, on
 	// top of the runs it must keep: the newest newestRuns, every baseline,
 	// regression and change point.
-	chartPoints = 300
+	chartPoints = 200
 	// newestRuns are drawn at full resolution: the history chart's first
-	// view (see zoom).
-	newestRuns = 120
+	// view (see zoom) and the runs the runs table lists (tableRuns).
+	newestRuns = 100
 	// periodRuns is the number of runs in one period file. Periods are
 	// counted from a series' first run, so adding a run changes only the
 	// newest period's file.
@@ -86,4 +86,15 @@ func longRows(rows []runRow, changes []int, slug, machine string, machines int) 
 		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to]})
 	}
 	return kept, periods, files
+}
+
+// zoomLong is the history charts' zoom for a long series of n runs: the
+// first view shows the newest newestRuns, the runs drawn at full
+// resolution.
+func zoomLong(n int) []dataZoom {
+	z := zoom(n)
+	for i := range z {
+		z[i].Start = float32(100 * (1 - float64(newestRuns)/float64(n)))
+	}
+	return z
 }

@@ -308,9 +308,9 @@ func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 			// The first view shows the newest runs whatever the rows
 			// drawn, and the period files' rows carry their change points
 			// too (every change point's row is among the rows kept).
-			md.History.DataZoom = zoom(len(all))
+			md.History.DataZoom = zoomLong(len(all))
 			if md.Memory != nil {
-				md.Memory.DataZoom = zoom(len(all))
+				md.Memory.DataZoom = zoomLong(len(all))
 			}
 			for _, r := range rows {
 				all[r.I].ChangePoint = r.ChangePoint

@@ -48,8 +48,8 @@ func TestLongHistory(t *testing.T) {
 	rows := `echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')).getOption().dataset[0].source.length`
 	periods := `performance.getEntriesByType('resource').filter(function (e) { return e.name.indexOf('/data/` + slug + `/m1/') >= 0; }).map(function (e) { return e.name.replace(/^.*\/data\//, ''); }).join(' ')`
 	first := eval[int](tb, rows)
-	if first >= runs || first < 120 {
-		t.Errorf("the history chart first draws %d rows, want a downsampled series of fewer than %d and at least the newest 120", first, runs)
+	if first >= runs || first < 100 {
+		t.Errorf("the history chart first draws %d rows, want a downsampled series of fewer than %d and at least the newest 100", first, runs)
 	}
 	if got := eval[string](tb, periods); got != "" {
 		t.Errorf("period files fetched before any zoom: %s", got)
