@@ -6,8 +6,11 @@ import (
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -28,7 +31,9 @@ import (
 // another version, damaged) is ignored; one that cannot be written costs
 // only the next Load's time.
 
-// cacheFile is the file under Options.Cache, gob-encoded.
+// cacheFile is the content of the file under Options.Cache. It is written
+// as a stream of gob messages, one per file and one per run's verdicts
+// (see writeCache), so that neither writing nor reading it holds it twice.
 type cacheFile struct {
 	Version  string // cacheVersion and benchsite's version
 	Stats    map[string]fileStat
@@ -90,9 +95,8 @@ func openCache(dir string, opt compare.Options) *cache {
 		return c
 	}
 	defer f.Close()
-	var old cacheFile
-	if gob.NewDecoder(bufio.NewReader(f)).Decode(&old) == nil && old.Version == c.new.Version {
-		c.old = &old
+	if old, err := readCache(bufio.NewReader(f)); err == nil && old.Version == c.new.Version {
+		c.old = old
 	}
 	return c
 }
@@ -161,7 +165,7 @@ func (c *cache) save() {
 		return
 	}
 	w := bufio.NewWriter(tmp)
-	if err = gob.NewEncoder(w).Encode(c.new); err == nil {
+	if err = writeCache(w, c.new); err == nil {
 		err = w.Flush()
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -251,4 +255,59 @@ func (l *loader) machineInfoJSON(data []byte) (result.MachineInfo, error) {
 	}
 	l.lastMIJSON, l.lastMI = string(data), mi
 	return mi, nil
+}
+
+// cacheRecord is one message of the cache file after its version: a
+// result file (Path set) or a run's verdicts (Key set); the last has
+// neither.
+type cacheRecord struct {
+	Path     string
+	Stat     fileStat
+	Run      *cachedRun
+	Key      string
+	Verdicts []cachedVerdict
+}
+
+func writeCache(w io.Writer, cf *cacheFile) error {
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(cf.Version); err != nil {
+		return err
+	}
+	for _, p := range slices.Sorted(maps.Keys(cf.Stats)) {
+		st := cf.Stats[p]
+		if err := enc.Encode(cacheRecord{Path: p, Stat: st, Run: cf.Runs[st.Hash]}); err != nil {
+			return err
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(cf.Verdicts)) {
+		if err := enc.Encode(cacheRecord{Key: k, Verdicts: cf.Verdicts[k]}); err != nil {
+			return err
+		}
+	}
+	return enc.Encode(cacheRecord{})
+}
+
+func readCache(r io.Reader) (*cacheFile, error) {
+	dec := gob.NewDecoder(r)
+	cf := &cacheFile{Stats: map[string]fileStat{}, Runs: map[[32]byte]*cachedRun{}, Verdicts: map[string][]cachedVerdict{}}
+	if err := dec.Decode(&cf.Version); err != nil {
+		return nil, err
+	}
+	for {
+		var rec cacheRecord
+		if err := dec.Decode(&rec); err != nil {
+			return nil, err
+		}
+		switch {
+		case rec.Path != "":
+			cf.Stats[rec.Path] = rec.Stat
+			if rec.Run != nil {
+				cf.Runs[rec.Stat.Hash] = rec.Run
+			}
+		case rec.Key != "":
+			cf.Verdicts[rec.Key] = rec.Verdicts
+		default:
+			return cf, nil
+		}
+	}
 }

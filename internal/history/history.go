@@ -130,8 +130,11 @@ type Run struct {
 	Label    string
 	Baseline bool
 	Path     string // the file's path
-	File     *result.File
-	Time     time.Time // zero when the file has no datetime
+	// Hash is the SHA-256 of the file's content; zero when Load had no
+	// Options.Cache.
+	Hash [32]byte
+	File *result.File
+	Time time.Time // zero when the file has no datetime
 	// Base is the baseline in force for this run (the newest baseline
 	// before it); nil for the first baseline or when there is none. Each
 	// benchmark's verdict against it is in the series' points
@@ -396,6 +399,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				Label:    s.entry.Label(),
 				Baseline: s.entry.Baseline(),
 				Path:     s.entry.Path,
+				Hash:     s.sum,
 			}
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it

@@ -110,6 +110,8 @@ type runRow struct {
 	Raw       string    `json:"raw"` // path of the result file from the site root
 	// ChangePoint is set on the first run after a change point.
 	ChangePoint *changeMark `json:"changePoint,omitempty"`
+
+	hash [32]byte // the run's file content (history.Run.Hash), for periodKey
 }
 
 // machineData is one machine's history of one benchmark.
@@ -181,6 +183,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Rounds:   st.Rounds,
 			Iter:     st.Iterations,
 			Raw:      rawPath(p.Run),
+			hash:     p.Run.Hash,
 		}
 		if t, err := p.Run.File.Time(); err == nil {
 			ms := t.UnixMilli()

@@ -30,11 +30,34 @@ func TestIncrementalBuildIsIdentical(t *testing.T) {
 	if _, err := Build(opt); err != nil {
 		t.Fatal(err)
 	}
+	periods, _ := filepath.Glob(filepath.Join(opt.Out, "data", "benchmarkwork00-*", "*", "*.json"))
+	if len(periods) != 2 {
+		t.Fatalf("period files of benchmark 0 before the run is added: %v", periods)
+	}
+	var before []os.FileInfo
+	for _, p := range periods {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before = append(before, st)
+	}
 	if err := os.Rename(aside, newest); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Build(opt); err != nil {
 		t.Fatal(err)
+	}
+	// The first period's file is the earlier build's (linked), the second,
+	// which the new run joined, is written anew.
+	for i, p := range periods {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same := os.SameFile(before[i], st); same != (i == 0) {
+			t.Errorf("%s: the same file as the earlier build's: %v, want %v", p, same, i == 0)
+		}
 	}
 	clean := opt
 	clean.Out, clean.Cache = filepath.Join(dir, "clean"), ""

@@ -1,8 +1,14 @@
 package site
 
 import (
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/downsample"
@@ -44,11 +50,12 @@ type period struct {
 	T1 *int64 `json:"t1"`
 }
 
-// periodFile is a period file to write: its path from the site root and
-// its runs.
+// periodFile is a period file to write: its path from the site root, its
+// runs, and the key of what they were made from.
 type periodFile struct {
 	Path string
 	Runs []runRow
+	Key  [32]byte
 }
 
 // longRows cuts a long series' rows (all of them, in run order) into the
@@ -83,7 +90,7 @@ func longRows(rows []runRow, changes []int, slug, machine string, machines int) 
 			URL:  fmt.Sprintf("%s/%s/%04d.json", slug, url.PathEscape(machine), k),
 			From: from, To: to, T0: rows[from].T, T1: rows[to-1].T,
 		})
-		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to]})
+		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to], Key: periodKey(rows[from:to])})
 	}
 	return kept, periods, files
 }
@@ -97,4 +104,114 @@ func zoomLong(n int) []dataZoom {
 		z[i].Start = float32(100 * (1 - float64(newestRuns)/float64(n)))
 	}
 	return z
+}
+
+// An incremental build (Options.Cache) links a period file from the
+// earlier build's output when it was made from the same rows: adding a
+// run changes only the newest period's file of each series. The key is
+// the SHA-256 of what the rows are made from — each run's position,
+// number, file and that file's content hash, its verdict, change point,
+// median in the unit shown and whether its samples are written — rather
+// than of the JSON, so a period that has not changed is
+// not encoded again. The keys of a build are kept in the cache folder, a
+// file per output folder (keysName); without a cache every file is
+// written.
+
+// periodKey is the key of a period file's rows; zero when some run's
+// content hash is unknown (no cache).
+func periodKey(rows []runRow) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "period-1 %d\n", len(rows))
+	for _, r := range rows {
+		if r.hash == ([32]byte{}) {
+			return [32]byte{}
+		}
+		fmt.Fprintf(h, "%d %s %s %x %s %s %s %s %s %d", r.I, r.N, r.Raw, r.hash, r.Verdict, r.Against, fmtPtr(r.Change), r.Field, fmtPtr(r.Median), len(r.Data))
+		if r.ChangePoint != nil {
+			js, _ := marshal(r.ChangePoint)
+			h.Write(js)
+		}
+		h.Write([]byte{'\n'})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+// keysName is the file of an output folder's period keys in the cache.
+func keysName(opt Options) string {
+	abs, err := filepath.Abs(opt.Out)
+	if err != nil || opt.Cache == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(opt.Cache, "site-"+hex.EncodeToString(sum[:8])+".gob")
+}
+
+func readKeys(opt Options) map[string][32]byte {
+	keys := map[string][32]byte{}
+	name := keysName(opt)
+	if name == "" {
+		return keys
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return keys
+	}
+	defer f.Close()
+	if gob.NewDecoder(f).Decode(&keys) != nil {
+		return map[string][32]byte{}
+	}
+	return keys
+}
+
+func writeKeys(opt Options, keys map[string][32]byte) {
+	name := keysName(opt)
+	if name == "" || os.MkdirAll(filepath.Dir(name), 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp-")
+	if err != nil {
+		return
+	}
+	err = gob.NewEncoder(tmp).Encode(keys)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// writePeriod writes a period file, or links the earlier build's when its
+// key is the same (see periodKey).
+func (b *builder) writePeriod(p periodFile) error {
+	b.mu.Lock()
+	old, ok := b.keys[p.Path]
+	if p.Key != ([32]byte{}) {
+		b.newKeys[p.Path] = p.Key
+	}
+	b.mu.Unlock()
+	if ok && old == p.Key && b.reuse != "" && p.Key != ([32]byte{}) {
+		if err := b.linkFile(p.Path, filepath.Join(b.reuse, filepath.FromSlash(p.Path))); err == nil {
+			return nil
+		}
+	}
+	js, err := marshal(struct {
+		Runs []runRow `json:"runs"`
+	}{p.Runs})
+	if err != nil {
+		return err
+	}
+	return b.writeFile(p.Path, js)
 }

@@ -174,6 +174,10 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	b.out = dir
+	if dir != opt.Out {
+		b.reuse = opt.Out
+	}
+	b.keys, b.newKeys = readKeys(opt), map[string][32]byte{}
 	if err := b.write(); err != nil {
 		// Leave nothing half-written: a staging directory goes, a new or
 		// empty Out is emptied again.
@@ -189,6 +193,7 @@ func Build(opt Options) (*Result, error) {
 	if err := commit(); err != nil {
 		return nil, err
 	}
+	writeKeys(opt, b.newKeys)
 	return b.res, nil
 }
 

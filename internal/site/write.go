@@ -111,14 +111,8 @@ func (b *builder) writeBench(bn *bench) error {
 		return err
 	}
 	for _, p := range periods {
-		js, err := marshal(struct {
-			Runs []runRow `json:"runs"`
-		}{p.Runs})
-		if err != nil {
+		if err := b.writePeriod(p); err != nil {
 			return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
-		}
-		if err := b.writeFile(p.Path, js); err != nil {
-			return err
 		}
 	}
 	bp := b.benchPage(bn, data)
