@@ -38,7 +38,7 @@ func describe(t *testing.T, h *History) string {
 			if r.Base != nil {
 				base = r.Base.Label
 			}
-			fmt.Fprintf(&b, "run %s base %s time %v commit %s info %s benchmarks %d\n", r.Label, base, r.Time, js(r.File.CommitInfo), js(r.File.MachineInfo), len(r.File.Benchmarks))
+			fmt.Fprintf(&b, "run %s base %s time %v commit %s info %s benchmarks %d %d\n", r.Label, base, r.Time, js(r.File.CommitInfo), js(r.File.MachineInfo), len(r.File.Benchmarks), r.Benchmarks)
 		}
 	}
 	for _, bn := range h.Benchmarks {

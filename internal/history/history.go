@@ -133,8 +133,11 @@ type Run struct {
 	// Hash is the SHA-256 of the file's content; zero when Load had no
 	// Options.Cache.
 	Hash [32]byte
-	File *result.File
-	Time time.Time // zero when the file has no datetime
+	// Benchmarks is the number of benchmarks in the file (File holds them
+	// only on the newest run).
+	Benchmarks int
+	File       *result.File
+	Time       time.Time // zero when the file has no datetime
 	// Base is the baseline in force for this run (the newest baseline
 	// before it); nil for the first baseline or when there is none. Each
 	// benchmark's verdict against it is in the series' points
@@ -393,13 +396,14 @@ func (l *loader) machine(entries []storage.Entry) error {
 				h.Machines = append(h.Machines, m)
 			}
 			r := &Run{
-				Machine:  m,
-				Index:    len(m.Runs),
-				Number:   s.entry.Number,
-				Label:    s.entry.Label(),
-				Baseline: s.entry.Baseline(),
-				Path:     s.entry.Path,
-				Hash:     s.sum,
+				Machine:    m,
+				Index:      len(m.Runs),
+				Number:     s.entry.Number,
+				Label:      s.entry.Label(),
+				Baseline:   s.entry.Baseline(),
+				Path:       s.entry.Path,
+				Hash:       s.sum,
+				Benchmarks: len(s.file.Benchmarks),
 			}
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it
