@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -54,7 +55,9 @@ type fileStat struct {
 	Hash          [32]byte
 }
 
-// cachedRun is a run's file as Load keeps it.
+// cachedRun is a run's file as Load keeps it: its header and its
+// benchmarks' summaries (see Point.Bench), which the history's points
+// share.
 type cachedRun struct {
 	CommitInfo  result.CommitInfo
 	Datetime    string
@@ -62,13 +65,7 @@ type cachedRun struct {
 	Shard       *result.ShardInfo
 	MachineInfo []byte // JSON
 	Notes       []string
-	Benchmarks  []cachedBench
-}
-
-type cachedBench struct {
-	Group, Name, Fullname, Param string
-	ExtraInfo, Options           []byte // JSON of the summary's maps; nil when absent
-	Stats                        result.Stats
+	Benchmarks  []*result.Benchmark
 }
 
 type cachedVerdict struct {
@@ -179,70 +176,52 @@ func (c *cache) save() {
 	}
 }
 
-// summarise is what the cache keeps of a decoded file; ok is false when
-// it cannot be kept (a machine_info JSON cannot write, e.g. NaN).
-func (l *loader) summarise(f *result.File) (*cachedRun, bool) {
+// summarise is what the cache keeps of a decoded file; cacheable is false
+// when it cannot be written (a machine_info that JSON cannot write, e.g.
+// NaN; a summary value gob cannot), and the summary then serves this Load
+// only.
+func (l *loader) summarise(f *result.File) (cr *cachedRun, cacheable bool) {
 	mi, err := json.Marshal(f.MachineInfo)
-	if err != nil {
-		return nil, false
-	}
-	cr := &cachedRun{CommitInfo: f.CommitInfo, Datetime: f.Datetime, Version: f.Version, Shard: f.Shard,
-		MachineInfo: mi, Notes: f.Notes, Benchmarks: make([]cachedBench, len(f.Benchmarks))}
+	cacheable = err == nil
+	cr = &cachedRun{CommitInfo: f.CommitInfo, Datetime: f.Datetime, Version: f.Version, Shard: f.Shard,
+		MachineInfo: mi, Notes: f.Notes, Benchmarks: make([]*result.Benchmark, len(f.Benchmarks))}
 	for i := range f.Benchmarks {
-		s := l.summary(&f.Benchmarks[i])
-		cb := cachedBench{Group: s.Group, Name: s.Name, Fullname: s.Fullname, Param: s.Param, Stats: s.Stats}
-		if s.ExtraInfo != nil {
-			if cb.ExtraInfo, err = json.Marshal(s.ExtraInfo); err != nil {
-				return nil, false
-			}
-		}
-		if s.Options != nil {
-			if cb.Options, err = json.Marshal(s.Options); err != nil {
-				return nil, false
-			}
-		}
-		cr.Benchmarks[i] = cb
+		b := l.summary(&f.Benchmarks[i])
+		cacheable = cacheable && plain(b.ExtraInfo) && plain(b.Options)
+		cr.Benchmarks[i] = b
 	}
-	return cr, true
+	return cr, cacheable
 }
 
-// file rebuilds a run's file from its summary: the header and the
-// benchmarks' summaries (see Point.Bench).
-func (l *loader) file(cr *cachedRun) (*result.File, error) {
-	f := &result.File{CommitInfo: cr.CommitInfo, Datetime: cr.Datetime, Version: cr.Version, Shard: cr.Shard,
-		Notes: cr.Notes, Benchmarks: make([]result.Benchmark, len(cr.Benchmarks))}
+// plain reports whether gob can write m's values (its basic types).
+func plain(m map[string]any) bool {
+	for _, v := range m {
+		switch v.(type) {
+		case float64, string, bool:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// fileHeader rebuilds a run's file header from its summary, and interns the
+// summaries' names and maps.
+func (l *loader) fileHeader(cr *cachedRun) (*result.File, error) {
+	f := &result.File{CommitInfo: cr.CommitInfo, Datetime: cr.Datetime, Version: cr.Version, Shard: cr.Shard, Notes: cr.Notes}
 	var err error
 	if f.MachineInfo, err = l.machineInfoJSON(cr.MachineInfo); err != nil {
 		return nil, err
 	}
-	for i, cb := range cr.Benchmarks {
-		b := result.Benchmark{Group: l.str(cb.Group), Name: l.str(cb.Name), Fullname: l.str(cb.Fullname), Param: l.str(cb.Param), Stats: cb.Stats}
+	for _, b := range cr.Benchmarks {
+		if b == nil {
+			return nil, errors.New("history cache: an empty benchmark")
+		}
+		b.Group, b.Name, b.Fullname, b.Param = l.str(b.Group), l.str(b.Name), l.str(b.Fullname), l.str(b.Param)
 		b.Stats.Outliers = l.str(b.Stats.Outliers)
-		if b.ExtraInfo, err = l.jsonMap(cb.ExtraInfo); err != nil {
-			return nil, err
-		}
-		if b.Options, err = l.jsonMap(cb.Options); err != nil {
-			return nil, err
-		}
-		f.Benchmarks[i] = b
+		b.ExtraInfo, b.Options = l.subset(b.ExtraInfo, summaryExtra), l.subset(b.Options, summaryOptions)
 	}
 	return f, nil
-}
-
-// jsonMap decodes a summary map, interned by its bytes.
-func (l *loader) jsonMap(data []byte) (map[string]any, error) {
-	if data == nil {
-		return nil, nil
-	}
-	if m, ok := l.maps[string(data)]; ok {
-		return m, nil
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	l.maps[string(data)] = m
-	return m, nil
 }
 
 func (l *loader) machineInfoJSON(data []byte) (result.MachineInfo, error) {

@@ -189,8 +189,9 @@ type Point struct {
 	// the benchmark is not in the comparison.
 	Verdict Verdict
 
-	keep    bool // Bench stays whole when a newer point arrives
-	summary bool // Bench is a summary
+	keep    bool              // Bench stays whole when a newer point arrives
+	summary bool              // Bench is a summary
+	sum     *result.Benchmark // the summary Bench becomes when a newer point arrives
 }
 
 // Verdict is one benchmark's outcome in the comparison of a run with its
@@ -323,6 +324,14 @@ type slot struct {
 	rep      *compare.Report
 }
 
+// benchmarks is the number of benchmarks in s's file.
+func (s *slot) benchmarks() int {
+	if s.whole {
+		return len(s.file.Benchmarks)
+	}
+	return len(s.cached.Benchmarks)
+}
+
 // decode reads and decodes s's file whole.
 func (s *slot) decode() {
 	if s.data == nil {
@@ -378,7 +387,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 		var ok []*slot
 		for _, s := range slots {
 			if s.err == nil && !s.whole {
-				s.file, s.err = l.file(s.cached)
+				s.file, s.err = l.fileHeader(s.cached)
 			}
 			if s.err != nil {
 				if !opt.SkipInvalid {
@@ -403,7 +412,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				Baseline:   s.entry.Baseline(),
 				Path:       s.entry.Path,
 				Hash:       s.sum,
-				Benchmarks: len(s.file.Benchmarks),
+				Benchmarks: s.benchmarks(),
 			}
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it
@@ -453,10 +462,11 @@ func (l *loader) machine(entries []storage.Entry) error {
 			}
 			r.File, prev = s.file, r
 			c.new.Stats[r.Path] = s.stat
+			cacheable := true
 			if s.cached == nil {
-				s.cached, _ = l.summarise(s.file)
+				s.cached, cacheable = l.summarise(s.file)
 			}
-			if s.cached != nil {
+			if cacheable {
 				c.new.Runs[s.sum] = s.cached
 			}
 			if opt.ReadOnly {
@@ -473,7 +483,11 @@ func (l *loader) machine(entries []storage.Entry) error {
 			if r.Base != nil {
 				c.new.Verdicts[c.verdictKey(s.sum, s.baseSum)] = s.verdicts
 			}
-			l.points(m, r, s.file, s.whole, s.verdicts, keep[r.Path])
+			var whole *result.File
+			if s.whole {
+				whole = s.file
+			}
+			l.points(m, r, whole, s.cached.Benchmarks, s.verdicts, keep[r.Path])
 			if s != lastBase {
 				s.file = nil // only the newest baseline's file is kept
 			}
@@ -528,30 +542,31 @@ func (l *loader) wholeLatest(m *Machine) error {
 	return nil
 }
 
-// points adds run r's benchmarks to their series. The new point holds the
-// whole benchmark; the point it follows is reduced to a summary unless
-// its run is kept whole.
-func (l *loader) points(m *Machine, r *Run, f *result.File, fileWhole bool, verdicts []cachedVerdict, keep bool) {
+// points adds run r's benchmarks to their series: sums are their
+// summaries, whole the decoded file when there is one (nil for a run from
+// the cache). A new point holds the whole benchmark where there is one;
+// the point it follows then takes its summary unless its run is kept
+// whole.
+func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.Benchmark, verdicts []cachedVerdict, keep bool) {
 	h := l.h
 	verdictOf := make(map[string]Verdict, len(verdicts))
 	for _, v := range verdicts {
 		verdictOf[v.Fullname] = v.Verdict
 	}
 	seen := map[string]bool{}
-	for i := range f.Benchmarks {
-		rb := &f.Benchmarks[i]
-		if seen[rb.Fullname] {
+	for i, sb := range sums {
+		if seen[sb.Fullname] {
 			continue // duplicates: the first counts, as in compare
 		}
-		seen[rb.Fullname] = true
-		bn := h.ByFullname[rb.Fullname]
+		seen[sb.Fullname] = true
+		bn := h.ByFullname[sb.Fullname]
 		if bn == nil {
-			bn = &Benchmark{Name: l.str(rb.Name), Fullname: l.str(rb.Fullname), Group: l.str(rb.Group)}
+			bn = &Benchmark{Name: sb.Name, Fullname: sb.Fullname, Group: sb.Group}
 			h.ByFullname[bn.Fullname] = bn
 			h.Benchmarks = append(h.Benchmarks, bn)
 		}
-		if rb.Group != "" {
-			bn.Group = l.str(rb.Group) // the newest group wins
+		if sb.Group != "" {
+			bn.Group = sb.Group // the newest group wins
 		}
 		for len(bn.Series) <= m.Index {
 			bn.Series = append(bn.Series, nil)
@@ -561,13 +576,18 @@ func (l *loader) points(m *Machine, r *Run, f *result.File, fileWhole bool, verd
 			s = &Series{Benchmark: bn, Machine: m}
 			bn.Series[m.Index] = s
 		}
-		if n := len(s.Points); n > 0 && !s.Points[n-1].keep && !s.Points[n-1].summary {
-			s.Points[n-1].Bench, s.Points[n-1].summary = l.summary(s.Points[n-1].Bench), true
+		if n := len(s.Points); n > 0 {
+			if q := &s.Points[n-1]; !q.keep && !q.summary {
+				q.Bench, q.sum, q.summary = q.sum, nil, true
+			}
 		}
-		c := *rb // the benchmark alone, not the file's whole array
-		c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(rb.Group)
-		p := Point{Run: r, Bench: &c, keep: keep, summary: !fileWhole}
-		if v, ok := verdictOf[rb.Fullname]; ok {
+		p := Point{Run: r, Bench: sb, keep: keep, summary: true}
+		if whole != nil {
+			c := whole.Benchmarks[i] // the benchmark alone, not the file's whole array
+			c.Name, c.Fullname, c.Group = sb.Name, sb.Fullname, sb.Group
+			p.Bench, p.sum, p.summary = &c, sb, false
+		}
+		if v, ok := verdictOf[sb.Fullname]; ok {
 			v.Field = l.str(v.Field)
 			p.Verdict = v
 		}
@@ -609,7 +629,7 @@ var (
 // options no page reads for an older run.
 func (l *loader) summary(b *result.Benchmark) *result.Benchmark {
 	s := &result.Benchmark{
-		Group: b.Group, Name: b.Name, Fullname: b.Fullname, Param: l.str(b.Param),
+		Group: l.str(b.Group), Name: l.str(b.Name), Fullname: l.str(b.Fullname), Param: l.str(b.Param),
 		ExtraInfo: l.subset(b.ExtraInfo, summaryExtra),
 		Options:   l.subset(b.Options, summaryOptions),
 		Stats:     b.Stats,
