@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/benchsite/benchsite/internal/config"
 	"github.com/benchsite/benchsite/internal/server"
@@ -169,6 +170,10 @@ func cmdServe(e *env, args []string) error {
 	if cfg.Path != "" {
 		watch = append(watch, cfg.Path)
 	}
+	var (
+		lastMu sync.Mutex
+		last   string // the output of the newest good build
+	)
 	build := func(ctx context.Context, outDir string) error {
 		// The configuration is read again on every build, so edits to
 		// benchsite.toml take effect without a restart.
@@ -178,10 +183,18 @@ func cmdServe(e *env, args []string) error {
 		}
 		opt.Out = outDir
 		opt.BaseURL = "/"
+		// Unchanged files are linked from the site served now.
+		lastMu.Lock()
+		opt.Reuse = last
+		lastMu.Unlock()
 		if err := browserModule(ctx, e, cfg, &opt); err != nil {
 			return err
 		}
-		_, err = site.Build(opt)
+		if _, err = site.Build(opt); err == nil {
+			lastMu.Lock()
+			last = outDir
+			lastMu.Unlock()
+		}
 		return err
 	}
 	return server.Serve(e.ctx, server.Options{

@@ -3,7 +3,6 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/gob"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
@@ -113,9 +112,8 @@ func zoomLong(n int) []dataZoom {
 // number, file and that file's content hash, its verdict, change point,
 // median in the unit shown and whether its samples are written — rather
 // than of the JSON, so a period that has not changed is
-// not encoded again. The keys of a build are kept in the cache folder, a
-// file per output folder (keysName); without a cache every file is
-// written.
+// not encoded again. The keys of a build are kept in the cache folder
+// (keysFile); without a cache every file is written.
 
 // periodKey is the key of a period file's rows; zero when some run's
 // content hash is unknown (no cache).
@@ -145,48 +143,67 @@ func fmtPtr(p *float64) string {
 	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
 
-// keysName is the file of an output folder's period keys in the cache.
-func keysName(opt Options) string {
-	abs, err := filepath.Abs(opt.Out)
-	if err != nil || opt.Cache == "" {
-		return ""
+// keysFile is the file in the cache folder that keeps, per output folder
+// (by absolute path), the keys of the period files a build wrote there.
+const keysFile = "site-keys.gob"
+
+func absDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
 	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(opt.Cache, "site-"+hex.EncodeToString(sum[:8])+".gob")
+	return abs
 }
 
-func readKeys(opt Options) map[string][32]byte {
-	keys := map[string][32]byte{}
-	name := keysName(opt)
-	if name == "" {
-		return keys
+// readKeys returns the keys of the period files in the output folder dir.
+func readKeys(cache, dir string) map[string][32]byte {
+	all := readAllKeys(cache)
+	if k := all[absDir(dir)]; k != nil {
+		return k
 	}
-	f, err := os.Open(name)
+	return map[string][32]byte{}
+}
+
+func readAllKeys(cache string) map[string]map[string][32]byte {
+	all := map[string]map[string][32]byte{}
+	if cache == "" {
+		return all
+	}
+	f, err := os.Open(filepath.Join(cache, keysFile))
 	if err != nil {
-		return keys
+		return all
 	}
 	defer f.Close()
-	if gob.NewDecoder(f).Decode(&keys) != nil {
-		return map[string][32]byte{}
+	if gob.NewDecoder(f).Decode(&all) != nil {
+		return map[string]map[string][32]byte{}
 	}
-	return keys
+	return all
 }
 
-func writeKeys(opt Options, keys map[string][32]byte) {
-	name := keysName(opt)
-	if name == "" || os.MkdirAll(filepath.Dir(name), 0o755) != nil {
+// writeKeys records the keys of the period files in the output folder dir,
+// and forgets the folders that no longer exist (the preview server's
+// earlier builds).
+func writeKeys(cache, dir string, keys map[string][32]byte) {
+	if cache == "" || os.MkdirAll(cache, 0o755) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp-")
+	all := readAllKeys(cache)
+	for d := range all {
+		if _, err := os.Stat(d); err != nil {
+			delete(all, d)
+		}
+	}
+	all[absDir(dir)] = keys
+	tmp, err := os.CreateTemp(cache, keysFile+".tmp-")
 	if err != nil {
 		return
 	}
-	err = gob.NewEncoder(tmp).Encode(keys)
+	err = gob.NewEncoder(tmp).Encode(all)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), name)
+		err = os.Rename(tmp.Name(), filepath.Join(cache, keysFile))
 	}
 	if err != nil {
 		os.Remove(tmp.Name())

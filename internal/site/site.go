@@ -102,9 +102,15 @@ type Options struct {
 	SkipInvalid bool
 	// Cache, when set, is a directory where the history's summaries are
 	// kept between builds, keyed by the files' content (history.Options.Cache):
-	// a build then reads only new or changed result files. The output is
-	// the same with or without it.
+	// a build then reads only new or changed result files, and links the
+	// period files that have not changed from the earlier build (Reuse).
+	// The output is the same with or without it.
 	Cache string
+	// Reuse is an earlier build's output to link unchanged files from
+	// (with Cache); default: Out itself when it holds an earlier build.
+	// The preview server builds each time into a new folder and gives the
+	// one it serves.
+	Reuse string
 	// UnsafeHTML lets raw HTML in Markdown through (trusted content only).
 	UnsafeHTML bool
 	// Compare configures the verdicts (the same options as `benchsite compare`).
@@ -174,10 +180,14 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	b.out = dir
-	if dir != opt.Out {
+	b.reuse = opt.Reuse
+	if b.reuse == "" && dir != opt.Out {
 		b.reuse = opt.Out
 	}
-	b.keys, b.newKeys = readKeys(opt), map[string][32]byte{}
+	b.keys, b.newKeys = map[string][32]byte{}, map[string][32]byte{}
+	if b.reuse != "" {
+		b.keys = readKeys(opt.Cache, b.reuse)
+	}
 	if err := b.write(); err != nil {
 		// Leave nothing half-written: a staging directory goes, a new or
 		// empty Out is emptied again.
@@ -193,7 +203,7 @@ func Build(opt Options) (*Result, error) {
 	if err := commit(); err != nil {
 		return nil, err
 	}
-	writeKeys(opt, b.newKeys)
+	writeKeys(opt.Cache, opt.Out, b.newKeys)
 	return b.res, nil
 }
 
