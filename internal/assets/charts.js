@@ -271,18 +271,15 @@
       }
       return Promise.resolve(null);
     }
-    // baselineOf is the run r was compared with (by label), or else the
-    // newest baseline before it; null when there is none. Every baseline
-    // is among the rows of the data file.
+    // baselineOf is (a promise of) the run r was compared with, the
+    // newest baseline before it: the baseline marks of the history chart
+    // give every baseline's position, and runAt fetches its row when the
+    // data file lacks it. null when there is none.
+    var baseAt = ((m.history.series || []).filter(function (s) { return s.id === 'baseline'; })[0] || {}).data || [];
     function baselineOf(r) {
-      var best = null;
-      Object.keys(known).forEach(function (k) {
-        var x = known[k];
-        if (x === r) return;
-        if (r.against && x.label === r.against) { best = x; return; }
-        if (!r.against && x.baseline && x.i < r.i && (!best || x.i > best.i)) best = x;
-      });
-      return best;
+      var best = -1;
+      baseAt.forEach(function (d) { if (d[2] < r.i && d[2] > best) best = d[2]; });
+      return best < 0 ? Promise.resolve(null) : runAt(best);
     }
     function samples(r) {
       if (!r) return Promise.resolve([]);
@@ -302,8 +299,10 @@
       if (!distEl) return;
       runAt(i).then(function (r) {
         if (!r) return;
-        var b = baselineOf(r);
-        return Promise.all([samples(r), samples(b)]).then(function (s) {
+        return baselineOf(r).then(function (b) {
+          return Promise.all([samples(r), samples(b), b]);
+        }).then(function (s) {
+          var b = s[2];
           var o = distribution(m.distribution, r, s[0], b, s[1], unit);
           if (dist) update(dist, o); else dist = mount(distEl, o);
         });
@@ -316,8 +315,11 @@
     // dataset series, or the run whose position the mark series carry
     // third.
     function rowOf(p) {
-      if (Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression')) return known[p.value[2]];
+      if (markOf(p) != null) return known[markOf(p)];
       return cur[p.dataIndex];
+    }
+    function markOf(p) {
+      return Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression') ? p.value[2] : null;
     }
     function pick(r) {
       if (!sel || !r) return;
@@ -373,7 +375,11 @@
       var h = m.history;
       h.dataset.source = cur;
       h.tooltip.formatter = function (ps) {
-        var r = rowOf(Array.isArray(ps) ? ps[0] : ps);
+        var p = Array.isArray(ps) ? ps[0] : ps, r = rowOf(p);
+        if (!r && markOf(p) != null) {
+          runAt(markOf(p)); // ready for the next look
+          return '<i>' + esc(p.seriesName) + ': loading the run…</i>';
+        }
         return r ? runTip(r, unit) : '';
       };
       narrowLegend(histEl, h);
@@ -385,7 +391,9 @@
             window.open(p.data.url, '_blank', 'noopener');
           }
         });
-        chart.on('click', function (p) { pick(rowOf(p)); });
+        chart.on('click', function (p) {
+          if (markOf(p) != null) runAt(markOf(p)).then(pick); else pick(rowOf(p));
+        });
         zoomable(chart);
       }));
     }

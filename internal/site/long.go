@@ -36,6 +36,12 @@ const (
 	// tableRuns is the number of runs the runs table and the run picker
 	// list, newest first; the history chart reaches the others.
 	tableRuns = 100
+	// maxMarkRows is the number of the newest baselines and regressions
+	// whose rows the data file holds besides; every baseline and
+	// regression is marked on the chart whatever their number (the marks
+	// carry their run's position, and charts.js fetches an older one's
+	// period when the reader points at it).
+	maxMarkRows = 100
 )
 
 // period is one period file of a long series: runs [From, To) of it.
@@ -69,13 +75,19 @@ func longRows(rows []runRow, changes []int, slug, machine string, machines int) 
 	}
 	xs, ys := make([]float64, n), make([]float64, n)
 	keep := append([]int(nil), changes...)
-	for i, r := range rows {
+	marks := 0
+	for i := n - 1; i >= 0; i-- {
+		r := rows[i]
 		xs[i] = float64(i)
 		if r.Median != nil {
 			ys[i] = *r.Median
 		}
-		if r.Baseline || r.Verdict == string(compare.Regression) || i >= n-newestRuns {
+		switch {
+		case i >= n-newestRuns:
 			keep = append(keep, i)
+		case (r.Baseline || r.Verdict == string(compare.Regression)) && marks < maxMarkRows:
+			keep = append(keep, i)
+			marks++
 		}
 	}
 	for _, i := range downsample.LTTB(xs, ys, max(chartPoints/max(machines, 1), 60)+len(keep), keep) {

@@ -291,7 +291,9 @@ func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 			}
 		}
 		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: len(all), Periods: periods, Distribution: distributionChart(u)}
-		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
+		// The marks (baselines, regressions, targets) are of every run, the
+		// dataset of the rows kept.
+		md.History, md.OffChart = historyChart(all, u, b.targetsFor(last.Bench), newestBase)
 		md.Changes = []changeMark{}
 		b.addChangeMarks(&md, s, u)
 		if hasMem {
