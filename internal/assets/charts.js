@@ -188,31 +188,16 @@
       label: { formatter: 'median', position: 'end' }, data: [{ xAxis: i }] };
   }
 
-  // baselineOf is the run r was compared with (by label), or else the
-  // newest baseline before it; null when there is none.
-  function baselineOf(runs, i) {
-    var r = runs[i];
-    if (r.against) {
-      for (var j = runs.length - 1; j >= 0; j--) if (j !== i && runs[j].label === r.against) return runs[j];
-    }
-    for (var k = i - 1; k >= 0; k--) if (runs[k].baseline) return runs[k];
-    return null;
-  }
-
-  // distribution draws the run's samples over its baseline's, on shared
-  // bins, as shares of each run's rounds.
-  function distribution(base, runs, i, unit, narrow) {
+  // distribution draws run r's samples d over its baseline b's samples bd,
+  // on shared bins, as shares of each run's rounds.
+  function distribution(base, r, d, b, bd, unit, narrow) {
     var o = JSON.parse(JSON.stringify(base));
-    var r = runs[i];
-    var d = (r && r.data) || [];
     if (!d.length) {
       o.title = { text: 'This run has no per-round data.', left: 'center', top: 'middle',
         textStyle: { fontSize: 13, fontWeight: 'normal' } };
       o.series.forEach(function (s) { s.data = []; });
       return o;
     }
-    var b = baselineOf(runs, i);
-    var bd = b && b.data && b.data.length ? b.data : [];
     var bn = bins(d, bd);
     o.xAxis[0].data = [];
     for (var j = 0; j < bn.k; j++) o.xAxis[0].data.push(num(bn.lo + (j + 0.5) * bn.w));
@@ -251,11 +236,28 @@
     return o;
   }
 
-  // runIndex finds the run a history tooltip or click is about: the row of
-  // the dataset series, or the index the mark series carry third.
-  function runIndex(p) {
-    if (Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression')) return p.value[2];
-    return p.dataIndex;
+  // A run's samples are in its row for the newest run and its baseline;
+  // any other run's come from its result file, the site's byte-for-byte
+  // copy (row.raw), fetched when the reader picks the run. Python's json
+  // may have written NaN or Infinity there (in extra_info), which
+  // JSON.parse refuses: those bare words become null first (only
+  // stats.data is read).
+  function rawFile(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+        return r.text();
+      }).then(function (t) {
+        return JSON.parse(t.replace(/([:,\[]\s*)-?(?:NaN|Infinity)\b/g, '$1null'));
+      });
+    }
+    return cache[url];
+  }
+
+  function round6(x) {
+    if (!x || !isFinite(x)) return x;
+    var p = Math.pow(10, 6 - Math.ceil(Math.log10(Math.abs(x))));
+    return Math.round(x * p) / p;
   }
 
   function narrowEl(el) { return (el.clientWidth || 600) < 520; }
@@ -266,33 +268,145 @@
     if (narrowEl(el) && o.grid && o.grid[0]) o.grid[0].top = 84;
   }
 
-  function benchMachine(sec, m) {
-    var runs = m.runs, unit = m.unit.name;
+  // benchMachine draws one machine's charts. A long series' data file
+  // holds a downsampled series (each row's i is its position among
+  // m.total runs) and names the period files that hold every run: the
+  // history and memory charts fetch those of the range the reader zooms
+  // into, and a run picked outside the rows loaded is fetched with its
+  // period.
+  function benchMachine(sec, m, dataURL, fullname) {
+    var unit = m.unit.name, periods = m.periods || [];
+    var known = {}, cur = m.runs;
+    function learn(rows) { rows.forEach(function (r) { known[r.i] = r; }); }
+    learn(m.runs);
+    function period(k) {
+      return load(new URL(periods[k].url, dataURL).href).then(function (d) { learn(d.runs); return d.runs; });
+    }
+    function runAt(i) {
+      if (known[i]) return Promise.resolve(known[i]);
+      for (var k = 0; k < periods.length; k++) {
+        if (i >= periods[k].from && i < periods[k].to) return period(k).then(function () { return known[i] || null; });
+      }
+      return Promise.resolve(null);
+    }
+    // baselineOf is (a promise of) the run r was compared with, the
+    // newest baseline before it: the baseline marks of the history chart
+    // give every baseline's position, and runAt fetches its row when the
+    // data file lacks it. null when there is none.
+    var baseAt = ((m.history.series || []).filter(function (s) { return s.id === 'baseline'; })[0] || {}).data || [];
+    function baselineOf(r) {
+      // A run compared with a named run (a paired verdict's baseline)
+      // uses that run when its row is loaded.
+      if (r.against) {
+        for (var k in known) if (known[k].label === r.against && known[k].i !== r.i) return Promise.resolve(known[k]);
+      }
+      var best = -1;
+      baseAt.forEach(function (d) { if (d[2] < r.i && d[2] > best) best = d[2]; });
+      return best < 0 ? Promise.resolve(null) : runAt(best);
+    }
+    function samples(r) {
+      if (!r) return Promise.resolve([]);
+      if (r.data && r.data.length) return Promise.resolve(r.data);
+      if (!r.raw) return Promise.resolve([]);
+      return rawFile(new URL('../' + r.raw, dataURL).href).then(function (f) {
+        var b = (f.benchmarks || []).filter(function (x) { return x && x.fullname === fullname; })[0];
+        var d = b && b.stats && Array.isArray(b.stats.data) ? b.stats.data : [];
+        return d.filter(function (v) { return typeof v === 'number'; }).map(function (v) { return round6(v * m.unit.scale); });
+      });
+    }
+
     var sel = sec.querySelector('select[data-run-select]');
     var distEl = sec.querySelector('[data-chart="distribution"]');
     var dist = null;
-
     function showRun(i) {
-      if (!dist || !runs[i]) return;
-      update(dist, distribution(m.distribution, runs, i, unit, narrowEl(distEl)));
+      if (!distEl) return;
+      runAt(i).then(function (r) {
+        if (!r) return;
+        return baselineOf(r).then(function (b) {
+          return Promise.all([samples(r), samples(b), b]);
+        }).then(function (s) {
+          var b = s[2];
+          var o = distribution(m.distribution, r, s[0], b, s[1], unit, narrowEl(distEl));
+          if (dist) update(dist, o); else dist = mount(distEl, o);
+        });
+      }).catch(function (err) { showError(distEl, err); });
     }
-    if (distEl) {
-      var first = sel ? +sel.value : runs.length - 1;
-      dist = mount(distEl, distribution(m.distribution, runs, first, unit, narrowEl(distEl)));
-      if (sel) sel.addEventListener('change', function () { showRun(+sel.value); });
+    showRun(sel ? +sel.value : m.total - 1);
+    if (sel) sel.addEventListener('change', function () { showRun(+sel.value); });
+
+    // rowOf finds the run a tooltip or click is about: the row of the
+    // dataset series, or the run whose position the mark series carry
+    // third.
+    function rowOf(p) {
+      if (markOf(p) != null) return known[markOf(p)];
+      return cur[p.dataIndex];
+    }
+    function markOf(p) {
+      return Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression') ? p.value[2] : null;
+    }
+    function pick(r) {
+      if (!sel || !r) return;
+      if (!sel.querySelector('option[value="' + r.i + '"]')) {
+        var o = document.createElement('option');
+        o.value = String(r.i);
+        o.textContent = r.label;
+        sel.appendChild(o);
+      }
+      sel.value = String(r.i);
+      showRun(r.i);
+    }
+
+    var charts = [];
+    // refine draws every run of the zoomed range once it spans at most four
+    // periods (time axes only: on a category axis new rows would move the
+    // window).
+    function refine(chart) {
+      if (!periods.length) return;
+      var ax = (chart.getOption().xAxis || [])[0], ext = null;
+      if (!ax || ax.type !== 'time') return;
+      try {
+        ext = chart.getModel().getComponent('xAxis', 0).axis.scale.getExtent();
+      } catch (err) {
+        return;
+      }
+      var want = [];
+      periods.forEach(function (p, k) {
+        if (p.t0 != null && p.t1 != null && p.t1 >= ext[0] && p.t0 <= ext[1]) want.push(k);
+      });
+      if (!want.length || want.length > 4) return;
+      Promise.all(want.map(period)).then(function () {
+        var rows = Object.keys(known).map(function (k) { return known[k]; });
+        rows.sort(function (a, b) { return a.i - b.i; });
+        if (rows.length === cur.length) return;
+        cur = rows;
+        charts.forEach(function (e) {
+          e.option.dataset.source = rows;
+          e.chart.setOption({ dataset: { source: rows } });
+        });
+      }).catch(function (err) { if (window.console) console.warn(err); });
+    }
+    function zoomable(chart) {
+      var t = null;
+      chart.on('datazoom', function () {
+        clearTimeout(t);
+        t = setTimeout(function () { refine(chart); }, 150);
+      });
     }
 
     var histEl = sec.querySelector('[data-chart="history"]');
     if (histEl) {
       var h = m.history;
-      h.dataset.source = runs;
+      h.dataset.source = cur;
       h.tooltip.formatter = function (ps) {
-        var p = Array.isArray(ps) ? ps[0] : ps;
-        var i = runIndex(p);
-        return runs[i] ? runTip(runs[i], unit) : '';
+        var p = Array.isArray(ps) ? ps[0] : ps, r = rowOf(p);
+        if (!r && markOf(p) != null) {
+          runAt(markOf(p)); // ready for the next look
+          return '<i>' + esc(p.seriesName) + ': loading the run…</i>';
+        }
+        return r ? runTip(r, unit) : '';
       };
       narrowLegend(histEl, h);
-      mount(histEl, h, function (chart) {
+      charts.push(mount(histEl, h, function (chart) {
         // A change point's line opens its commit (the builder sets url only
         // to <repo-url>/commit/<hex id>).
         chart.on('click', 'series.line', function (p) {
@@ -301,29 +415,30 @@
           }
         });
         chart.on('click', function (p) {
-          var i = runIndex(p);
-          if (sel && runs[i]) { sel.value = String(i); showRun(i); }
+          if (markOf(p) != null) runAt(markOf(p)).then(pick); else pick(rowOf(p));
         });
-      });
+        zoomable(chart);
+      }));
     }
 
     var memEl = sec.querySelector('[data-chart="memory"]');
     if (memEl && m.memory) {
       var mo = m.memory;
-      mo.dataset.source = runs;
+      mo.dataset.source = cur;
       mo.tooltip.formatter = function (ps) {
         var p = Array.isArray(ps) ? ps[0] : ps;
-        return runs[p.dataIndex] ? memTip(runs[p.dataIndex]) : '';
+        return cur[p.dataIndex] ? memTip(cur[p.dataIndex]) : '';
       };
-      mount(memEl, mo);
+      charts.push(mount(memEl, mo, zoomable));
     }
   }
 
   document.querySelectorAll('section.machine[data-src]').forEach(function (sec) {
-    load(sec.getAttribute('data-src')).then(function (data) {
+    var url = new URL(sec.getAttribute('data-src'), document.baseURI).href;
+    load(url).then(function (data) {
       var m = data.machines[+sec.getAttribute('data-machine')];
       if (!m) throw new Error('no data for this machine');
-      benchMachine(sec, m);
+      benchMachine(sec, m, url, data.fullname);
     }).catch(function (err) {
       sec.querySelectorAll('[data-chart]').forEach(function (el) { showError(el, err); });
     });

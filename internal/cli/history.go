@@ -234,7 +234,7 @@ func cmdList(e *env, args []string) error {
 				date = timefmt.Date(r.Time)
 			}
 			add(m.ID, line{number: r.Number, label: r.Label,
-				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, len(r.File.Benchmarks))})
+				rest: fmt.Sprintf("%s\t%s\t%d\t", date, commit, r.Benchmarks)})
 		}
 	}
 	for _, u := range h.Skipped {

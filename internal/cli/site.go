@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/benchsite/benchsite/internal/config"
 	"github.com/benchsite/benchsite/internal/server"
@@ -67,12 +71,30 @@ func siteOptions(e *env, cfg *config.Config, sf *siteFlags) (site.Options, error
 		RepoURL:           cfg.Site.RepoURL,
 		Title:             cfg.Site.Title,
 		SkipInvalid:       sf.skipInvalid,
+		Cache:             historyCache(cfg.Storage),
 		UnsafeHTML:        cfg.Site.UnsafeHTML,
 		Compare:           cmpOpt,
 		Targets:           targets(cfg),
 		BrowserBenchmarks: cfg.Site.BrowserBenchmarks,
 		Warnings:          e.stderr,
 	}, nil
+}
+
+// historyCache is where builds of the history at storage keep its
+// summaries between builds (site.Options.Cache):
+// <os.UserCacheDir>/benchsite/history/<hash of the folder's absolute path>;
+// "" (no cache) when there is no user cache directory.
+func historyCache(storage string) string {
+	uc, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(storage)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(uc, "benchsite", "history", hex.EncodeToString(sum[:8]))
 }
 
 // browserModule builds the browser runs' wasm module (cached by package
@@ -148,6 +170,10 @@ func cmdServe(e *env, args []string) error {
 	if cfg.Path != "" {
 		watch = append(watch, cfg.Path)
 	}
+	var (
+		lastMu sync.Mutex
+		last   string // the output of the newest good build
+	)
 	build := func(ctx context.Context, outDir string) error {
 		// The configuration is read again on every build, so edits to
 		// benchsite.toml take effect without a restart.
@@ -157,10 +183,18 @@ func cmdServe(e *env, args []string) error {
 		}
 		opt.Out = outDir
 		opt.BaseURL = "/"
+		// Unchanged files are linked from the site served now.
+		lastMu.Lock()
+		opt.Reuse = last
+		lastMu.Unlock()
 		if err := browserModule(ctx, e, cfg, &opt); err != nil {
 			return err
 		}
-		_, err = site.Build(opt)
+		if _, err = site.Build(opt); err == nil {
+			lastMu.Lock()
+			last = outDir
+			lastMu.Unlock()
+		}
 		return err
 	}
 	return server.Serve(e.ctx, server.Options{

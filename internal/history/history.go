@@ -9,7 +9,11 @@
 //
 // Contract:
 //   - Every result file of every machine is read (on all CPUs; the outcome
-//     does not depend on timing). A file that cannot be read stops Load
+//     does not depend on timing), as a stream: a chunk of files at a time is
+//     decoded whole, and only summaries are kept (see Run and Point), so
+//     memory grows by a few hundred bytes per run and benchmark. With
+//     Options.Cache, files read by an earlier Load are taken from its
+//     summaries (cache.go); the History is the same. A file that cannot be read stops Load
 //     with an error naming it, unless Options.SkipInvalid, which records
 //     it in History.Skipped and warns.
 //   - Machine folders and file names that could not be used as one path
@@ -41,6 +45,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -69,6 +74,12 @@ type Options struct {
 	Changes changepoint.Options
 	// Warn, when set, receives each warning (also kept in History.Warnings).
 	Warn func(string)
+	// Cache, when set, is a directory where Load keeps what it read, keyed
+	// by the files' content, for the next Load to reuse: it then decodes
+	// only new or changed files and compares only runs whose file or
+	// baseline changed (see cache.go). The result is the same with or
+	// without it.
+	Cache string
 	// ReadOnly reads the runs and derives nothing (no baselines in force,
 	// comparisons, targets, series or change points): enough to list them.
 	ReadOnly bool
@@ -117,6 +128,14 @@ type Machine struct {
 }
 
 // Run is one result file of a machine's history.
+//
+// The history is read as a stream and keeps per run only what the pages
+// and commands need, so memory grows by a few hundred bytes per run and
+// benchmark: File is the file's header (machine_info, shared by runs whose
+// machine_info is the same, commit_info, datetime, version) and holds the
+// benchmarks only on each machine's newest run (Machine.Newest); each
+// run's benchmarks are in the series' points (see Point), and Read reads
+// the whole file again when a page needs its samples.
 type Run struct {
 	Machine  *Machine
 	Index    int // position in Machine.Runs
@@ -124,16 +143,29 @@ type Run struct {
 	Label    string
 	Baseline bool
 	Path     string // the file's path
-	File     *result.File
-	Raw      []byte    // the file's bytes
-	Time     time.Time // zero when the file has no datetime
+	// Hash is the SHA-256 of the file's content; zero when Load had no
+	// Options.Cache.
+	Hash [32]byte
+	// Benchmarks is the number of benchmarks in the file (File holds them
+	// only on the newest run).
+	Benchmarks int
+	File       *result.File
+	Time       time.Time // zero when the file has no datetime
 	// Base is the baseline in force for this run (the newest baseline
-	// before it), Report the comparison with it and Rows its rows by
-	// fullname; all nil for the first baseline or when there is none.
-	Base   *Run
+	// before it); nil for the first baseline or when there is none. Each
+	// benchmark's verdict against it is in the series' points
+	// (Point.Verdict).
+	Base *Run
+	// Report is the comparison with Base and Rows its rows by fullname,
+	// kept on each machine's newest run only (Machine.Report); nil on the
+	// others.
 	Report *compare.Report
 	Rows   map[string]*compare.Row
 }
+
+// Read reads and decodes the run's whole file again (with every
+// benchmark's samples).
+func (r *Run) Read() (*result.File, error) { return result.ReadFile(r.Path) }
 
 // Benchmark is one benchmark (by fullname) across machines.
 type Benchmark struct {
@@ -157,8 +189,37 @@ type Series struct {
 
 // Point is one run's result of a benchmark.
 type Point struct {
-	Run   *Run
+	Run *Run
+	// Bench is the benchmark as the run's file has it on the series' newest
+	// point and on the points of the run its newest run was compared with
+	// (so a page can show their samples). On every other point it is a
+	// summary: the statistics without stats.data, extra_info with only the
+	// B/op, allocs/op and unit keys, options with only the profile and
+	// garbage-collector keys, and no params.
 	Bench *result.Benchmark
+	// Verdict is this benchmark's row of the comparison of Run with its
+	// baseline (Run.Base); its Status is "" when Run was not compared or
+	// the benchmark is not in the comparison.
+	Verdict Verdict
+
+	keep    bool              // Bench stays whole when a newer point arrives
+	summary bool              // Bench is a summary
+	sum     *result.Benchmark // the summary Bench becomes when a newer point arrives
+}
+
+// Verdict is one benchmark's outcome in the comparison of a run with its
+// baseline.
+type Verdict struct {
+	Status compare.Status
+	Change float64 // percent, of Field
+	Field  string  // the compared field, e.g. "mean"
+	// Paired is set when the run stored a paired verdict against its
+	// baseline's revision (compare.Row.Paired): CILow and CIHigh bound the
+	// change's confidence interval (percent), measured in Pairs process
+	// pairs.
+	Paired        bool
+	CILow, CIHigh float64
+	Pairs         int
 }
 
 // Latest returns the series' newest point.
@@ -187,6 +248,26 @@ func Load(opt Options) (*History, error) {
 	return h, nil
 }
 
+// chunk is how many files are decoded at once: enough to keep every CPU
+// busy, few enough that the decoded files (samples and all) of one chunk
+// are all that is held in full besides each machine's newest baseline.
+const chunk = 64
+
+// loader carries the state of one streaming Load.
+type loader struct {
+	h    *History
+	opt  Options
+	warn func(string, ...any)
+	// strs and maps intern repeated names and small summary maps, so a
+	// benchmark's name is held once however many runs have it.
+	strs map[string]string
+	maps map[string]map[string]any
+	// lastMI is the machine_info decoded from the cache last, and its JSON.
+	lastMIJSON string
+	lastMI     result.MachineInfo
+	cache      *cache
+}
+
 func (h *History) load(opt Options, warn func(string, ...any)) error {
 	store := storage.Store{Root: opt.Storage, Warn: func(m string) { warn("%s", m) }}
 	if _, err := os.Stat(opt.Storage); err != nil {
@@ -201,13 +282,8 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		return fmt.Errorf("listing machines in %s: %w", opt.Storage, err)
 	}
 	sort.Strings(ids)
-	type slot struct {
-		entry storage.Entry
-		raw   []byte
-		file  *result.File
-		err   error
-	}
-	var slots []*slot
+	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{},
+		cache: openCache(opt.Cache, opt.Compare)}
 	for _, id := range ids {
 		if !SafeSegment(id) {
 			warn("skipping machine folder %q in %s: not a usable name", id, opt.Storage)
@@ -217,60 +293,401 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		if err != nil {
 			return fmt.Errorf("listing %s: %w", filepath.Join(opt.Storage, id), err)
 		}
+		var use []storage.Entry
 		for _, e := range entries {
 			if !SafeSegment(filepath.Base(e.Path)) {
 				warn("skipping %s: not a usable file name", e.Path)
 				continue
 			}
-			slots = append(slots, &slot{entry: e})
+			use = append(use, e)
+		}
+		if err := l.machine(use); err != nil {
+			return err
 		}
 	}
-	// Files are read and decoded on all CPUs; the results are then taken in
-	// listing order, so errors and output do not depend on the timing.
-	Parallel(slots, func(_ int, s *slot) {
-		s.raw, s.err = os.ReadFile(s.entry.Path)
-		if s.err == nil {
-			s.file, s.err = result.Decode(s.raw, s.entry.Path)
-		}
-	})
-	var m *Machine
-	for _, s := range slots {
-		if s.err != nil {
-			if !opt.SkipInvalid {
-				// The file's error says what is wrong and what to do with
-				// the file; every command that loads the history (build,
-				// serve, changes) has --skip-invalid.
-				return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
+	l.cache.save()
+	if !opt.ReadOnly {
+		for _, bn := range h.Benchmarks {
+			for len(bn.Series) < len(h.Machines) {
+				bn.Series = append(bn.Series, nil)
 			}
-			h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
-			warn("skipping unreadable result file: %v", s.err)
-			continue
 		}
-		for _, n := range s.file.Notes {
-			warn("%s", n)
-		}
-		id := s.entry.MachineID
-		if m == nil || m.ID != id {
-			m = &Machine{ID: id, Index: len(h.Machines)}
-			h.Machines = append(h.Machines, m)
-		}
-		r := &Run{
-			Machine:  m,
-			Index:    len(m.Runs),
-			Number:   s.entry.Number,
-			Label:    s.entry.Label(),
-			Baseline: s.entry.Baseline(),
-			Path:     s.entry.Path,
-			File:     s.file,
-			Raw:      s.raw,
-		}
-		if s.file.Datetime != "" {
-			r.Time, _ = s.file.Time() // Decode already validated it
-		}
-		m.Runs = append(m.Runs, r)
-		h.Runs++
+		sort.Slice(h.Benchmarks, func(i, j int) bool {
+			a, b := h.Benchmarks[i], h.Benchmarks[j]
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return a.Fullname < b.Fullname
+		})
 	}
 	return nil
+}
+
+// slot is one file of a chunk: hashed, decoded or taken from the cache,
+// compared.
+type slot struct {
+	entry  storage.Entry
+	sum    [32]byte // SHA-256 of the content
+	stat   fileStat
+	data   []byte     // the content, when it was read to hash it
+	cached *cachedRun // the earlier Load's summary of this content
+	file   *result.File
+	whole  bool // file is the decoded file, not a summary
+	err    error
+	run    *Run
+	// verdicts come from the cache unless rep is computed: base is then
+	// the baseline's whole file.
+	verdicts []cachedVerdict
+	compare  bool
+	baseSum  [32]byte
+	base     *result.File
+	rep      *compare.Report
+}
+
+// benchmarks is the number of benchmarks in s's file.
+func (s *slot) benchmarks() int {
+	if s.whole {
+		return len(s.file.Benchmarks)
+	}
+	return len(s.cached.Benchmarks)
+}
+
+// decode reads and decodes s's file whole.
+func (s *slot) decode() {
+	if s.data == nil {
+		s.data, s.err = os.ReadFile(s.entry.Path)
+	}
+	if s.err == nil {
+		s.file, s.err = result.Decode(s.data, s.entry.Path)
+		s.whole = s.err == nil
+	}
+	s.data = nil
+}
+
+// machine reads one machine's files in run order, a chunk at a time, and
+// keeps their summaries.
+func (l *loader) machine(entries []storage.Entry) error {
+	h, opt, c := l.h, l.opt, l.cache
+	// The points whose samples a page shows up front stay whole: the
+	// newest run's and those of the baseline it is compared with.
+	keep := map[string]bool{}
+	last := ""
+	if n := len(entries); n > 0 {
+		last = entries[n-1].Path
+		keep[last] = true
+		for i := n - 2; i >= 0; i-- {
+			if entries[i].Baseline() {
+				keep[entries[i].Path] = true
+				break
+			}
+		}
+	}
+	var (
+		m        *Machine
+		lastBase *slot // the newest baseline read so far
+		prev     *Run
+	)
+	for start := 0; start < len(entries); start += chunk {
+		slots := make([]*slot, 0, chunk)
+		for _, e := range entries[start:min(start+chunk, len(entries))] {
+			slots = append(slots, &slot{entry: e})
+		}
+		// Files are hashed and decoded on all CPUs; the results are then
+		// taken in listing order, so errors and output do not depend on
+		// the timing.
+		Parallel(slots, func(_ int, s *slot) {
+			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path)
+			if s.err != nil {
+				return
+			}
+			if s.cached = c.run(s.sum); s.cached == nil || keep[s.entry.Path] {
+				s.decode()
+			}
+		})
+		var ok []*slot
+		for _, s := range slots {
+			if s.err == nil && !s.whole {
+				s.file, s.err = l.fileHeader(s.cached)
+			}
+			if s.err != nil {
+				if !opt.SkipInvalid {
+					return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
+				}
+				h.Skipped = append(h.Skipped, Unreadable{Entry: s.entry, Err: s.err})
+				l.warn("skipping unreadable result file: %v", s.err)
+				continue
+			}
+			for _, n := range s.file.Notes {
+				l.warn("%s", n)
+			}
+			if m == nil {
+				m = &Machine{ID: s.entry.MachineID, Index: len(h.Machines)}
+				h.Machines = append(h.Machines, m)
+			}
+			r := &Run{
+				Machine:    m,
+				Index:      len(m.Runs),
+				Number:     s.entry.Number,
+				Label:      s.entry.Label(),
+				Baseline:   s.entry.Baseline(),
+				Path:       s.entry.Path,
+				Hash:       s.sum,
+				Benchmarks: s.benchmarks(),
+			}
+			if s.file.Datetime != "" {
+				r.Time, _ = s.file.Time() // Decode already validated it
+			}
+			if !opt.ReadOnly && lastBase != nil {
+				// The rule of BaselinesInForce, as the runs stream by: the
+				// newest baseline before the run (for a baseline, the one
+				// before it, so one sees how the figures moved).
+				r.Base, s.baseSum = lastBase.run, lastBase.sum
+				var cached bool
+				if s.verdicts, cached = c.verdicts(s.sum, lastBase.sum); !cached || s.entry.Path == last {
+					s.compare = true
+					if !lastBase.whole {
+						if lastBase.decode(); lastBase.err != nil {
+							return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", lastBase.err)
+						}
+					}
+					s.base = lastBase.file
+				}
+			}
+			if r.Baseline {
+				lastBase = s
+				m.NewestBaseline = r
+			}
+			s.run = r
+			m.Runs = append(m.Runs, r)
+			h.Runs++
+			ok = append(ok, s)
+		}
+		if !opt.ReadOnly {
+			Parallel(ok, func(_ int, s *slot) {
+				if s.compare && !s.whole {
+					s.decode()
+				}
+				if s.compare && s.err == nil {
+					s.rep = compare.Compare(s.base, s.file, s.run.Base.Label, s.run.Label, opt.Compare)
+				}
+			})
+		}
+		for _, s := range ok {
+			if s.err != nil { // the file changed since it was first read
+				return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
+			}
+			r := s.run
+			if prev != nil {
+				// Only the newest run keeps its whole file and report.
+				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
+			}
+			r.File, prev = s.file, r
+			c.new.Stats[r.Path] = s.stat
+			cacheable := true
+			if s.cached == nil {
+				s.cached, cacheable = l.summarise(s.file)
+			}
+			if cacheable {
+				c.new.Runs[s.sum] = s.cached
+			}
+			if opt.ReadOnly {
+				continue
+			}
+			if s.rep != nil {
+				r.Report, r.Rows = s.rep, rowIndex(s.rep)
+				s.verdicts = s.verdicts[:0]
+				for fullname, row := range r.Rows {
+					s.verdicts = append(s.verdicts, cachedVerdict{Fullname: fullname, Verdict: Verdict{Status: row.Status, Change: row.Change, Field: row.Field,
+						Paired: row.Paired, CILow: row.CILow, CIHigh: row.CIHigh, Pairs: row.Pairs}})
+				}
+				sort.Slice(s.verdicts, func(i, j int) bool { return s.verdicts[i].Fullname < s.verdicts[j].Fullname })
+			}
+			if r.Base != nil {
+				c.new.Verdicts[c.verdictKey(s.sum, s.baseSum)] = s.verdicts
+			}
+			var whole *result.File
+			if s.whole {
+				whole = s.file
+			}
+			l.points(m, r, whole, s.cached.Benchmarks, s.verdicts, keep[r.Path])
+			if s != lastBase {
+				s.file = nil // only the newest baseline's file is kept
+			}
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	m.Newest = m.Runs[len(m.Runs)-1]
+	m.Info = m.Newest.File.MachineInfo
+	if opt.ReadOnly {
+		return nil
+	}
+	if !m.Newest.Baseline && m.Newest.Base != nil {
+		m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
+	}
+	m.Targets = target.Check(m.Newest.File, opt.Targets)
+	return l.wholeLatest(m)
+}
+
+// wholeLatest makes each series' newest point whole where it came from the
+// cache (a benchmark the machine's newest run lacks), so the pages are the
+// same with and without a cache.
+func (l *loader) wholeLatest(m *Machine) error {
+	files := map[*Run]*result.File{}
+	for _, bn := range l.h.Benchmarks {
+		if m.Index >= len(bn.Series) || bn.Series[m.Index] == nil {
+			continue
+		}
+		s := bn.Series[m.Index]
+		p := &s.Points[len(s.Points)-1]
+		if !p.summary {
+			continue
+		}
+		f := files[p.Run]
+		if f == nil {
+			var err error
+			if f, err = p.Run.Read(); err != nil {
+				return err
+			}
+			files[p.Run] = f
+		}
+		for i := range f.Benchmarks {
+			if f.Benchmarks[i].Fullname == bn.Fullname {
+				c := f.Benchmarks[i]
+				c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
+				p.Bench, p.summary = &c, false
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// points adds run r's benchmarks to their series: sums are their
+// summaries, whole the decoded file when there is one (nil for a run from
+// the cache). A new point holds the whole benchmark where there is one;
+// the point it follows then takes its summary unless its run is kept
+// whole.
+func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.Benchmark, verdicts []cachedVerdict, keep bool) {
+	h := l.h
+	verdictOf := make(map[string]Verdict, len(verdicts))
+	for _, v := range verdicts {
+		verdictOf[v.Fullname] = v.Verdict
+	}
+	seen := map[string]bool{}
+	for i, sb := range sums {
+		if seen[sb.Fullname] {
+			continue // duplicates: the first counts, as in compare
+		}
+		seen[sb.Fullname] = true
+		bn := h.ByFullname[sb.Fullname]
+		if bn == nil {
+			bn = &Benchmark{Name: sb.Name, Fullname: sb.Fullname, Group: sb.Group}
+			h.ByFullname[bn.Fullname] = bn
+			h.Benchmarks = append(h.Benchmarks, bn)
+		}
+		if sb.Group != "" {
+			bn.Group = sb.Group // the newest group wins
+		}
+		for len(bn.Series) <= m.Index {
+			bn.Series = append(bn.Series, nil)
+		}
+		s := bn.Series[m.Index]
+		if s == nil {
+			s = &Series{Benchmark: bn, Machine: m}
+			bn.Series[m.Index] = s
+		}
+		if n := len(s.Points); n > 0 {
+			if q := &s.Points[n-1]; !q.keep && !q.summary {
+				q.Bench, q.sum, q.summary = q.sum, nil, true
+			}
+		}
+		p := Point{Run: r, Bench: sb, keep: keep, summary: true}
+		if whole != nil {
+			c := whole.Benchmarks[i] // the benchmark alone, not the file's whole array
+			c.Name, c.Fullname, c.Group = sb.Name, sb.Fullname, sb.Group
+			p.Bench, p.sum, p.summary = &c, sb, false
+		}
+		if v, ok := verdictOf[sb.Fullname]; ok {
+			v.Field = l.str(v.Field)
+			p.Verdict = v
+		}
+		s.Points = append(s.Points, p)
+	}
+}
+
+// header is f without its benchmarks, sharing the machine_info of the
+// run before when it is the same.
+func (l *loader) header(f *result.File) *result.File {
+	return &result.File{
+		MachineInfo: l.machineInfo(f.MachineInfo),
+		CommitInfo:  f.CommitInfo,
+		Datetime:    f.Datetime,
+		Version:     l.str(f.Version),
+		Shard:       f.Shard,
+	}
+}
+
+func (l *loader) machineInfo(mi result.MachineInfo) result.MachineInfo {
+	if n := len(l.h.Machines); n > 0 {
+		m := l.h.Machines[n-1]
+		for i := len(m.Runs) - 1; i >= 0 && i >= len(m.Runs)-2; i-- {
+			if f := m.Runs[i].File; f != nil && f.Benchmarks == nil && reflect.DeepEqual(map[string]any(f.MachineInfo), map[string]any(mi)) {
+				return f.MachineInfo
+			}
+		}
+	}
+	return mi
+}
+
+// Keys a summary keeps (see Point.Bench).
+var (
+	summaryExtra   = []string{result.KeyBytesPerOp, result.KeyAllocsPerOp, result.KeyUnit, result.KeyHigherIsBetter, "estimate"}
+	summaryOptions = []string{result.OptProfile, result.OptProfileFile, result.OptProfileRounds, result.OptProfileProcesses, result.OptDisableGC}
+)
+
+// summary is b without its samples, params and the extra_info and
+// options no page reads for an older run.
+func (l *loader) summary(b *result.Benchmark) *result.Benchmark {
+	s := &result.Benchmark{
+		Group: l.str(b.Group), Name: l.str(b.Name), Fullname: l.str(b.Fullname), Param: l.str(b.Param),
+		ExtraInfo: l.subset(b.ExtraInfo, summaryExtra),
+		Options:   l.subset(b.Options, summaryOptions),
+		Stats:     b.Stats,
+	}
+	s.Stats.Data = nil
+	s.Stats.Outliers = l.str(b.Stats.Outliers)
+	return s
+}
+
+// subset is the entries of m under keys, interned: runs with the same
+// figures share one map. nil when none is there.
+func (l *loader) subset(m map[string]any, keys []string) map[string]any {
+	var sb strings.Builder
+	out := map[string]any{}
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+			fmt.Fprintf(&sb, "%q=%#v;", k, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if shared, ok := l.maps[sb.String()]; ok {
+		return shared
+	}
+	l.maps[sb.String()] = out
+	return out
+}
+
+func (l *loader) str(s string) string {
+	if t, ok := l.strs[s]; ok {
+		return t
+	}
+	l.strs[s] = s
+	return s
 }
 
 // SafeSegment reports whether s can be used as one path segment (of the
@@ -280,73 +697,9 @@ func SafeSegment(s string) bool {
 	return s != "" && !strings.HasPrefix(s, ".") && !strings.ContainsAny(s, `/\`+"\x00")
 }
 
-// analyse derives baselines, comparisons, targets, series and change
-// points from the loaded runs.
-func (h *History) analyse(opt Options) {
-	for _, m := range h.Machines {
-		flags := make([]bool, len(m.Runs))
-		for i, r := range m.Runs {
-			flags[i] = r.Baseline
-			if r.Baseline {
-				m.NewestBaseline = r
-			}
-		}
-		for i, b := range BaselinesInForce(flags) {
-			if b >= 0 {
-				m.Runs[i].Base = m.Runs[b]
-			}
-		}
-		Parallel(m.Runs, func(_ int, r *Run) {
-			if r.Base != nil {
-				r.Report = compare.Compare(r.Base.File, r.File, r.Base.Label, r.Label, opt.Compare)
-				r.Rows = rowIndex(r.Report)
-			}
-		})
-		m.Newest = m.Runs[len(m.Runs)-1]
-		m.Info = m.Newest.File.MachineInfo
-		if !m.Newest.Baseline && m.Newest.Base != nil {
-			m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
-		}
-		m.Targets = target.Check(m.Newest.File, opt.Targets)
-
-		for _, r := range m.Runs {
-			seen := map[string]bool{}
-			for i := range r.File.Benchmarks {
-				rb := &r.File.Benchmarks[i]
-				if seen[rb.Fullname] {
-					continue // duplicates: the first counts, as in compare
-				}
-				seen[rb.Fullname] = true
-				bn := h.ByFullname[rb.Fullname]
-				if bn == nil {
-					bn = &Benchmark{Name: rb.Name, Fullname: rb.Fullname, Group: rb.Group}
-					h.ByFullname[rb.Fullname] = bn
-					h.Benchmarks = append(h.Benchmarks, bn)
-				}
-				if rb.Group != "" {
-					bn.Group = rb.Group // the newest group wins
-				}
-				if bn.Series == nil {
-					bn.Series = make([]*Series, len(h.Machines))
-				}
-				s := bn.Series[m.Index]
-				if s == nil {
-					s = &Series{Benchmark: bn, Machine: m}
-					bn.Series[m.Index] = s
-				}
-				s.Points = append(s.Points, Point{Run: r, Bench: rb})
-			}
-		}
-	}
-	sort.Slice(h.Benchmarks, func(i, j int) bool {
-		a, b := h.Benchmarks[i], h.Benchmarks[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Fullname < b.Fullname
-	})
-	h.detect(opt.Changes)
-}
+// analyse finds the change points of the loaded series (the rest was
+// derived as the files were read).
+func (h *History) analyse(opt Options) { h.detect(opt.Changes) }
 
 // Parallel calls f for every item (with its index) on all CPUs and returns
 // when all are done. Each f must write only its own item or slot, so

@@ -44,6 +44,11 @@ func TestLoadBaselinesAndSeries(t *testing.T) {
 			t.Errorf("run %s: baseline in force %q, want %q", r.Label, got, wantBase[i])
 		}
 	}
+	for _, r := range m.Runs {
+		if r.Benchmarks != 2 {
+			t.Errorf("run %s counts %d benchmarks, want 2 (list shows it for every run)", r.Label, r.Benchmarks)
+		}
+	}
 	if m.NewestBaseline.Label != "0007_baseline" || m.Newest != m.NewestBaseline || m.Report != nil {
 		t.Errorf("newest baseline %s, newest %s, report %v", m.NewestBaseline.Label, m.Newest.Label, m.Report)
 	}

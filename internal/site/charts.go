@@ -72,6 +72,7 @@ const (
 // charts and what the tooltips and the distribution chart show. Times are
 // in the machine's unit (see machineData.Unit).
 type runRow struct {
+	I int    `json:"i"` // the run's position in the series (machineData.Total runs)
 	N string `json:"n"` // the run number
 	// T is the run's time (Unix milliseconds, UTC), the x value of the
 	// history charts; nil when the file's datetime cannot be read.
@@ -105,20 +106,33 @@ type runRow struct {
 	Iter   int      `json:"iterations"`
 	Bytes  *float64 `json:"bytes"`  // B/op
 	Allocs *float64 `json:"allocs"` // allocs/op
-	// Data are the per-round samples; Truncated when the file's array was
-	// cut short.
+	// Data are the per-round samples, written only for the runs whose
+	// samples the history keeps (the newest run and the baseline it is
+	// compared with; see history.Point); charts.js reads any other run's
+	// from its result file (Raw) when the reader picks it. Truncated when
+	// the file's array was cut short.
 	Data      []float64 `json:"data,omitempty"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Raw       string    `json:"raw"` // path of the result file from the site root
 	// ChangePoint is set on the first run after a change point.
 	ChangePoint *changeMark `json:"changePoint,omitempty"`
+
+	hash [32]byte // the run's file content (history.Run.Hash), for periodKey
 }
 
 // machineData is one machine's history of one benchmark.
 type machineData struct {
-	ID           string       `json:"id"`
-	Unit         unit         `json:"unit"`
-	Runs         []runRow     `json:"runs"`
+	ID   string `json:"id"`
+	Unit unit   `json:"unit"`
+	// Runs are every run of the series, or, for a long one (more than
+	// maxRows runs), the runs the charts draw at first: a downsampled
+	// series (see longRows), each row's I its position among the Total.
+	Runs  []runRow `json:"runs"`
+	Total int      `json:"total"`
+	// Periods are the files holding every run of a long series,
+	// periodRuns at a time, which charts.js fetches for the range the
+	// reader zooms into; empty for a short one.
+	Periods      []period     `json:"periods,omitempty"`
 	History      chartOption  `json:"history"`
 	Memory       *chartOption `json:"memory,omitempty"`
 	Distribution chartOption  `json:"distribution"`
@@ -157,6 +171,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 		st := p.Bench.Stats
 		ci := p.Run.File.CommitInfo
 		r := runRow{
+			I:        i,
 			N:        fmt.Sprintf("%04d", p.Run.Number),
 			Label:    p.Run.Label,
 			Date:     p.Run.File.Datetime,
@@ -174,6 +189,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Rounds:   st.Rounds,
 			Iter:     st.Iterations,
 			Raw:      rawPath(p.Run),
+			hash:     p.Run.Hash,
 		}
 		if t, err := p.Run.File.Time(); err == nil {
 			ms := t.UnixMilli()
@@ -198,13 +214,13 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			}
 			r.Truncated = st.Truncated
 		}
-		if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
-			r.Verdict = string(row.Status)
-			r.Against = p.Run.Report.BaseLabel
-			r.Change = fin(round6(row.Change))
-			r.Field = row.Field
-			if row.Paired {
-				r.CILow, r.CIHigh, r.Pairs = fin(round6(row.CILow)), fin(round6(row.CIHigh)), row.Pairs
+		if v := p.Verdict; v.Status != "" {
+			r.Verdict = string(v.Status)
+			r.Against = p.Run.Base.Label
+			r.Change = fin(round6(v.Change))
+			r.Field = v.Field
+			if v.Paired {
+				r.CILow, r.CIHigh, r.Pairs = fin(round6(v.CILow)), fin(round6(v.CIHigh)), v.Pairs
 			}
 		}
 		rows[i] = r
@@ -269,10 +285,11 @@ func xOf(r runRow, key string) any {
 // runs' dates.
 func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) (o chartOption, offChart []string) {
 	xAxis, x := xAxisFor(rows)
-	// The marks carry their run's index third, for the tooltip and clicks.
+	// The marks carry their run's position in the series third, for the
+	// tooltip and clicks.
 	var baseData, regData []any
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, r := range rows {
+	for _, r := range rows {
 		if r.Min != nil {
 			lo = math.Min(lo, *r.Min)
 		}
@@ -283,10 +300,10 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 			continue
 		}
 		if r.Baseline {
-			baseData = append(baseData, []any{xOf(r, x), *r.Median, i})
+			baseData = append(baseData, []any{xOf(r, x), *r.Median, r.I})
 		}
 		if r.Verdict == string(compare.Regression) {
-			regData = append(regData, []any{xOf(r, x), *r.Median, i})
+			regData = append(regData, []any{xOf(r, x), *r.Median, r.I})
 		}
 	}
 	median := charts.SingleSeries{

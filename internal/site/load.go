@@ -14,8 +14,13 @@ type builder struct {
 	opt Options
 	out string // directory being written
 
-	mu  sync.Mutex // guards res while pages are written concurrently
+	mu  sync.Mutex // guards res and the keys while pages are written concurrently
 	res *Result
+	// reuse is the earlier build's output whose period files may be
+	// linked instead of written again (""); keys are what they were made
+	// from (see periodKey), newKeys those of this build.
+	reuse         string
+	keys, newKeys map[string][32]byte
 
 	hist     *history.History
 	machines []*machine
@@ -55,6 +60,7 @@ func (b *builder) load() error {
 	h, err := history.Load(history.Options{
 		Storage:     b.opt.Storage,
 		SkipInvalid: b.opt.SkipInvalid,
+		Cache:       b.opt.Cache,
 		Compare:     b.opt.Compare,
 		Targets:     b.opt.Targets,
 		Warn:        func(msg string) { b.warn("%s", msg) },

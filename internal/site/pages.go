@@ -187,8 +187,11 @@ type BenchMachine struct {
 	// TargetsOffChart are targets too far from the data (more than 3×) to
 	// draw in the history chart without flattening it.
 	TargetsOffChart []string
-	Runs            []RunRow // newest first
-	ExtraInfo       []KV     // of the newest run
+	// Runs are the newest runs (at most 100), newest first; TotalRuns
+	// counts all of them (the history chart draws every one).
+	Runs      []RunRow
+	TotalRuns int
+	ExtraInfo []KV // of the newest run
 	// Harness names the harness of the newest run when it was imported
 	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
 	Harness string
@@ -498,7 +501,8 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			ShowOPS:   last.Bench.Unit() == "",
 			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
-		for i := len(s.Points) - 1; i >= 0; i-- {
+		bm.TotalRuns = len(s.Points)
+		for i := len(s.Points) - 1; i >= 0 && i >= len(s.Points)-tableRuns; i-- {
 			rr := b.runRow(s.Points[i], u)
 			rr.Index = i
 			bm.Runs = append(bm.Runs, rr)
@@ -506,9 +510,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		bm.Latest = bm.Runs[0]
 		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		if row := last.Run.Rows[bn.Fullname]; row != nil {
-			bm.Field = row.Field
-		}
+		bm.Field = last.Verdict.Field
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
 			bm.ExtraInfo = append(bm.ExtraInfo, KV{k, printable(last.Bench.ExtraInfo[k])})
 		}
@@ -535,10 +537,10 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		r.Allocs = number(v)
 	}
 	r.GCOff, _ = p.Bench.GCDisabled()
-	if row := p.Run.Rows[p.Bench.Fullname]; row != nil {
-		r.Verdict, r.Change, r.Against = string(row.Status), row.Change, p.Run.Report.BaseLabel
-		if row.Paired && !math.IsNaN(row.CILow) && !math.IsNaN(row.CIHigh) {
-			r.Interval, r.Pairs = compare.FormatInterval(row.Change, row.CILow, row.CIHigh), row.Pairs
+	if v := p.Verdict; v.Status != "" {
+		r.Verdict, r.Change, r.Against = string(v.Status), v.Change, p.Run.Base.Label
+		if v.Paired && !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
+			r.Interval, r.Pairs = compare.FormatInterval(v.Change, v.CILow, v.CIHigh), v.Pairs
 		}
 	}
 	return r

@@ -96,9 +96,14 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 		bm := &bp.Machines[k]
 		k++
 		bm.GCOff = bm.Latest.GCOff
-		for i := range bm.Runs { // newest first
-			rr := &bm.Runs[i]
-			pt := s.Points[rr.Index]
+		// Every run's profile is copied; the runs table, which lists the
+		// newest runs only, links those of its rows.
+		rowOf := map[int]*RunRow{}
+		for i := range bm.Runs {
+			rowOf[bm.Runs[i].Index] = &bm.Runs[i]
+		}
+		for j := len(s.Points) - 1; j >= 0; j-- { // newest first
+			pt := s.Points[j]
 			src, kind, ok := b.profileOf(pt)
 			if !ok {
 				continue
@@ -113,7 +118,9 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 			if err := b.writeFile(url, data); err != nil {
 				return err
 			}
-			rr.Profile = url
+			if rr := rowOf[j]; rr != nil {
+				rr.Profile = url
+			}
 			if bm.Profile != nil {
 				continue
 			}
@@ -122,7 +129,7 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 				b.warnLocked("%v; its summary is left out", err)
 				continue
 			}
-			v.Run, v.File, v.URL = rr.RunRef, file, url
+			v.Run, v.File, v.URL = b.runRef(pt.Run), file, url
 			v.Rounds, v.Processes = optInt(pt.Bench, result.OptProfileRounds), optInt(pt.Bench, result.OptProfileProcesses)
 			bm.Profile = v
 		}

@@ -8,7 +8,10 @@
 //
 //	index.html                 home: intro, latest run per machine, summary grid
 //	bench/<slug>.html          one page per benchmark (fullname → slug)
-//	data/<slug>.json           that page's chart data, fetched by the page
+//	data/<slug>.json           that page's chart data, fetched by the page (a
+//	                           long series downsampled: see long.go)
+//	data/<slug>/<machine>/NNNN.json  every run of a long series, 500 a file,
+//	                           fetched for the range a reader zooms into
 //	compare.html               newest baseline vs newest run, per machine
 //	targets.html, machines.html
 //	changes.html               every change point, newest first
@@ -19,7 +22,8 @@
 //	                           (subfolders kept; names of the site's own pages
 //	                           and folders are refused)
 //	run.html, data/browser.json  only with Options.BrowserBenchmarks
-//	results/<machine>/<file>   the result files, byte for byte
+//	results/<machine>/<file>   the result files, byte for byte (hard links
+//	                           where the file system allows)
 //	profiles/<machine>/<run>/<benchmark>.pprof  the runs' profiles (benchsite
 //	                           run --profile), byte for byte; a benchmark's page
 //	                           shows the newest one's top functions and flame graph
@@ -45,7 +49,11 @@
 //     per-benchmark history lives in data/<slug>.json, and the home page's
 //     trend lines are inline SVG of the last few runs only.
 //   - The same inputs give byte-identical output: no build timestamps, maps
-//     sorted, chart ids derived from positions.
+//     sorted, chart ids derived from positions; with or without
+//     Options.Cache.
+//   - A benchmark page's weight does not depend on the history's length
+//     either: its runs table lists the newest runs, and a long series' data
+//     file holds a downsampled series of bounded length (long.go).
 package site
 
 import (
@@ -92,6 +100,17 @@ type Options struct {
 	Title string
 	// SkipInvalid turns unreadable result files into warnings.
 	SkipInvalid bool
+	// Cache, when set, is a directory where the history's summaries are
+	// kept between builds, keyed by the files' content (history.Options.Cache):
+	// a build then reads only new or changed result files, and links the
+	// period files that have not changed from the earlier build (Reuse).
+	// The output is the same with or without it.
+	Cache string
+	// Reuse is an earlier build's output to link unchanged files from
+	// (with Cache); default: Out itself when it holds an earlier build.
+	// The preview server builds each time into a new folder and gives the
+	// one it serves.
+	Reuse string
 	// UnsafeHTML lets raw HTML in Markdown through (trusted content only).
 	UnsafeHTML bool
 	// Compare configures the verdicts (the same options as `benchsite compare`).
@@ -161,6 +180,14 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	b.out = dir
+	b.reuse = opt.Reuse
+	if b.reuse == "" && dir != opt.Out {
+		b.reuse = opt.Out
+	}
+	b.keys, b.newKeys = map[string][32]byte{}, map[string][32]byte{}
+	if b.reuse != "" {
+		b.keys = readKeys(opt.Cache, b.reuse)
+	}
 	if err := b.write(); err != nil {
 		// Leave nothing half-written: a staging directory goes, a new or
 		// empty Out is emptied again.
@@ -176,6 +203,7 @@ func Build(opt Options) (*Result, error) {
 	if err := commit(); err != nil {
 		return nil, err
 	}
+	writeKeys(opt.Cache, opt.Out, b.newKeys)
 	return b.res, nil
 }
 

@@ -35,7 +35,7 @@ func (b *builder) write() error {
 	}
 	for _, m := range b.machines {
 		for _, r := range m.Runs {
-			if err := b.writeFile(rawPath(r), r.Raw); err != nil {
+			if err := b.linkFile(rawPath(r), r.Path); err != nil {
 				return err
 			}
 		}
@@ -102,7 +102,7 @@ func (b *builder) writeBenchPages() error {
 }
 
 func (b *builder) writeBench(bn *bench) error {
-	data := b.benchData(bn)
+	data, periods := b.benchData(bn)
 	js, err := marshal(data)
 	if err != nil {
 		return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
@@ -110,11 +110,42 @@ func (b *builder) writeBench(bn *bench) error {
 	if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
 		return err
 	}
+	for _, p := range periods {
+		if err := b.writePeriod(p); err != nil {
+			return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
+		}
+	}
 	bp := b.benchPage(bn, data)
 	if err := b.addProfiles(bn, bp); err != nil {
 		return err
 	}
 	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
+}
+
+// linkFile puts the history's file src at rel in the site: a hard link
+// where the file system allows one (result files are never changed once
+// saved, and a link costs no copy), else a copy.
+func (b *builder) linkFile(rel, src string) error {
+	p := filepath.Join(b.out, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	if os.Link(src, p) != nil {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return fmt.Errorf("site: copying %s: %w", src, err)
+		}
+		return b.writeFile(rel, data)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.res.Files++
+	b.res.Bytes += st.Size()
+	return nil
 }
 
 func (b *builder) siteInfo() *SiteInfo {
@@ -227,16 +258,30 @@ func (b *builder) writeWasm() error {
 	return nil
 }
 
-// benchData is the chart data of one benchmark.
-func (b *builder) benchData(bn *bench) *benchData {
+// benchData is the chart data of one benchmark, and the period files of
+// its long series (see longRows).
+func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 	d := &benchData{Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, BrowserRunnable: bn.BrowserRunnable}
+	machines := 0
+	for _, s := range bn.Series {
+		if s != nil {
+			machines++
+		}
+	}
+	var files []periodFile
 	for _, s := range bn.Series {
 		if s == nil {
 			continue
 		}
 		last := s.Latest()
 		u := benchUnit(last.Bench, last.Bench.Stats.Median)
-		rows, hasMem := b.runRows(s, u)
+		all, hasMem := b.runRows(s, u)
+		var changes []int
+		for _, c := range s.Changes {
+			changes = append(changes, c.Index)
+		}
+		rows, periods, pf := longRows(all, changes, bn.Slug, s.Machine.ID, machines)
+		files = append(files, pf...)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
 			for _, p := range s.Points {
@@ -245,15 +290,29 @@ func (b *builder) benchData(bn *bench) *benchData {
 				}
 			}
 		}
-		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Distribution: distributionChart(u)}
-		md.History, md.OffChart = historyChart(rows, u, b.targetsFor(last.Bench), newestBase)
+		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: len(all), Periods: periods, Distribution: distributionChart(u)}
+		// The marks (baselines, regressions, targets) are of every run, the
+		// dataset of the rows kept.
+		md.History, md.OffChart = historyChart(all, u, b.targetsFor(last.Bench), newestBase)
 		md.Changes = []changeMark{}
 		b.addChangeMarks(&md, s, u)
 		if hasMem {
 			mc := memoryChart(rows)
 			md.Memory = &mc
 		}
+		if len(periods) > 0 {
+			// The first view shows the newest runs whatever the rows
+			// drawn, and the period files' rows carry their change points
+			// too (every change point's row is among the rows kept).
+			md.History.DataZoom = zoomLong(len(all))
+			if md.Memory != nil {
+				md.Memory.DataZoom = zoomLong(len(all))
+			}
+			for _, r := range rows {
+				all[r.I].ChangePoint = r.ChangePoint
+			}
+		}
 		d.Machines = append(d.Machines, md)
 	}
-	return d
+	return d, files
 }

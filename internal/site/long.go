@@ -1,0 +1,246 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/gob"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/downsample"
+)
+
+// A benchmark page's weight must not grow with the history. A series of
+// more than maxRows runs is drawn from a downsampled series in the page's
+// data file, and every run is in period files of periodRuns runs that
+// charts.js fetches for the range the reader zooms into (and for a run the
+// reader picks). The runs table lists the newest tableRuns runs.
+const (
+	// maxRows is the longest series whose every run is in the data file.
+	maxRows = 600
+	// chartPoints is the downsampled series' budget (Largest-Triangle-
+	// Three-Buckets, package downsample), shared among the machines, on
+	// top of the runs it must keep: the newest newestRuns, every baseline,
+	// regression and change point.
+	chartPoints = 200
+	// newestRuns are drawn at full resolution: the history chart's first
+	// view (see zoom) and the runs the runs table lists (tableRuns).
+	newestRuns = 100
+	// periodRuns is the number of runs in one period file. Periods are
+	// counted from a series' first run, so adding a run changes only the
+	// newest period's file.
+	periodRuns = 500
+	// tableRuns is the number of runs the runs table and the run picker
+	// list, newest first; the history chart reaches the others.
+	tableRuns = 100
+	// maxMarkRows is the number of the newest baselines and regressions
+	// whose rows the data file holds besides; every baseline and
+	// regression is marked on the chart whatever their number (the marks
+	// carry their run's position, and charts.js fetches an older one's
+	// period when the reader points at it).
+	maxMarkRows = 100
+)
+
+// period is one period file of a long series: runs [From, To) of it.
+type period struct {
+	URL  string `json:"url"` // relative to the data file
+	From int    `json:"from"`
+	To   int    `json:"to"`
+	// T0 and T1 are the first and last run's times (Unix milliseconds),
+	// nil when some run has no readable date.
+	T0 *int64 `json:"t0"`
+	T1 *int64 `json:"t1"`
+}
+
+// periodFile is a period file to write: its path from the site root, its
+// runs, and the key of what they were made from.
+type periodFile struct {
+	Path string
+	Runs []runRow
+	Key  [32]byte
+}
+
+// longRows cuts a long series' rows (all of them, in run order) into the
+// rows the data file holds and the period files; rows of a short series
+// are returned as they are. changes are the positions of the series'
+// change points; machines is the number of machines the page shows, which
+// share chartPoints.
+func longRows(rows []runRow, changes []int, slug, machine string, machines int) (kept []runRow, periods []period, files []periodFile) {
+	n := len(rows)
+	if n <= maxRows {
+		return rows, nil, nil
+	}
+	xs, ys := make([]float64, n), make([]float64, n)
+	keep := append([]int(nil), changes...)
+	marks := 0
+	for i := n - 1; i >= 0; i-- {
+		r := rows[i]
+		xs[i] = float64(i)
+		if r.Median != nil {
+			ys[i] = *r.Median
+		}
+		switch {
+		case i >= n-newestRuns:
+			keep = append(keep, i)
+		case (r.Baseline || r.Verdict == string(compare.Regression)) && marks < maxMarkRows:
+			keep = append(keep, i)
+			marks++
+		}
+	}
+	for _, i := range downsample.LTTB(xs, ys, max(chartPoints/max(machines, 1), 60)+len(keep), keep) {
+		kept = append(kept, rows[i])
+	}
+	for from := 0; from < n; from += periodRuns {
+		to := min(from+periodRuns, n)
+		k := from / periodRuns
+		file := fmt.Sprintf("%s/%s/%04d.json", slug, machine, k)
+		periods = append(periods, period{
+			URL:  fmt.Sprintf("%s/%s/%04d.json", slug, url.PathEscape(machine), k),
+			From: from, To: to, T0: rows[from].T, T1: rows[to-1].T,
+		})
+		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to], Key: periodKey(rows[from:to])})
+	}
+	return kept, periods, files
+}
+
+// zoomLong is the history charts' zoom for a long series of n runs: the
+// first view shows the newest newestRuns, the runs drawn at full
+// resolution.
+func zoomLong(n int) []dataZoom {
+	z := zoom(n)
+	for i := range z {
+		z[i].Start = float32(100 * (1 - float64(newestRuns)/float64(n)))
+	}
+	return z
+}
+
+// An incremental build (Options.Cache) links a period file from the
+// earlier build's output when it was made from the same rows: adding a
+// run changes only the newest period's file of each series. The key is
+// the SHA-256 of what the rows are made from — each run's position,
+// number, file and that file's content hash, its verdict, change point,
+// median in the unit shown and whether its samples are written — rather
+// than of the JSON, so a period that has not changed is
+// not encoded again. The keys of a build are kept in the cache folder
+// (keysFile); without a cache every file is written.
+
+// periodKey is the key of a period file's rows; zero when some run's
+// content hash is unknown (no cache).
+func periodKey(rows []runRow) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "period-1 %d\n", len(rows))
+	for _, r := range rows {
+		if r.hash == ([32]byte{}) {
+			return [32]byte{}
+		}
+		fmt.Fprintf(h, "%d %s %s %x %s %s %s %s %s %d", r.I, r.N, r.Raw, r.hash, r.Verdict, r.Against, fmtPtr(r.Change), r.Field, fmtPtr(r.Median), len(r.Data))
+		if r.ChangePoint != nil {
+			js, _ := marshal(r.ChangePoint)
+			h.Write(js)
+		}
+		h.Write([]byte{'\n'})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+// keysFile is the file in the cache folder that keeps, per output folder
+// (by absolute path), the keys of the period files a build wrote there.
+const keysFile = "site-keys.gob"
+
+func absDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return abs
+}
+
+// readKeys returns the keys of the period files in the output folder dir.
+func readKeys(cache, dir string) map[string][32]byte {
+	all := readAllKeys(cache)
+	if k := all[absDir(dir)]; k != nil {
+		return k
+	}
+	return map[string][32]byte{}
+}
+
+func readAllKeys(cache string) map[string]map[string][32]byte {
+	all := map[string]map[string][32]byte{}
+	if cache == "" {
+		return all
+	}
+	f, err := os.Open(filepath.Join(cache, keysFile))
+	if err != nil {
+		return all
+	}
+	defer f.Close()
+	if gob.NewDecoder(f).Decode(&all) != nil {
+		return map[string]map[string][32]byte{}
+	}
+	return all
+}
+
+// writeKeys records the keys of the period files in the output folder dir,
+// and forgets the folders that no longer exist (the preview server's
+// earlier builds).
+func writeKeys(cache, dir string, keys map[string][32]byte) {
+	if cache == "" || os.MkdirAll(cache, 0o755) != nil {
+		return
+	}
+	all := readAllKeys(cache)
+	for d := range all {
+		if _, err := os.Stat(d); err != nil {
+			delete(all, d)
+		}
+	}
+	all[absDir(dir)] = keys
+	tmp, err := os.CreateTemp(cache, keysFile+".tmp-")
+	if err != nil {
+		return
+	}
+	err = gob.NewEncoder(tmp).Encode(all)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(cache, keysFile))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// writePeriod writes a period file, or links the earlier build's when its
+// key is the same (see periodKey).
+func (b *builder) writePeriod(p periodFile) error {
+	b.mu.Lock()
+	old, ok := b.keys[p.Path]
+	if p.Key != ([32]byte{}) {
+		b.newKeys[p.Path] = p.Key
+	}
+	b.mu.Unlock()
+	if ok && old == p.Key && b.reuse != "" && p.Key != ([32]byte{}) {
+		if err := b.linkFile(p.Path, filepath.Join(b.reuse, filepath.FromSlash(p.Path))); err == nil {
+			return nil
+		}
+	}
+	js, err := marshal(struct {
+		Runs []runRow `json:"runs"`
+	}{p.Runs})
+	if err != nil {
+		return err
+	}
+	return b.writeFile(p.Path, js)
+}

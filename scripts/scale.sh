@@ -1,0 +1,97 @@
+#!/bin/sh
+# scale.sh measures how the site build scales with the history (issue 11):
+# a generated history of RUNS runs × BENCHMARKS benchmarks (histgen), built
+# REPEAT times from scratch, then one run added and the site rebuilt into
+# the same output REPEAT times. It prints the medians: wall time and peak
+# RSS of a real `bin/benchsite build` process (/usr/bin/time -v), the
+# largest HTML page, the largest file a benchmark page loads before the
+# reader zooms (its data file), the home page, the site's size, and
+# whether the incremental output equals a clean build's (diff -r).
+#
+#	scripts/scale.sh [RUNS [BENCHMARKS [REPEAT]]]     # default 10000 20 3
+#
+# A clean build starts with an empty cache (XDG_CACHE_HOME points at a new
+# folder): it reads and compares every run. The incremental builds keep
+# theirs, as `benchsite build` does in the user cache directory. The CPU
+# time (user + system) is printed beside the wall time: on a shared
+# machine the wall time also counts the wait for a core.
+#
+# SCALE_DIR (default /tmp/benchsite-scale-RUNSxBENCHMARKS) keeps the
+# generated history between calls; BENCHSITE (default bin/benchsite) is the
+# binary measured.
+set -eu
+runs=${1:-10000}
+benches=${2:-20}
+repeat=${3:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${SCALE_DIR:-/tmp/benchsite-scale-${runs}x${benches}}
+bin=${BENCHSITE:-$root/bin/benchsite}
+cd "$root"
+[ -n "${BENCHSITE:-}" ] || go build -o bin/benchsite ./cmd/benchsite
+mkdir -p "$dir"
+cd "$dir"
+machine=Linux-Go-1.26-64bit
+extra=$(printf '%04d' $((runs + 1)))
+if [ ! -f "gen.ok" ]; then
+	rm -rf history spare
+	(cd "$root" && go run ./internal/history/historytest/histgen -runs $((runs + 1)) -benchmarks "$benches" -out "$dir/history")
+	mkdir -p spare
+	mv history/$machine/${extra}_*.json spare/
+	touch gen.ok
+fi
+rm -rf history/$machine/${extra}_*.json public clean
+# An empty project: no content, no templates, no browser build.
+printf '[site]\nwasm = ""\n' > benchsite.toml
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# timed OUT CACHE: builds into OUT with the cache under CACHE, under
+# /usr/bin/time -v; appends "wall-seconds peak-RSS-kB cpu-seconds" to times.
+timed() {
+	XDG_CACHE_HOME=$2 /usr/bin/time -v "$bin" build --storage history --out "$1" >build.log 2>time.log || { cat build.log time.log; exit 1; }
+	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' time.log | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.log)
+	cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' time.log | awk '{s+=$1} END {print s}')
+	echo "$wall $rss $cpu" >>times
+}
+
+: >times
+for i in $(seq "$repeat"); do
+	rm -rf public cache-clean
+	timed public "$dir/cache-clean"
+done
+clean_s=$(cut -d' ' -f1 times | median)
+clean_rss=$(cut -d' ' -f2 times | median)
+clean_cpu=$(cut -d' ' -f3 times | median)
+cat build.log
+
+page=$(find public -name '*.html' -printf '%s %p\n' | sort -n | tail -1)
+data=$(find public/data -maxdepth 1 -name '*.json' -printf '%s %p\n' | sort -n | tail -1)
+home=$(stat -c %s public/index.html)
+size=$(du -sb public | cut -f1)
+
+: >times
+rm -rf cache-inc
+for i in $(seq "$repeat"); do
+	rm -f history/$machine/${extra}_*.json
+	XDG_CACHE_HOME=$dir/cache-inc "$bin" build --storage history --out public >/dev/null
+	cp spare/${extra}_*.json history/$machine/
+	timed public "$dir/cache-inc"
+done
+add_s=$(cut -d' ' -f1 times | median)
+add_rss=$(cut -d' ' -f2 times | median)
+add_cpu=$(cut -d' ' -f3 times | median)
+
+rm -rf cache-clean
+XDG_CACHE_HOME=$dir/cache-clean "$bin" build --storage history --out clean >/dev/null
+if diff -r public clean >diff.log; then same=identical; else same="DIFFERENT (see $dir/diff.log)"; fi
+rm -f history/$machine/${extra}_*.json
+
+echo "history: $runs runs x $benches benchmarks; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
+echo "clean build:        median $clean_s s wall, $clean_cpu s CPU, peak RSS $((clean_rss / 1024)) MiB (of $repeat)"
+echo "add one run, build: median $add_s s wall, $add_cpu s CPU, peak RSS $((add_rss / 1024)) MiB (of $repeat)"
+echo "largest HTML page:  $page"
+echo "largest data file:  $data"
+echo "home page:          $home bytes"
+echo "site:               $((size / 1048576)) MiB"
+echo "incremental output vs clean build: $same"
