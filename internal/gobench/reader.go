@@ -260,6 +260,7 @@ func (s *textStream) next() (*Result, error) {
 			// business, not ours.
 			continue
 		}
+		s.lf.benchName(line) // forgets the names of the lines before
 		for _, e := range s.lf.takeLong(line) {
 			e.Line = s.mapLine(e.Line)
 			s.held = append(s.held, e)

@@ -76,12 +76,15 @@ func TestLongText(t *testing.T) {
 // given twice gets a note.
 func TestFiguresKept(t *testing.T) {
 	data := baseline(t)
-	for _, c := range []struct{ old, new, field string }{
-		{`"rounds": 11,`, `"rounds": 0,`, "benchmarks.0.stats.rounds"},
-		{`"iterations": 97`, `"iterations": 0`, "benchmarks.0.stats.iterations"},
+	for _, c := range []struct {
+		old, new, field string
+		line            int
+	}{
+		{`"rounds": 11,`, `"rounds": 0,`, "benchmarks.0.stats.rounds", 90},
+		{`"iterations": 97`, `"iterations": 0`, "benchmarks.0.stats.iterations", 115},
 	} {
-		if e := decodeErr(t, edit(t, data, c.old, c.new)); e.Field != c.field || e.Line == 0 {
-			t.Errorf("%s → %s: error %v; want field %s with its line", c.old, c.new, e, c.field)
+		if e := decodeErr(t, edit(t, data, c.old, c.new)); e.Field != c.field || e.Line != c.line {
+			t.Errorf("%s → %s: error %v; want field %s on line %d", c.old, c.new, e, c.field, c.line)
 		}
 	}
 

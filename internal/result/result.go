@@ -160,7 +160,7 @@ type Stats struct {
 	OPS            float64   `json:"ops"`
 	Total          float64   `json:"total"`
 	Data           []float64 `json:"data,omitempty"`
-	Iterations     int       `json:"iterations,omitempty"` // 0 (absent) when the file did not say
+	Iterations     int       `json:"iterations,omitempty"` // 0 when not known: left out of the file, never written as 0
 
 	// Truncated is set when the file's data array was cut short (a trailing
 	// non-number, as in files edited by hand upstream, or fewer samples than
@@ -552,7 +552,8 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 		if st.Iterations == 0 && st.has("iterations") && legacyHarness {
 			// benchsite before this rule wrote 0 for a harness that
-			// reports no iteration count: read as not known.
+			// reports no iteration count: read as not known (and left
+			// out when written again).
 			st.absent = append(st.absent, "iterations")
 		}
 		if field, msg := implausible(st); field != "" {

@@ -258,16 +258,16 @@ func lineCol(data []byte, off int) (line, col int) {
 }
 
 // remember reports whether validate records where path's value starts:
-// top-level keys, the keys of commit_info and machine_info, "benchmarks.N"
-// and the keys of each benchmark.
+// top-level keys, the keys of commit_info and machine_info, "benchmarks.N",
+// the keys of each benchmark and those of its stats (and extra_info).
 func remember(path string) bool {
 	if path == "" {
 		return false
 	}
 	head, rest, nested := strings.Cut(path, ".")
 	switch head {
-	case "benchmarks": // benchmarks.N and benchmarks.N.field
-		return strings.Count(rest, ".") <= 1
+	case "benchmarks": // benchmarks.N, benchmarks.N.field, benchmarks.N.stats.figure
+		return strings.Count(rest, ".") <= 2
 	case "commit_info", "machine_info":
 		return !nested || !strings.Contains(rest, ".")
 	}
