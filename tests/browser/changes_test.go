@@ -208,10 +208,15 @@ func TestChangesLongName(t *testing.T) {
 	}
 	tb.visit(srv.URL + "/bench/" + filepath.Base(zero[0]))
 	tb.chartsRendered("benchmark page")
-	tb.do("show the tooltip of run 0016", chromedp.Evaluate[chromedp.Void](`(function () {
-  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+	// The chart may still be loading its data: ask for the tooltip until
+	// it shows.
+	tb.waitFor("the tooltip of run 0016 to show the step from 0", `(function () {
+  var el = document.querySelector('[data-chart="history"]');
+  var c = window.echarts && echarts.getInstanceByDom(el);
+  if (!c) return false;
   var s = c.getOption().series.map(function (x) { return x.id; }).indexOf('median');
+  if (s < 0) return false;
   c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 15});
-})()`))
-	tb.waitFor("the tooltip to show the step from 0", `document.querySelector('[data-chart="history"]').innerText.indexOf('change point: regression +∞') >= 0`, 10*time.Second)
+  return el.innerText.indexOf('change point: regression +∞') >= 0;
+})()`, 30*time.Second)
 }
