@@ -133,7 +133,9 @@
     }
     var c = r.changePoint;
     if (c) {
-      h += '<br><b class="tip-change">change point: ' + esc(c.direction) + ' ' + pct(c.percent) + '</b>' +
+      // A step from a median of 0 has no finite percent (null): ±∞.
+      var step = c.percent == null && c.before === 0 && c.after ? (c.after > 0 ? '+∞' : '−∞') : pct(c.percent);
+      h += '<br><b class="tip-change">change point: ' + esc(c.direction) + ' ' + step + '</b>' +
         '<br>median ' + num(c.before) + ' → ' + num(c.after) + u + ', p = ' + esc(num(c.p)) +
         (c.url ? '<br><i>click the line to open the commit</i>' : '');
     }

@@ -163,13 +163,17 @@ func TestChangePoints(t *testing.T) {
 }
 
 // TestChangesLongName: a 900-character benchmark name wraps on the Changes
-// page at 1400 px; every column of the table stays on screen.
+// page at 1400 px; every column of the table stays on screen. A step from a
+// median of 0 s shows as +∞ in its run's tooltip.
 func TestChangesLongName(t *testing.T) {
 	tb := newBrowser(t)
 	root := filepath.Join(t.TempDir(), ".benchmarks")
-	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 9, Benchmarks: []historytest.Bench{
+	// No noise: exactly three steps (with noise, the series that starts at
+	// 0 s could have a second, small change, and the count would vary).
+	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 9, RunNoise: -1, RoundNoise: -1, Benchmarks: []historytest.Bench{
 		{Name: "BenchmarkLong/" + strings.Repeat("x", 900), Median: 1e-3, Steps: map[int]float64{21: 1.5}},
 		{Name: "BenchmarkShort", Median: 1e-3, Steps: map[int]float64{11: 0.6}},
+		{Name: "BenchmarkZero", Median: 0, Levels: map[int]float64{16: 1e-9}},
 	}}
 	if _, err := historytest.Write(root, spec); err != nil {
 		t.Fatal(err)
@@ -182,7 +186,7 @@ func TestChangesLongName(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tb.do("set the viewport", chromedp.EmulateViewport(1400, 900))
 	tb.visit(srv.URL + "/changes.html")
-	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '2 change points'`, 10*time.Second)
+	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '3 change points'`, 10*time.Second)
 	off := eval[string](tb, `(function () {
   var w = document.documentElement.clientWidth, bad = [];
   document.querySelectorAll('table[data-changes] th, table[data-changes] td').forEach(function (c) {
@@ -197,4 +201,22 @@ func TestChangesLongName(t *testing.T) {
 	}
 	tb.screenshot(screenshotDir(t), "changes-long-name")
 	tb.noProblems("changes page")
+
+	zero, _ := filepath.Glob(filepath.Join(out, "bench", "benchmarkzero-*.html"))
+	if len(zero) != 1 {
+		t.Fatalf("bench pages of BenchmarkZero: %v", zero)
+	}
+	tb.visit(srv.URL + "/bench/" + filepath.Base(zero[0]))
+	tb.chartsRendered("benchmark page")
+	// The chart may still be loading its data: ask for the tooltip until
+	// it shows.
+	tb.waitFor("the tooltip of run 0016 to show the step from 0", `(function () {
+  var el = document.querySelector('[data-chart="history"]');
+  var c = window.echarts && echarts.getInstanceByDom(el);
+  if (!c) return false;
+  var s = c.getOption().series.map(function (x) { return x.id; }).indexOf('median');
+  if (s < 0) return false;
+  c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 15});
+  return el.innerText.indexOf('change point: regression +∞') >= 0;
+})()`, 30*time.Second)
 }
