@@ -280,8 +280,12 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 				}
 			}
 			// --profile: the current arm's benchmark, after its pairs.
-			if err := profileRounds(ctx, cur.opt, pkg, c, cb, tmp, p); err != nil {
+			pf, err := profileRounds(ctx, cur.opt, pkg, c, cb, tmp, cur.name, p)
+			if err != nil {
 				return nil, err
+			}
+			if pf != nil {
+				run.Cur.Failures = append(run.Cur.Failures, *pf)
 			}
 			run.Cur.Benchmarks = append(run.Cur.Benchmarks, *cb)
 			if bb != nil {
