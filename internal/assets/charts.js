@@ -116,6 +116,7 @@
   function runTip(r, unit) {
     var h = '<b>' + esc(r.label) + '</b>';
     if (r.baseline) h += ' <i>baseline</i>';
+    if (r.gcOff) h += '<br><b>GC off</b> (--disable-gc): not comparable with runs with the collector on';
     if (r.date) h += '<br>' + esc(String(r.date).replace('T', ' ').slice(0, 19));
     if (r.commit) {
       h += '<br>commit ' + esc(clip(r.commit, 12)) + (r.dirty ? '*' : '');
@@ -243,7 +244,7 @@
   // runIndex finds the run a history tooltip or click is about: the row of
   // the dataset series, or the index the mark series carry third.
   function runIndex(p) {
-    if (Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression')) return p.value[2];
+    if (Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression' || p.seriesId === 'gcoff')) return p.value[2];
     return p.dataIndex;
   }
 

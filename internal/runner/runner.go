@@ -132,7 +132,7 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer opt.removeTemp(tmp, p)
 	p.live("building %d test binar%s…", len(pkgs), plural(len(pkgs), "y", "ies"))
 	if err := build(ctx, opt, tc, pkgs, tmp); err != nil {
 		return nil, err

@@ -132,9 +132,11 @@ func parseMemLimit(s string) (int64, error) {
 // checkTroubleshoot validates the options; called from Options.defaults.
 func (t *Troubleshoot) checkTroubleshoot() error {
 	if t.Profile != "" {
-		if _, err := profile.ParseKind(string(t.Profile)); err != nil {
+		k, err := profile.ParseKind(string(t.Profile))
+		if err != nil {
 			return err
 		}
+		t.Profile = k
 		if t.ProfileProcesses == 0 {
 			t.ProfileProcesses = DefaultProfileProcesses
 		}
@@ -153,6 +155,22 @@ func (t *Troubleshoot) checkTroubleshoot() error {
 		return fmt.Errorf("GC-off memory limit %d: must be positive", t.GCOffLimit)
 	}
 	return nil
+}
+
+// removeTemp removes Run's temporary folder, except under Verbose: there
+// it keeps the test binaries, so that the command lines printed can be
+// run again by hand, and says where they are.
+func (o *Options) removeTemp(tmp string, p *progress) {
+	if !o.Verbose {
+		os.RemoveAll(tmp)
+		return
+	}
+	if ps, _ := filepath.Glob(filepath.Join(tmp, "profile-*.pprof")); len(ps) > 0 {
+		for _, f := range ps {
+			os.Remove(f)
+		}
+	}
+	p.line("--verbose: the test binaries of the command lines above are kept in %s; remove it when done", tmp)
 }
 
 // verbosef writes one --verbose line.

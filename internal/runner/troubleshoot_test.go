@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -171,6 +173,22 @@ func TestProfileRoundsAreExtra(t *testing.T) {
 	}
 	// --verbose: command lines, calibration, every round, profiled rounds.
 	out := progress.String()
+	// The binaries the command lines name are kept, so they can be rerun.
+	kept := regexp.MustCompile(`the test binaries of the command lines above are kept in (\S+); remove it`).FindStringSubmatch(out)
+	if kept == nil || !strings.HasPrefix(kept[1], os.TempDir()) {
+		t.Errorf("verbose output does not say where the binaries are kept:\n%s", out)
+	} else {
+		defer os.RemoveAll(kept[1])
+		bin := regexp.MustCompile(`\$ cd \S+ && (\S+\.test) `).FindStringSubmatch(out)
+		if bin == nil {
+			t.Errorf("no command line in\n%s", out)
+		} else if _, err := os.Stat(bin[1]); err != nil || !strings.HasPrefix(bin[1], kept[1]) {
+			t.Errorf("the binary %s of the command lines: %v (kept in %s)", bin[1], err, kept[1])
+		}
+		if ps, _ := filepath.Glob(filepath.Join(kept[1], "*.pprof")); len(ps) > 0 {
+			t.Errorf("profile files left in the kept folder: %v", ps)
+		}
+	}
 	for _, want := range []string{"$ cd ", "-test.cpuprofile=", "BenchmarkHot  calibration pass 2 (warm, kept): ", "warm-up round (discarded)",
 		"BenchmarkHot  round 1/4  ", "BenchmarkHot  round 4/4  ", "profiled round 2/2 (process 2)"} {
 		if !strings.Contains(out, want) {
@@ -257,9 +275,14 @@ func TestDisableGCLeakInRounds(t *testing.T) {
 
 func TestTroubleshootOptionsChecked(t *testing.T) {
 	opt := Options{}
-	opt.Profile = "heap"
+	opt.Profile = "heapz"
 	if err := opt.defaults(); err == nil || !strings.Contains(err.Error(), "cpu, mem, block, mutex") {
-		t.Errorf("profile heap: err = %v", err)
+		t.Errorf("profile heapz: err = %v", err)
+	}
+	opt = Options{}
+	opt.Profile = "heap"
+	if err := opt.defaults(); err != nil || opt.Profile != profile.Mem {
+		t.Errorf("profile heap: %q, %v; want mem", opt.Profile, err)
 	}
 	opt = Options{}
 	opt.DisableGC = true
