@@ -2,12 +2,14 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/profile"
+	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/storage"
 )
 
@@ -190,5 +192,37 @@ func TestRunProfileFolderTaken(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(mdir, "0002_fp.profiles", "BenchmarkHash_2Fn_3D100.pprof")); err != nil {
 		t.Errorf("profile not beside run 2: %v\n%s", err, out)
+	}
+}
+
+// In a paired run (--against), a benchmark failing in its profiled rounds
+// also keeps its measured pairs: named as the current arm's profiling
+// failure, exit 1, the run written. --verbose says the binaries are gone.
+func TestRunAgainstProfileFailureKeepsTheRun(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := failProfModule(t)
+	write(t, dir, "benchsite.toml", "[run]\nrounds = 2\nround-time = \"5ms\"\n")
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "first")
+	code, out, errs := bench(t, dir, "run", "--against", "HEAD", "--profile", "cpu", "--verbose", "--json", "out.json")
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	f, err := result.ReadFile(filepath.Join(dir, "out.json"))
+	if err != nil {
+		t.Fatalf("the run was not written: %v", err)
+	}
+	if len(f.Benchmarks) != 2 {
+		t.Errorf("%d benchmarks written, want both", len(f.Benchmarks))
+	}
+	if len(f.Failures) != 1 || f.Failures[0].Name != "BenchmarkFailProf" || !f.Failures[0].Profiling || f.Failures[0].Arm != "working tree" {
+		t.Errorf("failures %+v", f.Failures)
+	}
+	if !strings.Contains(errs+out, "the test binaries of the command lines above are removed with the run") {
+		t.Errorf("--verbose does not say the binaries are removed:\n%s", errs)
 	}
 }
