@@ -116,6 +116,7 @@
   function runTip(r, unit) {
     var h = '<b>' + esc(r.label) + '</b>';
     if (r.baseline) h += ' <i>baseline</i>';
+    if (r.gcOff) h += '<br><b>GC off</b> (--disable-gc): not comparable with runs with the collector on';
     if (r.date) h += '<br>' + esc(String(r.date).replace('T', ' ').slice(0, 19));
     if (r.commit) {
       h += '<br>commit ' + esc(clip(r.commit, 12)) + (r.dirty ? '*' : '');
@@ -344,7 +345,7 @@
       return cur[p.dataIndex];
     }
     function markOf(p) {
-      return Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression') ? p.value[2] : null;
+      return Array.isArray(p.value) && p.value.length > 2 && (p.seriesId === 'baseline' || p.seriesId === 'regression' || p.seriesId === 'gcoff') ? p.value[2] : null;
     }
     function pick(r) {
       if (!sel || !r) return;

@@ -186,6 +186,14 @@ func cmdRun(e *env, args []string) error {
 		if err := dirExists(filepath.Dir(*jsonOut)); err != nil {
 			return badInput("--json: %v", err)
 		}
+		// The profiles go beside the file; checked now, before any
+		// benchmark runs, as the file itself is (--save numbers its
+		// folder with the run, so it cannot meet an old one).
+		if profs != nil {
+			if pd := storage.ProfileDir(*jsonOut); lexists(pd) {
+				return badInput("--json: %s exists (an earlier run's profiles); --profile keeps this run's beside %s: remove it or name another file", pd, filepath.Base(*jsonOut))
+			}
+		}
 	}
 	if *summary != "" {
 		*summary = e.abs(*summary)
@@ -379,21 +387,40 @@ func cmdRun(e *env, args []string) error {
 
 // reportFailures names the benchmarks that failed during the run, with
 // their output, and reports whether there were any (exit status 1: the
-// others were measured and kept, as go test and pytest-benchmark do).
+// others were measured and kept, as go test and pytest-benchmark do). A
+// benchmark that failed only in its --profile rounds keeps its timed
+// results and is named apart.
 func reportFailures(e *env, f *result.File) bool {
 	if len(f.Failures) == 0 {
 		return false
 	}
-	fmt.Fprintf(e.stdout, "\n%s FAILED (left out of the run, named in its file):\n", words.Count(len(f.Failures), "benchmark"))
+	var out, prof []result.Failure
 	for _, fl := range f.Failures {
-		arm := ""
-		if fl.Arm != "" {
-			arm = " (" + fl.Arm + ")"
+		if fl.Profiling {
+			prof = append(prof, fl)
+		} else {
+			out = append(out, fl)
 		}
-		fmt.Fprintf(e.stdout, "--- FAIL: %s%s in %s\n", fl.Name, arm, fl.Package)
-		if fl.Output != "" {
-			fmt.Fprintln(e.stdout, fl.Output)
+	}
+	list := func(fs []result.Failure) {
+		for _, fl := range fs {
+			arm := ""
+			if fl.Arm != "" {
+				arm = " (" + fl.Arm + ")"
+			}
+			fmt.Fprintf(e.stdout, "--- FAIL: %s%s in %s\n", fl.Name, arm, fl.Package)
+			if fl.Output != "" {
+				fmt.Fprintln(e.stdout, fl.Output)
+			}
 		}
+	}
+	if len(out) > 0 {
+		fmt.Fprintf(e.stdout, "\n%s FAILED (left out of the run, named in its file):\n", words.Count(len(out), "benchmark"))
+		list(out)
+	}
+	if len(prof) > 0 {
+		fmt.Fprintf(e.stdout, "\n%s FAILED in the profiled rounds only (timed results kept, no profile; named in the run's failures):\n", words.Count(len(prof), "benchmark"))
+		list(prof)
 	}
 	return true
 }

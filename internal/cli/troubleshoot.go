@@ -17,12 +17,16 @@ import (
 // --benchmark-cprofile, --benchmark-disable-gc, --benchmark-verbose).
 type troubleFlags struct {
 	profile   string
+	profileOn bool // --profile given, even empty
 	disableGC bool
 	verbose   bool
 }
 
 func (t *troubleFlags) register(fs *flags) {
-	fs.StringVar(&t.profile, "profile", "", "profile each benchmark in extra rounds after the timed ones; `kind` is cpu, mem, block or mutex; prints the top functions and keeps NNNN_name.profiles/<benchmark>.pprof beside the saved run")
+	fs.Func("profile", "profile each benchmark in extra rounds after the timed ones; `kind` is cpu, mem (or heap), block or mutex; prints the top functions and keeps NNNN_name.profiles/<benchmark>.pprof beside the saved run", func(v string) error {
+		t.profile, t.profileOn = v, true
+		return nil
+	})
 	fs.BoolVar(&t.disableGC, "disable-gc", false, "run the benchmarks with the garbage collector off (GOGC=off, with GOMEMLIMIT so a leak fails instead of swapping)")
 	fs.BoolVar(&t.verbose, "verbose", false, "print each process's command line, the calibration and every round's time as it finishes")
 }
@@ -38,7 +42,7 @@ func (t *troubleFlags) apply(opt *runner.Options) (*profiles, error) {
 		}
 		opt.GCOffLimit = limit
 	}
-	if t.profile == "" {
+	if !t.profileOn {
 		return nil, nil
 	}
 	kind, err := profile.ParseKind(t.profile)
@@ -134,4 +138,10 @@ func (ps *profiles) unsavedNote(e *env) {
 	if len(ps.files) > 0 {
 		fmt.Fprintf(e.stdout, "\nThe profiles were not kept: add --save NAME, --autosave or --json FILE to keep them beside the run.\n")
 	}
+}
+
+// lexists reports whether anything (a file, a folder, a link) has the name.
+func lexists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

@@ -49,7 +49,11 @@ const (
 var Kinds = []Kind{CPU, Mem, Block, Mutex}
 
 // ParseKind returns the Kind named s, or an error listing the kinds.
+// "heap" (go tool pprof's and net/http/pprof's name) is Mem.
 func ParseKind(s string) (Kind, error) {
+	if s == "heap" {
+		return Mem, nil
+	}
 	for _, k := range Kinds {
 		if string(k) == s {
 			return k, nil

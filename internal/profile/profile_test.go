@@ -116,8 +116,13 @@ func TestParseKind(t *testing.T) {
 			t.Errorf("%s.TestFlags = %q", k, k.TestFlags("/p"))
 		}
 	}
-	if _, err := ParseKind("heap"); err == nil || !strings.Contains(err.Error(), "cpu, mem, block, mutex") {
-		t.Errorf("ParseKind(heap) err = %v, want the list of kinds", err)
+	if got, err := ParseKind("heap"); got != Mem || err != nil {
+		t.Errorf("ParseKind(heap) = %q, %v; want mem (pprof's name)", got, err)
+	}
+	for _, bad := range []string{"", "heapz", "CPU"} {
+		if _, err := ParseKind(bad); err == nil || !strings.Contains(err.Error(), "cpu, mem, block, mutex") {
+			t.Errorf("ParseKind(%q) err = %v, want the list of kinds", bad, err)
+		}
 	}
 }
 

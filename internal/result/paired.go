@@ -5,12 +5,18 @@ package result
 // that the other benchmarks of the run are still measured and kept.
 // Stored under the top-level key "failures", which pytest-benchmark's
 // reader ignores.
+//
+// A benchmark that failed only in the extra profiled rounds of
+// benchsite run --profile has Profiling set: its timed rounds passed, so it
+// is also in Benchmarks, without a profile.
 type Failure struct {
 	Name    string `json:"name"`              // e.g. "BenchmarkForward/batch=32"
 	Package string `json:"package,omitempty"` // Go import path
 	// Arm is "baseline" or "current" in a paired run, "" otherwise.
 	Arm    string `json:"arm,omitempty"`
 	Output string `json:"output"` // the benchmark's log lines, or the process's last output
+	// Profiling is true when the failure was in the profiled rounds only.
+	Profiling bool `json:"profiling,omitempty"`
 }
 
 // Paired is the outcome of a paired run (benchsite run --against or

@@ -175,6 +175,11 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
+	if opt.Verbose {
+		// Unlike Run, a paired run does not keep its binaries: the
+		// baseline's are built in a checkout that is removed too.
+		defer p.line("--verbose: the test binaries of the command lines above are removed with the run (a paired run does not keep them; rerun without --against or --compare to keep them)")
+	}
 
 	nb := min(opt.MinPairs, len(opt.Seeds))
 	p.live("building %d layout%s of both arms…", nb, plural(nb, "", "s"))
@@ -280,8 +285,12 @@ func RunPaired(ctx context.Context, opt PairedOptions) (*PairedRun, error) {
 				}
 			}
 			// --profile: the current arm's benchmark, after its pairs.
-			if err := profileRounds(ctx, cur.opt, pkg, c, cb, tmp, p); err != nil {
+			pf, err := profileRounds(ctx, cur.opt, pkg, c, cb, tmp, cur.name, p)
+			if err != nil {
 				return nil, err
+			}
+			if pf != nil {
+				run.Cur.Failures = append(run.Cur.Failures, *pf)
 			}
 			run.Cur.Benchmarks = append(run.Cur.Benchmarks, *cb)
 			if bb != nil {

@@ -132,7 +132,7 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer opt.removeTemp(tmp, p)
 	p.live("building %d test binar%s…", len(pkgs), plural(len(pkgs), "y", "ies"))
 	if err := build(ctx, opt, tc, pkgs, tmp); err != nil {
 		return nil, err
@@ -185,8 +185,12 @@ func Run(ctx context.Context, opt Options) (*result.File, error) {
 					break
 				}
 			}
-			if err := profileRounds(ctx, opt, pkg, c, b, tmp, p); err != nil {
+			pf, err := profileRounds(ctx, opt, pkg, c, b, tmp, "", p)
+			if err != nil {
 				return nil, err
+			}
+			if pf != nil {
+				f.Failures = append(f.Failures, *pf)
 			}
 			f.Benchmarks = append(f.Benchmarks, *b)
 		}

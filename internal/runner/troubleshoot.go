@@ -132,9 +132,11 @@ func parseMemLimit(s string) (int64, error) {
 // checkTroubleshoot validates the options; called from Options.defaults.
 func (t *Troubleshoot) checkTroubleshoot() error {
 	if t.Profile != "" {
-		if _, err := profile.ParseKind(string(t.Profile)); err != nil {
+		k, err := profile.ParseKind(string(t.Profile))
+		if err != nil {
 			return err
 		}
+		t.Profile = k
 		if t.ProfileProcesses == 0 {
 			t.ProfileProcesses = DefaultProfileProcesses
 		}
@@ -153,6 +155,22 @@ func (t *Troubleshoot) checkTroubleshoot() error {
 		return fmt.Errorf("GC-off memory limit %d: must be positive", t.GCOffLimit)
 	}
 	return nil
+}
+
+// removeTemp removes Run's temporary folder, except under Verbose: there
+// it keeps the test binaries, so that the command lines printed can be
+// run again by hand, and says where they are.
+func (o *Options) removeTemp(tmp string, p *progress) {
+	if !o.Verbose {
+		os.RemoveAll(tmp)
+		return
+	}
+	if ps, _ := filepath.Glob(filepath.Join(tmp, "profile-*.pprof")); len(ps) > 0 {
+		for _, f := range ps {
+			os.Remove(f)
+		}
+	}
+	p.line("--verbose: the test binaries of the command lines above are kept in %s; remove it when done", tmp)
 }
 
 // verbosef writes one --verbose line.
@@ -213,9 +231,14 @@ type gcWatch struct {
 	limit int64
 	kill  func()
 
-	mu  sync.Mutex
-	hit bool
+	mu   sync.Mutex
+	hit  bool
+	heap int64 // bytes at the start of the collection that hit; -1 unknown
 }
+
+// gctraceHeap matches gctrace's heap sizes "start->end->live MB" (the
+// runtime's MB are MiB, bytes>>20).
+var gctraceHeap = regexp.MustCompile(` (\d+)->\d+->\d+ MB`)
 
 func (g *gcWatch) line(s string) {
 	if !gctraceLine.MatchString(s) {
@@ -229,6 +252,12 @@ func (g *gcWatch) line(s string) {
 	defer g.mu.Unlock()
 	if !g.hit {
 		g.hit = true
+		g.heap = -1
+		if m := gctraceHeap.FindStringSubmatch(s); m != nil {
+			if n, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+				g.heap = n << 20
+			}
+		}
 		g.kill()
 	}
 }
@@ -247,15 +276,18 @@ func (g *gcWatch) error(bench, what string) error {
 	if bench == "" {
 		bench = what // measure names its one benchmark
 	}
-	return &gcLimitError{bench: bench, limit: g.limit, shared: what == "calibration"}
+	return &gcLimitError{bench: bench, limit: g.limit, heap: g.heap, shared: what == "calibration"}
 }
 
-// gcLimitError is a benchmark process stopped under DisableGC because its
-// heap reached the memory limit.
+// gcLimitError is a benchmark process stopped under DisableGC because a
+// collection not forced by runtime.GC ran: its heap reached the memory
+// limit, or the benchmark turned the collector on itself
+// (debug.SetGCPercent), which the heap size at the collection tells apart.
 type gcLimitError struct {
 	bench  string // running when it happened
 	limit  int64
-	shared bool // in a process that ran other benchmarks before
+	heap   int64 // heap at the collection's start in bytes, -1 unknown
+	shared bool  // in a process that ran other benchmarks before
 }
 
 func (e *gcLimitError) Error() string {
@@ -263,8 +295,21 @@ func (e *gcLimitError) Error() string {
 	if e.shared {
 		shared = " (in the calibration of several benchmarks in one process, so memory an earlier one kept counts too)"
 	}
-	return fmt.Sprintf("the garbage collector ran although --disable-gc turned it off: the heap reached the memory limit (GOMEMLIMIT=%s) while %s ran%s; it allocates more than that in one process: run it without --disable-gc, or with fewer rounds or a shorter --round-time",
-		humanBytes(e.limit), e.bench, shared)
+	const off = "the garbage collector ran although --disable-gc turned it off"
+	switch {
+	case e.heap < 0:
+		// gctrace's format changed: say what is known.
+		return fmt.Sprintf("%s, while %s ran%s: the heap reached the memory limit (GOMEMLIMIT=%s), or the benchmark turned the collector on itself (debug.SetGCPercent); run it without --disable-gc, or with fewer rounds or a shorter --round-time",
+			off, e.bench, shared, humanBytes(e.limit))
+	case e.heap < e.limit/2:
+		// The limit makes the runtime collect near it (heap, stacks and
+		// runtime overhead together); a heap under half of it is far
+		// from the limit.
+		return fmt.Sprintf("%s, while %s ran%s, with a heap of %s, far below the memory limit (GOMEMLIMIT=%s): the benchmark turned the collector on itself (debug.SetGCPercent or debug.SetMemoryLimit), so its times would not be GC-off times; run it without --disable-gc",
+			off, e.bench, shared, heapSize(e.heap), humanBytes(e.limit))
+	}
+	return fmt.Sprintf("%s: the heap reached the memory limit (GOMEMLIMIT=%s) while %s ran%s; it allocates more than that in one process (heap %s at the collection): run it without --disable-gc, or with fewer rounds or a shorter --round-time",
+		off, humanBytes(e.limit), e.bench, shared, heapSize(e.heap))
 }
 
 // calibrateGC is calibrate, except that under DisableGC a calibration that
@@ -309,6 +354,14 @@ func calibrateGC(ctx context.Context, opt Options, pkg *pkgInfo, p *progress) ([
 		failed = nil
 	}
 	return cal, failed, nil
+}
+
+// heapSize writes a heap size from gctrace, which counts whole MiB.
+func heapSize(n int64) string {
+	if n < 1<<20 {
+		return "under 1MiB"
+	}
+	return humanBytes(n)
 }
 
 func humanBytes(n int64) string {
@@ -357,13 +410,22 @@ func calPass(cal []calEntry, name string) string {
 }
 
 // profileRounds runs the extra profiled rounds of one measured benchmark
-// (see Troubleshoot.Profile) and hands the files to Profiled.
-func profileRounds(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, b *result.Benchmark, dir string, p *progress) error {
+// (see Troubleshoot.Profile) and hands the files to Profiled. A failure of
+// the benchmark in these rounds (b.Fatal, a panic, the memory limit under
+// DisableGC, no profile written) is returned as a *result.Failure with
+// Profiling set, and b keeps its timed samples without a profile; err is
+// only for what stops the run (a cancelled context, Profiled's error).
+func profileRounds(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, b *result.Benchmark, dir, arm string, p *progress) (*result.Failure, error) {
 	if opt.Profile == "" {
-		return nil
+		return nil, nil
 	}
 	procs := opt.ProfileProcesses
 	per := (opt.Rounds + procs - 1) / procs
+	failed := func(output string) (*result.Failure, error) {
+		p.line("%s  FAILED in its %s-profiled rounds (its timed rounds are kept)", c.name, opt.Profile)
+		return &result.Failure{Name: c.name, Package: pkg.ImportPath, Arm: arm, Profiling: true,
+			Output: strings.TrimRight(output, "\n")}, nil
+	}
 	var files []string
 	for i := range procs {
 		path := filepath.Join(dir, fmt.Sprintf("profile-%d.pprof", i))
@@ -377,23 +439,34 @@ func profileRounds(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, b
 		p.live("%s  %s profile, process %d/%d", c.name, opt.Profile, i+1, procs)
 		run, err := startBinary(ctx, opt, pkg, flags)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		round := 0
-		err = run.results(pkg.ImportPath, func(res *gobench.Result) {
+		rerr := run.results(pkg.ImportPath, func(res *gobench.Result) {
 			if res.Name == c.name && res.HasTime {
 				round++
 				opt.verbosef("%s  profiled round %d/%d (process %d)  %s/op  (not a sample)", c.name, round, per, i+1, timefmt.Short(res.SecPerOp))
 			}
 		})
-		if werr := run.wait(ctx, pkg, c.name+" (profiled rounds)"); werr != nil {
-			return fmt.Errorf("profiling %s: %w", c.name, werr)
+		werr := run.wait(ctx, pkg, c.name+" (profiled rounds)")
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		if err != nil {
-			return err
+		var bf *benchFailed
+		switch {
+		case errors.As(werr, &bf):
+			var out strings.Builder
+			for _, n := range bf.names {
+				out.WriteString(bf.logs[n])
+			}
+			return failed(out.String())
+		case werr != nil:
+			return failed(werr.Error())
+		case rerr != nil:
+			return failed(rerr.Error())
 		}
 		if _, err := os.Stat(path); err != nil {
-			return fmt.Errorf("profiling %s: the test binary wrote no profile (%v)", c.name, err)
+			return failed(fmt.Sprintf("the test binary wrote no %s profile (%v)", opt.Profile, err))
 		}
 		files = append(files, path)
 	}
@@ -404,7 +477,7 @@ func profileRounds(ctx context.Context, opt Options, pkg *pkgInfo, c calEntry, b
 	b.Options[result.OptProfileRounds] = per * procs
 	b.Options[result.OptProfileProcesses] = procs
 	if opt.Profiled != nil {
-		return opt.Profiled(b, files)
+		return nil, opt.Profiled(b, files)
 	}
-	return nil
+	return nil, nil
 }

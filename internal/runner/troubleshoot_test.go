@@ -3,7 +3,10 @@ package runner
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -67,6 +70,43 @@ func BenchmarkRoundLeak(b *testing.B) {
 	}
 }
 
+// profiling reports whether the process writes a CPU profile, as only
+// the profiled rounds of --profile cpu do.
+func profiling() bool { return flag.Lookup("test.cpuprofile").Value.String() != "" }
+
+// BenchmarkFailProf fails only in the profiled rounds.
+func BenchmarkFailProf(b *testing.B) {
+	if profiling() {
+		b.Fatal("fails when profiled")
+	}
+	for i := 0; i < b.N; i++ {
+		sink++
+	}
+}
+
+// BenchmarkProfLeak leaks 16 MiB per call in the profiled rounds only.
+func BenchmarkProfLeak(b *testing.B) {
+	if profiling() {
+		kept = append(kept, make([]byte, 16<<20))
+	}
+	for i := 0; i < b.N; i++ {
+		sink++
+	}
+}
+
+// BenchmarkGCOn turns the collector back on and allocates garbage: the
+// heap stays small, far below any memory limit.
+func BenchmarkGCOn(b *testing.B) {
+	debug.SetGCPercent(100)
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < 64; j++ {
+			sinkBytes = make([]byte, 64<<10)
+		}
+	}
+}
+
+var sinkBytes []byte
+
 func BenchmarkLeak(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		kept = append(kept, make([]byte, 1<<20))
@@ -80,7 +120,9 @@ func TestProfileRoundsAreExtra(t *testing.T) {
 	dir := writeModule(t, troubleModule)
 	var progress bytes.Buffer
 	got := map[string][][]byte{}
-	opt := Options{Dir: dir, Bench: "^BenchmarkHot$", Rounds: 4, RoundTime: 30 * time.Millisecond, Progress: &progress}
+	// Rounds long enough for a CPU profile (100 samples a second of the
+	// process's CPU time) to hold tens of samples even on a loaded machine.
+	opt := Options{Dir: dir, Bench: "^BenchmarkHot$", Rounds: 4, RoundTime: 150 * time.Millisecond, Progress: &progress}
 	opt.Profile, opt.ProfileProcesses, opt.Verbose = profile.CPU, 2, true
 	opt.Profiled = func(b *result.Benchmark, files []string) error {
 		for _, f := range files {
@@ -133,6 +175,22 @@ func TestProfileRoundsAreExtra(t *testing.T) {
 	}
 	// --verbose: command lines, calibration, every round, profiled rounds.
 	out := progress.String()
+	// The binaries the command lines name are kept, so they can be rerun.
+	kept := regexp.MustCompile(`the test binaries of the command lines above are kept in (\S+); remove it`).FindStringSubmatch(out)
+	if kept == nil || !strings.HasPrefix(kept[1], os.TempDir()) {
+		t.Errorf("verbose output does not say where the binaries are kept:\n%s", out)
+	} else {
+		defer os.RemoveAll(kept[1])
+		bin := regexp.MustCompile(`\$ cd \S+ && (\S+\.test) `).FindStringSubmatch(out)
+		if bin == nil {
+			t.Errorf("no command line in\n%s", out)
+		} else if _, err := os.Stat(bin[1]); err != nil || !strings.HasPrefix(bin[1], kept[1]) {
+			t.Errorf("the binary %s of the command lines: %v (kept in %s)", bin[1], err, kept[1])
+		}
+		if ps, _ := filepath.Glob(filepath.Join(kept[1], "*.pprof")); len(ps) > 0 {
+			t.Errorf("profile files left in the kept folder: %v", ps)
+		}
+	}
 	for _, want := range []string{"$ cd ", "-test.cpuprofile=", "BenchmarkHot  calibration pass 2 (warm, kept): ", "warm-up round (discarded)",
 		"BenchmarkHot  round 1/4  ", "BenchmarkHot  round 4/4  ", "profiled round 2/2 (process 2)"} {
 		if !strings.Contains(out, want) {
@@ -219,9 +277,14 @@ func TestDisableGCLeakInRounds(t *testing.T) {
 
 func TestTroubleshootOptionsChecked(t *testing.T) {
 	opt := Options{}
-	opt.Profile = "heap"
+	opt.Profile = "heapz"
 	if err := opt.defaults(); err == nil || !strings.Contains(err.Error(), "cpu, mem, block, mutex") {
-		t.Errorf("profile heap: err = %v", err)
+		t.Errorf("profile heapz: err = %v", err)
+	}
+	opt = Options{}
+	opt.Profile = "heap"
+	if err := opt.defaults(); err != nil || opt.Profile != profile.Mem {
+		t.Errorf("profile heap: %q, %v; want mem", opt.Profile, err)
 	}
 	opt = Options{}
 	opt.DisableGC = true
@@ -247,5 +310,95 @@ func TestTroubleshootOptionsChecked(t *testing.T) {
 	}
 	if got := commandLine("/a b", []string{"GOGC=off"}, []string{"/x/p.test", "-test.bench=^A$/^b=1$"}); got != `cd '/a b' && GOGC=off /x/p.test '-test.bench=^A$/^b=1$'` {
 		t.Errorf("commandLine = %s", got)
+	}
+}
+
+// A benchmark that fails only in its profiled rounds keeps its timed
+// results, is named in the run's failures as a profiling failure, and the
+// other benchmarks keep their profiles: the run is not thrown away.
+func TestProfileFailureKeepsTheRun(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, troubleModule)
+	opt := Options{Dir: dir, Bench: "^Benchmark(Hot|FailProf|ProfLeak)$", Rounds: 2, RoundTime: 5 * time.Millisecond, Progress: &bytes.Buffer{}}
+	opt.Profile, opt.ProfileProcesses = profile.CPU, 1
+	opt.DisableGC, opt.GCOffLimit = true, 64<<20
+	var hooked []string
+	opt.Profiled = func(b *result.Benchmark, files []string) error {
+		hooked = append(hooked, b.Name)
+		return nil
+	}
+	f, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatalf("a failure in the profiled rounds stopped the run: %v", err)
+	}
+	var names []string
+	for _, b := range f.Benchmarks {
+		names = append(names, b.Name)
+		if len(b.Stats.Data) != 2 {
+			t.Errorf("%s: %d timed samples, want 2", b.Name, len(b.Stats.Data))
+		}
+		_, hasProfile := b.Options[result.OptProfile]
+		if hasProfile != (b.Name == "BenchmarkHot") {
+			t.Errorf("%s: options %v; only BenchmarkHot has a profile", b.Name, b.Options)
+		}
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"BenchmarkFailProf", "BenchmarkHot", "BenchmarkProfLeak"}) {
+		t.Errorf("measured %v, want all three", names)
+	}
+	if !slices.Equal(hooked, []string{"BenchmarkHot"}) {
+		t.Errorf("profiles handed on for %v, want BenchmarkHot's", hooked)
+	}
+	want := map[string]string{
+		"BenchmarkFailProf": "fails when profiled",
+		"BenchmarkProfLeak": "the heap reached the memory limit (GOMEMLIMIT=64MiB) while BenchmarkProfLeak (profiled rounds) ran",
+	}
+	if len(f.Failures) != len(want) {
+		t.Fatalf("failures %+v, want %v", f.Failures, want)
+	}
+	for _, fl := range f.Failures {
+		if !fl.Profiling || !strings.Contains(fl.Output, want[fl.Name]) {
+			t.Errorf("failure %+v: want Profiling and %q", fl, want[fl.Name])
+		}
+	}
+}
+
+// A benchmark that turns the collector back on under DisableGC is told
+// so, not blamed on the memory limit.
+func TestDisableGCCollectorTurnedOn(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, troubleModule)
+	opt := Options{Dir: dir, Bench: "^BenchmarkGCOn$", Rounds: 2, RoundTime: 20 * time.Millisecond}
+	opt.DisableGC, opt.GCOffLimit = true, 1<<30
+	f, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Failures) != 1 || f.Failures[0].Name != "BenchmarkGCOn" {
+		t.Fatalf("failures %+v, want BenchmarkGCOn", f.Failures)
+	}
+	msg := f.Failures[0].Output
+	if !strings.Contains(msg, "far below the memory limit (GOMEMLIMIT=1GiB): the benchmark turned the collector on itself") || strings.Contains(msg, "the heap reached") {
+		t.Errorf("message %q; want the collector turned on named, not the limit", msg)
+	}
+}
+
+func TestGCLimitErrorWording(t *testing.T) {
+	for _, c := range []struct {
+		heap int64
+		want string
+	}{
+		{3 << 30, "the heap reached the memory limit (GOMEMLIMIT=4GiB) while B ran; it allocates more than that in one process (heap 3GiB at the collection)"},
+		{4 << 20, "with a heap of 4MiB, far below the memory limit (GOMEMLIMIT=4GiB): the benchmark turned the collector on itself"},
+		{-1, "the heap reached the memory limit (GOMEMLIMIT=4GiB), or the benchmark turned the collector on itself"},
+	} {
+		if got := (&gcLimitError{bench: "B", limit: 4 << 30, heap: c.heap}).Error(); !strings.Contains(got, c.want) {
+			t.Errorf("heap %d: %q lacks %q", c.heap, got, c.want)
+		}
+	}
+	g := &gcWatch{next: io.Discard, limit: 4 << 30, kill: func() {}}
+	g.line("gc 3 @0.512s 1%: 0.01+1.2+0.02 ms clock, 0.02+0.1/0.5/0+0.04 ms cpu, 3900->3901->12 MB, 3950 MB goal, 0 MB stacks, 0 MB globals, 2 P")
+	if g.heap != 3900<<20 {
+		t.Errorf("heap from gctrace = %d, want 3900 MiB", g.heap)
 	}
 }

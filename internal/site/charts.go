@@ -66,6 +66,7 @@ const (
 	colBaseline   = "#d97706"
 	colTarget     = "#16a34a"
 	colAllocs     = "#a855f7"
+	colGCOff      = "#64748b"
 )
 
 // runRow is one run of one benchmark in a data file: the dataset row of the
@@ -83,6 +84,7 @@ type runRow struct {
 	Message  string   `json:"message,omitempty"`
 	Branch   string   `json:"branch,omitempty"`
 	Dirty    bool     `json:"dirty,omitempty"`
+	GCOff    bool     `json:"gcOff,omitempty"` // run with the garbage collector off (options.disable_gc)
 	Baseline bool     `json:"baseline,omitempty"`
 	Verdict  string   `json:"verdict,omitempty"` // compare.Status vs Against
 	Against  string   `json:"against,omitempty"` // the baseline's label
@@ -191,6 +193,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Raw:      rawPath(p.Run),
 			hash:     p.Run.Hash,
 		}
+		r.GCOff, _ = p.Bench.GCDisabled()
 		if t, err := p.Run.File.Time(); err == nil {
 			ms := t.UnixMilli()
 			r.T = &ms
@@ -285,9 +288,8 @@ func xOf(r runRow, key string) any {
 // runs' dates.
 func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) (o chartOption, offChart []string) {
 	xAxis, x := xAxisFor(rows)
-	// The marks carry their run's position in the series third, for the
-	// tooltip and clicks.
-	var baseData, regData []any
+	// The marks carry their run's index third, for the tooltip and clicks.
+	var baseData, regData, gcData []any
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, r := range rows {
 		if r.Min != nil {
@@ -304,6 +306,9 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		}
 		if r.Verdict == string(compare.Regression) {
 			regData = append(regData, []any{xOf(r, x), *r.Median, r.I})
+		}
+		if r.GCOff {
+			gcData = append(gcData, []any{xOf(r, x), *r.Median, r.I})
 		}
 	}
 	median := charts.SingleSeries{
@@ -381,6 +386,14 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 				Color: colRegression, Data: nonNil(regData)},
 			{Id: "reach", Type: "scatter", SymbolSize: 0, Data: nonNil(reach)},
 		},
+	}
+	if len(gcData) > 0 {
+		// Runs with the collector off (--disable-gc) do not measure the
+		// same thing as the others: an open square marks them, only on a
+		// history that has some.
+		o.Series = append(o.Series, charts.SingleSeries{Id: "gcoff", Name: "GC off", Type: "scatter", Symbol: "emptyRect", SymbolSize: 11,
+			Color: colGCOff, Data: gcData})
+		o.Legend.Data = append(legend, "GC off")
 	}
 	return o, offChart
 }

@@ -62,3 +62,28 @@ func TestBreakable(t *testing.T) {
 		t.Errorf("breakable = %s\nwant        %s", got, want)
 	}
 }
+
+// Runs with the garbage collector off are marked on the history (a series
+// of their own, in the legend), and a history without any has no such mark.
+func TestHistoryMarksGCOff(t *testing.T) {
+	ms := func(v int64) *int64 { return &v }
+	a, b := 1.0, 2.0
+	rows := []runRow{
+		{N: "0001", T: ms(1_700_000_000_000), Median: &a},
+		{N: "0002", T: ms(1_700_086_400_000), Median: &b, GCOff: true},
+	}
+	o, _ := historyChart(rows, unitFor(1e-3), nil, "")
+	js, err := marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"name":"GC off","type":"scatter","id":"gcoff"`) || !strings.Contains(string(js), `"data":[[1700086400000,2,1]]`) ||
+		!strings.Contains(string(js), `"GC off"]`) {
+		t.Errorf("the GC-off run is not marked: %s", js)
+	}
+	rows[1].GCOff = false
+	o, _ = historyChart(rows, unitFor(1e-3), nil, "")
+	if js, _ = marshal(o); strings.Contains(string(js), "gcoff") || strings.Contains(string(js), "GC off") {
+		t.Errorf("a GC-off mark without GC-off runs: %s", js)
+	}
+}
