@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -78,9 +79,18 @@ func TestRunTroubleshootFlagsBadInput(t *testing.T) {
 	}
 	// Without a place to keep them, the run says the profiles were not kept.
 	// heap is mem, as go tool pprof calls it.
-	code, out, _ := bench(t, dir, "run", "--bench", "BenchmarkHash/n=100$", "--profile", "heap", "--verbose")
+	code, out, errOut := bench(t, dir, "run", "--bench", "BenchmarkHash/n=100$", "--profile", "heap", "--verbose")
 	if code != 0 || !strings.Contains(out, "The profiles were not kept") || !strings.Contains(out, "mem profile (by cumulative alloc_space") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+	// --verbose keeps the test binaries and names their folder.
+	kept := regexp.MustCompile(`the test binaries of the command lines above are kept in (\S+); remove it`).FindStringSubmatch(errOut + out)
+	if kept == nil || !strings.HasPrefix(kept[1], os.TempDir()) {
+		t.Fatalf("--verbose does not name the kept binaries' folder:\n%s", errOut)
+	}
+	defer os.RemoveAll(kept[1])
+	if bins, _ := filepath.Glob(filepath.Join(kept[1], "*", "*.test")); len(bins) == 0 {
+		t.Errorf("no test binary kept in %s", kept[1])
 	}
 }
 
