@@ -278,6 +278,9 @@ func cmdList(e *env, args []string) error {
 	// unreadable files are listed above.
 warnings:
 	for _, w := range h.Warnings {
+		if slices.Contains(notes, w) {
+			continue // printed as a note above
+		}
 		for _, u := range h.Skipped {
 			if strings.Contains(w, u.Entry.Path) {
 				continue warnings
