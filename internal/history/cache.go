@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
@@ -111,9 +110,7 @@ func (c *cache) hash(path string) (sum [32]byte, fs fileStat, data []byte, err e
 		return sum, fs, data, err
 	}
 	fs = fileStat{Size: st.Size(), ModTime: st.ModTime().UnixNano()}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-		fs.Inode = uint64(sys.Ino)
-	}
+	fs.Inode = inode(st)
 	if c.old != nil {
 		if o, ok := c.old.Stats[path]; ok && o.Size == fs.Size && o.ModTime == fs.ModTime && o.Inode == fs.Inode {
 			return o.Hash, o, nil, nil

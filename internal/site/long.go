@@ -55,12 +55,11 @@ type period struct {
 	T1 *int64 `json:"t1"`
 }
 
-// periodFile is a period file to write: its path from the site root, its
-// runs, and the key of what they were made from.
+// periodFile is a period file to write: its path from the site root and
+// its runs.
 type periodFile struct {
 	Path string
 	Runs []runRow
-	Key  [32]byte
 }
 
 // longRows cuts a long series' rows (all of them, in run order) into the
@@ -101,7 +100,7 @@ func longRows(rows []runRow, changes []int, slug, machine string, machines int) 
 			URL:  fmt.Sprintf("%s/%s/%04d.json", slug, url.PathEscape(machine), k),
 			From: from, To: to, T0: rows[from].T, T1: rows[to-1].T,
 		})
-		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to], Key: periodKey(rows[from:to])})
+		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to]})
 	}
 	return kept, periods, files
 }
@@ -225,13 +224,15 @@ func writeKeys(cache, dir string, keys map[string][32]byte) {
 // writePeriod writes a period file, or links the earlier build's when its
 // key is the same (see periodKey).
 func (b *builder) writePeriod(p periodFile) error {
+	// The key is taken when the rows are final (change points marked).
+	key := periodKey(p.Runs)
 	b.mu.Lock()
 	old, ok := b.keys[p.Path]
-	if p.Key != ([32]byte{}) {
-		b.newKeys[p.Path] = p.Key
+	if key != ([32]byte{}) {
+		b.newKeys[p.Path] = key
 	}
 	b.mu.Unlock()
-	if ok && old == p.Key && b.reuse != "" && p.Key != ([32]byte{}) {
+	if ok && old == key && b.reuse != "" && key != ([32]byte{}) {
 		if err := b.linkFile(p.Path, filepath.Join(b.reuse, filepath.FromSlash(p.Path))); err == nil {
 			return nil
 		}
