@@ -6,12 +6,12 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/paired"
+	"github.com/benchsite/benchsite/internal/report"
 	"github.com/benchsite/benchsite/internal/runner"
 )
 
@@ -126,7 +126,7 @@ func cmdNoise(e *env, args []string) error {
 		rows = append(rows, []string{b.Name, fmt.Sprintf("%.1f %%", est.Spread*100),
 			compare.FormatInterval(est.Change*100, est.Low*100, est.High*100), fmt.Sprintf("%.1f %%", det), check, advice})
 	}
-	textTableCLI(e, header, rows)
+	report.Table(e.stdout, header, []bool{false, true, false, true, false, false}, rows)
 	if len(names) > 0 {
 		slices.Sort(names)
 		fmt.Fprintf(e.stdout, "\nOn this machine these thresholds are below what a paired run can detect; suggested for %s:\n\n[compare.thresholds]\n", configName(cfg))
@@ -141,37 +141,3 @@ func cmdNoise(e *env, args []string) error {
 	}
 	return nil
 }
-
-// textTableCLI prints a plain left-aligned table.
-func textTableCLI(e *env, header []string, rows [][]string) {
-	width := make([]int, len(header))
-	for i, h := range header {
-		width[i] = runeLen(h)
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], runeLen(c))
-		}
-	}
-	line := func(cells []string) {
-		var b strings.Builder
-		for i, c := range cells {
-			b.WriteString(c + strings.Repeat(" ", width[i]-runeLen(c)))
-			if i < len(cells)-1 {
-				b.WriteString("  ")
-			}
-		}
-		fmt.Fprintln(e.stdout, strings.TrimRight(b.String(), " "))
-	}
-	line(header)
-	total := 0
-	for _, w := range width {
-		total += w + 2
-	}
-	fmt.Fprintln(e.stdout, strings.Repeat("-", total-2))
-	for _, r := range rows {
-		line(r)
-	}
-}
-
-func runeLen(s string) int { return len([]rune(s)) }

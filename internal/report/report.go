@@ -224,6 +224,16 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// Table writes rows under header in aligned columns, as benchsite's other
+// terminal tables are laid out; right[i] right-aligns column i (nil: every
+// column left-aligned).
+func Table(w io.Writer, header []string, right []bool, rows [][]string) {
+	if right == nil {
+		right = make([]bool, len(header))
+	}
+	textTable(w, header, right, rows)
+}
+
 // textTable lays out rows of cells in aligned columns; right[i] right-aligns
 // column i. Columns are separated by two spaces.
 func textTable(w io.Writer, header []string, right []bool, rows [][]string) {
