@@ -179,12 +179,8 @@ func cmdRun(e *env, args []string) error {
 		opt.RoundTime = d
 	}
 	if *jsonOut != "" {
-		*jsonOut = e.abs(*jsonOut)
-		if _, err := os.Lstat(*jsonOut); err == nil {
-			return badInput("--json: %s exists; results are never overwritten: remove it or name another file", *jsonOut)
-		}
-		if err := dirExists(filepath.Dir(*jsonOut)); err != nil {
-			return badInput("--json: %v", err)
+		if *jsonOut, err = newOutput(e, "--json", *jsonOut); err != nil {
+			return err
 		}
 		// The profiles go beside the file; checked now, before any
 		// benchmark runs, as the file itself is (--save numbers its
@@ -208,12 +204,8 @@ func cmdRun(e *env, args []string) error {
 		if *against == "" && !cmp.on {
 			return badInput("--report: needs --compare or --against (there is nothing to report without a comparison)")
 		}
-		*reportOut = e.abs(*reportOut)
-		if _, err := os.Lstat(*reportOut); err == nil {
-			return badInput("--report: %s exists; remove it or name another file", *reportOut)
-		}
-		if err := dirExists(filepath.Dir(*reportOut)); err != nil {
-			return badInput("--report: %v", err)
+		if *reportOut, err = newOutput(e, "--report", *reportOut); err != nil {
+			return err
 		}
 	}
 	// The checks are parsed even without --compare: a typo in them is
@@ -482,6 +474,21 @@ func appendSummary(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return fh.Close()
+}
+
+// newOutput checks, before anything runs, that the output file path given
+// to flag can be written as a new file: it must not exist (results are
+// never overwritten) and its directory must. It returns the path made
+// absolute.
+func newOutput(e *env, flag, path string) (string, error) {
+	path = e.abs(path)
+	if _, err := os.Lstat(path); err == nil {
+		return "", badInput("%s: %s exists; results are never overwritten: remove it or name another file", flag, path)
+	}
+	if err := dirExists(filepath.Dir(path)); err != nil {
+		return "", badInput("%s: %v", flag, err)
+	}
+	return path, nil
 }
 
 // dirExists checks that an output file's directory exists, before a run

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -90,9 +89,8 @@ func cmdMerge(e *env, args []string) error {
 		}
 	}
 	if *jsonOut != "" {
-		*jsonOut = e.abs(*jsonOut)
-		if _, err := os.Lstat(*jsonOut); err == nil {
-			return badInput("--json: %s exists; results are never overwritten: remove it or name another file", *jsonOut)
+		if *jsonOut, err = newOutput(e, "--json", *jsonOut); err != nil {
+			return err
 		}
 	}
 	var parts []shard.Part
