@@ -69,8 +69,8 @@ func TestHistoryMarksGCOff(t *testing.T) {
 	ms := func(v int64) *int64 { return &v }
 	a, b := 1.0, 2.0
 	rows := []runRow{
-		{N: "0001", T: ms(1_700_000_000_000), Median: &a},
-		{N: "0002", T: ms(1_700_086_400_000), Median: &b, GCOff: true},
+		{N: "0001", I: 0, T: ms(1_700_000_000_000), Median: &a},
+		{N: "0002", I: 1, T: ms(1_700_086_400_000), Median: &b, GCOff: true},
 	}
 	o, _ := historyChart(rows, unitFor(1e-3), nil, "")
 	js, err := marshal(o)
