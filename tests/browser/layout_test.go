@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +62,9 @@ const layoutJS = `(function () {
   });
   document.querySelectorAll('.table-wrap').forEach(function (w, i) {
     if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
+  });
+  document.querySelectorAll('.doc table').forEach(function (w, i) {
+    if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('doc table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
   });
   document.querySelectorAll('table.grid tbody tr').forEach(function (tr) {
     if (tr.hidden || tr.getClientRects().length === 0) return; // not shown
@@ -150,6 +154,12 @@ func TestLayout(t *testing.T) {
 	proj := t.TempDir()
 	writeProject(t, proj, filepath.Join(repoRoot(t), "wasm"), false)
 	addAutosavedRun(t, filepath.Join(proj, ".benchmarks"))
+	// The project's real Benchmark guide: its tables hold long commands.
+	guide, err := os.ReadFile(filepath.Join(repoRoot(t), "content", "benchmarks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(proj, "content", "benchmarks.md"), string(guide))
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr strings.Builder
 	if code := cli.MainContext(context.Background(), proj, []string{"build", "--out", out}, &stdout, &stderr); code != 0 {
@@ -183,6 +193,7 @@ func TestLayout(t *testing.T) {
 		{"run", "run.html", false},
 		{"machines", "machines.html", false},
 		{"guide", "guide.html", false},
+		{"benchmark guide", "benchmarks.html", false},
 	}
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
