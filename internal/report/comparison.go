@@ -39,8 +39,12 @@ type ComparisonRow struct {
 	Group    string `json:"group"`
 	// Status: same, regression, improvement, noise, added or removed.
 	Status string `json:"status"`
-	// Field is the stats field shown in Baseline/Current/ChangePercent.
-	Field         string            `json:"field"`
+	// Field is the stats field checked (e.g. "mean").
+	Field string `json:"field"`
+	// Compared names what Baseline/Current/ChangePercent compare when it
+	// is not Field itself: "median (paired)" for a paired verdict (the
+	// Hodges–Lehmann change of the per-process medians); "" otherwise.
+	Compared      string            `json:"compared,omitempty"`
 	Baseline      *float64          `json:"baseline"`       // null for added rows
 	Current       *float64          `json:"current"`        // null for removed rows
 	ChangePercent *float64          `json:"change_percent"` // null when one-sided or infinite
@@ -92,8 +96,12 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 		doc.Counts[string(s)] = r.Count(s)
 	}
 	for _, row := range r.Rows {
+		field, compared := row.Field, ""
+		if row.StatField != "" {
+			field, compared = row.StatField, row.Field
+		}
 		jr := ComparisonRow{
-			Name: row.Name, Fullname: row.Fullname, Group: row.Group, Status: string(row.Status), Field: row.Field,
+			Name: row.Name, Fullname: row.Fullname, Group: row.Group, Status: string(row.Status), Field: field, Compared: compared,
 			Baseline: finite(row.Base), Current: finite(row.Cur), ChangePercent: finite(row.Change),
 			Significant: row.Significant, Checks: []ComparisonCheck{}, Failures: row.Failures, Notes: row.Notes,
 		}

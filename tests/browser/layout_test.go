@@ -238,9 +238,9 @@ func TestLayout(t *testing.T) {
 					}
 					title := eval[string](tb, `(function () { var t = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption().title;
   return t && t.length ? String(t[0].text) : ''; })()`)
-					want := "mean change +4.0%, interval +1.5% to +6.5% (paired, 12 pairs)"
+					want := "median (paired) change +4.0%, interval +1.5% to +6.5% (12 pairs)"
 					if vp.mobile {
-						want = "paired mean +4.0% [+1.5%, +6.5%], 12 pairs"
+						want = "median (paired) +4.0% [+1.5%, +6.5%], 12 pairs"
 					}
 					if title != want {
 						t.Errorf("distribution of the paired run: title %q, want the paired change and its interval", title)
