@@ -222,10 +222,17 @@ func TestRunMissedTarget(t *testing.T) {
 	dir := tinyModule(t)
 	cfg := filepath.Join(dir, "benchsite.toml")
 	body, _ := os.ReadFile(cfg)
-	os.WriteFile(cfg, bytes.Replace(body, []byte(`limit = "1s"`), []byte(`limit = "1ns"`), 1), 0o644)
+	body = bytes.Replace(body, []byte(`limit = "1s"`), []byte(`limit = "1ns"`), 1)
+	// A second target whose benchmark --bench leaves out: not run, never
+	// "not found … check the benchmark name".
+	body = append(body, "[[targets]]\nbenchmark = \"BenchmarkHash/n=1000\"\nlimit = \"1s\"\n"...)
+	os.WriteFile(cfg, body, 0o644)
 	code, out, errs := bench(t, dir, "run", "--bench", "Hash/n=100$", "--rounds", "4")
 	if code != 1 || !strings.Contains(out, "exceeds target 1 ns +10%") {
 		t.Fatalf("run with an impossible target: exit %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out, "not found") || strings.Contains(out, "check the benchmark name") || !strings.Contains(out, "1 target not run (filtered by --bench Hash/n=100$)") {
+		t.Errorf("a target outside --bench is reported as misnamed, or not counted as not run:\n%s", out)
 	}
 }
 

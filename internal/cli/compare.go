@@ -161,7 +161,7 @@ func cmdCompare(e *env, args []string) error {
 	failed := rep.Failed()
 	if *format == "table" {
 		// The targets table is for people; json and markdown stay one document.
-		if checkTargets(e, cur.file, cfg) {
+		if checkTargets(e, cur.file, cfg, "") {
 			failed = true
 		}
 	} else if missedTargets(cur.file, cfg) {

@@ -373,7 +373,7 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 	}
-	if checkTargets(e, f, cfg) {
+	if checkTargets(e, f, cfg, opt.Bench) {
 		failed = true
 	}
 	if reportFailures(e, f) {
@@ -452,16 +452,23 @@ func currentMachine(e *env, opt runner.Options, store storage.Store) string {
 }
 
 // checkTargets prints the target table and reports whether one was missed.
-func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
+// filter is the --bench regexp the run was limited to ("" for none): a
+// target not found in a filtered run (or in a shard) was not run rather
+// than misnamed, so it is left out of the table and counted in one line.
+func checkTargets(e *env, f *result.File, cfg *config.Config, filter string) bool {
 	ts := targets(cfg)
 	if len(ts) == 0 {
 		return false
 	}
 	st := target.Check(f, ts)
-	if f.Shard != nil {
+	if f.Shard != nil || filter != "" {
 		// The other shards' targets are checked by their shards (and
 		// all of them again by benchsite merge).
+		n := len(st)
 		st = slices.DeleteFunc(st, func(s target.Status) bool { return !s.Found })
+		if dropped := n - len(st); dropped > 0 && filter != "" {
+			fmt.Fprintf(e.stdout, "\n%s not run (filtered by --bench %s).\n", words.Count(dropped, "target"), filter)
+		}
 		if len(st) == 0 {
 			return false
 		}
