@@ -270,6 +270,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--bench", "("}, []string{"--bench"}},
 		{[]string{"run", "--rounds", "x"}, []string{"rounds"}},
 		{[]string{"run", "--compare=0042"}, []string{"0042"}},
+		// A run reference after a space is a package argument: refused
+		// before anything is measured.
+		{[]string{"run", "--compare", "0001"}, []string{"0001 is not a package; did you mean --compare=0001?"}},
+		{[]string{"run", "--compare", "0001_baseline"}, []string{"0001_baseline is not a package; did you mean --compare=0001_baseline?"}},
 		{[]string{"import", filepath.Join(mdir, "0002_truncated.json")}, []string{"0002_truncated.json"}},
 		{[]string{"import"}, []string{"FILE"}},
 		{[]string{"frobnicate"}, []string{"unknown command", "frobnicate"}},

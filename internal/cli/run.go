@@ -133,6 +133,9 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := runRefAsPackage(e, storage.Store{Root: cfg.Storage}, pkgs); err != nil {
+		return err
+	}
 
 	// Everything that can be wrong with the input is checked before the
 	// suites run, so a typo costs seconds, not a whole run.
@@ -449,6 +452,25 @@ func currentMachine(e *env, opt runner.Options, store storage.Store) string {
 		}
 	}
 	return id
+}
+
+// runRefAsPackage refuses, before anything is measured, a package argument
+// that is a run reference ("run --compare 0001" parses 0001 as a package):
+// all digits, or a saved run's name that is no directory here.
+func runRefAsPackage(e *env, store storage.Store, pkgs []string) error {
+	for _, p := range pkgs {
+		ref := strings.Trim(p, "0123456789") == ""
+		if !ref {
+			if es, err := store.Match(p, ""); err == nil && len(es) > 0 {
+				st, err := os.Stat(e.abs(p))
+				ref = err != nil || !st.IsDir()
+			}
+		}
+		if ref {
+			return badInput("%s is not a package; did you mean --compare=%s?", p, p)
+		}
+	}
+	return nil
 }
 
 // checkTargets prints the target table and reports whether one was missed.
