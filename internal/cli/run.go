@@ -338,12 +338,12 @@ func cmdRun(e *env, args []string) error {
 	switch {
 	case plan != nil:
 		rep = compare.Compare(pairedBase, f, plan.label, label, cmpOpt)
-		if err := printComparison(e, e.stdout, rep, plan, nil, ""); err != nil {
+		if err := printComparison(e, e.stdout, rep, plan, nil, "", e.tableWidth(*wide)); err != nil {
 			return err
 		}
 	case base != nil:
 		rep = compare.Compare(shardOf(base.file, f), f, base.label, label, cmpOpt)
-		if err := printComparison(e, e.stdout, rep, nil, base, why); err != nil {
+		if err := printComparison(e, e.stdout, rep, nil, base, why, e.tableWidth(*wide)); err != nil {
 			return err
 		}
 	}

@@ -132,10 +132,18 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 
 // Comparison writes r in format "table", "markdown" or "json".
 func Comparison(w io.Writer, r *compare.Report, format string) error {
+	return ComparisonFit(w, r, format, 0)
+}
+
+// ComparisonFit is Comparison with the table format fitted to maxWidth
+// columns (a terminal's width; 0 for full width): names, then
+// intervals and verdicts are cut with "…" and a line says how to get
+// them whole.
+func ComparisonFit(w io.Writer, r *compare.Report, format string, maxWidth int) error {
 	ew := &errWriter{w: w}
 	switch format {
 	case FormatTable, "":
-		comparisonTable(ew, r)
+		comparisonTable(ew, r, maxWidth)
 	case FormatMarkdown:
 		comparisonMarkdown(ew, r)
 	case FormatJSON:
@@ -320,7 +328,7 @@ func (n plainNotice) markdown() string {
 	return "Compared by the plain threshold rule (" + n.why + "): " + mdEscape(strings.Join(n.rows, ", "))
 }
 
-func comparisonTable(w *errWriter, r *compare.Report) {
+func comparisonTable(w *errWriter, r *compare.Report, maxWidth int) {
 	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
 	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
@@ -336,7 +344,11 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		}
 		rows = append(rows, append(cells, rowVerdict(row)))
 	}
+	cut := fitColumns(header, rows, maxWidth, []int{0, 5, 6}, []int{12, 10, 12})
 	textTable(w, header, right, rows)
+	if cut {
+		w.printf("(cut with … to fit %d columns; --wide or a pipe prints the table whole)\n", maxWidth)
+	}
 
 	if reg := r.Regressions(); len(reg) > 0 {
 		// pytest-benchmark's logger.error text.
@@ -360,6 +372,49 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 	if len(r.Warnings) > 0 {
 		w.printf("\n")
 	}
+}
+
+// fitColumns cuts the cells of columns cols (in order, each to no less
+// than its minimum mins[i]) with "…" until the table of header and rows,
+// with two spaces between columns, fits maxWidth; it reports whether it
+// cut anything. maxWidth 0 leaves the table whole.
+func fitColumns(header []string, rows [][]string, maxWidth int, cols, mins []int) bool {
+	if maxWidth <= 0 {
+		return false
+	}
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = width(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	total := 2 * (len(widths) - 1)
+	for _, n := range widths {
+		total += n
+	}
+	cut := false
+	for k, col := range cols {
+		excess := total - maxWidth
+		if excess <= 0 {
+			break
+		}
+		to := max(mins[k], widths[col]-excess, width(header[col]))
+		if to >= widths[col] {
+			continue
+		}
+		for _, r := range rows {
+			if width(r[col]) > to {
+				r[col] = clip(r[col], to)
+				cut = true
+			}
+		}
+		total -= widths[col] - to
+		widths[col] = to
+	}
+	return cut
 }
 
 // runName names the current run: its label, or "this run (not saved)" for

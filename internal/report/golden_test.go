@@ -86,3 +86,22 @@ func TestGoldenPairedComparison(t *testing.T) {
 		golden.Check(t, c.file, buf.Bytes())
 	}
 }
+
+// The comparison table fitted to an 80-column terminal: no line wider,
+// long names cut with "…" and a line saying how to get them whole.
+func TestGoldenComparisonFit(t *testing.T) {
+	r := testReport(t)
+	var buf bytes.Buffer
+	if err := ComparisonFit(&buf, r, FormatTable, 80); err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range bytes.Split(buf.Bytes(), []byte("\n")) {
+		if n := width(string(line)); n > 80 && !bytes.HasPrefix(line, []byte("\t")) && !bytes.Contains(line, []byte(": ")) {
+			t.Errorf("line %d is %d columns wide, more than 80: %q", i+1, n, line)
+		}
+	}
+	if !bytes.Contains(buf.Bytes(), []byte("…")) || !bytes.Contains(buf.Bytes(), []byte("--wide")) {
+		t.Errorf("no name cut, or no word of --wide:\n%s", buf.Bytes())
+	}
+	golden.Check(t, "comparison-80.txt", buf.Bytes())
+}
