@@ -137,6 +137,11 @@ func addAutosavedRun(t *testing.T, root string) {
 				ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, ThresholdPercent: 10, Base: b.Stats.Mean / 1.04, Cur: b.Stats.Mean}
 		}
 	}
+	// A long name with no / or = to break at.
+	long := f.Benchmarks[len(f.Benchmarks)-1]
+	long.Name = "BenchmarkJoinAVeryLongBenchmarkNameThatKeepsGoingOnAndOnWithoutSlashes"
+	long.Fullname = "example/" + long.Name
+	f.Benchmarks = append(f.Benchmarks, long)
 	if _, err := store.Save(ms[0], "069aa496e47d_20261125_212343_uncommitted-changes", f); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +276,7 @@ func TestLayout(t *testing.T) {
 				if r.PageWidth > r.ViewWidth {
 					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px): %s", where, r.PageWidth, r.ViewWidth, strings.Join(r.Wide, "; "))
 				}
-				if vp.mobile && len(r.Scrollers) > 0 {
+				if len(r.Scrollers) > 0 {
 					t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))
 				}
 				if p.rows && r.Rows == 0 {
