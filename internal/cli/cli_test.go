@@ -281,7 +281,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--compare-fail", "bogus:5%"}, []string{"--compare-fail", "bogus"}},
 		{[]string{"run", "--json", "nowhere/x.json"}, []string{"--json", "nowhere", "does not exist"}},
 		{[]string{"run", "--summary", "nowhere/s.md"}, []string{"--summary", "nowhere"}},
-		{[]string{"run", "--nope"}, []string{"-nope", "benchsite run --help"}},
+		{[]string{"run", "--nope"}, []string{"not defined: --nope", "benchsite run --help"}},
+		{[]string{"run", "--rounds"}, []string{"needs an argument: --rounds"}},
 		{[]string{"run", "--machine", "a/b"}, []string{"--machine"}},
 	}
 	before := tree(t, dir)
