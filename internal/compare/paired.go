@@ -116,7 +116,7 @@ func FormatInterval(change, low, high float64) string {
 		}
 		return strings.Replace(fmt.Sprintf("%+.1f", v), "-", "−", 1)
 	}
-	return fmt.Sprintf("%s %% [%s, %s]", f(change), f(low), f(high))
+	return fmt.Sprintf("%s%% [%s, %s]", f(change), f(low), f(high))
 }
 
 // PairedVerdicts decides every benchmark measured in pairs. pairs maps
@@ -196,7 +196,7 @@ func applyPaired(row *Row, pb result.PairedBenchmark, checks []Check, baseLabel 
 		row.CILow, row.CIHigh = *pb.CILowPercent, *pb.CIHighPercent
 	}
 	row.HasP, row.P, row.Significant = false, math.NaN(), false
-	row.Notes = []string{fmt.Sprintf("paired: %d process pairs, change of the per-process %s %s (%.0f %% interval)", pb.Pairs, processStat(pb.Field), FormatInterval(row.Change, row.CILow, row.CIHigh), paired.DefaultConfidence*100)}
+	row.Notes = []string{fmt.Sprintf("paired: %d process pairs, change of the per-process %s %s (%.0f%% interval)", pb.Pairs, processStat(pb.Field), FormatInterval(row.Change, row.CILow, row.CIHigh), paired.DefaultConfidence*100)}
 	row.Failures = nil
 	var kept []CheckResult
 	for _, cr := range row.Checks {

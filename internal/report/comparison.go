@@ -216,7 +216,7 @@ func summary(r *compare.Report) string {
 
 func method(r *compare.Report) string {
 	if r.Paired {
-		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 99 % interval above no change"
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 99% interval above no change"
 	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
@@ -433,7 +433,7 @@ func noiseLines(r *compare.Report) []string {
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
 			if c.Dismissed && c.Breached && row.Paired {
-				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 99 %% interval %s includes no change",
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 99%% interval %s includes no change",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
 			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",
