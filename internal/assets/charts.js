@@ -220,8 +220,8 @@
     // A paired verdict's change and its confidence interval, under the legend.
     if (r.ciLow != null && r.ciHigh != null && r.change != null) {
       var text = narrow ?
-        'paired ' + String(r.field) + ' ' + pct(r.change) + ' [' + pct(r.ciLow) + ', ' + pct(r.ciHigh) + '], ' + r.pairs + ' pairs' :
-        String(r.field) + ' change ' + pct(r.change) + ', interval ' + pct(r.ciLow) + ' to ' + pct(r.ciHigh) + ' (paired, ' + r.pairs + ' pairs)';
+        String(r.field) + ' ' + pct(r.change) + ' [' + pct(r.ciLow) + ', ' + pct(r.ciHigh) + '], ' + r.pairs + ' pairs' :
+        String(r.field) + ' change ' + pct(r.change) + ', interval ' + pct(r.ciLow) + ' to ' + pct(r.ciHigh) + ' (' + r.pairs + ' pairs)';
       o.title = { text: text, left: 'center', top: 26, textStyle: { fontSize: 12, fontWeight: 'normal' } };
       o.grid[0].top = 76;
     }

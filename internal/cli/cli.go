@@ -180,7 +180,7 @@ func parse(fs *flags, args []string) ([]string, error) {
 				fs.usage()
 				return nil, err
 			}
-			return nil, badInput("%s: %v (see 'benchsite %s --help')", fs.Name(), err, fs.Name())
+			return nil, badInput("%s: %s (see 'benchsite %s --help')", fs.Name(), doubleDash(err), fs.Name())
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -193,6 +193,16 @@ func parse(fs *flags, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// doubleDash writes the flag package's error with flags spelled as the
+// help and README spell them: "flag provided but not defined: --bogus".
+func doubleDash(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"not defined: -", "for flag -", "needs an argument: -"} {
+		msg = strings.Replace(msg, p, p+"-", 1)
+	}
+	return msg
 }
 
 // common flags of the commands that read the configuration and history.

@@ -222,10 +222,17 @@ func TestRunMissedTarget(t *testing.T) {
 	dir := tinyModule(t)
 	cfg := filepath.Join(dir, "benchsite.toml")
 	body, _ := os.ReadFile(cfg)
-	os.WriteFile(cfg, bytes.Replace(body, []byte(`limit = "1s"`), []byte(`limit = "1ns"`), 1), 0o644)
+	body = bytes.Replace(body, []byte(`limit = "1s"`), []byte(`limit = "1ns"`), 1)
+	// A second target whose benchmark --bench leaves out: not run, never
+	// "not found … check the benchmark name".
+	body = append(body, "[[targets]]\nbenchmark = \"BenchmarkHash/n=1000\"\nlimit = \"1s\"\n"...)
+	os.WriteFile(cfg, body, 0o644)
 	code, out, errs := bench(t, dir, "run", "--bench", "Hash/n=100$", "--rounds", "4")
 	if code != 1 || !strings.Contains(out, "exceeds target 1 ns +10%") {
 		t.Fatalf("run with an impossible target: exit %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out, "not found") || strings.Contains(out, "check the benchmark name") || !strings.Contains(out, "1 target not run (filtered by --bench Hash/n=100$)") {
+		t.Errorf("a target outside --bench is reported as misnamed, or not counted as not run:\n%s", out)
 	}
 }
 
@@ -263,6 +270,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--bench", "("}, []string{"--bench"}},
 		{[]string{"run", "--rounds", "x"}, []string{"rounds"}},
 		{[]string{"run", "--compare=0042"}, []string{"0042"}},
+		// A run reference after a space is a package argument: refused
+		// before anything is measured.
+		{[]string{"run", "--compare", "0001"}, []string{"0001 is not a package; did you mean --compare=0001?"}},
+		{[]string{"run", "--compare", "0001_baseline"}, []string{"0001_baseline is not a package; did you mean --compare=0001_baseline?"}},
 		{[]string{"import", filepath.Join(mdir, "0002_truncated.json")}, []string{"0002_truncated.json"}},
 		{[]string{"import"}, []string{"FILE"}},
 		{[]string{"frobnicate"}, []string{"unknown command", "frobnicate"}},
@@ -270,7 +281,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--compare-fail", "bogus:5%"}, []string{"--compare-fail", "bogus"}},
 		{[]string{"run", "--json", "nowhere/x.json"}, []string{"--json", "nowhere", "does not exist"}},
 		{[]string{"run", "--summary", "nowhere/s.md"}, []string{"--summary", "nowhere"}},
-		{[]string{"run", "--nope"}, []string{"-nope", "benchsite run --help"}},
+		{[]string{"run", "--nope"}, []string{"not defined: --nope", "benchsite run --help"}},
+		{[]string{"run", "--rounds"}, []string{"needs an argument: --rounds"}},
 		{[]string{"run", "--machine", "a/b"}, []string{"--machine"}},
 	}
 	before := tree(t, dir)

@@ -78,6 +78,7 @@ func cmdCompare(e *env, args []string) error {
 	var cf compareFlags
 	cf.register(fs)
 	format := fs.String("format", "table", "output `format`: table, markdown or json")
+	wide := fs.Bool("wide", false, "print the table at full width (it is fitted to the terminal's width otherwise; a pipe or file always gets full width)")
 	skip := fs.Bool("skip-invalid", false, "skip malformed lines of go test output given as BASELINE or CURRENT (each is named in a warning)")
 	inFormat := fs.String("input-format", "", "read BASELINE and CURRENT files as `NAME` instead of telling their format by content (as import --format): "+ingest.FormatNames())
 	pos, err := parse(fs, args)
@@ -155,13 +156,13 @@ func cmdCompare(e *env, args []string) error {
 		}
 	}
 	rep := compare.Compare(base.file, cur.file, base.label, cur.label, opt)
-	if err := report.Comparison(e.stdout, rep, *format); err != nil {
+	if err := report.ComparisonFit(e.stdout, rep, *format, e.tableWidth(*wide)); err != nil {
 		return err
 	}
 	failed := rep.Failed()
 	if *format == "table" {
 		// The targets table is for people; json and markdown stay one document.
-		if checkTargets(e, cur.file, cfg) {
+		if checkTargets(e, cur.file, cfg, "") {
 			failed = true
 		}
 	} else if missedTargets(cur.file, cfg) {

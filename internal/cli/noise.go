@@ -43,7 +43,7 @@ func cmdNoise(e *env, args []string) error {
 	}
 	minPairs, _, maxPairs := compare.PairedLimits()
 	if *pairs < 0 || *pairs > 0 && *pairs < minPairs {
-		return badInput("--pairs: %d; need at least %d (the fewest for a 99 %% interval)", *pairs, minPairs)
+		return badInput("--pairs: %d; need at least %d (the fewest for a 99%% interval)", *pairs, minPairs)
 	}
 	n := maxPairs
 	if *pairs > 0 {
@@ -83,7 +83,7 @@ func cmdNoise(e *env, args []string) error {
 	z := distuv.UnitNormal.Quantile(1-alpha/2) + distuv.UnitNormal.Quantile(0.95)
 
 	fmt.Fprintf(e.stdout, "\nNoise of this machine: %d process pairs per benchmark, two builds of one tree; a paired run takes up to %d pairs.\n", n, maxPairs)
-	fmt.Fprintf(e.stdout, "Detectable: the smallest change a paired run of %d pairs finds at α = %g with 95 %% power, (z(1−α/2) + z(0.95)) × noise / √%d.\n\n", maxPairs, alpha, maxPairs)
+	fmt.Fprintf(e.stdout, "Detectable: the smallest change a paired run of %d pairs finds at α = %g with 95%% power, (z(1−α/2) + z(0.95)) × noise / √%d.\n\n", maxPairs, alpha, maxPairs)
 	header := []string{"Name", "Noise per pair", "A/A change (99% interval)", "Detectable", "Check", "Advice"}
 	var rows [][]string
 	suggest := map[string]string{}

@@ -110,7 +110,8 @@ func runPaired(e *env, opt runner.Options, plan *pairedPlan, cmpOpt compare.Opti
 
 // printComparison prints a comparison with its heading and, for a stored
 // baseline compared unpaired, what that comparison cannot tell.
-func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan, stored *loaded, why string) error {
+// maxWidth fits the table to a terminal (0: full width).
+func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan, stored *loaded, why string, maxWidth int) error {
 	switch {
 	case plan != nil:
 		fmt.Fprintf(w, "\nPaired comparison with %s (commit %s, re-measured in this session):\n", plan.label, short(plan.id))
@@ -123,7 +124,7 @@ func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan,
 			stored.label, when, machine.ID(stored.file.MachineInfo), why)
 		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. Commit the baseline or use --against REF for a verdict you can trust.\n")
 	}
-	return report.Comparison(w, rep, "table")
+	return report.ComparisonFit(w, rep, "table", maxWidth)
 }
 
 // pairedLabel is the text a summary gives a comparison's kind.

@@ -133,6 +133,9 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := runRefAsPackage(e, storage.Store{Root: cfg.Storage}, pkgs); err != nil {
+		return err
+	}
 
 	// Everything that can be wrong with the input is checked before the
 	// suites run, so a typo costs seconds, not a whole run.
@@ -327,12 +330,12 @@ func cmdRun(e *env, args []string) error {
 	switch {
 	case plan != nil:
 		rep = compare.Compare(pairedBase, f, plan.label, label, cmpOpt)
-		if err := printComparison(e, e.stdout, rep, plan, nil, ""); err != nil {
+		if err := printComparison(e, e.stdout, rep, plan, nil, "", e.tableWidth(*wide)); err != nil {
 			return err
 		}
 	case base != nil:
 		rep = compare.Compare(shardOf(base.file, f), f, base.label, label, cmpOpt)
-		if err := printComparison(e, e.stdout, rep, nil, base, why); err != nil {
+		if err := printComparison(e, e.stdout, rep, nil, base, why, e.tableWidth(*wide)); err != nil {
 			return err
 		}
 	}
@@ -365,7 +368,7 @@ func cmdRun(e *env, args []string) error {
 			return err
 		}
 	}
-	if checkTargets(e, f, cfg) {
+	if checkTargets(e, f, cfg, opt.Bench) {
 		failed = true
 	}
 	if reportFailures(e, f) {
@@ -443,17 +446,43 @@ func currentMachine(e *env, opt runner.Options, store storage.Store) string {
 	return id
 }
 
+// runRefAsPackage refuses, before anything is measured, a package argument
+// that is a run reference ("run --compare 0001" parses 0001 as a package):
+// all digits, or a saved run's name that is no directory here.
+func runRefAsPackage(e *env, store storage.Store, pkgs []string) error {
+	for _, p := range pkgs {
+		ref := strings.Trim(p, "0123456789") == ""
+		if !ref {
+			if es, err := store.Match(p, ""); err == nil && len(es) > 0 {
+				st, err := os.Stat(e.abs(p))
+				ref = err != nil || !st.IsDir()
+			}
+		}
+		if ref {
+			return badInput("%s is not a package; did you mean --compare=%s?", p, p)
+		}
+	}
+	return nil
+}
+
 // checkTargets prints the target table and reports whether one was missed.
-func checkTargets(e *env, f *result.File, cfg *config.Config) bool {
+// filter is the --bench regexp the run was limited to ("" for none): a
+// target not found in a filtered run (or in a shard) was not run rather
+// than misnamed, so it is left out of the table and counted in one line.
+func checkTargets(e *env, f *result.File, cfg *config.Config, filter string) bool {
 	ts := targets(cfg)
 	if len(ts) == 0 {
 		return false
 	}
 	st := target.Check(f, ts)
-	if f.Shard != nil {
+	if f.Shard != nil || filter != "" {
 		// The other shards' targets are checked by their shards (and
 		// all of them again by benchsite merge).
+		n := len(st)
 		st = slices.DeleteFunc(st, func(s target.Status) bool { return !s.Found })
+		if dropped := n - len(st); dropped > 0 && filter != "" {
+			fmt.Fprintf(e.stdout, "\n%s not run (filtered by --bench %s).\n", words.Count(dropped, "target"), filter)
+		}
 		if len(st) == 0 {
 			return false
 		}

@@ -151,7 +151,7 @@ func cmdMerge(e *env, args []string) error {
 		}
 		failed = failed || rep.Failed()
 	}
-	if checkTargets(e, f, cfg) {
+	if checkTargets(e, f, cfg, "") {
 		failed = true
 	}
 	if failed {

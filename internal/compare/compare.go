@@ -113,8 +113,12 @@ type Row struct {
 	Status                Status
 	// Baseline or Current is nil for Added or Removed rows.
 	Baseline, Current *result.Benchmark
-	// Field is the field shown for the row: the first check's, or "mean".
+	// Field is the field shown for the row: the first check's, or "mean";
+	// for a paired row what the paired change compares (PairedField).
 	Field string
+	// StatField is, for a paired row, the checked stats field ("mean")
+	// whose paired verdict the row shows; "" otherwise.
+	StatField string
 	// Base and Cur are that field's values (seconds); Change is the change
 	// in percent of Base (+Inf when Base is 0 and Cur is not, NaN when not
 	// both sides exist).

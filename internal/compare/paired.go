@@ -50,6 +50,22 @@ func ProcessValues(rounds [][]float64, field string) []float64 {
 	return out
 }
 
+// processStat names the statistic each process contributes to a paired
+// comparison of field: "min" for min, else "median" (see ProcessValues).
+func processStat(field string) string {
+	if field == "min" {
+		return "min"
+	}
+	return "median"
+}
+
+// PairedField is the label of what a paired verdict on field compares, as
+// every output shows it: "median (paired)" — the Hodges–Lehmann change of
+// the per-process medians — or "min (paired)".
+func PairedField(field string) string {
+	return processStat(field) + " (paired)"
+}
+
 // pairedRule returns the rule for a check: a percentage threshold as a
 // fraction; an absolute one (seconds) relative to the baseline's median
 // process value.
@@ -100,7 +116,7 @@ func FormatInterval(change, low, high float64) string {
 		}
 		return strings.Replace(fmt.Sprintf("%+.1f", v), "-", "−", 1)
 	}
-	return fmt.Sprintf("%s %% [%s, %s]", f(change), f(low), f(high))
+	return fmt.Sprintf("%s%% [%s, %s]", f(change), f(low), f(high))
 }
 
 // PairedVerdicts decides every benchmark measured in pairs. pairs maps
@@ -166,14 +182,21 @@ func pairedFor(base, cur *result.File) *result.Paired {
 func applyPaired(row *Row, pb result.PairedBenchmark, checks []Check, baseLabel string) {
 	row.Paired = true
 	row.Pairs = pb.Pairs
-	row.Field = pb.Field
+	row.Field = PairedField(pb.Field)
+	row.StatField = pb.Field
 	row.Base, row.Cur, row.Change = pb.Base, pb.Cur, pb.ChangePercent
+	if len(pb.BaseValues) > 0 && len(pb.CurValues) > 0 {
+		// The figures beside the change are what the change compares: the
+		// median over processes of each process's median (or min).
+		row.Base = stats.Compute(append([]float64(nil), pb.BaseValues...), 1).Median
+		row.Cur = stats.Compute(append([]float64(nil), pb.CurValues...), 1).Median
+	}
 	row.CILow, row.CIHigh = math.NaN(), math.NaN()
 	if pb.CILowPercent != nil && pb.CIHighPercent != nil {
 		row.CILow, row.CIHigh = *pb.CILowPercent, *pb.CIHighPercent
 	}
 	row.HasP, row.P, row.Significant = false, math.NaN(), false
-	row.Notes = []string{fmt.Sprintf("paired: %d process pairs, %s change %s (%.0f %% interval)", pb.Pairs, pb.Field, FormatInterval(row.Change, row.CILow, row.CIHigh), paired.DefaultConfidence*100)}
+	row.Notes = []string{fmt.Sprintf("paired: %d process pairs, change of the per-process %s %s (%.0f%% interval)", pb.Pairs, processStat(pb.Field), FormatInterval(row.Change, row.CILow, row.CIHigh), paired.DefaultConfidence*100)}
 	row.Failures = nil
 	var kept []CheckResult
 	for _, cr := range row.Checks {

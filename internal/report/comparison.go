@@ -39,8 +39,12 @@ type ComparisonRow struct {
 	Group    string `json:"group"`
 	// Status: same, regression, improvement, noise, added or removed.
 	Status string `json:"status"`
-	// Field is the stats field shown in Baseline/Current/ChangePercent.
-	Field         string            `json:"field"`
+	// Field is the stats field checked (e.g. "mean").
+	Field string `json:"field"`
+	// Compared names what Baseline/Current/ChangePercent compare when it
+	// is not Field itself: "median (paired)" for a paired verdict (the
+	// Hodges–Lehmann change of the per-process medians); "" otherwise.
+	Compared      string            `json:"compared,omitempty"`
 	Baseline      *float64          `json:"baseline"`       // null for added rows
 	Current       *float64          `json:"current"`        // null for removed rows
 	ChangePercent *float64          `json:"change_percent"` // null when one-sided or infinite
@@ -92,8 +96,12 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 		doc.Counts[string(s)] = r.Count(s)
 	}
 	for _, row := range r.Rows {
+		field, compared := row.Field, ""
+		if row.StatField != "" {
+			field, compared = row.StatField, row.Field
+		}
 		jr := ComparisonRow{
-			Name: row.Name, Fullname: row.Fullname, Group: row.Group, Status: string(row.Status), Field: row.Field,
+			Name: row.Name, Fullname: row.Fullname, Group: row.Group, Status: string(row.Status), Field: field, Compared: compared,
 			Baseline: finite(row.Base), Current: finite(row.Cur), ChangePercent: finite(row.Change),
 			Significant: row.Significant, Checks: []ComparisonCheck{}, Failures: row.Failures, Notes: row.Notes,
 		}
@@ -124,10 +132,18 @@ func NewComparisonJSON(r *compare.Report) ComparisonJSON {
 
 // Comparison writes r in format "table", "markdown" or "json".
 func Comparison(w io.Writer, r *compare.Report, format string) error {
+	return ComparisonFit(w, r, format, 0)
+}
+
+// ComparisonFit is Comparison with the table format fitted to maxWidth
+// columns (a terminal's width; 0 for full width): names, then
+// intervals and verdicts are cut with "…" and a line says how to get
+// them whole.
+func ComparisonFit(w io.Writer, r *compare.Report, format string, maxWidth int) error {
 	ew := &errWriter{w: w}
 	switch format {
 	case FormatTable, "":
-		comparisonTable(ew, r)
+		comparisonTable(ew, r, maxWidth)
 	case FormatMarkdown:
 		comparisonMarkdown(ew, r)
 	case FormatJSON:
@@ -200,7 +216,7 @@ func summary(r *compare.Report) string {
 
 func method(r *compare.Report) string {
 	if r.Paired {
-		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 99 % interval above no change"
+		return "paired: both revisions measured in one session, in interleaved process pairs; a regression needs the estimated change above the threshold and its 99% interval above no change"
 	}
 	if r.Strict {
 		return "strict: every threshold breach fails"
@@ -312,7 +328,7 @@ func (n plainNotice) markdown() string {
 	return "Compared by the plain threshold rule (" + n.why + "): " + mdEscape(strings.Join(n.rows, ", "))
 }
 
-func comparisonTable(w *errWriter, r *compare.Report) {
+func comparisonTable(w *errWriter, r *compare.Report, maxWidth int) {
 	w.printf("Comparing %s with the baseline %s\n", runName(r.CurLabel), clean(r.BaseLabel))
 	w.printf("%s; %s\n\n", summary(r), method(r))
 	header := []string{"Name", "Field", "Baseline", "Current", "Change", lastColumn(r), "Verdict"}
@@ -328,7 +344,11 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 		}
 		rows = append(rows, append(cells, rowVerdict(row)))
 	}
+	cut := fitColumns(header, rows, maxWidth, []int{0, 5, 6}, []int{12, 10, 12})
 	textTable(w, header, right, rows)
+	if cut {
+		w.printf("(cut with … to fit %d columns; --wide or a pipe prints the table whole)\n", maxWidth)
+	}
 
 	if reg := r.Regressions(); len(reg) > 0 {
 		// pytest-benchmark's logger.error text.
@@ -354,6 +374,49 @@ func comparisonTable(w *errWriter, r *compare.Report) {
 	}
 }
 
+// fitColumns cuts the cells of columns cols (in order, each to no less
+// than its minimum mins[i]) with "…" until the table of header and rows,
+// with two spaces between columns, fits maxWidth; it reports whether it
+// cut anything. maxWidth 0 leaves the table whole.
+func fitColumns(header []string, rows [][]string, maxWidth int, cols, mins []int) bool {
+	if maxWidth <= 0 {
+		return false
+	}
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = width(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	total := 2 * (len(widths) - 1)
+	for _, n := range widths {
+		total += n
+	}
+	cut := false
+	for k, col := range cols {
+		excess := total - maxWidth
+		if excess <= 0 {
+			break
+		}
+		to := max(mins[k], widths[col]-excess, width(header[col]))
+		if to >= widths[col] {
+			continue
+		}
+		for _, r := range rows {
+			if width(r[col]) > to {
+				r[col] = clip(r[col], to)
+				cut = true
+			}
+		}
+		total -= widths[col] - to
+		widths[col] = to
+	}
+	return cut
+}
+
 // runName names the current run: its label, or "this run (not saved)" for
 // the label "current" an unsaved run gets, which would otherwise read
 // "current (current)".
@@ -370,7 +433,7 @@ func noiseLines(r *compare.Report) []string {
 	for _, row := range r.Rows {
 		for _, c := range row.Checks {
 			if c.Dismissed && c.Breached && row.Paired {
-				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 99 %% interval %s includes no change",
+				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, but its 99%% interval %s includes no change",
 					row.Name, r.BaseLabel, c.Check.Field, changeOf(c), compare.FormatInterval(row.Change, row.CILow, row.CIHigh)))
 			} else if c.Dismissed && c.Breached {
 				out = append(out, fmt.Sprintf("%s (%s) - Field '%s' changed %s, p = %s ≥ α = %g",

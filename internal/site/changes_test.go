@@ -428,7 +428,7 @@ func TestChangesControlCharacters(t *testing.T) {
 				break
 			}
 		}
-		if !strings.Contains(text, "BenchmarkCtl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
+		if !strings.Contains(text, "Benchmark<wbr>Ctl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
 			t.Errorf("%s does not show the name with U+FFFD", f)
 		}
 	}

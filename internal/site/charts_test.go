@@ -54,12 +54,17 @@ func TestHistoryAxis(t *testing.T) {
 }
 
 // breakable escapes every character of a name and adds break points only
-// after "/", "=" and "_".
+// after "/", "=" and "_", and before a capital after a small letter
+// (CamelCase).
 func TestBreakable(t *testing.T) {
-	got := string(breakable(`BenchmarkX/a=<b>"&'_c`))
-	want := `BenchmarkX/<wbr>a=<wbr>&lt;b&gt;&#34;&amp;&#39;_<wbr>c`
-	if got != want {
-		t.Errorf("breakable = %s\nwant        %s", got, want)
+	for name, want := range map[string]string{
+		`BenchmarkX/a=<b>"&'_c`:      `Benchmark<wbr>X/<wbr>a=<wbr>&lt;b&gt;&#34;&amp;&#39;_<wbr>c`,
+		`BenchmarkJoinAVeryLongName`: `Benchmark<wbr>Join<wbr>AVery<wbr>Long<wbr>Name`,
+		`HTTPServer`:                 `HTTPServer`,
+	} {
+		if got := string(breakable(name)); got != want {
+			t.Errorf("breakable(%q) = %s\nwant        %s", name, got, want)
+		}
 	}
 }
 

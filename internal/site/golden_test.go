@@ -156,7 +156,7 @@ func TestPairedIntervalShown(t *testing.T) {
 			data = readFile(t, filepath.Join(opt.Out, p))
 		}
 	}
-	if !strings.Contains(html.UnescapeString(page), "paired, 12 pairs: +4.2 % [+1.1, +7.3]") {
+	if !strings.Contains(html.UnescapeString(page), "paired, 12 pairs: +4.2% [+1.1, +7.3]") {
 		i := strings.Index(page, "pairs")
 		t.Errorf("the benchmark page does not show the paired interval: %q", page[max(0, i-200):min(len(page), i+300)])
 	}

@@ -54,7 +54,7 @@ func TestPairedVerdictOnTheSite(t *testing.T) {
 	}
 
 	cmpPage, home := build(base.CommitInfo.ID)
-	for _, s := range []string{"<b>Paired:</b>", "12.5, ", "30.2] 11 pairs", "99 % interval", "regression"} {
+	for _, s := range []string{"<b>Paired:</b>", "12.5, ", "30.2] 11 pairs", "99% interval", "regression"} {
 		if !strings.Contains(cmpPage, s) {
 			t.Errorf("paired compare page lacks %q", s)
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/textenc"
@@ -46,7 +47,14 @@ var funcs = template.FuncMap{
 // become U+FFFD (textenc.Printable), as everywhere names are shown.
 func breakable(name string) template.HTML {
 	var b strings.Builder
+	prev := rune(0)
 	for _, r := range textenc.Printable(name, '\uFFFD') {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			// CamelCase: a long name with no / or = breaks between words
+			// rather than mid-word.
+			b.WriteString("<wbr>")
+		}
+		prev = r
 		b.WriteString(html.EscapeString(string(r)))
 		if r == '/' || r == '=' || r == '_' {
 			b.WriteString("<wbr>")

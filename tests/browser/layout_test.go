@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +62,9 @@ const layoutJS = `(function () {
   });
   document.querySelectorAll('.table-wrap').forEach(function (w, i) {
     if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
+  });
+  document.querySelectorAll('.doc table').forEach(function (w, i) {
+    if (w.scrollWidth > w.clientWidth + 1) out.Scrollers.push('doc table ' + i + ': ' + w.scrollWidth + ' px in ' + w.clientWidth + ' px');
   });
   document.querySelectorAll('table.grid tbody tr').forEach(function (tr) {
     if (tr.hidden || tr.getClientRects().length === 0) return; // not shown
@@ -133,6 +137,11 @@ func addAutosavedRun(t *testing.T, root string) {
 				ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, ThresholdPercent: 10, Base: b.Stats.Mean / 1.04, Cur: b.Stats.Mean}
 		}
 	}
+	// A long name with no / or = to break at.
+	long := f.Benchmarks[len(f.Benchmarks)-1]
+	long.Name = "BenchmarkJoinAVeryLongBenchmarkNameThatKeepsGoingOnAndOnWithoutSlashes"
+	long.Fullname = "example/" + long.Name
+	f.Benchmarks = append(f.Benchmarks, long)
 	if _, err := store.Save(ms[0], "069aa496e47d_20261125_212343_uncommitted-changes", f); err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +159,12 @@ func TestLayout(t *testing.T) {
 	proj := t.TempDir()
 	writeProject(t, proj, filepath.Join(repoRoot(t), "wasm"), false)
 	addAutosavedRun(t, filepath.Join(proj, ".benchmarks"))
+	// The project's real Benchmark guide: its tables hold long commands.
+	guide, err := os.ReadFile(filepath.Join(repoRoot(t), "content", "benchmarks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(proj, "content", "benchmarks.md"), string(guide))
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr strings.Builder
 	if code := cli.MainContext(context.Background(), proj, []string{"build", "--out", out}, &stdout, &stderr); code != 0 {
@@ -183,6 +198,7 @@ func TestLayout(t *testing.T) {
 		{"run", "run.html", false},
 		{"machines", "machines.html", false},
 		{"guide", "guide.html", false},
+		{"benchmark guide", "benchmarks.html", false},
 	}
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
@@ -227,9 +243,9 @@ func TestLayout(t *testing.T) {
 					}
 					title := eval[string](tb, `(function () { var t = echarts.getInstanceByDom(document.querySelector('[data-chart="distribution"]')).getOption().title;
   return t && t.length ? String(t[0].text) : ''; })()`)
-					want := "mean change +4.0%, interval +1.5% to +6.5% (paired, 12 pairs)"
+					want := "median (paired) change +4.0%, interval +1.5% to +6.5% (12 pairs)"
 					if vp.mobile {
-						want = "paired mean +4.0% [+1.5%, +6.5%], 12 pairs"
+						want = "median (paired) +4.0% [+1.5%, +6.5%], 12 pairs"
 					}
 					if title != want {
 						t.Errorf("distribution of the paired run: title %q, want the paired change and its interval", title)
@@ -260,7 +276,7 @@ func TestLayout(t *testing.T) {
 				if r.PageWidth > r.ViewWidth {
 					t.Errorf("%s: the page scrolls sideways (%v px of content in %v px): %s", where, r.PageWidth, r.ViewWidth, strings.Join(r.Wide, "; "))
 				}
-				if vp.mobile && len(r.Scrollers) > 0 {
+				if len(r.Scrollers) > 0 {
 					t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))
 				}
 				if p.rows && r.Rows == 0 {
