@@ -1,8 +1,6 @@
 package browser
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,31 +21,16 @@ import (
 func TestChangePoints(t *testing.T) {
 	tb := newBrowser(t)
 	shots := screenshotDir(t)
-	root := filepath.Join(t.TempDir(), ".benchmarks")
 	spec := historytest.Spec{Machine: "m1", Runs: 40, Seed: 9, Benchmarks: []historytest.Bench{
 		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{31: 1.5}},
 		{Name: "BenchmarkDown", Median: 4e-6, Steps: map[int]float64{33: 0.6}},
 		{Name: "BenchmarkEvil/" + pwnSVG, Median: 2e-3, Steps: map[int]float64{21: 1.5}},
 	}}
-	if _, err := historytest.Write(root, spec); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(site.Options{Storage: root, Out: out, RepoURL: "https://github.com/example/project"}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
-	t.Cleanup(srv.Close)
-	slugOf := func(prefix string) string {
-		m, _ := filepath.Glob(filepath.Join(out, "bench", prefix+"-*.html"))
-		if len(m) != 1 {
-			t.Fatalf("bench pages %s: %v", prefix, m)
-		}
-		return strings.TrimSuffix(filepath.Base(m[0]), ".html")
-	}
+	url, out := historySite(t, spec, site.Options{RepoURL: "https://github.com/example/project"})
+	slugOf := func(prefix string) string { return benchSlug(t, out, prefix) }
 
 	// The history chart of BenchmarkUp.
-	tb.visit(srv.URL + "/bench/" + slugOf("benchmarkup") + ".html")
+	tb.visit(url + "/bench/" + slugOf("benchmarkup") + ".html")
 	tb.chartsRendered("benchmark page")
 	tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
 	// The mark is at run 0031's x: on the time axis, the run's time (the x
@@ -114,7 +97,7 @@ func TestChangePoints(t *testing.T) {
 	tb.noProblems("benchmark page")
 
 	// The Changes page and its filter.
-	tb.visit(srv.URL + "/changes.html")
+	tb.visit(url + "/changes.html")
 	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '3 change points'`, 10*time.Second)
 	tb.do("filter by name", chromedp.Evaluate[chromedp.Void](`(function () {
   var f = document.getElementById('changes-filter'); f.value = 'evil'; f.dispatchEvent(new Event('input'));
@@ -132,7 +115,7 @@ func TestChangePoints(t *testing.T) {
 
 	// The badges, as Chromium renders SVG documents.
 	for _, b := range []string{"status", slugOf("benchmarkup"), slugOf("benchmarkevil")} {
-		tb.visit(srv.URL + "/badges/" + b + ".svg")
+		tb.visit(url + "/badges/" + b + ".svg")
 		root := eval[string](tb, `document.documentElement.namespaceURI + ' ' + document.documentElement.localName`)
 		if root != "http://www.w3.org/2000/svg svg" || eval[bool](tb, `!!document.querySelector('parsererror')`) {
 			t.Errorf("badges/%s.svg: root %q or a parse error", b, root)
@@ -167,7 +150,6 @@ func TestChangePoints(t *testing.T) {
 // median of 0 s shows as +∞ in its run's tooltip.
 func TestChangesLongName(t *testing.T) {
 	tb := newBrowser(t)
-	root := filepath.Join(t.TempDir(), ".benchmarks")
 	// No noise: exactly three steps (with noise, the series that starts at
 	// 0 s could have a second, small change, and the count would vary).
 	spec := historytest.Spec{Machine: "m1", Runs: 30, Seed: 9, RunNoise: -1, RoundNoise: -1, Benchmarks: []historytest.Bench{
@@ -175,17 +157,9 @@ func TestChangesLongName(t *testing.T) {
 		{Name: "BenchmarkShort", Median: 1e-3, Steps: map[int]float64{11: 0.6}},
 		{Name: "BenchmarkZero", Median: 0, Levels: map[int]float64{16: 1e-9}},
 	}}
-	if _, err := historytest.Write(root, spec); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(site.Options{Storage: root, Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
-	t.Cleanup(srv.Close)
+	url, out := historySite(t, spec, site.Options{})
 	tb.do("set the viewport", chromedp.EmulateViewport(1400, 900))
-	tb.visit(srv.URL + "/changes.html")
+	tb.visit(url + "/changes.html")
 	tb.waitFor("the filter's count", `document.getElementById('changes-count').textContent === '3 change points'`, 10*time.Second)
 	off := eval[string](tb, `(function () {
   var w = document.documentElement.clientWidth, bad = [];
@@ -202,11 +176,7 @@ func TestChangesLongName(t *testing.T) {
 	tb.screenshot(screenshotDir(t), "changes-long-name")
 	tb.noProblems("changes page")
 
-	zero, _ := filepath.Glob(filepath.Join(out, "bench", "benchmarkzero-*.html"))
-	if len(zero) != 1 {
-		t.Fatalf("bench pages of BenchmarkZero: %v", zero)
-	}
-	tb.visit(srv.URL + "/bench/" + filepath.Base(zero[0]))
+	tb.visit(url + "/bench/" + benchSlug(t, out, "benchmarkzero") + ".html")
 	tb.chartsRendered("benchmark page")
 	// The chart may still be loading its data: ask for the tooltip until
 	// it shows.

@@ -1,10 +1,6 @@
 package browser
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,27 +18,14 @@ import (
 func TestLongHistory(t *testing.T) {
 	tb := newBrowser(t)
 	shots := screenshotDir(t)
-	root := filepath.Join(t.TempDir(), ".benchmarks")
 	const runs = 1300
 	spec := historytest.Spec{Machine: "m1", Runs: runs, Seed: 4, BaselineEvery: 100, Benchmarks: []historytest.Bench{
 		{Name: "BenchmarkLong", Median: 1e-3, Steps: map[int]float64{700: 1.3}},
 	}}
-	if _, err := historytest.Write(root, spec); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(site.Options{Storage: root, Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
-	t.Cleanup(srv.Close)
-	m, _ := filepath.Glob(filepath.Join(out, "bench", "benchmarklong-*.html"))
-	if len(m) != 1 {
-		t.Fatalf("bench pages: %v", m)
-	}
-	slug := strings.TrimSuffix(filepath.Base(m[0]), ".html")
+	url, out := historySite(t, spec, site.Options{})
+	slug := benchSlug(t, out, "benchmarklong")
 
-	tb.visit(srv.URL + "/bench/" + slug + ".html")
+	tb.visit(url + "/bench/" + slug + ".html")
 	tb.chartsRendered("benchmark page")
 	tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
 	rows := `echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')).getOption().dataset[0].source.length`
