@@ -39,7 +39,10 @@
 // to MaxPairs. Extra looks at the data can only stop a benchmark early for
 // being clear, and a regression needs at least ConfirmPairs pairs, so the
 // false-alarm rate stays near that of one test at MaxPairs; it is measured,
-// not assumed (scripts/falsealarm.sh).
+// not assumed, with real runs by `go run ./scripts/falsealarm` (2026-11-30,
+// 2-core machine: 0 of 204 unchanged verdicts flagged, half with a CPU hog
+// on one core; +25 % under mean:10% flagged in 14 of 14 runs, +10 % under
+// mean:5% in 13 of 14; figures in README).
 package paired
 
 import (
