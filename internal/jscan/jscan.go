@@ -3,10 +3,11 @@
 // target/criterion folder's 30,000 files (package harness) and the data
 // arrays of a result file (package result), where encoding/json costs a
 // validating pass over the text, then reflection and a conversion per
-// number. It accepts only what it understands — strings without escapes
-// (valid UTF-8, no control characters), numbers in JSON's grammar, the
-// literals, nested arrays and objects — and declines (false) anything
-// else; the caller then reads the document with encoding/json, which
+// number. It reads only what it understands — strings without escapes
+// (valid UTF-8, no control characters), numbers in JSON's grammar (their
+// text; strconv.ParseFloat converts them, as encoding/json does) — skips
+// any value in JSON's grammar, and declines (false) anything else; the
+// caller then reads the document with encoding/json, which
 // places the error or reads what the scanner declined. So a fast path
 // built on it never decides what a document means where encoding/json
 // would decide otherwise: it only declines.
@@ -137,8 +138,9 @@ func (s *Scanner) Num() ([]byte, bool) {
 	return b[start:i], true
 }
 
-// Skip reads any value the scanner understands (nested at most 64
-// deep).
+// Skip reads any value in JSON's grammar (nested at most 64 deep),
+// strings with escapes too: a value skipped, or read by Raw for
+// encoding/json, needs no unescaping here.
 func (s *Scanner) Skip() bool { return s.skip(0) }
 
 func (s *Scanner) skip(depth int) bool {
@@ -147,15 +149,14 @@ func (s *Scanner) skip(depth int) bool {
 	}
 	switch s.Peek() {
 	case '"':
-		_, ok := s.Str()
-		return ok
+		return s.skipString()
 	case '{':
 		s.pos++
 		if s.Eat('}') {
 			return true
 		}
 		for {
-			if _, ok := s.Str(); !ok || !s.Eat(':') || !s.skip(depth+1) {
+			if s.Peek() != '"' || !s.skipString() || !s.Eat(':') || !s.skip(depth+1) {
 				return false
 			}
 			if s.Eat('}') {
@@ -190,6 +191,46 @@ func (s *Scanner) skip(depth int) bool {
 	}
 	_, ok := s.Num()
 	return ok
+}
+
+// skipString reads a string at the scanner, escapes and all, as JSON's
+// grammar has it (the bytes between the quotes are not checked for UTF-8,
+// as encoding/json does not: it repairs them when decoding).
+func (s *Scanner) skipString() bool {
+	s.pos++ // "
+	for s.pos < len(s.buf) {
+		c := s.buf[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			if s.pos+1 >= len(s.buf) {
+				return false
+			}
+			switch s.buf[s.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.pos += 2
+				continue
+			case 'u':
+				if s.pos+6 > len(s.buf) {
+					return false
+				}
+				for _, h := range s.buf[s.pos+2 : s.pos+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return false
+					}
+				}
+				s.pos += 6
+				continue
+			}
+			return false
+		}
+		s.pos++
+	}
+	return false
 }
 
 // Raw reads any value the scanner understands and returns its text.

@@ -16,16 +16,28 @@ func accepts(data string) bool {
 // plain documents it is for.
 func TestAcceptsOnlyJSON(t *testing.T) {
 	for _, ok := range []string{`0`, `-0.5e+3`, `1E9`, `"µs"`, `[]`, `{}`, ` {"a": [1, 2.5, {"b": null}], "c": true, "d": false} `,
-		`{"iters":[55.0,110.0],"times":[1022840.0,2016796.0]}`} {
+		`{"iters":[55.0,110.0],"times":[1022840.0,2016796.0]}`, `"a\"b\u00b5\n"`, `{"\u003c": "\ud800"}`} {
 		if !accepts(ok) {
 			t.Errorf("declined %s", ok)
 		}
 	}
 	for _, bad := range []string{``, `01`, `1.`, `.5`, `-`, `1e`, `+1`, `NaN`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `[1 2]`,
-		`"a\"b"`, "\"tab\there\"", "\"\xff\"", `tru`, `nul`, `[1]]`, `{"a":1} {}`} {
+		"\"tab\there\"", `"\x"`, `"\u12"`, `tru`, `nul`, `[1]]`, `{"a":1} {}`} {
 		if accepts(bad) {
 			t.Errorf("accepted %q", bad)
 		}
+	}
+}
+
+// Str reads only strings that need no unescaping or repair.
+func TestStr(t *testing.T) {
+	for _, in := range []string{`"a\"b"`, `"\u00b5s"`, "\"\xff\"", "\"a\nb\""} {
+		if v, ok := New([]byte(in)).Str(); ok {
+			t.Errorf("Str(%q) = %q", in, v)
+		}
+	}
+	if v, ok := New([]byte(` "µs" `)).Str(); !ok || string(v) != "µs" {
+		t.Errorf("Str: %q %v", v, ok)
 	}
 }
 

@@ -449,7 +449,10 @@ func Decode(data []byte, name string) (*File, error) {
 	// locate: it costs more than a third of a decode.
 	src := &source{orig: data, text: data}
 	var f File
-	err = json.Unmarshal(data, &f)
+	if !decodeFileFast(data, &f) {
+		f = File{}
+		err = json.Unmarshal(data, &f)
+	}
 	if err != nil && !json.Valid(data) {
 		// With NaN and Infinity rewritten, a file that is still not JSON
 		// has its real error located.

@@ -1,6 +1,7 @@
 package result
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 
@@ -22,10 +23,20 @@ var statsKeys = []string{"min", "max", "mean", "stddev", "rounds", "median", "iq
 // encoding/json each stats object is scanned twice more (checked, then
 // decoded by reflection) after the file's own pass.
 func (s *Stats) decodeFast(b []byte) bool {
+	sc := jscan.New(b)
+	var t Stats
+	if !t.scan(sc) || !sc.End() {
+		return false
+	}
+	*s = t
+	return true
+}
+
+// scan is decodeFast of the stats object at sc.
+func (s *Stats) scan(sc *jscan.Scanner) bool {
 	nan := math.NaN()
 	st := Stats{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt, Iterations: absentInt}
 	var seen [32]bool
-	sc := jscan.New(b)
 	ok := sc.Object(func(k []byte) bool {
 		i := -1
 		for j, key := range statsKeys {
@@ -87,7 +98,7 @@ func (s *Stats) decodeFast(b []byte) bool {
 		*f = v
 		return err == nil
 	})
-	if !ok || !sc.End() {
+	if !ok {
 		return false
 	}
 	*s = st
@@ -132,4 +143,141 @@ func (s *Stats) field(key string) (*float64, *int) {
 		return nil, &s.Iterations
 	}
 	return nil, nil
+}
+
+// decodeFileFast decodes a result file into f as json.Unmarshal does, in
+// one pass over the text, for a file of the shape benchsite and
+// pytest-benchmark write: the keys of File and Benchmark spelt exactly, once
+// each; strings without escapes (or null); stats objects as decodeFast
+// reads them. Free-form values (machine_info, commit_info, params,
+// extra_info, options, shard, failures, paired) are decoded by encoding/json
+// from their own text. It returns false for anything else, f then to be
+// discarded, and Decode reads the file with encoding/json, which places
+// errors and tolerates the rest. Through encoding/json alone, a run of
+// 10,000 benchmarks with a million samples is scanned three times (checked,
+// skipped past to each stats object, decoded).
+func decodeFileFast(data []byte, f *File) bool {
+	sc := jscan.New(data)
+	var seen [8]bool
+	once := func(i int) bool {
+		if seen[i] {
+			return false
+		}
+		seen[i] = true
+		return true
+	}
+	ok := sc.Object(func(k []byte) bool {
+		switch string(k) {
+		case "machine_info":
+			return once(0) && scanJSON(sc, &f.MachineInfo)
+		case "commit_info":
+			return once(1) && scanJSON(sc, &f.CommitInfo)
+		case "datetime":
+			return once(2) && scanString(sc, &f.Datetime)
+		case "version":
+			return once(3) && scanString(sc, &f.Version)
+		case "shard":
+			return once(4) && scanJSON(sc, &f.Shard)
+		case "failures":
+			return once(5) && scanJSON(sc, &f.Failures)
+		case "paired":
+			return once(6) && scanJSON(sc, &f.Paired)
+		case "benchmarks":
+			if !once(7) {
+				return false
+			}
+			if sc.Peek() == 'n' {
+				return sc.Word("null")
+			}
+			if !sc.Eat('[') {
+				return false
+			}
+			f.Benchmarks = []Benchmark{}
+			if sc.Eat(']') {
+				return true
+			}
+			for {
+				var b Benchmark
+				if !b.scan(sc) {
+					return false
+				}
+				f.Benchmarks = append(f.Benchmarks, b)
+				if sc.Eat(']') {
+					return true
+				}
+				if !sc.Eat(',') {
+					return false
+				}
+			}
+		}
+		return false
+	})
+	return ok && sc.End()
+}
+
+// scan reads a benchmark object for decodeFileFast.
+func (b *Benchmark) scan(sc *jscan.Scanner) bool {
+	var seen [8]bool
+	return sc.Object(func(k []byte) bool {
+		i := -1
+		for j, key := range []string{"group", "name", "fullname", "params", "param", "extra_info", "options", "stats"} {
+			if string(k) == key {
+				i = j
+				break
+			}
+		}
+		if i < 0 || seen[i] {
+			return false
+		}
+		seen[i] = true
+		switch i {
+		case 0:
+			return scanString(sc, &b.Group)
+		case 1:
+			return scanString(sc, &b.Name)
+		case 2:
+			return scanString(sc, &b.Fullname)
+		case 3:
+			return scanMap(sc, &b.Params)
+		case 4:
+			return scanString(sc, &b.Param)
+		case 5:
+			return scanMap(sc, &b.ExtraInfo)
+		case 6:
+			return scanMap(sc, &b.Options)
+		}
+		return sc.Peek() == '{' && b.Stats.scan(sc)
+	})
+}
+
+// scanString reads a string without escapes, or null (which encoding/json
+// leaves as it is, "" here).
+func scanString(sc *jscan.Scanner, dst *string) bool {
+	if sc.Peek() == 'n' {
+		return sc.Word("null")
+	}
+	v, ok := sc.Str()
+	*dst = string(v)
+	return ok
+}
+
+// scanMap reads a free-form object: {} without encoding/json, as it
+// decodes it (an empty map, not nil).
+func scanMap(sc *jscan.Scanner, dst *map[string]any) bool {
+	if sc.Peek() == '{' {
+		save := *sc
+		if sc.Eat('{') && sc.Eat('}') {
+			*dst = map[string]any{}
+			return true
+		}
+		*sc = save
+	}
+	return scanJSON(sc, dst)
+}
+
+// scanJSON reads any value the scanner understands and decodes it into dst
+// with encoding/json.
+func scanJSON(sc *jscan.Scanner, dst any) bool {
+	raw, ok := sc.Raw()
+	return ok && json.Unmarshal(raw, dst) == nil
 }

@@ -73,3 +73,55 @@ func TestStatsDecodeFast(t *testing.T) {
 		}
 	}
 }
+
+// decodeFileFast decodes every result file of the testdata it accepts to
+// what json.Unmarshal decodes, and accepts the files benchsite writes.
+func TestDecodeFileFast(t *testing.T) {
+	var files []string
+	filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			files = append(files, p)
+		}
+		return err
+	})
+	accepted := 0
+	check := func(name string, data []byte) {
+		var fast, slow File
+		if !decodeFileFast(data, &fast) {
+			return
+		}
+		accepted++
+		if err := json.Unmarshal(data, &slow); err != nil || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: decodeFileFast differs from json.Unmarshal (%v):\nfast %+v\nslow %+v", name, err, fast, slow)
+		}
+	}
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(p, data)
+		// As benchsite writes it.
+		var f File
+		if json.Unmarshal(data, &f) == nil {
+			if enc, err := Encode(&f); err == nil {
+				before := accepted
+				check(p+" (encoded)", enc)
+				if accepted == before && !strings.Contains(string(enc), "NaN") && !strings.Contains(string(enc), "Infinity") {
+					t.Errorf("%s: the fast path declines the file Encode wrote", p)
+				}
+			}
+		}
+	}
+	if accepted < len(files)/2 {
+		t.Errorf("the fast path read %d of %d files", accepted, 2*len(files))
+	}
+	for _, bad := range []string{`{"benchmarks": [{"name": "a", "stats": null}]}`, `{"Benchmarks": []}`, `{"benchmarks": [], "benchmarks": []}`,
+		`{"benchmarks": [{"name": "a\u0041"}]}`, `{"benchmarks": [{"name": "a", "extra": 1}]}`, `{"benchmarks": []} x`, `[]`,
+		`{"machine_info": {"x": NaN}, "benchmarks": []}`} {
+		var f File
+		if decodeFileFast([]byte(bad), &f) {
+			t.Errorf("decodeFileFast accepted %s", bad)
+		}
+	}
+}
