@@ -1,10 +1,12 @@
 package result
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
 	"strconv"
+	"sync"
 )
 
 // encodeFile appends f as indented JSON to b, byte for byte what
@@ -16,7 +18,7 @@ import (
 // run of 10,000 benchmarks of 100 samples each is a million numbers, some
 // 40 MB: the benchmarks and their stats are written here, field by field;
 // every free-form value (machine_info, params, extra_info …) and every
-// string still goes through encoding/json (json.MarshalIndent), so its
+// string still goes through encoding/json (an indenting json.Encoder), so its
 // rules — map key order, HTML escaping, invalid UTF-8 — stay encoding/json's.
 func encodeFile(b []byte, f *File) ([]byte, error) {
 	var err error
@@ -74,7 +76,7 @@ func encodeFile(b []byte, f *File) ([]byte, error) {
 	return append(b, "}\n"...), nil
 }
 
-// member appends `indent"key": value` (value by json.MarshalIndent, its
+// member appends `indent"key": value` (value as json.MarshalIndent writes it, its
 // lines indented under the key), a comma when more, and a newline.
 func member(b []byte, indent, key string, v any, more bool) ([]byte, error) {
 	b = append(b, indent...)
@@ -89,16 +91,39 @@ func member(b []byte, indent, key string, v any, more bool) ([]byte, error) {
 		}
 		return append(b, '\n'), nil
 	}
-	enc, err := json.MarshalIndent(v, indent, "    ")
-	if err != nil {
-		return nil, err
+	if m, ok := v.(map[string]any); ok && m != nil && len(m) == 0 {
+		b = append(b, "{}"...)
+	} else {
+		// json.MarshalIndent, without its allocations: an Encoder
+		// indents into a buffer it keeps.
+		ve := valueEncoders.Get().(*valueEncoder)
+		ve.buf.Reset()
+		ve.enc.SetIndent(indent, "    ")
+		err := ve.enc.Encode(v)
+		if err != nil {
+			valueEncoders.Put(ve)
+			return nil, err
+		}
+		b = append(b, bytes.TrimSuffix(ve.buf.Bytes(), []byte("\n"))...)
+		valueEncoders.Put(ve)
 	}
-	b = append(b, enc...)
 	if more {
 		b = append(b, ',')
 	}
 	return append(b, '\n'), nil
 }
+
+// valueEncoder is a json.Encoder writing into its own buffer, reused.
+type valueEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var valueEncoders = sync.Pool{New: func() any {
+	ve := &valueEncoder{}
+	ve.enc = json.NewEncoder(&ve.buf)
+	return ve
+}}
 
 // encodeBenchmark appends one element of "benchmarks" (8 spaces in), as
 // encoding/json writes a Benchmark; without the comma or newline after it.

@@ -755,11 +755,11 @@ func Encode(f *File) ([]byte, error) {
 			cb.Options = o.(map[string]any)
 		}
 	}
-	// About 42 bytes a sample and 1.5 KiB a benchmark besides: one
-	// allocation for most files.
+	// At most about 48 bytes a sample (20 spaces, 21 digits, ",\n") and
+	// 2 KiB a benchmark besides: one allocation for most files.
 	size := 4096
 	for i := range c.Benchmarks {
-		size += 1536 + 42*len(c.Benchmarks[i].Stats.Data)
+		size += 2048 + 48*len(c.Benchmarks[i].Stats.Data)
 	}
 	out, err := encodeFile(make([]byte, 0, size), &c)
 	if err != nil {
