@@ -76,7 +76,7 @@ FUZZTIME ?= 30s
 # on large seeds takes most of a short run; 5 s keeps the time for fuzzing.
 FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
-               ./internal/harness:FuzzRead ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
+               ./internal/harness:FuzzRead ./internal/jscan:FuzzScanner ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \

@@ -23,7 +23,10 @@ import (
 // Catch2 prints the mean and the standard deviation of its samples, each
 // with a bootstrap confidence interval, but not the samples: a benchmark is
 // an estimate (mean ± std dev, rounds = samples, iterations as printed).
-// The test case (the title above the table) is the group.
+// The test case (the title above the table) is the group. A benchmark that
+// failed (threw: "Benchmark failed (message)" in its row) has no figures:
+// it is named in a warning, and Catch2's report of the failure under it
+// is passed over.
 var catch2 = &Format{
 	ID:      "Catch2",
 	Name:    "catch2",
@@ -38,7 +41,8 @@ var catch2 = &Format{
 var (
 	catch2Header  = regexp.MustCompile(`(?m)^benchmark name +samples +iterations +(estimated|est run time)`)
 	catch2First   = regexp.MustCompile(`^(.*?)\s+([0-9]+)\s+([0-9]+)\s+(\S+) (\S+)\s*$`)
-	catch2Version = regexp.MustCompile(`is a Catch v?([0-9][0-9.]*)`)
+	catch2Version = regexp.MustCompile(`is a Catch2? v?([0-9][0-9.]*)`) // v2: "Catch v2.13.10", v3: "Catch2 v3.5.0"
+	catch2Failed  = regexp.MustCompile(`^(.*?)\s*Benchmark failed \((.*)\)\s*$`)
 	catch2Triple  = regexp.MustCompile(`^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$`)
 )
 
@@ -85,6 +89,22 @@ func parseCatch2(data []byte, name string) (*Run, error) {
 				}
 				i-- // let the outer loop see a test case title
 				break
+			}
+			if f := catch2Failed.FindStringSubmatch(line); f != nil {
+				// A benchmark that threw has no figures: named, not
+				// imported.
+				bench := strings.TrimSpace(namePrefix + strings.TrimSpace(f[1]))
+				run.Warnings = append(run.Warnings, fmt.Sprintf("line %d: benchmark %s failed (%s); not imported", i+1, strconv.Quote(bench), f[2]))
+				namePrefix = ""
+				continue
+			}
+			if strings.HasSuffix(trimmed, ": FAILED:") && namePrefix == "" {
+				// Catch2's report of the failure (file:line: FAILED:, then
+				// the message) runs to the next blank line.
+				for i+1 < len(ls) && strings.TrimSpace(ls[i+1]) != "" {
+					i++
+				}
+				continue
 			}
 			m := catch2First.FindStringSubmatch(line)
 			if m == nil {

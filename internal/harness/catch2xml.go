@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -15,7 +16,8 @@ import (
 // with its <mean value> and <standardDeviation value> children, "all values
 // in nano seconds". As in the console output there are no samples: a
 // benchmark is an estimate, mean ± std dev. The enclosing <TestCase name> is
-// the group.
+// the group. A benchmark that failed (<failed message>, it threw) has no
+// figures: it is named in a warning.
 var catch2XML = &Format{
 	ID:      "Catch2",
 	Name:    "catch2-xml",
@@ -37,6 +39,7 @@ func parseCatch2XML(data []byte, name string) (*Run, error) {
 		line, col  int
 		haveMean   bool
 		mean, sdev float64
+		failed     *string // <failed message>: the benchmark threw
 	}
 	var cur *open
 	group := ""
@@ -79,6 +82,11 @@ func parseCatch2XML(data []byte, name string) (*Run, error) {
 				cur.b.Group = group
 				cur.b.Stats.Rounds, _ = strconv.Atoi(attr(t, "samples"))
 				cur.b.Stats.Iterations, _ = strconv.Atoi(attr(t, "iterations"))
+			case "failed":
+				if cur != nil {
+					msg := attr(t, "message")
+					cur.failed = &msg
+				}
 			case "mean", "standardDeviation":
 				if cur == nil {
 					continue
@@ -95,6 +103,12 @@ func parseCatch2XML(data []byte, name string) (*Run, error) {
 			}
 		case xml.EndElement:
 			if t.Name.Local != "BenchmarkResults" || cur == nil {
+				continue
+			}
+			if cur.failed != nil {
+				// No figures: named, not imported.
+				run.Warnings = append(run.Warnings, fmt.Sprintf("line %d: benchmark %s failed (%s); not imported", cur.line, strconv.Quote(cur.b.Name), *cur.failed))
+				cur = nil
 				continue
 			}
 			if !cur.haveMean {

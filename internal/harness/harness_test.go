@@ -36,6 +36,8 @@ var formatOf = map[string]string{
 	"github-action-benchmark/julia_output.json":                  "julia",
 	"made/catch2_v2.xml":                                         "catch2-xml",
 	"made/catch2_v2_console.txt":                                 "catch2",
+	"made/catch2_v3.xml":                                         "catch2-xml",
+	"made/catch2_v3_console.txt":                                 "catch2",
 	"made/googlebenchmark_repetitions.json":                      "googlecpp",
 	"made/googlebenchmark_aggregates_only.json":                  "googlecpp",
 	"made/hyperfine.json":                                        "hyperfine",
@@ -58,7 +60,7 @@ var formatOf = map[string]string{
 }
 
 // harnessFiles lists every output file in testdata (not licences, SOURCE.md,
-// the script that made some of them, or the fuzz seeds, which go test
+// the scripts that made some of them, or the fuzz seeds, which go test
 // replays through FuzzRead).
 func harnessFiles(t *testing.T) []string {
 	t.Helper()
@@ -74,8 +76,11 @@ func harnessFiles(t *testing.T) []string {
 			return nil
 		}
 		switch filepath.Base(p) {
-		case "LICENSE.txt", "SOURCE.md", "make.sh":
+		case "LICENSE.txt", "SOURCE.md":
 			return nil
+		}
+		if filepath.Ext(p) == ".sh" {
+			return nil // the scripts that made some of them
 		}
 		out = append(out, p)
 		return nil
@@ -407,6 +412,51 @@ func TestCatch2Figures(t *testing.T) {
 	}
 }
 
+// Catch2 v3.5.0's own output (made/make_catch2_v3.sh): the figures as
+// printed, a name the console wraps over two lines and the XML escapes,
+// the version in v3's wording, and a benchmark that threw, named.
+func TestCatch2V3(t *testing.T) {
+	r := read(t, "made/catch2_v3_console.txt", "")
+	// Fibonacci 20   20   3   1.3323 ms
+	//   5.91133 us    5.77395 us    6.17228 us
+	//   418.962 ns    175.833 ns    618.035 ns
+	b := find(t, r, "Fibonacci 20")
+	if b.Stats.Mean != 5.91133e-06 || b.Stats.Stddev != 4.18962e-07 || b.Stats.Rounds != 20 || b.Stats.Iterations != 3 ||
+		b.Group != "Fibonacci" || len(b.Stats.Data) != 0 {
+		t.Errorf("console %q: %+v group %q", b.Name, b.Stats, b.Group)
+	}
+	if ci := b.ExtraInfo["mean_ci"].([]float64); ci[0] != 5.77395e-06 || ci[1] != 6.17228e-06 {
+		t.Errorf("mean_ci %v", ci)
+	}
+	long := "vector<int> push_back of 1000 ints, reserved beforehand"
+	if v := find(t, r, long); v.Stats.Mean != 4.18927e-07 || v.Stats.Iterations != 35 || v.Group != "Containers" {
+		t.Errorf("console %q: %+v group %q", v.Name, v.Stats, v.Group)
+	}
+	if len(r.Benchmarks) != 4 || r.Machine["harness_version"] != "3.5.0" {
+		t.Errorf("console: %d benchmarks, version %v", len(r.Benchmarks), r.Machine["harness_version"])
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `"throws" failed (no input file)`) {
+		t.Errorf("console warnings %q; want the failed benchmark named", r.Warnings)
+	}
+
+	x := read(t, "made/catch2_v3.xml", "")
+	// <BenchmarkResults name="Fibonacci 30" samples="20" … iterations="1" …>
+	//   <mean value="921808" …/> <standardDeviation value="668896" …/>
+	f := find(t, x, "Fibonacci 30")
+	if f.Stats.Mean != 9.21808e-04 || f.Stats.Stddev != 6.68896e-04 || f.Stats.Rounds != 20 || f.Stats.Iterations != 1 || f.Group != "Fibonacci" {
+		t.Errorf("XML %q: %+v group %q", f.Name, f.Stats, f.Group)
+	}
+	if v := find(t, x, long); v.Stats.Mean != 4.23558e-07 || v.Stats.Iterations != 102 || v.Group != "Containers" {
+		t.Errorf("XML %q: %+v group %q", v.Name, v.Stats, v.Group)
+	}
+	if len(x.Benchmarks) != 4 || x.Machine["harness_version"] != "3.5.0" {
+		t.Errorf("XML: %d benchmarks, version %v", len(x.Benchmarks), x.Machine["harness_version"])
+	}
+	if len(x.Warnings) != 1 || !strings.Contains(x.Warnings[0], `"throws" failed (no input file)`) {
+		t.Errorf("XML warnings %q; want the failed benchmark named", x.Warnings)
+	}
+}
+
 func TestCargoFigures(t *testing.T) {
 	b := find(t, read(t, "github-action-benchmark/cargo_output3.txt", ""), "bench_fib_20")
 	if b.Stats.Median != 1.879412e-05 || b.Stats.Mean != 1.879412e-05 || b.ExtraInfo["deviation"] != 4.4025e-07 {
@@ -532,5 +582,30 @@ func TestOPS(t *testing.T) {
 	}
 	if jmh.Stats.OPS < 3e9 {
 		t.Errorf("JMH ops %g is not the throughput", jmh.Stats.OPS)
+	}
+}
+
+// JMH's sample mode writes no rawData but rawDataHistogram ([fork]
+// [iteration] [[value, count]…]): a hand-built file in the shape of JMH's
+// JSON (no real one here: JMH comes from Maven Central, which this
+// project's machines cannot reach; see testdata/SOURCE.md). The score is
+// an estimate, with the 0th, 50th and 100th percentiles as min, median
+// and max, in seconds.
+func TestJMHSampleMode(t *testing.T) {
+	const file = `[{"jmhVersion": "1.37", "benchmark": "org.sample.MyBenchmark.testMethod", "mode": "sample",
+	"threads": 1, "forks": 1, "measurementBatchSize": 1,
+	"primaryMetric": {"score": 0.0353, "scoreError": 0.0012, "scoreConfidence": [0.0341, 0.0365],
+		"scorePercentiles": {"0.0": 0.031, "50.0": 0.034, "90.0": 0.036, "100.0": 0.512},
+		"scoreUnit": "us/op",
+		"rawDataHistogram": [[[[0.031, 120], [0.034, 800], [0.512, 1]]]]},
+	"secondaryMetrics": {}}]`
+	r, err := Read([]byte(file), "sample.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Benchmarks[0]
+	if b.Stats.Data != nil || b.Stats.Mean != 3.53e-8 || b.Stats.Min != 3.1e-8 || b.Stats.Median != 3.4e-8 || b.Stats.Max != 5.12e-7 ||
+		b.Fullname != "org.sample.MyBenchmark.testMethod (sample)" || b.ExtraInfo["score_error"] != 1.2e-9 {
+		t.Errorf("%+v %v", b.Stats, b.ExtraInfo)
 	}
 }
