@@ -5,13 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
@@ -27,13 +24,16 @@ import (
 // content without being read again (as the go command's build cache does);
 // any other file is read and hashed, and decoded when its hash is new.
 // Only what the current history uses is written back, so the cache does
-// not grow with removed runs. A cache that cannot be read (missing, from
+// not grow with removed runs. The new cache is written as a stream while
+// the history is read, record by record (see cacheRecord), and what a Load
+// took from the earlier one is dropped once used, so the two are never
+// held at once. A cache that cannot be read (missing, from
 // another version, damaged) is ignored; one that cannot be written costs
 // only the next Load's time.
 
-// cacheFile is the content of the file under Options.Cache. It is written
-// as a stream of gob messages, one per file and one per run's verdicts
-// (see writeCache), so that neither writing nor reading it holds it twice.
+// cacheFile is the earlier Load's cache, as read from the file under
+// Options.Cache: a stream of gob messages, the version, then one per file
+// and one per run's verdicts (see cacheRecord).
 type cacheFile struct {
 	Version  string // cacheVersion and benchsite's version
 	Stats    map[string]fileStat
@@ -43,7 +43,7 @@ type cacheFile struct {
 
 // cacheVersion changes whenever what is cached, or how a file is read,
 // changes.
-const cacheVersion = "history-cache-2"
+const cacheVersion = "history-cache-3"
 
 // cacheName is the cache's file name under Options.Cache.
 const cacheName = "history.gob"
@@ -54,9 +54,8 @@ type fileStat struct {
 	Hash          [32]byte
 }
 
-// cachedRun is a run's file as Load keeps it: its header and its
-// benchmarks' summaries (see Point.Bench), which the history's points
-// share.
+// cachedRun is what Load keeps of a run's file: its header and its
+// benchmarks' summaries (see Summary).
 type cachedRun struct {
 	CommitInfo  result.CommitInfo
 	Datetime    string
@@ -64,7 +63,7 @@ type cachedRun struct {
 	Shard       *result.ShardInfo
 	MachineInfo []byte // JSON
 	Notes       []string
-	Benchmarks  []*result.Benchmark
+	Benchmarks  []cachedBench
 }
 
 type cachedVerdict struct {
@@ -74,27 +73,56 @@ type cachedVerdict struct {
 
 // cache is the state of the cache during one Load.
 type cache struct {
-	dir      string
-	old, new *cacheFile
-	opts     string // the compare options, as part of verdict keys
+	dir  string
+	old  *cacheFile // the earlier Load's; entries are deleted once used
+	opts string     // the compare options, as part of verdict keys
+	// The new cache, written as Load goes: tmp is renamed over the old
+	// one by save; after an error (err) nothing more is written.
+	tmp *os.File
+	w   *bufio.Writer
+	enc *gob.Encoder
+	err error
 }
 
 func openCache(dir string, opt compare.Options) *cache {
-	c := &cache{dir: dir, opts: fmt.Sprintf("%#v", opt),
-		new: &cacheFile{Version: cacheVersion + " " + version.String(), Stats: map[string]fileStat{},
-			Runs: map[[32]byte]*cachedRun{}, Verdicts: map[string][]cachedVerdict{}}}
+	c := &cache{dir: dir, opts: fmt.Sprintf("%#v", opt)}
 	if dir == "" {
 		return c
 	}
-	f, err := os.Open(filepath.Join(dir, cacheName))
-	if err != nil {
+	ver := cacheVersion + " " + version.String()
+	if f, err := os.Open(filepath.Join(dir, cacheName)); err == nil {
+		if old, err := readCache(bufio.NewReader(f)); err == nil && old.Version == ver {
+			c.old = old
+		}
+		f.Close()
+	}
+	if c.err = os.MkdirAll(dir, 0o755); c.err != nil {
 		return c
 	}
-	defer f.Close()
-	if old, err := readCache(bufio.NewReader(f)); err == nil && old.Version == c.new.Version {
-		c.old = old
+	if c.tmp, c.err = os.CreateTemp(dir, cacheName+".tmp-"); c.err != nil {
+		return c
 	}
+	c.w = bufio.NewWriter(c.tmp)
+	c.enc = gob.NewEncoder(c.w)
+	c.err = c.enc.Encode(ver)
 	return c
+}
+
+// put writes one record of the new cache.
+func (c *cache) put(rec *cacheRecord) {
+	if c.enc != nil && c.err == nil {
+		c.err = c.enc.Encode(rec)
+	}
+}
+
+// forget drops what the earlier cache held for a file once it is used.
+// Two files with the same content then decode the second (the same
+// outcome).
+func (c *cache) forget(path string, sum [32]byte) {
+	if c.old != nil {
+		delete(c.old.Stats, path)
+		delete(c.old.Runs, sum)
+	}
 }
 
 // hash returns the SHA-256 of path's content and what identifies the
@@ -141,51 +169,56 @@ func (c *cache) verdicts(run, base [32]byte) ([]cachedVerdict, bool) {
 	if c.old == nil {
 		return nil, false
 	}
-	v, ok := c.old.Verdicts[c.verdictKey(run, base)]
+	k := c.verdictKey(run, base)
+	v, ok := c.old.Verdicts[k]
+	delete(c.old.Verdicts, k)
 	return v, ok
 }
 
-// save writes what this Load used.
+// save finishes the new cache and puts it in place of the earlier one.
 func (c *cache) save() {
-	if c.dir == "" {
+	if c.tmp == nil {
 		return
 	}
-	c.old = nil // what this Load used is in c.new
-	if os.MkdirAll(c.dir, 0o755) != nil {
-		return
+	c.old = nil
+	c.put(&cacheRecord{})
+	if c.err == nil {
+		c.err = c.w.Flush()
 	}
-	tmp, err := os.CreateTemp(c.dir, cacheName+".tmp-")
-	if err != nil {
-		return
+	if err := c.tmp.Close(); c.err == nil {
+		c.err = err
 	}
-	w := bufio.NewWriter(tmp)
-	if err = writeCache(w, c.new); err == nil {
-		err = w.Flush()
+	if c.err == nil {
+		c.err = os.Rename(c.tmp.Name(), filepath.Join(c.dir, cacheName))
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	if c.err != nil {
+		os.Remove(c.tmp.Name())
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(c.dir, cacheName))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	c.tmp = nil
+}
+
+// close removes the new cache's file when save was not reached (Load
+// stopped on an error).
+func (c *cache) close() {
+	if c.tmp != nil {
+		c.tmp.Close()
+		os.Remove(c.tmp.Name())
+		c.tmp = nil
 	}
 }
 
 // summarise is what the cache keeps of a decoded file; cacheable is false
 // when it cannot be written (a machine_info that JSON cannot write, e.g.
-// NaN; a summary value gob cannot), and the summary then serves this Load
+// NaN; an option value gob cannot), and the summary then serves this Load
 // only.
-func (l *loader) summarise(f *result.File) (cr *cachedRun, cacheable bool) {
+func summarise(f *result.File) (cr *cachedRun, cacheable bool) {
 	mi, err := json.Marshal(f.MachineInfo)
 	cacheable = err == nil
 	cr = &cachedRun{CommitInfo: f.CommitInfo, Datetime: f.Datetime, Version: f.Version, Shard: f.Shard,
-		MachineInfo: mi, Notes: f.Notes, Benchmarks: make([]*result.Benchmark, len(f.Benchmarks))}
+		MachineInfo: mi, Notes: f.Notes, Benchmarks: make([]cachedBench, len(f.Benchmarks))}
 	for i := range f.Benchmarks {
-		b := l.summary(&f.Benchmarks[i])
-		cacheable = cacheable && plain(b.ExtraInfo) && plain(b.Options)
-		cr.Benchmarks[i] = b
+		cr.Benchmarks[i] = cachedSummary(&f.Benchmarks[i])
+		cacheable = cacheable && plain(cr.Benchmarks[i].Options)
 	}
 	return cr, cacheable
 }
@@ -202,21 +235,12 @@ func plain(m map[string]any) bool {
 	return true
 }
 
-// fileHeader rebuilds a run's file header from its summary, and interns the
-// summaries' names and maps.
+// fileHeader rebuilds a run's file header from its summary.
 func (l *loader) fileHeader(cr *cachedRun) (*result.File, error) {
-	f := &result.File{CommitInfo: cr.CommitInfo, Datetime: cr.Datetime, Version: cr.Version, Shard: cr.Shard, Notes: cr.Notes}
+	f := &result.File{CommitInfo: cr.CommitInfo, Datetime: cr.Datetime, Version: l.str(cr.Version), Shard: cr.Shard, Notes: cr.Notes}
 	var err error
 	if f.MachineInfo, err = l.machineInfoJSON(cr.MachineInfo); err != nil {
 		return nil, err
-	}
-	for _, b := range cr.Benchmarks {
-		if b == nil {
-			return nil, errors.New("history cache: an empty benchmark")
-		}
-		b.Group, b.Name, b.Fullname, b.Param = l.str(b.Group), l.str(b.Name), l.str(b.Fullname), l.str(b.Param)
-		b.Stats.Outliers = l.str(b.Stats.Outliers)
-		b.ExtraInfo, b.Options = l.subset(b.ExtraInfo, summaryExtra), l.subset(b.Options, summaryOptions)
 	}
 	return f, nil
 }
@@ -242,25 +266,6 @@ type cacheRecord struct {
 	Run      *cachedRun
 	Key      string
 	Verdicts []cachedVerdict
-}
-
-func writeCache(w io.Writer, cf *cacheFile) error {
-	enc := gob.NewEncoder(w)
-	if err := enc.Encode(cf.Version); err != nil {
-		return err
-	}
-	for _, p := range slices.Sorted(maps.Keys(cf.Stats)) {
-		st := cf.Stats[p]
-		if err := enc.Encode(cacheRecord{Path: p, Stat: st, Run: cf.Runs[st.Hash]}); err != nil {
-			return err
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(cf.Verdicts)) {
-		if err := enc.Encode(cacheRecord{Key: k, Verdicts: cf.Verdicts[k]}); err != nil {
-			return err
-		}
-	}
-	return enc.Encode(cacheRecord{})
 }
 
 func readCache(r io.Reader) (*cacheFile, error) {

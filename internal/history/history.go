@@ -190,21 +190,20 @@ type Series struct {
 // Point is one run's result of a benchmark.
 type Point struct {
 	Run *Run
-	// Bench is the benchmark as the run's file has it on the series' newest
-	// point and on the points of the run its newest run was compared with
-	// (so a page can show their samples). On every other point it is a
-	// summary: the statistics without stats.data, extra_info with only the
-	// B/op, allocs/op and unit keys, options with only the profile and
-	// garbage-collector keys, and no params.
+	// Sum is the run's summary of the benchmark (statistics without
+	// samples), on every point.
+	Sum Summary
+	// Bench is the benchmark as the run's file has it, samples and all, on
+	// the series' newest point and on the point of the run its newest run
+	// was compared with (so a page can show their samples); nil on every
+	// other point.
 	Bench *result.Benchmark
 	// Verdict is this benchmark's row of the comparison of Run with its
 	// baseline (Run.Base); its Status is "" when Run was not compared or
 	// the benchmark is not in the comparison.
 	Verdict Verdict
 
-	keep    bool              // Bench stays whole when a newer point arrives
-	summary bool              // Bench is a summary
-	sum     *result.Benchmark // the summary Bench becomes when a newer point arrives
+	keep bool // Bench stays when a newer point arrives
 }
 
 // Verdict is one benchmark's outcome in the comparison of a run with its
@@ -258,10 +257,10 @@ type loader struct {
 	h    *History
 	opt  Options
 	warn func(string, ...any)
-	// strs and maps intern repeated names and small summary maps, so a
-	// benchmark's name is held once however many runs have it.
-	strs map[string]string
-	maps map[string]map[string]any
+	// strs and infos intern repeated names and summaries' shared parts,
+	// so a benchmark's name is held once however many runs have it.
+	strs  map[string]string
+	infos map[string]*summaryInfo
 	// lastMI is the machine_info decoded from the cache last, and its JSON.
 	lastMIJSON string
 	lastMI     result.MachineInfo
@@ -282,8 +281,9 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		return fmt.Errorf("listing machines in %s: %w", opt.Storage, err)
 	}
 	sort.Strings(ids)
-	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{},
+	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, infos: map[string]*summaryInfo{},
 		cache: openCache(opt.Cache, opt.Compare)}
+	defer l.cache.close()
 	for _, id := range ids {
 		if !SafeSegment(id) {
 			warn("skipping machine folder %q in %s: not a usable name", id, opt.Storage)
@@ -333,8 +333,10 @@ type slot struct {
 	cached *cachedRun // the earlier Load's summary of this content
 	file   *result.File
 	whole  bool // file is the decoded file, not a summary
-	err    error
-	run    *Run
+	// cacheable is false when cached cannot be written (see summarise).
+	cacheable bool
+	err       error
+	run       *Run
 	// verdicts come from the cache unless rep is computed: base is then
 	// the baseline's whole file.
 	verdicts []cachedVerdict
@@ -342,14 +344,6 @@ type slot struct {
 	baseSum  [32]byte
 	base     *result.File
 	rep      *compare.Report
-}
-
-// benchmarks is the number of benchmarks in s's file.
-func (s *slot) benchmarks() int {
-	if s.whole {
-		return len(s.file.Benchmarks)
-	}
-	return len(s.cached.Benchmarks)
 }
 
 // decode reads and decodes s's file whole.
@@ -409,6 +403,10 @@ func (l *loader) machine(entries []storage.Entry) error {
 			if s.err == nil && !s.whole {
 				s.file, s.err = l.fileHeader(s.cached)
 			}
+			s.cacheable = true
+			if s.err == nil && s.cached == nil {
+				s.cached, s.cacheable = summarise(s.file)
+			}
 			if s.err != nil {
 				if !opt.SkipInvalid {
 					return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
@@ -432,7 +430,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				Baseline:   s.entry.Baseline(),
 				Path:       s.entry.Path,
 				Hash:       s.sum,
-				Benchmarks: s.benchmarks(),
+				Benchmarks: len(s.cached.Benchmarks),
 			}
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it
@@ -482,14 +480,12 @@ func (l *loader) machine(entries []storage.Entry) error {
 				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
 			}
 			r.File, prev = s.file, r
-			c.new.Stats[r.Path] = s.stat
-			cacheable := true
-			if s.cached == nil {
-				s.cached, cacheable = l.summarise(s.file)
+			rec := cacheRecord{Path: r.Path, Stat: s.stat}
+			if s.cacheable {
+				rec.Run = s.cached
 			}
-			if cacheable {
-				c.new.Runs[s.sum] = s.cached
-			}
+			c.put(&rec)
+			c.forget(r.Path, s.sum)
 			if opt.ReadOnly {
 				continue
 			}
@@ -503,7 +499,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				sort.Slice(s.verdicts, func(i, j int) bool { return s.verdicts[i].Fullname < s.verdicts[j].Fullname })
 			}
 			if r.Base != nil {
-				c.new.Verdicts[c.verdictKey(s.sum, s.baseSum)] = s.verdicts
+				c.put(&cacheRecord{Key: c.verdictKey(s.sum, s.baseSum), Verdicts: s.verdicts})
 			}
 			var whole *result.File
 			if s.whole {
@@ -541,7 +537,7 @@ func (l *loader) wholeLatest(m *Machine) error {
 		}
 		s := bn.Series[m.Index]
 		p := &s.Points[len(s.Points)-1]
-		if !p.summary {
+		if p.Bench != nil {
 			continue
 		}
 		f := files[p.Run]
@@ -556,7 +552,7 @@ func (l *loader) wholeLatest(m *Machine) error {
 			if f.Benchmarks[i].Fullname == bn.Fullname {
 				c := f.Benchmarks[i]
 				c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
-				p.Bench, p.summary = &c, false
+				p.Bench = &c
 				break
 			}
 		}
@@ -567,28 +563,28 @@ func (l *loader) wholeLatest(m *Machine) error {
 // points adds run r's benchmarks to their series: sums are their
 // summaries, whole the decoded file when there is one (nil for a run from
 // the cache). A new point holds the whole benchmark where there is one;
-// the point it follows then takes its summary unless its run is kept
-// whole.
-func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.Benchmark, verdicts []cachedVerdict, keep bool) {
+// the point it follows then drops its own unless its run is kept whole.
+func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []cachedBench, verdicts []cachedVerdict, keep bool) {
 	h := l.h
 	verdictOf := make(map[string]Verdict, len(verdicts))
 	for _, v := range verdicts {
 		verdictOf[v.Fullname] = v.Verdict
 	}
-	seen := map[string]bool{}
-	for i, sb := range sums {
+	seen := make(map[string]bool, len(sums))
+	for i := range sums {
+		sb := &sums[i]
 		if seen[sb.Fullname] {
 			continue // duplicates: the first counts, as in compare
 		}
 		seen[sb.Fullname] = true
 		bn := h.ByFullname[sb.Fullname]
 		if bn == nil {
-			bn = &Benchmark{Name: sb.Name, Fullname: sb.Fullname, Group: sb.Group}
+			bn = &Benchmark{Name: l.str(sb.Name), Fullname: l.str(sb.Fullname), Group: l.str(sb.Group)}
 			h.ByFullname[bn.Fullname] = bn
 			h.Benchmarks = append(h.Benchmarks, bn)
 		}
-		if sb.Group != "" {
-			bn.Group = sb.Group // the newest group wins
+		if sb.Group != "" && sb.Group != bn.Group {
+			bn.Group = l.str(sb.Group) // the newest group wins
 		}
 		for len(bn.Series) <= m.Index {
 			bn.Series = append(bn.Series, nil)
@@ -599,15 +595,15 @@ func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.B
 			bn.Series[m.Index] = s
 		}
 		if n := len(s.Points); n > 0 {
-			if q := &s.Points[n-1]; !q.keep && !q.summary {
-				q.Bench, q.sum, q.summary = q.sum, nil, true
+			if q := &s.Points[n-1]; !q.keep {
+				q.Bench = nil
 			}
 		}
-		p := Point{Run: r, Bench: sb, keep: keep, summary: true}
+		p := Point{Run: r, Sum: l.summary(sb), keep: keep}
 		if whole != nil {
 			c := whole.Benchmarks[i] // the benchmark alone, not the file's whole array
-			c.Name, c.Fullname, c.Group = sb.Name, sb.Fullname, sb.Group
-			p.Bench, p.sum, p.summary = &c, sb, false
+			c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
+			p.Bench = &c
 		}
 		if v, ok := verdictOf[sb.Fullname]; ok {
 			v.Field = l.str(v.Field)
@@ -639,47 +635,6 @@ func (l *loader) machineInfo(mi result.MachineInfo) result.MachineInfo {
 		}
 	}
 	return mi
-}
-
-// Keys a summary keeps (see Point.Bench).
-var (
-	summaryExtra   = []string{result.KeyBytesPerOp, result.KeyAllocsPerOp, result.KeyUnit, result.KeyHigherIsBetter, "estimate"}
-	summaryOptions = []string{result.OptProfile, result.OptProfileFile, result.OptProfileRounds, result.OptProfileProcesses, result.OptDisableGC}
-)
-
-// summary is b without its samples, params and the extra_info and
-// options no page reads for an older run.
-func (l *loader) summary(b *result.Benchmark) *result.Benchmark {
-	s := &result.Benchmark{
-		Group: l.str(b.Group), Name: l.str(b.Name), Fullname: l.str(b.Fullname), Param: l.str(b.Param),
-		ExtraInfo: l.subset(b.ExtraInfo, summaryExtra),
-		Options:   l.subset(b.Options, summaryOptions),
-		Stats:     b.Stats,
-	}
-	s.Stats.Data = nil
-	s.Stats.Outliers = l.str(b.Stats.Outliers)
-	return s
-}
-
-// subset is the entries of m under keys, interned: runs with the same
-// figures share one map. nil when none is there.
-func (l *loader) subset(m map[string]any, keys []string) map[string]any {
-	var sb strings.Builder
-	out := map[string]any{}
-	for _, k := range keys {
-		if v, ok := m[k]; ok {
-			out[k] = v
-			fmt.Fprintf(&sb, "%q=%#v;", k, v)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	if shared, ok := l.maps[sb.String()]; ok {
-		return shared
-	}
-	l.maps[sb.String()] = out
-	return out
 }
 
 func (l *loader) str(s string) string {
