@@ -2,44 +2,40 @@ package history
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/storage"
 	"github.com/benchsite/benchsite/internal/version"
 )
 
 // The cache (Options.Cache) lets a Load reuse what an earlier one read:
 // each result file's summary (what Load keeps of a run: its header and its
-// benchmarks without samples) keyed by the SHA-256 of the file's bytes, and
-// each run's verdicts keyed by the contents of the run's file and its
-// baseline's and by the compare options. A file whose size, modification
+// benchmarks' Summary) under the file's path and the SHA-256 of its bytes,
+// and each run's verdicts under the contents of the run's file and its
+// baseline's and the compare options. A file whose size, modification
 // time and inode are those of the earlier Load is taken to have the same
 // content without being read again (as the go command's build cache does);
-// any other file is read and hashed, and decoded when its hash is new.
-// Only what the current history uses is written back, so the cache does
-// not grow with removed runs. The new cache is written as a stream while
-// the history is read, record by record (see cacheRecord), and what a Load
-// took from the earlier one is dropped once used, so the two are never
-// held at once. A cache that cannot be read (missing, from
-// another version, damaged) is ignored; one that cannot be written costs
-// only the next Load's time.
-
-// cacheFile is the earlier Load's cache, as read from the file under
-// Options.Cache: a stream of gob messages, the version, then one per file
-// and one per run's verdicts (see cacheRecord).
-type cacheFile struct {
-	Version  string // cacheVersion and benchsite's version
-	Stats    map[string]fileStat
-	Runs     map[[32]byte]*cachedRun
-	Verdicts map[string][]cachedVerdict // see verdictKey
-}
+// any other file is read and hashed, and decoded when its hash is not the
+// cached one.
+//
+// The cache file is a stream of gob messages: the version, then per result
+// file, in the history's listing order (machine, number, path), a record of
+// the file and one of its verdicts (see cacheRecord). Load writes the new
+// one as it reads the history, and reads the earlier one in step with it,
+// a record at a time (both are in listing order; a file the earlier Load
+// did not see is a miss), so neither cache is ever held whole: memory does
+// not grow with the cache. Only what the current history uses is written,
+// so the cache does not grow with removed runs. A cache that cannot be
+// read (missing, from another version, damaged) is ignored from where it
+// fails; one that cannot be written costs only the next Load's time.
 
 // cacheVersion changes whenever what is cached, or how a file is read,
 // changes.
@@ -74,14 +70,31 @@ type cachedVerdict struct {
 // cache is the state of the cache during one Load.
 type cache struct {
 	dir  string
-	old  *cacheFile // the earlier Load's; entries are deleted once used
-	opts string     // the compare options, as part of verdict keys
+	opts string // the compare options, as part of verdict keys
+	// The earlier Load's cache, read in step with the history: next is its
+	// first record not yet passed (nil at its end).
+	oldFile *os.File
+	old     *gob.Decoder
+	next    *cacheRecord
 	// The new cache, written as Load goes: tmp is renamed over the old
 	// one by save; after an error (err) nothing more is written.
 	tmp *os.File
 	w   *bufio.Writer
 	enc *gob.Encoder
 	err error
+}
+
+// cacheRecord is one message of the cache file after its version: a
+// result file (Path set; Run nil when it could not be cached), a run's
+// verdicts (Key set, right after its file's record), or the end (neither).
+type cacheRecord struct {
+	Machine  string
+	Number   int
+	Path     string
+	Stat     fileStat
+	Run      *cachedRun
+	Key      string
+	Verdicts []cachedVerdict
 }
 
 func openCache(dir string, opt compare.Options) *cache {
@@ -91,10 +104,13 @@ func openCache(dir string, opt compare.Options) *cache {
 	}
 	ver := cacheVersion + " " + version.String()
 	if f, err := os.Open(filepath.Join(dir, cacheName)); err == nil {
-		if old, err := readCache(bufio.NewReader(f)); err == nil && old.Version == ver {
-			c.old = old
+		c.oldFile, c.old = f, gob.NewDecoder(bufio.NewReader(f))
+		var v string
+		if c.old.Decode(&v) != nil || v != ver {
+			c.endOld()
+		} else {
+			c.readOld()
 		}
-		f.Close()
 	}
 	if c.err = os.MkdirAll(dir, 0o755); c.err != nil {
 		return c
@@ -108,27 +124,63 @@ func openCache(dir string, opt compare.Options) *cache {
 	return c
 }
 
-// put writes one record of the new cache.
-func (c *cache) put(rec *cacheRecord) {
-	if c.enc != nil && c.err == nil {
-		c.err = c.enc.Encode(rec)
+// readOld reads the earlier cache's next record into c.next.
+func (c *cache) readOld() {
+	if c.old == nil {
+		return
 	}
+	var rec cacheRecord
+	if c.old.Decode(&rec) != nil || rec.Path == "" && rec.Key == "" {
+		c.endOld()
+		return
+	}
+	c.next = &rec
 }
 
-// forget drops what the earlier cache held for a file once it is used.
-// Two files with the same content then decode the second (the same
-// outcome).
-func (c *cache) forget(path string, sum [32]byte) {
-	if c.old != nil {
-		delete(c.old.Stats, path)
-		delete(c.old.Runs, sum)
+func (c *cache) endOld() {
+	if c.oldFile != nil {
+		c.oldFile.Close()
 	}
+	c.oldFile, c.old, c.next = nil, nil, nil
+}
+
+// before orders records and entries as the history lists them.
+func before(rec *cacheRecord, e storage.Entry) int {
+	return cmp.Or(cmp.Compare(rec.Machine, e.MachineID), cmp.Compare(rec.Number, e.Number), cmp.Compare(rec.Path, e.Path))
+}
+
+// lookup returns the earlier cache's records of entry e: its file's and
+// its verdicts' (nil where there is none). Entries must be looked up in
+// listing order; the records of files before e are passed.
+func (c *cache) lookup(e storage.Entry) (file, verdicts *cacheRecord) {
+	for c.next != nil {
+		if c.next.Path == "" { // verdicts whose file was passed
+			c.readOld()
+			continue
+		}
+		switch d := before(c.next, e); {
+		case d > 0:
+			return nil, nil
+		case d < 0:
+			c.readOld()
+			continue
+		}
+		file = c.next
+		c.readOld()
+		if c.next != nil && c.next.Path == "" {
+			verdicts = c.next
+			c.readOld()
+		}
+		return file, verdicts
+	}
+	return nil, nil
 }
 
 // hash returns the SHA-256 of path's content and what identifies the
-// file, from the earlier Load when the file's size, modification time and
-// inode are unchanged; data is the content when the file had to be read.
-func (c *cache) hash(path string) (sum [32]byte, fs fileStat, data []byte, err error) {
+// file, from the earlier Load (old, or nil) when the file's size,
+// modification time and inode are unchanged; data is the content when the
+// file had to be read.
+func (c *cache) hash(path string, old *cacheRecord) (sum [32]byte, fs fileStat, data []byte, err error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return sum, fs, nil, err
@@ -139,8 +191,8 @@ func (c *cache) hash(path string) (sum [32]byte, fs fileStat, data []byte, err e
 	}
 	fs = fileStat{Size: st.Size(), ModTime: st.ModTime().UnixNano()}
 	fs.Inode = inode(st)
-	if c.old != nil {
-		if o, ok := c.old.Stats[path]; ok && o.Size == fs.Size && o.ModTime == fs.ModTime && o.Inode == fs.Inode {
+	if old != nil {
+		if o := old.Stat; o.Size == fs.Size && o.ModTime == fs.ModTime && o.Inode == fs.Inode {
 			return o.Hash, o, nil, nil
 		}
 	}
@@ -152,35 +204,23 @@ func (c *cache) hash(path string) (sum [32]byte, fs fileStat, data []byte, err e
 	return fs.Hash, fs, data, nil
 }
 
-// run returns the cached summary of the file with content hash sum.
-func (c *cache) run(sum [32]byte) *cachedRun {
-	if c.old == nil {
-		return nil
-	}
-	return c.old.Runs[sum]
-}
-
 func (c *cache) verdictKey(run, base [32]byte) string {
 	return fmt.Sprintf("%x %x %s", run, base, c.opts)
 }
 
-// verdicts returns the cached verdicts of a run compared with a baseline.
-func (c *cache) verdicts(run, base [32]byte) ([]cachedVerdict, bool) {
-	if c.old == nil {
-		return nil, false
+// put writes one record of the new cache.
+func (c *cache) put(rec *cacheRecord) {
+	if c.enc != nil && c.err == nil {
+		c.err = c.enc.Encode(rec)
 	}
-	k := c.verdictKey(run, base)
-	v, ok := c.old.Verdicts[k]
-	delete(c.old.Verdicts, k)
-	return v, ok
 }
 
 // save finishes the new cache and puts it in place of the earlier one.
 func (c *cache) save() {
+	c.endOld()
 	if c.tmp == nil {
 		return
 	}
-	c.old = nil
 	c.put(&cacheRecord{})
 	if c.err == nil {
 		c.err = c.w.Flush()
@@ -200,6 +240,7 @@ func (c *cache) save() {
 // close removes the new cache's file when save was not reached (Load
 // stopped on an error).
 func (c *cache) close() {
+	c.endOld()
 	if c.tmp != nil {
 		c.tmp.Close()
 		os.Remove(c.tmp.Name())
@@ -255,40 +296,4 @@ func (l *loader) machineInfoJSON(data []byte) (result.MachineInfo, error) {
 	}
 	l.lastMIJSON, l.lastMI = string(data), mi
 	return mi, nil
-}
-
-// cacheRecord is one message of the cache file after its version: a
-// result file (Path set) or a run's verdicts (Key set); the last has
-// neither.
-type cacheRecord struct {
-	Path     string
-	Stat     fileStat
-	Run      *cachedRun
-	Key      string
-	Verdicts []cachedVerdict
-}
-
-func readCache(r io.Reader) (*cacheFile, error) {
-	dec := gob.NewDecoder(r)
-	cf := &cacheFile{Stats: map[string]fileStat{}, Runs: map[[32]byte]*cachedRun{}, Verdicts: map[string][]cachedVerdict{}}
-	if err := dec.Decode(&cf.Version); err != nil {
-		return nil, err
-	}
-	for {
-		var rec cacheRecord
-		if err := dec.Decode(&rec); err != nil {
-			return nil, err
-		}
-		switch {
-		case rec.Path != "":
-			cf.Stats[rec.Path] = rec.Stat
-			if rec.Run != nil {
-				cf.Runs[rec.Stat.Hash] = rec.Run
-			}
-		case rec.Key != "":
-			cf.Verdicts[rec.Key] = rec.Verdicts
-		default:
-			return cf, nil
-		}
-	}
 }

@@ -326,13 +326,16 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 // slot is one file of a chunk: hashed, decoded or taken from the cache,
 // compared.
 type slot struct {
-	entry  storage.Entry
-	sum    [32]byte // SHA-256 of the content
-	stat   fileStat
-	data   []byte     // the content, when it was read to hash it
-	cached *cachedRun // the earlier Load's summary of this content
-	file   *result.File
-	whole  bool // file is the decoded file, not a summary
+	entry storage.Entry
+	sum   [32]byte // SHA-256 of the content
+	stat  fileStat
+	data  []byte // the content, when it was read to hash it
+	// old and oldVerdicts are the earlier Load's records of the file
+	// (see cache.lookup); cached is its summary when the content is the same.
+	old, oldVerdicts *cacheRecord
+	cached           *cachedRun
+	file             *result.File
+	whole            bool // file is the decoded file, not a summary
 	// cacheable is false when cached cannot be written (see summarise).
 	cacheable bool
 	err       error
@@ -384,17 +387,22 @@ func (l *loader) machine(entries []storage.Entry) error {
 	for start := 0; start < len(entries); start += chunk {
 		slots := make([]*slot, 0, chunk)
 		for _, e := range entries[start:min(start+chunk, len(entries))] {
-			slots = append(slots, &slot{entry: e})
+			s := &slot{entry: e}
+			s.old, s.oldVerdicts = c.lookup(e)
+			slots = append(slots, s)
 		}
 		// Files are hashed and decoded on all CPUs; the results are then
 		// taken in listing order, so errors and output do not depend on
 		// the timing.
 		Parallel(slots, func(_ int, s *slot) {
-			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path)
+			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path, s.old)
 			if s.err != nil {
 				return
 			}
-			if s.cached = c.run(s.sum); s.cached == nil || keep[s.entry.Path] {
+			if s.old != nil && s.old.Stat.Hash == s.sum {
+				s.cached = s.old.Run
+			}
+			if s.cached == nil || keep[s.entry.Path] {
 				s.decode()
 			}
 		})
@@ -441,7 +449,10 @@ func (l *loader) machine(entries []storage.Entry) error {
 				// before it, so one sees how the figures moved).
 				r.Base, s.baseSum = lastBase.run, lastBase.sum
 				var cached bool
-				if s.verdicts, cached = c.verdicts(s.sum, lastBase.sum); !cached || s.entry.Path == last {
+				if ov := s.oldVerdicts; ov != nil && ov.Key == c.verdictKey(s.sum, lastBase.sum) {
+					s.verdicts, cached = ov.Verdicts, true
+				}
+				if !cached || s.entry.Path == last {
 					s.compare = true
 					if !lastBase.whole {
 						if lastBase.decode(); lastBase.err != nil {
@@ -480,12 +491,12 @@ func (l *loader) machine(entries []storage.Entry) error {
 				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
 			}
 			r.File, prev = s.file, r
-			rec := cacheRecord{Path: r.Path, Stat: s.stat}
+			rec := cacheRecord{Machine: s.entry.MachineID, Number: s.entry.Number, Path: r.Path, Stat: s.stat}
 			if s.cacheable {
 				rec.Run = s.cached
 			}
 			c.put(&rec)
-			c.forget(r.Path, s.sum)
+			s.old, s.oldVerdicts = nil, nil
 			if opt.ReadOnly {
 				continue
 			}

@@ -11,13 +11,14 @@ import (
 // (Point.Sum): its statistics without the samples, its B/op and allocs/op,
 // and the few extra_info and options keys the pages and commands read (the
 // unit, higher_is_better, the garbage-collector and profile options). It is
-// held by value in the series' slice of points, about 150 bytes; the
+// held by value in the series' slice of points, 128 bytes; the
 // strings and keys runs have in common are shared.
 type Summary struct {
 	// Figures of result.Stats (seconds, or Unit).
 	Min, Max, Mean, Median, Stddev, Q1, Q3, IQR, OPS float64
-	Rounds, Iterations                               int
 	Outliers                                         string
+
+	rounds, iterations int32 // see Stats
 
 	bytes, allocs float64 // extra_info B/op and allocs/op, when flags say so
 	flags         uint8
@@ -38,10 +39,19 @@ type summaryInfo struct {
 }
 
 // Stats returns the summary's statistics as result.Stats, without the
-// samples (Data), total, ld15iqr, hd15iqr and the outlier counts.
+// samples (Data), total, ld15iqr, hd15iqr and the outlier counts. Rounds
+// and iterations beyond 2³¹−1 (no measurement has them) read as -1.
 func (s *Summary) Stats() result.Stats {
 	return result.Stats{Min: s.Min, Max: s.Max, Mean: s.Mean, Median: s.Median, Stddev: s.Stddev,
-		Q1: s.Q1, Q3: s.Q3, IQR: s.IQR, OPS: s.OPS, Rounds: s.Rounds, Iterations: s.Iterations, Outliers: s.Outliers}
+		Q1: s.Q1, Q3: s.Q3, IQR: s.IQR, OPS: s.OPS, Rounds: int(s.rounds), Iterations: int(s.iterations), Outliers: s.Outliers}
+}
+
+// int32Of is n, or -1 when it does not fit.
+func int32Of(n int) int32 {
+	if n != int(int32(n)) {
+		return -1
+	}
+	return int32(n)
 }
 
 // BytesPerOp returns extra_info's B/op; ok is false when the run has none.
@@ -128,9 +138,9 @@ func (l *loader) summary(c *cachedBench) Summary {
 	st := &c.Stats
 	return Summary{
 		Min: st.Min, Max: st.Max, Mean: st.Mean, Median: st.Median, Stddev: st.Stddev,
-		Q1: st.Q1, Q3: st.Q3, IQR: st.IQR, OPS: st.OPS, Rounds: st.Rounds, Iterations: st.Iterations,
-		Outliers: l.str(st.Outliers),
-		bytes:    c.Bytes, allocs: c.Allocs, flags: c.Flags & (hasBytes | hasAllocs),
+		Q1: st.Q1, Q3: st.Q3, IQR: st.IQR, OPS: st.OPS, Outliers: l.str(st.Outliers),
+		rounds: int32Of(st.Rounds), iterations: int32Of(st.Iterations),
+		bytes: c.Bytes, allocs: c.Allocs, flags: c.Flags & (hasBytes | hasAllocs),
 		info: l.info(c.Unit, c.Higher, c.Options),
 	}
 }
