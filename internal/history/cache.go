@@ -287,13 +287,12 @@ func (l *loader) fileHeader(cr *cachedRun) (*result.File, error) {
 }
 
 func (l *loader) machineInfoJSON(data []byte) (result.MachineInfo, error) {
-	if string(data) == l.lastMIJSON {
-		return l.lastMI, nil
+	if mi, ok := l.mis[string(data)]; ok {
+		return mi, nil
 	}
 	var mi result.MachineInfo
 	if err := json.Unmarshal(data, &mi); err != nil {
 		return nil, err
 	}
-	l.lastMIJSON, l.lastMI = string(data), mi
-	return mi, nil
+	return l.sharedMachineInfo(mi, data), nil
 }

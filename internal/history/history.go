@@ -45,7 +45,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -261,10 +260,10 @@ type loader struct {
 	// so a benchmark's name is held once however many runs have it.
 	strs  map[string]string
 	infos map[string]*summaryInfo
-	// lastMI is the machine_info decoded from the cache last, and its JSON.
-	lastMIJSON string
-	lastMI     result.MachineInfo
-	cache      *cache
+	// mis interns machine_info by its JSON: the runs of a machine mostly
+	// share one.
+	mis   map[string]result.MachineInfo
+	cache *cache
 }
 
 func (h *History) load(opt Options, warn func(string, ...any)) error {
@@ -282,6 +281,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	}
 	sort.Strings(ids)
 	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, infos: map[string]*summaryInfo{},
+		mis:   map[string]result.MachineInfo{},
 		cache: openCache(opt.Cache, opt.Compare)}
 	defer l.cache.close()
 	for _, id := range ids {
@@ -415,6 +415,9 @@ func (l *loader) machine(entries []storage.Entry) error {
 			if s.err == nil && s.cached == nil {
 				s.cached, s.cacheable = summarise(s.file)
 			}
+			if s.err == nil && s.whole {
+				s.file.MachineInfo = l.sharedMachineInfo(s.file.MachineInfo, s.cached.MachineInfo)
+			}
 			if s.err != nil {
 				if !opt.SkipInvalid {
 					return fmt.Errorf("%w; or pass --skip-invalid to leave unreadable files out, with a warning", s.err)
@@ -534,7 +537,21 @@ func (l *loader) machine(entries []storage.Entry) error {
 		m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
 	}
 	m.Targets = target.Check(m.Newest.File, opt.Targets)
+	l.clip(m)
 	return l.wholeLatest(m)
+}
+
+// clip gives each of m's series' points a slice of their length: append
+// leaves up to a quarter of a long series' slice unused.
+func (l *loader) clip(m *Machine) {
+	for _, bn := range l.h.Benchmarks {
+		if m.Index < len(bn.Series) && bn.Series[m.Index] != nil {
+			s := bn.Series[m.Index]
+			if cap(s.Points)-len(s.Points) > len(s.Points)/32 {
+				s.Points = append(make([]Point, 0, len(s.Points)), s.Points...)
+			}
+		}
+	}
 }
 
 // wholeLatest makes each series' newest point whole where it came from the
@@ -624,11 +641,10 @@ func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []cachedBen
 	}
 }
 
-// header is f without its benchmarks, sharing the machine_info of the
-// run before when it is the same.
+// header is f without its benchmarks.
 func (l *loader) header(f *result.File) *result.File {
 	return &result.File{
-		MachineInfo: l.machineInfo(f.MachineInfo),
+		MachineInfo: f.MachineInfo, // shared (sharedMachineInfo)
 		CommitInfo:  f.CommitInfo,
 		Datetime:    f.Datetime,
 		Version:     l.str(f.Version),
@@ -636,17 +652,24 @@ func (l *loader) header(f *result.File) *result.File {
 	}
 }
 
-func (l *loader) machineInfo(mi result.MachineInfo) result.MachineInfo {
-	if n := len(l.h.Machines); n > 0 {
-		m := l.h.Machines[n-1]
-		for i := len(m.Runs) - 1; i >= 0 && i >= len(m.Runs)-2; i-- {
-			if f := m.Runs[i].File; f != nil && f.Benchmarks == nil && reflect.DeepEqual(map[string]any(f.MachineInfo), map[string]any(mi)) {
-				return f.MachineInfo
-			}
-		}
+// sharedMachineInfo returns the machine_info equal to mi that runs share;
+// data is mi's JSON (nil when it has none: mi is then its own).
+func (l *loader) sharedMachineInfo(mi result.MachineInfo, data []byte) result.MachineInfo {
+	if data == nil {
+		return mi
 	}
+	if shared, ok := l.mis[string(data)]; ok {
+		return shared
+	}
+	if len(l.mis) >= maxMachineInfos {
+		clear(l.mis) // runs that each have their own
+	}
+	l.mis[string(data)] = mi
 	return mi
 }
+
+// maxMachineInfos bounds the interned machine_infos.
+const maxMachineInfos = 256
 
 func (l *loader) str(s string) string {
 	if t, ok := l.strs[s]; ok {
