@@ -89,6 +89,7 @@ rm -f history/$machine/${extra}_*.json
 
 echo "history: $runs runs x $benches benchmarks; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo "clean build:        median $clean_s s wall, $clean_cpu s CPU, peak RSS $((clean_rss / 1024)) MiB (of $repeat)"
+echo "peak RSS per run and benchmark: $((clean_rss * 1024 / (runs * benches))) bytes (the whole peak over runs x benchmarks; the growth is the difference of two sizes)"
 echo "add one run, build: median $add_s s wall, $add_cpu s CPU, peak RSS $((add_rss / 1024)) MiB (of $repeat)"
 echo "largest HTML page:  $page"
 echo "largest data file:  $data"

@@ -451,7 +451,7 @@ func significance(b, c result.Stats, alpha float64) (ok bool, p, shift float64, 
 	// NewSample sorts in place; the files' data keep their round order.
 	s1 := benchmath.NewSample(append([]float64(nil), b.Data...), thr)
 	s2 := benchmath.NewSample(append([]float64(nil), c.Data...), thr)
-	cmp := benchmath.AssumeNothing.Compare(s1, s2)
+	cmp := uTest(s1, s2, alpha)
 	for _, w := range cmp.Warnings {
 		notes = append(notes, w.Error())
 	}

@@ -48,7 +48,11 @@ func describe(t *testing.T, h *History) string {
 			}
 			fmt.Fprintf(&b, "series %s %s outliers %v\n", bn.Fullname, s.Machine.ID, s.Outliers)
 			for _, p := range s.Points {
-				fmt.Fprintf(&b, "  %s %s %+v\n", p.Run.Label, js(p.Bench), p.Verdict)
+				by, hasBy := p.Sum.BytesPerOp()
+				al, hasAl := p.Sum.AllocsPerOp()
+				gc, gcRec := p.Sum.GCDisabled()
+				fmt.Fprintf(&b, "  %s %s mem %v %v %v %v unit %q %v gc %v %v options %s whole %s %+v\n", p.Run.Label, js(p.Sum.Stats()),
+					by, hasBy, al, hasAl, p.Sum.Unit(), p.Sum.HigherIsBetter(), gc, gcRec, js(p.Sum.Options()), js(p.Bench), p.Verdict)
 			}
 			for _, c := range s.Changes {
 				fmt.Fprintf(&b, "  change at %s %v %v %v\n", c.Run.Label, c.Before, c.After, c.PValue)
@@ -84,13 +88,24 @@ func TestCacheGivesTheSameHistory(t *testing.T) {
 	write(t, root, historytest.Spec{Machine: "m2", Runs: 3, Benchmarks: []historytest.Bench{{Name: "BenchmarkA", Median: 2e-6}, {Name: "BenchmarkC", Median: 1e-6}}})
 	os.WriteFile(filepath.Join(root, "m2", "0004_comparison.json"), mustRead(t, filepath.Join(root, "m1", "0002_comparison.json")), 0o644)
 
-	for _, step := range []string{"cold cache", "warm cache", "one run added", "files rewritten"} {
+	// The earlier cache is read in step with the listing: runs removed from
+	// its middle, and a machine listed before the others, are passed over
+	// or missed, never mistaken for another file.
+	for _, step := range []string{"cold cache", "warm cache", "one run added", "files rewritten", "runs removed", "a machine listed first"} {
 		switch step {
 		case "one run added":
 			write(t, root, cacheSpec(41))
 		case "files rewritten":
 			time.Sleep(10 * time.Millisecond)
 			write(t, root, cacheSpec(41))
+		case "runs removed":
+			for _, f := range []string{"0007_comparison.json", "0011_baseline.json"} {
+				if err := os.Remove(filepath.Join(root, "m1", f)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case "a machine listed first":
+			write(t, root, historytest.Spec{Machine: "m0", Runs: 4, Benchmarks: []historytest.Bench{{Name: "BenchmarkA", Median: 3e-6}}})
 		}
 		plain, err := Load(opt)
 		if err != nil {

@@ -110,7 +110,7 @@ func (s *Series) detect(opt changepoint.Options) {
 	var xs []float64
 	var at []int // xs index → point index
 	for i, p := range s.Points {
-		m := p.Bench.Stats.Median
+		m := p.Sum.Median
 		if m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
 			at = append(at, i)
@@ -130,7 +130,7 @@ func (s *Series) detect(opt changepoint.Options) {
 		}
 		// A rise is worse for times; for rates imported from other
 		// harnesses (ops/s: extra_info higher_is_better) a drop is.
-		if (c.After > c.Before) != s.Points[i].Bench.HigherIsBetter() {
+		if (c.After > c.Before) != s.Points[i].Sum.HigherIsBetter() {
 			ch.Direction = Regression
 		}
 		s.Changes = append(s.Changes, ch)

@@ -10,10 +10,14 @@
 // Contract:
 //   - Every result file of every machine is read (on all CPUs; the outcome
 //     does not depend on timing), as a stream: a chunk of files at a time is
-//     decoded whole, and only summaries are kept (see Run and Point), so
-//     memory grows by a few hundred bytes per run and benchmark. With
-//     Options.Cache, files read by an earlier Load are taken from its
-//     summaries (cache.go); the History is the same. A file that cannot be read stops Load
+//     decoded whole, and only summaries are kept (see Run, Point and
+//     Summary), so memory grows by a few hundred bytes per run and
+//     benchmark: the loaded History holds 255 bytes per run and
+//     benchmark (BenchmarkLoadMemory: heap in use after Load, 1000 and 4000
+//     runs × 20 benchmarks, the difference over the 60,000 points; a Point
+//     is 224 bytes of it). With Options.Cache, files read by an earlier Load
+//     are taken from its summaries (cache.go), read and written a record at
+//     a time; the History is the same. A file that cannot be read stops Load
 //     with an error naming it, unless Options.SkipInvalid, which records
 //     it in History.Skipped and warns.
 //   - Machine folders and file names that could not be used as one path
@@ -45,7 +49,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -132,7 +135,7 @@ type Machine struct {
 // The history is read as a stream and keeps per run only what the pages
 // and commands need, so memory grows by a few hundred bytes per run and
 // benchmark: File is the file's header (machine_info, shared by runs whose
-// machine_info is the same, commit_info, datetime, version) and holds the
+// machine_info has the same content, commit_info, datetime, version) and holds the
 // benchmarks only on each machine's newest run (Machine.Newest); each
 // run's benchmarks are in the series' points (see Point), and Read reads
 // the whole file again when a page needs its samples.
@@ -190,21 +193,20 @@ type Series struct {
 // Point is one run's result of a benchmark.
 type Point struct {
 	Run *Run
-	// Bench is the benchmark as the run's file has it on the series' newest
-	// point and on the points of the run its newest run was compared with
-	// (so a page can show their samples). On every other point it is a
-	// summary: the statistics without stats.data, extra_info with only the
-	// B/op, allocs/op and unit keys, options with only the profile and
-	// garbage-collector keys, and no params.
+	// Sum is the run's summary of the benchmark (statistics without
+	// samples), on every point.
+	Sum Summary
+	// Bench is the benchmark as the run's file has it, samples and all, on
+	// the series' newest point and on the point of the run its newest run
+	// was compared with (so a page can show their samples); nil on every
+	// other point.
 	Bench *result.Benchmark
 	// Verdict is this benchmark's row of the comparison of Run with its
 	// baseline (Run.Base); its Status is "" when Run was not compared or
 	// the benchmark is not in the comparison.
 	Verdict Verdict
 
-	keep    bool              // Bench stays whole when a newer point arrives
-	summary bool              // Bench is a summary
-	sum     *result.Benchmark // the summary Bench becomes when a newer point arrives
+	keep bool // Bench stays when a newer point arrives
 }
 
 // Verdict is one benchmark's outcome in the comparison of a run with its
@@ -258,14 +260,14 @@ type loader struct {
 	h    *History
 	opt  Options
 	warn func(string, ...any)
-	// strs and maps intern repeated names and small summary maps, so a
-	// benchmark's name is held once however many runs have it.
-	strs map[string]string
-	maps map[string]map[string]any
-	// lastMI is the machine_info decoded from the cache last, and its JSON.
-	lastMIJSON string
-	lastMI     result.MachineInfo
-	cache      *cache
+	// strs and infos intern repeated names and summaries' shared parts,
+	// so a benchmark's name is held once however many runs have it.
+	strs  map[string]string
+	infos map[string]*summaryInfo
+	// mis interns machine_info by its JSON: the runs of a machine mostly
+	// share one.
+	mis   map[string]result.MachineInfo
+	cache *cache
 }
 
 func (h *History) load(opt Options, warn func(string, ...any)) error {
@@ -282,8 +284,10 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 		return fmt.Errorf("listing machines in %s: %w", opt.Storage, err)
 	}
 	sort.Strings(ids)
-	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, maps: map[string]map[string]any{},
+	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, infos: map[string]*summaryInfo{},
+		mis:   map[string]result.MachineInfo{},
 		cache: openCache(opt.Cache, opt.Compare)}
+	defer l.cache.close()
 	for _, id := range ids {
 		if !SafeSegment(id) {
 			warn("skipping machine folder %q in %s: not a usable name", id, opt.Storage)
@@ -326,15 +330,20 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 // slot is one file of a chunk: hashed, decoded or taken from the cache,
 // compared.
 type slot struct {
-	entry  storage.Entry
-	sum    [32]byte // SHA-256 of the content
-	stat   fileStat
-	data   []byte     // the content, when it was read to hash it
-	cached *cachedRun // the earlier Load's summary of this content
-	file   *result.File
-	whole  bool // file is the decoded file, not a summary
-	err    error
-	run    *Run
+	entry storage.Entry
+	sum   [32]byte // SHA-256 of the content
+	stat  fileStat
+	data  []byte // the content, when it was read to hash it
+	// old and oldVerdicts are the earlier Load's records of the file
+	// (see cache.lookup); cached is its summary when the content is the same.
+	old, oldVerdicts *cacheRecord
+	cached           *cachedRun
+	file             *result.File
+	whole            bool // file is the decoded file, not a summary
+	// cacheable is false when cached cannot be written (see summarise).
+	cacheable bool
+	err       error
+	run       *Run
 	// verdicts come from the cache unless rep is computed: base is then
 	// the baseline's whole file.
 	verdicts []cachedVerdict
@@ -342,14 +351,6 @@ type slot struct {
 	baseSum  [32]byte
 	base     *result.File
 	rep      *compare.Report
-}
-
-// benchmarks is the number of benchmarks in s's file.
-func (s *slot) benchmarks() int {
-	if s.whole {
-		return len(s.file.Benchmarks)
-	}
-	return len(s.cached.Benchmarks)
 }
 
 // decode reads and decodes s's file whole.
@@ -390,17 +391,22 @@ func (l *loader) machine(entries []storage.Entry) error {
 	for start := 0; start < len(entries); start += chunk {
 		slots := make([]*slot, 0, chunk)
 		for _, e := range entries[start:min(start+chunk, len(entries))] {
-			slots = append(slots, &slot{entry: e})
+			s := &slot{entry: e}
+			s.old, s.oldVerdicts = c.lookup(e)
+			slots = append(slots, s)
 		}
 		// Files are hashed and decoded on all CPUs; the results are then
 		// taken in listing order, so errors and output do not depend on
 		// the timing.
 		Parallel(slots, func(_ int, s *slot) {
-			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path)
+			s.sum, s.stat, s.data, s.err = c.hash(s.entry.Path, s.old)
 			if s.err != nil {
 				return
 			}
-			if s.cached = c.run(s.sum); s.cached == nil || keep[s.entry.Path] {
+			if s.old != nil && s.old.Stat.Hash == s.sum {
+				s.cached = s.old.Run
+			}
+			if s.cached == nil || keep[s.entry.Path] {
 				s.decode()
 			}
 		})
@@ -408,6 +414,13 @@ func (l *loader) machine(entries []storage.Entry) error {
 		for _, s := range slots {
 			if s.err == nil && !s.whole {
 				s.file, s.err = l.fileHeader(s.cached)
+			}
+			s.cacheable = true
+			if s.err == nil && s.cached == nil {
+				s.cached, s.cacheable = summarise(s.file)
+			}
+			if s.err == nil && s.whole {
+				s.file.MachineInfo = l.sharedMachineInfo(s.file.MachineInfo, s.cached.MachineInfo)
 			}
 			if s.err != nil {
 				if !opt.SkipInvalid {
@@ -432,7 +445,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				Baseline:   s.entry.Baseline(),
 				Path:       s.entry.Path,
 				Hash:       s.sum,
-				Benchmarks: s.benchmarks(),
+				Benchmarks: len(s.cached.Benchmarks),
 			}
 			if s.file.Datetime != "" {
 				r.Time, _ = s.file.Time() // Decode already validated it
@@ -443,7 +456,10 @@ func (l *loader) machine(entries []storage.Entry) error {
 				// before it, so one sees how the figures moved).
 				r.Base, s.baseSum = lastBase.run, lastBase.sum
 				var cached bool
-				if s.verdicts, cached = c.verdicts(s.sum, lastBase.sum); !cached || s.entry.Path == last {
+				if ov := s.oldVerdicts; ov != nil && ov.Key == c.verdictKey(s.sum, lastBase.sum) {
+					s.verdicts, cached = ov.Verdicts, true
+				}
+				if !cached || s.entry.Path == last {
 					s.compare = true
 					if !lastBase.whole {
 						if lastBase.decode(); lastBase.err != nil {
@@ -482,14 +498,12 @@ func (l *loader) machine(entries []storage.Entry) error {
 				prev.File, prev.Report, prev.Rows = l.header(prev.File), nil, nil
 			}
 			r.File, prev = s.file, r
-			c.new.Stats[r.Path] = s.stat
-			cacheable := true
-			if s.cached == nil {
-				s.cached, cacheable = l.summarise(s.file)
+			rec := cacheRecord{Machine: s.entry.MachineID, Number: s.entry.Number, Path: r.Path, Stat: s.stat}
+			if s.cacheable {
+				rec.Run = s.cached
 			}
-			if cacheable {
-				c.new.Runs[s.sum] = s.cached
-			}
+			c.put(&rec)
+			s.old, s.oldVerdicts = nil, nil
 			if opt.ReadOnly {
 				continue
 			}
@@ -503,7 +517,7 @@ func (l *loader) machine(entries []storage.Entry) error {
 				sort.Slice(s.verdicts, func(i, j int) bool { return s.verdicts[i].Fullname < s.verdicts[j].Fullname })
 			}
 			if r.Base != nil {
-				c.new.Verdicts[c.verdictKey(s.sum, s.baseSum)] = s.verdicts
+				c.put(&cacheRecord{Key: c.verdictKey(s.sum, s.baseSum), Verdicts: s.verdicts})
 			}
 			var whole *result.File
 			if s.whole {
@@ -527,7 +541,21 @@ func (l *loader) machine(entries []storage.Entry) error {
 		m.Report, m.Rows = m.Newest.Report, m.Newest.Rows
 	}
 	m.Targets = target.Check(m.Newest.File, opt.Targets)
+	l.clip(m)
 	return l.wholeLatest(m)
+}
+
+// clip gives each of m's series' points a slice of their length: append
+// leaves up to a quarter of a long series' slice unused.
+func (l *loader) clip(m *Machine) {
+	for _, bn := range l.h.Benchmarks {
+		if m.Index < len(bn.Series) && bn.Series[m.Index] != nil {
+			s := bn.Series[m.Index]
+			if cap(s.Points)-len(s.Points) > len(s.Points)/32 {
+				s.Points = append(make([]Point, 0, len(s.Points)), s.Points...)
+			}
+		}
+	}
 }
 
 // wholeLatest makes each series' newest point whole where it came from the
@@ -541,7 +569,7 @@ func (l *loader) wholeLatest(m *Machine) error {
 		}
 		s := bn.Series[m.Index]
 		p := &s.Points[len(s.Points)-1]
-		if !p.summary {
+		if p.Bench != nil {
 			continue
 		}
 		f := files[p.Run]
@@ -556,7 +584,7 @@ func (l *loader) wholeLatest(m *Machine) error {
 			if f.Benchmarks[i].Fullname == bn.Fullname {
 				c := f.Benchmarks[i]
 				c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
-				p.Bench, p.summary = &c, false
+				p.Bench = &c
 				break
 			}
 		}
@@ -567,28 +595,28 @@ func (l *loader) wholeLatest(m *Machine) error {
 // points adds run r's benchmarks to their series: sums are their
 // summaries, whole the decoded file when there is one (nil for a run from
 // the cache). A new point holds the whole benchmark where there is one;
-// the point it follows then takes its summary unless its run is kept
-// whole.
-func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.Benchmark, verdicts []cachedVerdict, keep bool) {
+// the point it follows then drops its own unless its run is kept whole.
+func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []cachedBench, verdicts []cachedVerdict, keep bool) {
 	h := l.h
 	verdictOf := make(map[string]Verdict, len(verdicts))
 	for _, v := range verdicts {
 		verdictOf[v.Fullname] = v.Verdict
 	}
-	seen := map[string]bool{}
-	for i, sb := range sums {
+	seen := make(map[string]bool, len(sums))
+	for i := range sums {
+		sb := &sums[i]
 		if seen[sb.Fullname] {
 			continue // duplicates: the first counts, as in compare
 		}
 		seen[sb.Fullname] = true
 		bn := h.ByFullname[sb.Fullname]
 		if bn == nil {
-			bn = &Benchmark{Name: sb.Name, Fullname: sb.Fullname, Group: sb.Group}
+			bn = &Benchmark{Name: l.str(sb.Name), Fullname: l.str(sb.Fullname), Group: l.str(sb.Group)}
 			h.ByFullname[bn.Fullname] = bn
 			h.Benchmarks = append(h.Benchmarks, bn)
 		}
-		if sb.Group != "" {
-			bn.Group = sb.Group // the newest group wins
+		if sb.Group != "" && sb.Group != bn.Group {
+			bn.Group = l.str(sb.Group) // the newest group wins
 		}
 		for len(bn.Series) <= m.Index {
 			bn.Series = append(bn.Series, nil)
@@ -599,15 +627,15 @@ func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.B
 			bn.Series[m.Index] = s
 		}
 		if n := len(s.Points); n > 0 {
-			if q := &s.Points[n-1]; !q.keep && !q.summary {
-				q.Bench, q.sum, q.summary = q.sum, nil, true
+			if q := &s.Points[n-1]; !q.keep {
+				q.Bench = nil
 			}
 		}
-		p := Point{Run: r, Bench: sb, keep: keep, summary: true}
+		p := Point{Run: r, Sum: l.summary(sb), keep: keep}
 		if whole != nil {
 			c := whole.Benchmarks[i] // the benchmark alone, not the file's whole array
-			c.Name, c.Fullname, c.Group = sb.Name, sb.Fullname, sb.Group
-			p.Bench, p.sum, p.summary = &c, sb, false
+			c.Name, c.Fullname, c.Group = bn.Name, bn.Fullname, l.str(c.Group)
+			p.Bench = &c
 		}
 		if v, ok := verdictOf[sb.Fullname]; ok {
 			v.Field = l.str(v.Field)
@@ -617,11 +645,10 @@ func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []*result.B
 	}
 }
 
-// header is f without its benchmarks, sharing the machine_info of the
-// run before when it is the same.
+// header is f without its benchmarks.
 func (l *loader) header(f *result.File) *result.File {
 	return &result.File{
-		MachineInfo: l.machineInfo(f.MachineInfo),
+		MachineInfo: f.MachineInfo, // shared (sharedMachineInfo)
 		CommitInfo:  f.CommitInfo,
 		Datetime:    f.Datetime,
 		Version:     l.str(f.Version),
@@ -629,58 +656,24 @@ func (l *loader) header(f *result.File) *result.File {
 	}
 }
 
-func (l *loader) machineInfo(mi result.MachineInfo) result.MachineInfo {
-	if n := len(l.h.Machines); n > 0 {
-		m := l.h.Machines[n-1]
-		for i := len(m.Runs) - 1; i >= 0 && i >= len(m.Runs)-2; i-- {
-			if f := m.Runs[i].File; f != nil && f.Benchmarks == nil && reflect.DeepEqual(map[string]any(f.MachineInfo), map[string]any(mi)) {
-				return f.MachineInfo
-			}
-		}
+// sharedMachineInfo returns the machine_info equal to mi that runs share;
+// data is mi's JSON (nil when it has none: mi is then its own).
+func (l *loader) sharedMachineInfo(mi result.MachineInfo, data []byte) result.MachineInfo {
+	if data == nil {
+		return mi
 	}
+	if shared, ok := l.mis[string(data)]; ok {
+		return shared
+	}
+	if len(l.mis) >= maxMachineInfos {
+		clear(l.mis) // runs that each have their own
+	}
+	l.mis[string(data)] = mi
 	return mi
 }
 
-// Keys a summary keeps (see Point.Bench).
-var (
-	summaryExtra   = []string{result.KeyBytesPerOp, result.KeyAllocsPerOp, result.KeyUnit, result.KeyHigherIsBetter, "estimate"}
-	summaryOptions = []string{result.OptProfile, result.OptProfileFile, result.OptProfileRounds, result.OptProfileProcesses, result.OptDisableGC}
-)
-
-// summary is b without its samples, params and the extra_info and
-// options no page reads for an older run.
-func (l *loader) summary(b *result.Benchmark) *result.Benchmark {
-	s := &result.Benchmark{
-		Group: l.str(b.Group), Name: l.str(b.Name), Fullname: l.str(b.Fullname), Param: l.str(b.Param),
-		ExtraInfo: l.subset(b.ExtraInfo, summaryExtra),
-		Options:   l.subset(b.Options, summaryOptions),
-		Stats:     b.Stats,
-	}
-	s.Stats.Data = nil
-	s.Stats.Outliers = l.str(b.Stats.Outliers)
-	return s
-}
-
-// subset is the entries of m under keys, interned: runs with the same
-// figures share one map. nil when none is there.
-func (l *loader) subset(m map[string]any, keys []string) map[string]any {
-	var sb strings.Builder
-	out := map[string]any{}
-	for _, k := range keys {
-		if v, ok := m[k]; ok {
-			out[k] = v
-			fmt.Fprintf(&sb, "%q=%#v;", k, v)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	if shared, ok := l.maps[sb.String()]; ok {
-		return shared
-	}
-	l.maps[sb.String()] = out
-	return out
-}
+// maxMachineInfos bounds the interned machine_infos.
+const maxMachineInfos = 256
 
 func (l *loader) str(s string) string {
 	if t, ok := l.strs[s]; ok {

@@ -85,7 +85,7 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		}
 		rows = append(rows, []string{
 			date, name(c.Series.Machine.ID), name(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
-			figure(c.Before, c.Series.Points[c.Index].Bench.Unit()), figure(c.After, c.Series.Points[c.Index].Bench.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
+			figure(c.Before, c.Series.Points[c.Index].Sum.Unit()), figure(c.After, c.Series.Points[c.Index].Sum.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
 			string(c.Direction),
 		})
 	}

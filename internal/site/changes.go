@@ -98,8 +98,8 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
 	}
-	if pb := c.Series.Points[c.Index].Bench; pb.Unit() != "" {
-		u := benchUnit(pb, 0)
+	if name := c.Series.Points[c.Index].Sum.Unit(); name != "" {
+		u := unitNamed(name, 0)
 		row.BeforeText, row.AfterText = inUnit(u, c.Before)+" "+u.Name, inUnit(u, c.After)+" "+u.Name
 	}
 	return row
@@ -385,7 +385,7 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	if s == nil {
 		return badge(bn.Name, "no runs", badgeGrey)
 	}
-	value := seconds(s.Latest().Bench.Stats.Median)
+	value := seconds(s.Latest().Sum.Median)
 	color := badgeBlue
 	if n := len(s.Changes); n > 0 && s.Changes[n-1].Age < badgeRecent {
 		c := s.Changes[n-1]

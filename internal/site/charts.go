@@ -10,7 +10,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/benchsite/benchsite/internal/compare"
-	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/target"
 	"github.com/benchsite/benchsite/internal/timefmt"
 )
@@ -170,7 +169,7 @@ func scaled(x float64, u unit) *float64 { return fin(round6(x * u.Scale)) }
 func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 	rows = make([]runRow, len(s.Points))
 	for i, p := range s.Points {
-		st := p.Bench.Stats
+		st := p.Sum.Stats()
 		ci := p.Run.File.CommitInfo
 		r := runRow{
 			I:        i,
@@ -193,7 +192,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			Raw:      rawPath(p.Run),
 			hash:     p.Run.Hash,
 		}
-		r.GCOff, _ = p.Bench.GCDisabled()
+		r.GCOff, _ = p.Sum.GCDisabled()
 		if t, err := p.Run.File.Time(); err == nil {
 			ms := t.UnixMilli()
 			r.T = &ms
@@ -201,21 +200,24 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 		if st.Q1 != 0 || st.Q3 != 0 {
 			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
 		}
-		if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
+		if v, ok := p.Sum.BytesPerOp(); ok {
 			r.Bytes, hasMem = fin(v), true
 		}
-		if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
+		if v, ok := p.Sum.AllocsPerOp(); ok {
 			r.Allocs, hasMem = fin(v), true
 		}
-		if len(st.Data) > 0 {
-			r.Data = make([]float64, len(st.Data))
-			for j, d := range st.Data {
+		// The samples are there on the points that keep their whole
+		// benchmark (history.Point.Bench).
+		if p.Bench != nil && len(p.Bench.Stats.Data) > 0 {
+			whole := &p.Bench.Stats
+			r.Data = make([]float64, len(whole.Data))
+			for j, d := range whole.Data {
 				r.Data[j] = round6(d * u.Scale)
 				if math.IsNaN(r.Data[j]) || math.IsInf(r.Data[j], 0) {
 					r.Data[j] = 0
 				}
 			}
-			r.Truncated = st.Truncated
+			r.Truncated = whole.Truncated
 		}
 		if v := p.Verdict; v.Status != "" {
 			r.Verdict = string(v.Status)

@@ -64,8 +64,16 @@ func unitFor(seconds float64) unit { return timefmt.For(seconds) }
 // ref seconds, or, for a benchmark imported in another unit (ops/s,
 // cycles/iter: extra_info stats_unit), that unit as it is.
 func benchUnit(b *result.Benchmark, ref float64) unit {
-	if b != nil && b.Unit() != "" {
-		return unit{Name: b.Unit(), Scale: 1}
+	if b != nil {
+		return unitNamed(b.Unit(), ref)
+	}
+	return unitFor(ref)
+}
+
+// unitNamed is benchUnit for a benchmark whose unit is name ("": seconds).
+func unitNamed(name string, ref float64) unit {
+	if name != "" {
+		return unit{Name: name, Scale: 1}
 	}
 	return unitFor(ref)
 }

@@ -432,12 +432,12 @@ func (b *builder) homePage() (*HomePage, error) {
 			last := s.Latest()
 			row := SummaryRow{
 				Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, Machine: m.ID,
-				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Bench.Stats.Median,
+				URL: b.benchURL(bn), Latest: b.runRef(last.Run), Median: last.Sum.Median,
 				Browser: bn.BrowserRunnable, LatestIsOld: last.Run != m.Newest,
-				Change: math.NaN(), Spread: stats.RelIQR(last.Bench.Stats), Noisy: stats.Noisy(last.Bench.Stats),
+				Change: math.NaN(), Spread: stats.RelIQR(last.Sum.Stats()), Noisy: stats.Noisy(last.Sum.Stats()),
 			}
-			if u := last.Bench.Unit(); u != "" {
-				row.MedianText = inUnit(benchUnit(last.Bench, 0), last.Bench.Stats.Median) + " " + u
+			if u := last.Sum.Unit(); u != "" {
+				row.MedianText = inUnit(unitNamed(u, 0), last.Sum.Median) + " " + u
 			}
 			// A benchmark missing from the newest run but in the baseline
 			// shows as "removed".
@@ -462,7 +462,7 @@ func (b *builder) homePage() (*HomePage, error) {
 			}
 			vals := make([]float64, len(pts))
 			for i, p := range pts {
-				vals[i] = p.Bench.Stats.Median
+				vals[i] = p.Sum.Median
 			}
 			row.Spark, row.SparkRuns = sparkline(vals, 120, 28), len(vals)
 			h.Rows = append(h.Rows, row)
@@ -496,9 +496,9 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			SelectID: fmt.Sprintf("run_%d", idx), MemoryID: fmt.Sprintf("memory_%d", idx),
 			HasMemory: md.Memory != nil, Unit: u.Name, TargetsOffChart: md.OffChart,
 			Targets:   b.targetsFor(last.Bench),
-			Published: last.Bench.Stats.Median,
+			Published: last.Sum.Median,
 			Change:    math.NaN(),
-			ShowOPS:   last.Bench.Unit() == "",
+			ShowOPS:   last.Sum.Unit() == "",
 			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		bm.TotalRuns = len(s.Points)
@@ -521,7 +521,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 }
 
 func (b *builder) runRow(p point, u unit) RunRow {
-	st := p.Bench.Stats
+	st := p.Sum.Stats()
 	r := RunRow{
 		RunRef: b.runRef(p.Run),
 		Min:    inUnit(u, st.Min), Median: inUnit(u, st.Median), Mean: inUnit(u, st.Mean),
@@ -530,13 +530,13 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
 		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
 	}
-	if v, ok := p.Bench.Extra(result.KeyBytesPerOp); ok {
+	if v, ok := p.Sum.BytesPerOp(); ok {
 		r.Bytes = number(v)
 	}
-	if v, ok := p.Bench.Extra(result.KeyAllocsPerOp); ok {
+	if v, ok := p.Sum.AllocsPerOp(); ok {
 		r.Allocs = number(v)
 	}
-	r.GCOff, _ = p.Bench.GCDisabled()
+	r.GCOff, _ = p.Sum.GCDisabled()
 	if v := p.Verdict; v.Status != "" {
 		r.Verdict, r.Change, r.Against = string(v.Status), v.Change, p.Run.Base.Label
 		if v.Paired && !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
@@ -777,8 +777,8 @@ func (b *builder) runPage() (*RunPage, []BrowserBench) {
 			last := s.Latest()
 			bb.Published = append(bb.Published, PublishedTime{
 				Machine: s.Machine.ID, Run: last.Run.Label, Date: last.Run.File.Datetime,
-				Commit: last.Run.File.CommitInfo.ID, Median: last.Bench.Stats.Median,
-				Text: seconds(last.Bench.Stats.Median),
+				Commit: last.Run.File.CommitInfo.ID, Median: last.Sum.Median,
+				Text: seconds(last.Sum.Median),
 			})
 		}
 		rp.Benchmarks = append(rp.Benchmarks, bb)

@@ -67,8 +67,8 @@ var profileWhat = map[profile.Kind]string{
 // profileOf returns where a point's profile is in the history and its kind;
 // ok is false when the benchmark has none or its options do not name a
 // usable file (warned).
-func (b *builder) profileOf(p point) (src string, kind profile.Kind, ok bool) {
-	k, file, has := p.Bench.Profile()
+func (b *builder) profileOf(p point, name string) (src string, kind profile.Kind, ok bool) {
+	k, file, has := p.Sum.Profile()
 	if !has {
 		return "", "", false
 	}
@@ -77,7 +77,7 @@ func (b *builder) profileOf(p point) (src string, kind profile.Kind, ok bool) {
 		src, err = storage.ProfilePath(p.Run.Path, file)
 	}
 	if err != nil {
-		b.warnLocked("%s, %q: options.%s: %v; profile left out", p.Run.Path, p.Bench.Name, result.OptProfile, err)
+		b.warnLocked("%s, %q: options.%s: %v; profile left out", p.Run.Path, name, result.OptProfile, err)
 		return "", "", false
 	}
 	return src, kind, true
@@ -104,13 +104,13 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 		}
 		for j := len(s.Points) - 1; j >= 0; j-- { // newest first
 			pt := s.Points[j]
-			src, kind, ok := b.profileOf(pt)
+			src, kind, ok := b.profileOf(pt, bn.Name)
 			if !ok {
 				continue
 			}
 			data, err := os.ReadFile(src)
 			if err != nil {
-				b.warnLocked("%s: profile of %q: %v; left out", pt.Run.Path, pt.Bench.Name, err)
+				b.warnLocked("%s: profile of %q: %v; left out", pt.Run.Path, bn.Name, err)
 				continue
 			}
 			file := path.Base(src)
@@ -130,18 +130,18 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 				continue
 			}
 			v.Run, v.File, v.URL = b.runRef(pt.Run), file, url
-			v.Rounds, v.Processes = optInt(pt.Bench, result.OptProfileRounds), optInt(pt.Bench, result.OptProfileProcesses)
+			v.Rounds, v.Processes = optInt(pt.Sum.Options(), result.OptProfileRounds), optInt(pt.Sum.Options(), result.OptProfileProcesses)
 			bm.Profile = v
 		}
 	}
 	return nil
 }
 
-func optInt(rb *result.Benchmark, key string) int {
-	if f, ok := rb.Options[key].(float64); ok && f >= 0 && f < 1e9 && f == math.Trunc(f) {
+func optInt(options map[string]any, key string) int {
+	if f, ok := options[key].(float64); ok && f >= 0 && f < 1e9 && f == math.Trunc(f) {
 		return int(f)
 	}
-	if n, ok := rb.Options[key].(int); ok {
+	if n, ok := options[key].(int); ok {
 		return n
 	}
 	return 0

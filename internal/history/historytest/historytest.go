@@ -57,6 +57,26 @@ type Bench struct {
 	Outliers map[int]float64
 }
 
+// ScaleSpec is the history scripts/scale.sh and the history package's
+// memory benchmark measure: runs runs of benchmarks benchmarks
+// (BenchmarkWork00, …, levels of 1 µs to 2 ms) of rounds rounds each, with a
+// step in every fifth benchmark at a third and two thirds of the runs, a
+// single slow run in every seventh, and a baseline every 100 runs.
+func ScaleSpec(runs, benchmarks, rounds int) Spec {
+	spec := Spec{Runs: runs, Rounds: rounds, BaselineEvery: 100, Seed: 11}
+	for i := range benchmarks {
+		b := Bench{Name: fmt.Sprintf("BenchmarkWork%02d", i), Median: 1e-6 * float64(int(1)<<(i%12))}
+		if i%5 == 0 {
+			b.Steps = map[int]float64{runs / 3: 1.2, 2 * runs / 3: 0.9}
+		}
+		if i%7 == 0 {
+			b.Outliers = map[int]float64{runs / 2: 3}
+		}
+		spec.Benchmarks = append(spec.Benchmarks, b)
+	}
+	return spec
+}
+
 // Fullname is the fullname Write gives a benchmark named name.
 func Fullname(name string) string { return "example.com/p/bench." + name }
 

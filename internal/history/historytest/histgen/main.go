@@ -3,10 +3,9 @@
 //
 //	go run ./internal/history/historytest/histgen -runs 10000 -benchmarks 20 -out DIR
 //
-// writes DIR/Linux-Go-1.26-64bit/0001_baseline.json … with a step in every
-// fifth benchmark at a third and two thirds of the runs, a single slow run
-// in every seventh, and a baseline every 100 runs. The same flags write the
-// same bytes, so -runs N+1 writes the files of -runs N and one more.
+// writes DIR/Linux-Go-1.26-64bit/0001_baseline.json … as
+// historytest.ScaleSpec describes. The same flags write the same bytes, so
+// -runs N+1 writes the files of -runs N and one more.
 package main
 
 import (
@@ -27,17 +26,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: histgen -out DIR [-runs N] [-benchmarks N] [-rounds N]")
 		os.Exit(2)
 	}
-	spec := historytest.Spec{Runs: *runs, Rounds: *rounds, BaselineEvery: 100, Seed: 11}
-	for i := range *benchmarks {
-		b := historytest.Bench{Name: fmt.Sprintf("BenchmarkWork%02d", i), Median: 1e-6 * float64(int(1)<<(i%12))}
-		if i%5 == 0 {
-			b.Steps = map[int]float64{*runs / 3: 1.2, 2 * *runs / 3: 0.9}
-		}
-		if i%7 == 0 {
-			b.Outliers = map[int]float64{*runs / 2: 3}
-		}
-		spec.Benchmarks = append(spec.Benchmarks, b)
-	}
+	spec := historytest.ScaleSpec(*runs, *benchmarks, *rounds)
 	if _, err := historytest.Write(*out, spec); err != nil {
 		fmt.Fprintln(os.Stderr, "histgen:", err)
 		os.Exit(1)
