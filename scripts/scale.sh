@@ -5,7 +5,8 @@
 # the same output REPEAT times. It prints the medians: wall time and peak
 # RSS of a real `bin/benchsite build` process (/usr/bin/time -v), the
 # largest HTML page, the largest file a benchmark page loads before the
-# reader zooms (its data file), the home page, the site's size, and
+# reader zooms (its data file), the home page, the site's size, what the
+# last incremental build printed (pages rendered and left unchanged), and
 # whether the incremental output equals a clean build's (diff -r).
 #
 #	scripts/scale.sh [RUNS [BENCHMARKS [REPEAT]]]     # default 10000 20 3
@@ -81,6 +82,8 @@ done
 add_s=$(cut -d' ' -f1 times | median)
 add_rss=$(cut -d' ' -f2 times | median)
 add_cpu=$(cut -d' ' -f3 times | median)
+# What the last incremental build says: pages rendered and unchanged.
+add_log=$(cat build.log)
 
 rm -rf cache-clean
 XDG_CACHE_HOME=$dir/cache-clean "$bin" build --storage history --out clean >/dev/null
@@ -90,6 +93,7 @@ rm -f history/$machine/${extra}_*.json
 echo "history: $runs runs x $benches benchmarks; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo "clean build:        median $clean_s s wall, $clean_cpu s CPU, peak RSS $((clean_rss / 1024)) MiB (of $repeat)"
 echo "add one run, build: median $add_s s wall, $add_cpu s CPU, peak RSS $((add_rss / 1024)) MiB (of $repeat)"
+echo "add one run, pages: $add_log"
 echo "largest HTML page:  $page"
 echo "largest data file:  $data"
 echo "home page:          $home bytes"

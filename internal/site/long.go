@@ -2,11 +2,8 @@ package site
 
 import (
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -122,15 +119,14 @@ func zoomLong(n int) []dataZoom {
 // the SHA-256 of what the rows are made from — each run's position,
 // number, file and that file's content hash, its verdict, change point,
 // median in the unit shown and whether its samples are written — rather
-// than of the JSON, so a period that has not changed is
-// not encoded again. The keys of a build are kept in the cache folder
-// (keysFile); without a cache every file is written.
+// than of the JSON, so a period that has not changed is not encoded
+// again (see reuse.go for the manifest of keys).
 
 // periodKey is the key of a period file's rows; zero when some run's
 // content hash is unknown (no cache).
 func periodKey(rows []runRow) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "period-1 %d\n", len(rows))
+	fmt.Fprintf(h, "period-1 %s %d\n", buildID, len(rows))
 	for _, r := range rows {
 		if r.hash == ([32]byte{}) {
 			return [32]byte{}
@@ -154,88 +150,13 @@ func fmtPtr(p *float64) string {
 	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
 
-// keysFile is the file in the cache folder that keeps, per output folder
-// (by absolute path), the keys of the period files a build wrote there.
-const keysFile = "site-keys.gob"
-
-func absDir(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	return abs
-}
-
-// readKeys returns the keys of the period files in the output folder dir.
-func readKeys(cache, dir string) map[string][32]byte {
-	all := readAllKeys(cache)
-	if k := all[absDir(dir)]; k != nil {
-		return k
-	}
-	return map[string][32]byte{}
-}
-
-func readAllKeys(cache string) map[string]map[string][32]byte {
-	all := map[string]map[string][32]byte{}
-	if cache == "" {
-		return all
-	}
-	f, err := os.Open(filepath.Join(cache, keysFile))
-	if err != nil {
-		return all
-	}
-	defer f.Close()
-	if gob.NewDecoder(f).Decode(&all) != nil {
-		return map[string]map[string][32]byte{}
-	}
-	return all
-}
-
-// writeKeys records the keys of the period files in the output folder dir,
-// and forgets the folders that no longer exist (the preview server's
-// earlier builds).
-func writeKeys(cache, dir string, keys map[string][32]byte) {
-	if cache == "" || os.MkdirAll(cache, 0o755) != nil {
-		return
-	}
-	all := readAllKeys(cache)
-	for d := range all {
-		if _, err := os.Stat(d); err != nil {
-			delete(all, d)
-		}
-	}
-	all[absDir(dir)] = keys
-	tmp, err := os.CreateTemp(cache, keysFile+".tmp-")
-	if err != nil {
-		return
-	}
-	err = gob.NewEncoder(tmp).Encode(all)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(cache, keysFile))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-}
-
 // writePeriod writes a period file, or links the earlier build's when its
 // key is the same (see periodKey).
 func (b *builder) writePeriod(p periodFile) error {
 	// The key is taken when the rows are final (change points marked).
 	key := periodKey(p.Runs)
-	b.mu.Lock()
-	old, ok := b.keys[p.Path]
-	if key != ([32]byte{}) {
-		b.newKeys[p.Path] = key
-	}
-	b.mu.Unlock()
-	if ok && old == key && b.reuse != "" && key != ([32]byte{}) {
-		if err := b.linkFile(p.Path, filepath.Join(b.reuse, filepath.FromSlash(p.Path))); err == nil {
-			return nil
-		}
+	if b.reuseFile(p.Path, key) {
+		return nil
 	}
 	js, err := marshal(struct {
 		Runs []runRow `json:"runs"`
@@ -243,5 +164,9 @@ func (b *builder) writePeriod(p periodFile) error {
 	if err != nil {
 		return err
 	}
-	return b.writeFile(p.Path, js)
+	if err := b.writeFile(p.Path, js); err != nil {
+		return err
+	}
+	b.record(p.Path, key)
+	return nil
 }
