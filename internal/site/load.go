@@ -31,6 +31,8 @@ type builder struct {
 	docs []*doc
 	home homeContent
 	site *SiteInfo
+	// siteSum is site's key (siteKey), part of the runs pages' keys.
+	siteSum [32]byte
 }
 
 // The history's types, under the names the pages were written with.

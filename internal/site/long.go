@@ -3,6 +3,7 @@ package site
 import (
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 
@@ -117,7 +118,8 @@ func zoomLong(n int) []dataZoom {
 // earlier build's output when it was made from the same rows: adding a
 // run changes only the newest period's file of each series. The key is
 // the SHA-256 of what the rows are made from — each run's position,
-// number, file and that file's content hash, its verdict, change point,
+// number, file and that file's content hash, its verdict (with a paired
+// interval), change point,
 // median in the unit shown and whether its samples are written — rather
 // than of the JSON, so a period that has not changed is not encoded
 // again (see reuse.go for the manifest of keys).
@@ -126,28 +128,41 @@ func zoomLong(n int) []dataZoom {
 // content hash is unknown (no cache).
 func periodKey(rows []runRow) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "period-1 %s %d\n", buildID, len(rows))
+	fmt.Fprintf(h, "period-2 %s %d\n", buildID, len(rows))
+	// Appended field by field: fmt.Fprintf per row costs more than the
+	// hash (a long history has hundreds of thousands of rows).
+	var buf []byte
 	for _, r := range rows {
 		if r.hash == ([32]byte{}) {
 			return [32]byte{}
 		}
-		fmt.Fprintf(h, "%d %s %s %x %s %s %s %s %s %d", r.I, r.N, r.Raw, r.hash, r.Verdict, r.Against, fmtPtr(r.Change), r.Field, fmtPtr(r.Median), len(r.Data))
+		buf = strconv.AppendInt(buf[:0], int64(r.I), 10)
+		buf = append(buf, r.hash[:]...)
+		for _, s := range []string{r.N, r.Raw, r.Verdict, r.Against, r.Field} {
+			buf = strconv.AppendQuote(buf, s)
+		}
+		for _, f := range []*float64{r.Change, r.Median, r.CILow, r.CIHigh} {
+			buf = appendPtr(buf, f)
+		}
+		buf = strconv.AppendInt(append(buf, ' '), int64(r.Pairs), 10)
+		buf = strconv.AppendInt(append(buf, ' '), int64(len(r.Data)), 10)
 		if r.ChangePoint != nil {
 			js, _ := marshal(r.ChangePoint)
-			h.Write(js)
+			buf = append(buf, js...)
 		}
-		h.Write([]byte{'\n'})
+		h.Write(append(buf, '\n'))
 	}
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
 }
 
-func fmtPtr(p *float64) string {
+// appendPtr appends " -" for nil, else " " and *p's bits in hex.
+func appendPtr(buf []byte, p *float64) []byte {
 	if p == nil {
-		return "-"
+		return append(buf, " -"...)
 	}
-	return strconv.FormatFloat(*p, 'g', -1, 64)
+	return strconv.AppendUint(append(buf, ' '), math.Float64bits(*p), 16)
 }
 
 // writePeriod writes a period file, or links the earlier build's when its

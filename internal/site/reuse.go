@@ -178,6 +178,17 @@ func (b *builder) record(rel string, key [32]byte) {
 	b.newKeys[rel] = fileKey{Key: key, Size: st.Size(), Mod: st.ModTime().UnixNano()}
 }
 
+// siteKey is the SHA-256 of the site's data every page has (Page.Site).
+func siteKey(si *SiteInfo) [32]byte {
+	h := sha256.New()
+	if gob.NewEncoder(h).Encode(si) != nil {
+		return [32]byte{}
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
 // pageKey is the key of page template name rendered with pg (complete:
 // Site, Path, Root and Canonical set); zero when the build keeps no
 // manifest or the page cannot be keyed (the compare page, or data gob

@@ -2,7 +2,6 @@ package site
 
 import (
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
 	"math"
 	"net/url"
@@ -166,22 +165,26 @@ func (b *builder) writeRunsPage(bn *bench, s *series, bm *BenchMachine, k, pages
 }
 
 // runsKey is the key of an older page of a runs table (pg, its rows not
-// yet made) showing runs [from, to) of s: the page without its rows (as
-// pageKey) and, per run, what its row is made from — the content hash and
+// yet made) showing runs [from, to) of s: every field of the page without
+// its rows (a field added to RunsPage or RunsNav must be added here) and,
+// per run, what its row is made from — the content hash and
 // name of its result file, its verdict, its baseline's label and its
 // profile's path — with the unit u the figures are shown in. Zero when some
 // run's content hash is unknown (no cache).
 func (b *builder) runsKey(pg *Page, s *series, bm *BenchMachine, u unit, from, to int) [32]byte {
-	if !b.keyed() {
+	if !b.keyed() || b.siteSum == ([32]byte{}) {
 		return [32]byte{}
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "runs-1 %s\n%x\n%+v\n", buildID, b.tmpl.sum, u)
-	if gob.NewEncoder(h).Encode(pg) != nil {
-		return [32]byte{}
-	}
-	// Appended field by field (strings quoted, floats by their bits):
-	// fmt.Fprintf per run would cost more than the rest of the key.
+	// The page without its rows, field by field (gob, as pageKey, costs
+	// more than the rest of the key: there are thousands of these pages).
+	rp, nav := pg.Runs, pg.Runs.Nav
+	fmt.Fprintf(h, "runs-1 %s\n%x %x\n%+v\n", buildID, b.tmpl.sum, b.siteSum, u)
+	fmt.Fprintf(h, "%q %q %q %q %q %v\n", pg.Root, pg.Path, pg.Key, pg.Title, pg.Canonical, pg.Charts)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %v %v\n", rp.Name, rp.Fullname, rp.Group, rp.BenchURL, rp.Machine, rp.Unit, rp.Harness, rp.ShowOPS, rp.HasMemory)
+	fmt.Fprintf(h, "%d %d %q %d %d %q %d %d %q\n", nav.First, nav.Last, nav.Newer, nav.NewerFirst, nav.NewerLast, nav.Older, nav.OlderFirst, nav.OlderLast, nav.Oldest)
+	// Then per run, appended field by field (strings quoted, floats by
+	// their bits): fmt.Fprintf per run would cost more than the rest.
 	var buf []byte
 	for i := from; i < to; i++ {
 		p := s.Points[i]

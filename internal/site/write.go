@@ -24,6 +24,7 @@ func (b *builder) write() error {
 		return err
 	}
 	b.site = b.siteInfo()
+	b.siteSum = siteKey(b.site)
 
 	if err := b.writeFile(markerFile, []byte("This directory is written by `benchsite build` and replaced whole on every build.\n")); err != nil {
 		return err
