@@ -287,6 +287,21 @@ func TestRunsPagesIncremental(t *testing.T) {
 		t.Errorf("the rebuild into a new folder did not link %s from the served site (%v)", rel, err)
 	}
 	sameTree(t, served.Out, clean.Out)
+
+	// A file edited in the served site since is rendered again, not linked.
+	edited := filepath.Join(served.Out, rel)
+	if err := os.WriteFile(edited, []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := served
+	again.Out, again.Reuse = filepath.Join(dir, "served-3"), served.Out
+	if _, err := Build(again); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(again.Out, rel)); got != readFile(t, filepath.Join(clean.Out, rel)) {
+		t.Errorf("%s: the edited file was carried over: %.40q", rel, got)
+	}
+	sameTree(t, again.Out, clean.Out)
 }
 
 // firstOlder is the path of an older runs page under out.
