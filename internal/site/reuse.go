@@ -103,6 +103,8 @@ func writeKeys(cache, dir string, keys map[string]fileKey) {
 	if cache == "" || os.MkdirAll(cache, 0o755) != nil {
 		return
 	}
+	// The earlier versions' file (period files' keys alone) is replaced.
+	os.Remove(filepath.Join(cache, "site-keys.gob"))
 	all := readAllKeys(cache)
 	for d := range all {
 		if _, err := os.Stat(d); err != nil {
