@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/benchsite/benchsite/internal/compare"
+	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/result"
 )
 
@@ -344,6 +346,25 @@ func TestSubject(t *testing.T) {
 	} {
 		if got := subject(c.in); got != c.want {
 			t.Errorf("subject(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// runsKey writes every field of the page, its navigation and each run's
+// verdict by name: a field added to one of them must be added there, or a
+// page that changed would be linked from the earlier build unchanged.
+func TestRunsKeyCoversEveryField(t *testing.T) {
+	for _, c := range []struct {
+		typ  reflect.Type
+		want int
+	}{
+		{reflect.TypeFor[Page](), 16},
+		{reflect.TypeFor[RunsPage](), 11},
+		{reflect.TypeFor[RunsNav](), 9},
+		{reflect.TypeFor[history.Verdict](), 7},
+	} {
+		if n := c.typ.NumField(); n != c.want {
+			t.Errorf("%s has %d fields, runsKey knows %d: add the new ones to runsKey (runs.go), then here", c.typ, n, c.want)
 		}
 	}
 }
