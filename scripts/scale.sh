@@ -2,10 +2,12 @@
 # scale.sh measures how the site build scales with the history (issue 11):
 # a generated history of RUNS runs × BENCHMARKS benchmarks (histgen), built
 # REPEAT times from scratch, then one run added and the site rebuilt into
-# the same output REPEAT times. It prints the medians: wall time and peak
+# the same output REPEAT times (run RUNS+1, then run RUNS to RUNS-1 runs:
+# see below). It prints the medians: wall time and peak
 # RSS of a real `bin/benchsite build` process (/usr/bin/time -v), the
 # largest HTML page, the largest file a benchmark page loads before the
-# reader zooms (its data file), the home page, the site's size, and
+# reader zooms (its data file), the home page, the site's size, what the
+# last incremental build printed (pages rendered and left unchanged), and
 # whether the incremental output equals a clean build's (diff -r).
 #
 #	scripts/scale.sh [RUNS [BENCHMARKS [REPEAT]]]     # default 10000 20 3
@@ -81,16 +83,39 @@ done
 add_s=$(cut -d' ' -f1 times | median)
 add_rss=$(cut -d' ' -f2 times | median)
 add_cpu=$(cut -d' ' -f3 times | median)
+# What the last incremental build says: pages rendered and unchanged.
+add_log=$(cat build.log)
 
 rm -rf cache-clean
 XDG_CACHE_HOME=$dir/cache-clean "$bin" build --storage history --out clean >/dev/null
 if diff -r public clean >diff.log; then same=identical; else same="DIFFERENT (see $dir/diff.log)"; fi
 rm -f history/$machine/${extra}_*.json
 
+# Run RUNS added to RUNS-1 runs: with RUNS a multiple of 100, run RUNS+1
+# above starts a new page of every runs table (the page it completed gets
+# a file, the one before it is rendered again); run RUNS only fills the
+# newest page, the common case.
+last=$(printf '%04d' "$runs")
+: >times
+mkdir -p aside
+for i in $(seq "$repeat"); do
+	mv history/$machine/${last}_*.json aside/
+	XDG_CACHE_HOME=$dir/cache-inc "$bin" build --storage history --out public >/dev/null
+	mv aside/${last}_*.json history/$machine/
+	timed public "$dir/cache-inc"
+done
+fill_s=$(cut -d' ' -f1 times | median)
+fill_rss=$(cut -d' ' -f2 times | median)
+fill_cpu=$(cut -d' ' -f3 times | median)
+fill_log=$(cat build.log)
+
 echo "history: $runs runs x $benches benchmarks; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo "clean build:        median $clean_s s wall, $clean_cpu s CPU, peak RSS $((clean_rss / 1024)) MiB (of $repeat)"
 echo "peak RSS per run and benchmark: $((clean_rss * 1024 / (runs * benches))) bytes (the whole peak over runs x benchmarks; the growth is the difference of two sizes)"
-echo "add one run, build: median $add_s s wall, $add_cpu s CPU, peak RSS $((add_rss / 1024)) MiB (of $repeat)"
+echo "add run $((runs + 1)), build: median $add_s s wall, $add_cpu s CPU, peak RSS $((add_rss / 1024)) MiB (of $repeat)"
+echo "add run $((runs + 1)), pages: $add_log"
+echo "add run $runs to $((runs - 1)), build: median $fill_s s wall, $fill_cpu s CPU, peak RSS $((fill_rss / 1024)) MiB (of $repeat)"
+echo "add run $runs, pages: $fill_log"
 echo "largest HTML page:  $page"
 echo "largest data file:  $data"
 echo "home page:          $home bytes"

@@ -3,9 +3,11 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -42,11 +44,50 @@ func TestIncrementalBuildIsIdentical(t *testing.T) {
 		}
 		before = append(before, st)
 	}
+	pagesBefore := htmlFiles(t, opt.Out)
 	if err := os.Rename(aside, newest); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(opt); err != nil {
+	res, err := Build(opt)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The pages the new run touches are rendered again: the benchmark
+	// pages (their newest page of runs), the home, compare, changes and
+	// machines pages. The others — every older page of the runs tables,
+	// targets.html, 404.html — are the earlier build's files.
+	rendered := map[string]bool{}
+	for p, st := range htmlFiles(t, opt.Out) {
+		if old, ok := pagesBefore[p]; !ok || !os.SameFile(old, st) {
+			rendered[p] = true
+		}
+	}
+	mayChange := map[string]bool{"index.html": true, "compare.html": true, "changes.html": true, "machines.html": true}
+	benchPages := 0
+	for p := range rendered {
+		if m, _ := filepath.Match("bench/*.html", p); m {
+			benchPages++
+		} else if !mayChange[p] {
+			t.Errorf("%s was rendered again; the new run does not change it", p)
+		}
+	}
+	for _, p := range []string{"index.html", "machines.html"} {
+		if !rendered[p] {
+			t.Errorf("%s was kept from the earlier build; the new run changes it", p)
+		}
+	}
+	if benchPages != 3 {
+		t.Errorf("%d benchmark pages rendered again, want all 3 (the run has every benchmark)", benchPages)
+	}
+	older, _ := filepath.Glob(filepath.Join(opt.Out, "bench", "*", "*", "runs-*.html"))
+	if len(older) != 3*6 {
+		t.Errorf("%d older pages of runs, want 6 per benchmark (runs 1–600)", len(older))
+	}
+	if got := res.Pages - res.ReusedPages; got != len(rendered) {
+		t.Errorf("the build says it rendered %d pages; %d files are new", got, len(rendered))
+	}
+	if !strings.Contains(res.String(), fmt.Sprintf("(%d rendered, %d unchanged)", len(rendered), res.ReusedPages)) {
+		t.Errorf("the build's summary %q does not count the rendered and unchanged pages", res.String())
 	}
 	// The first period's file is the earlier build's (linked), the second,
 	// which the new run joined, is written anew.
@@ -130,6 +171,25 @@ func TestIncrementalBuildIsIdentical(t *testing.T) {
 	if next != 651 {
 		t.Errorf("the period files hold %d runs, want 651", next)
 	}
+}
+
+// htmlFiles stats every HTML page under root, by slash path.
+func htmlFiles(t *testing.T, root string) map[string]os.FileInfo {
+	t.Helper()
+	out := map[string]os.FileInfo{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		st, err := os.Stat(p)
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = st
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // tree reads every file under root, by slash path.

@@ -16,11 +16,11 @@ type builder struct {
 
 	mu  sync.Mutex // guards res and the keys while pages are written concurrently
 	res *Result
-	// reuse is the earlier build's output whose period files may be
-	// linked instead of written again (""); keys are what they were made
-	// from (see periodKey), newKeys those of this build.
+	// reuse is the earlier build's output whose files may be linked
+	// instead of written again (""); keys is its manifest, newKeys this
+	// build's (see reuse.go).
 	reuse         string
-	keys, newKeys map[string][32]byte
+	keys, newKeys map[string]fileKey
 
 	hist     *history.History
 	machines []*machine
@@ -31,6 +31,8 @@ type builder struct {
 	docs []*doc
 	home homeContent
 	site *SiteInfo
+	// siteSum is site's key (siteKey), part of the runs pages' keys.
+	siteSum [32]byte
 }
 
 // The history's types, under the names the pages were written with.

@@ -2,11 +2,9 @@ package site
 
 import (
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
+	"math"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -120,105 +118,51 @@ func zoomLong(n int) []dataZoom {
 // earlier build's output when it was made from the same rows: adding a
 // run changes only the newest period's file of each series. The key is
 // the SHA-256 of what the rows are made from — each run's position,
-// number, file and that file's content hash, its verdict, change point,
+// number, file and that file's content hash, its verdict (with a paired
+// interval), change point,
 // median in the unit shown and whether its samples are written — rather
-// than of the JSON, so a period that has not changed is
-// not encoded again. The keys of a build are kept in the cache folder
-// (keysFile); without a cache every file is written.
+// than of the JSON, so a period that has not changed is not encoded
+// again (see reuse.go for the manifest of keys).
 
 // periodKey is the key of a period file's rows; zero when some run's
 // content hash is unknown (no cache).
 func periodKey(rows []runRow) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "period-1 %d\n", len(rows))
+	fmt.Fprintf(h, "period-2 %s %d\n", buildID, len(rows))
+	// Appended field by field: fmt.Fprintf per row costs more than the
+	// hash (a long history has hundreds of thousands of rows).
+	var buf []byte
 	for _, r := range rows {
 		if r.hash == ([32]byte{}) {
 			return [32]byte{}
 		}
-		fmt.Fprintf(h, "%d %s %s %x %s %s %s %s %s %d", r.I, r.N, r.Raw, r.hash, r.Verdict, r.Against, fmtPtr(r.Change), r.Field, fmtPtr(r.Median), len(r.Data))
+		buf = strconv.AppendInt(buf[:0], int64(r.I), 10)
+		buf = append(buf, r.hash[:]...)
+		for _, s := range []string{r.N, r.Raw, r.Verdict, r.Against, r.Field} {
+			buf = strconv.AppendQuote(buf, s)
+		}
+		for _, f := range []*float64{r.Change, r.Median, r.CILow, r.CIHigh} {
+			buf = appendPtr(buf, f)
+		}
+		buf = strconv.AppendInt(append(buf, ' '), int64(r.Pairs), 10)
+		buf = strconv.AppendInt(append(buf, ' '), int64(len(r.Data)), 10)
 		if r.ChangePoint != nil {
 			js, _ := marshal(r.ChangePoint)
-			h.Write(js)
+			buf = append(buf, js...)
 		}
-		h.Write([]byte{'\n'})
+		h.Write(append(buf, '\n'))
 	}
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
 }
 
-func fmtPtr(p *float64) string {
+// appendPtr appends " -" for nil, else " " and *p's bits in hex.
+func appendPtr(buf []byte, p *float64) []byte {
 	if p == nil {
-		return "-"
+		return append(buf, " -"...)
 	}
-	return strconv.FormatFloat(*p, 'g', -1, 64)
-}
-
-// keysFile is the file in the cache folder that keeps, per output folder
-// (by absolute path), the keys of the period files a build wrote there.
-const keysFile = "site-keys.gob"
-
-func absDir(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	return abs
-}
-
-// readKeys returns the keys of the period files in the output folder dir.
-func readKeys(cache, dir string) map[string][32]byte {
-	all := readAllKeys(cache)
-	if k := all[absDir(dir)]; k != nil {
-		return k
-	}
-	return map[string][32]byte{}
-}
-
-func readAllKeys(cache string) map[string]map[string][32]byte {
-	all := map[string]map[string][32]byte{}
-	if cache == "" {
-		return all
-	}
-	f, err := os.Open(filepath.Join(cache, keysFile))
-	if err != nil {
-		return all
-	}
-	defer f.Close()
-	if gob.NewDecoder(f).Decode(&all) != nil {
-		return map[string]map[string][32]byte{}
-	}
-	return all
-}
-
-// writeKeys records the keys of the period files in the output folder dir,
-// and forgets the folders that no longer exist (the preview server's
-// earlier builds).
-func writeKeys(cache, dir string, keys map[string][32]byte) {
-	if cache == "" || os.MkdirAll(cache, 0o755) != nil {
-		return
-	}
-	all := readAllKeys(cache)
-	for d := range all {
-		if _, err := os.Stat(d); err != nil {
-			delete(all, d)
-		}
-	}
-	all[absDir(dir)] = keys
-	tmp, err := os.CreateTemp(cache, keysFile+".tmp-")
-	if err != nil {
-		return
-	}
-	err = gob.NewEncoder(tmp).Encode(all)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(cache, keysFile))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
+	return strconv.AppendUint(append(buf, ' '), math.Float64bits(*p), 16)
 }
 
 // writePeriod writes a period file, or links the earlier build's when its
@@ -226,16 +170,8 @@ func writeKeys(cache, dir string, keys map[string][32]byte) {
 func (b *builder) writePeriod(p periodFile) error {
 	// The key is taken when the rows are final (change points marked).
 	key := periodKey(p.Runs)
-	b.mu.Lock()
-	old, ok := b.keys[p.Path]
-	if key != ([32]byte{}) {
-		b.newKeys[p.Path] = key
-	}
-	b.mu.Unlock()
-	if ok && old == key && b.reuse != "" && key != ([32]byte{}) {
-		if err := b.linkFile(p.Path, filepath.Join(b.reuse, filepath.FromSlash(p.Path))); err == nil {
-			return nil
-		}
+	if b.reuseFile(p.Path, key) {
+		return nil
 	}
 	js, err := marshal(struct {
 		Runs []runRow `json:"runs"`
@@ -243,5 +179,9 @@ func (b *builder) writePeriod(p periodFile) error {
 	if err != nil {
 		return err
 	}
-	return b.writeFile(p.Path, js)
+	if err := b.writeFile(p.Path, js); err != nil {
+		return err
+	}
+	b.record(p.Path, key)
+	return nil
 }

@@ -70,6 +70,7 @@ type Page struct {
 	Doc      *DocPage
 	Run      *RunPage
 	Changes  *ChangesPage
+	Runs     *RunsPage
 }
 
 // RunRef identifies one run (one result file).
@@ -187,10 +188,15 @@ type BenchMachine struct {
 	// TargetsOffChart are targets too far from the data (more than 3×) to
 	// draw in the history chart without flattening it.
 	TargetsOffChart []string
-	// Runs are the newest runs (at most 100), newest first; TotalRuns
-	// counts all of them (the history chart draws every one).
+	// Runs are the runs table's: the newest page of it (runs.go), newest
+	// first; Nav links the older pages, nil when there are none.
+	// TotalRuns counts every run (the history chart draws every one).
 	Runs      []RunRow
+	Nav       *RunsNav
 	TotalRuns int
+	// Recent are the newest runs (at most 100), newest first: the run
+	// picker's choices.
+	Recent    []RunRow
 	ExtraInfo []KV // of the newest run
 	// Harness names the harness of the newest run when it was imported
 	// from another one (e.g. "Catch2 2.13.10"); "" for Go and pytest runs.
@@ -206,6 +212,8 @@ type BenchMachine struct {
 	Profile *ProfileView
 	// GCOff: the newest run ran with the garbage collector off.
 	GCOff bool
+
+	profiles map[int]string // profile paths by run position (addProfiles)
 }
 
 // RunRow is one run in a benchmark's runs table (times formatted in the
@@ -502,11 +510,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 			Harness:   strings.TrimSpace(last.Run.File.MachineInfo.String("harness") + " " + last.Run.File.MachineInfo.String("harness_version")),
 		}
 		bm.TotalRuns = len(s.Points)
-		for i := len(s.Points) - 1; i >= 0 && i >= len(s.Points)-tableRuns; i-- {
-			rr := b.runRow(s.Points[i], u)
-			rr.Index = i
-			bm.Runs = append(bm.Runs, rr)
-		}
+		b.benchRuns(&bm, bn.Slug, s, u)
 		bm.Latest = bm.Runs[0]
 		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against

@@ -96,12 +96,17 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 		bm := &bp.Machines[k]
 		k++
 		bm.GCOff = bm.Latest.GCOff
-		// Every run's profile is copied; the runs table, which lists the
-		// newest runs only, links those of its rows.
-		rowOf := map[int]*RunRow{}
+		// Every run's profile is copied; the benchmark page's runs table
+		// and run picker link those of their rows, the older pages of the
+		// table (runs.go) take theirs from bm.profiles.
+		rowOf := map[int][]*RunRow{}
 		for i := range bm.Runs {
-			rowOf[bm.Runs[i].Index] = &bm.Runs[i]
+			rowOf[bm.Runs[i].Index] = append(rowOf[bm.Runs[i].Index], &bm.Runs[i])
 		}
+		for i := range bm.Recent {
+			rowOf[bm.Recent[i].Index] = append(rowOf[bm.Recent[i].Index], &bm.Recent[i])
+		}
+		bm.profiles = map[int]string{}
 		for j := len(s.Points) - 1; j >= 0; j-- { // newest first
 			pt := s.Points[j]
 			src, kind, ok := b.profileOf(pt, bn.Name)
@@ -118,7 +123,8 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 			if err := b.writeFile(url, data); err != nil {
 				return err
 			}
-			if rr := rowOf[j]; rr != nil {
+			bm.profiles[j] = url
+			for _, rr := range rowOf[j] {
 				rr.Profile = url
 			}
 			if bm.Profile != nil {

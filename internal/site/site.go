@@ -8,6 +8,8 @@
 //
 //	index.html                 home: intro, latest run per machine, summary grid
 //	bench/<slug>.html          one page per benchmark (fullname → slug)
+//	bench/<slug>/<machine>/runs-NNNN.html  the older pages of its runs table,
+//	                           100 runs a page counted from the oldest (runs.go)
 //	data/<slug>.json           that page's chart data, fetched by the page (a
 //	                           long series downsampled: see long.go)
 //	data/<slug>/<machine>/NNNN.json  every run of a long series, 500 a file,
@@ -50,10 +52,12 @@
 //     trend lines are inline SVG of the last few runs only.
 //   - The same inputs give byte-identical output: no build timestamps, maps
 //     sorted, chart ids derived from positions; with or without
-//     Options.Cache.
+//     Options.Cache. With it, a page whose inputs are unchanged is linked
+//     from the earlier build instead of rendered (reuse.go).
 //   - A benchmark page's weight does not depend on the history's length
-//     either: its runs table lists the newest runs, and a long series' data
-//     file holds a downsampled series of bounded length (long.go).
+//     either: its runs table shows the newest page of at most 100 runs and
+//     links the older pages, and a long series' data file holds a
+//     downsampled series of bounded length (long.go).
 package site
 
 import (
@@ -103,8 +107,10 @@ type Options struct {
 	// Cache, when set, is a directory where the history's summaries are
 	// kept between builds, keyed by the files' content (history.Options.Cache):
 	// a build then reads only new or changed result files, and links the
-	// period files that have not changed from the earlier build (Reuse).
-	// The output is the same with or without it.
+	// pages and period files whose inputs have not changed from the
+	// earlier build (Reuse) instead of rendering them again (a manifest of
+	// their keys is kept there too; see reuse.go). The output is the same
+	// with or without it.
 	Cache string
 	// Reuse is an earlier build's output to link unchanged files from
 	// (with Cache); default: Out itself when it holds an earlier build.
@@ -136,9 +142,13 @@ type Result struct {
 	Machines   int
 	Runs       int // result files read
 	Benchmarks int // distinct fullnames
-	Pages      int // HTML pages written
-	Files      int // files written in all
+	Pages      int // HTML pages in the output
+	Files      int // files in the output
 	Bytes      int64
+	// Reused counts the files (ReusedPages the HTML pages) among them
+	// that an incremental build linked unchanged from the earlier build
+	// instead of rendering them (Options.Cache; see reuse.go).
+	Reused, ReusedPages int
 	// Skipped lists unreadable files left out (SkipInvalid).
 	Skipped []string
 	// Warnings are problems that did not stop the build.
@@ -147,8 +157,12 @@ type Result struct {
 
 // String summarises r in one line.
 func (r *Result) String() string {
+	pages := words.Count(r.Pages, "page")
+	if r.Reused > 0 {
+		pages += fmt.Sprintf(" (%d rendered, %d unchanged)", r.Pages-r.ReusedPages, r.ReusedPages)
+	}
 	s := fmt.Sprintf("%s, %s (%s) from %s of %s on %s",
-		words.Count(r.Pages, "page"), words.Count(r.Files, "file"), humanBytes(r.Bytes),
+		pages, words.Count(r.Files, "file"), humanBytes(r.Bytes),
 		words.Count(r.Runs, "run"), words.Count(r.Benchmarks, "benchmark"), words.Count(r.Machines, "machine"))
 	if len(r.Skipped) > 0 {
 		s += fmt.Sprintf("; %s skipped", words.CountAs(len(r.Skipped), "unreadable file", "unreadable files"))
@@ -184,7 +198,10 @@ func Build(opt Options) (*Result, error) {
 	if b.reuse == "" && dir != opt.Out {
 		b.reuse = opt.Out
 	}
-	b.keys, b.newKeys = map[string][32]byte{}, map[string][32]byte{}
+	if b.reuse != "" && absDir(b.reuse) == absDir(dir) {
+		b.reuse = "" // nothing to link from
+	}
+	b.keys, b.newKeys = map[string]fileKey{}, map[string]fileKey{}
 	if b.reuse != "" {
 		b.keys = readKeys(opt.Cache, b.reuse)
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html"
 	"html/template"
@@ -20,6 +21,9 @@ import (
 // templateSet is every template, defaults overridden by the user's files.
 type templateSet struct {
 	t *template.Template
+	// sum is the SHA-256 of every file's name and source, in parse order:
+	// part of every page's key (reuse.go).
+	sum [32]byte
 }
 
 // funcs are the helpers templates may call. They format numbers; only
@@ -36,6 +40,27 @@ var funcs = template.FuncMap{
 	"join":      strings.Join,
 	"add":       func(a, b int) int { return a + b },
 	"dict":      dict,
+	"subject":   subject,
+}
+
+// subjectRunes is the longest commit subject subject keeps.
+const subjectRunes = 200
+
+// subject is a commit message's first line, cut to subjectRunes
+// characters (with "…"): the commit's tooltip. A message may hold 16 KiB,
+// and a page of 100 runs that each showed theirs whole could weigh over a
+// megabyte; the message stays whole in the run's result file.
+func subject(msg string) string {
+	line, _, _ := strings.Cut(msg, "\n")
+	line = strings.TrimRight(line, "\r")
+	n := 0
+	for i := range line {
+		if n == subjectRunes {
+			return line[:i] + "…"
+		}
+		n++
+	}
+	return line
 }
 
 // breakable escapes a benchmark name or run label for HTML and lets it
@@ -153,12 +178,16 @@ func loadTemplates(dir, project string) (*templateSet, error) {
 	sort.Strings(user)
 	names = append(names, user...)
 	root := template.New("").Funcs(funcs)
+	h := sha256.New()
 	for _, n := range names {
+		fmt.Fprintf(h, "%q %d\n%s", n, len(files[n]), files[n])
 		if _, err := root.New(n).Parse(files[n]); err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", origin[n], err)
 		}
 	}
-	return &templateSet{t: root}, nil
+	ts := &templateSet{t: root}
+	h.Sum(ts.sum[:0])
+	return ts, nil
 }
 
 func (s *templateSet) has(name string) bool { return s.t.Lookup(name) != nil }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,7 @@ func (b *builder) write() error {
 		return err
 	}
 	b.site = b.siteInfo()
+	b.siteSum = siteKey(b.site)
 
 	if err := b.writeFile(markerFile, []byte("This directory is written by `benchsite build` and replaced whole on every build.\n")); err != nil {
 		return err
@@ -107,8 +109,16 @@ func (b *builder) writeBench(bn *bench) error {
 	if err != nil {
 		return fmt.Errorf("site: chart data of %q: %w", bn.Fullname, err)
 	}
-	if err := b.writeFile("data/"+bn.Slug+".json", js); err != nil {
-		return err
+	// The data file is keyed by its bytes: an unchanged one is linked.
+	var key [32]byte
+	if b.keyed() {
+		key = sha256.Sum256(js)
+	}
+	if dp := "data/" + bn.Slug + ".json"; !b.reuseFile(dp, key) {
+		if err := b.writeFile(dp, js); err != nil {
+			return err
+		}
+		b.record(dp, key)
 	}
 	for _, p := range periods {
 		if err := b.writePeriod(p); err != nil {
@@ -117,6 +127,9 @@ func (b *builder) writeBench(bn *bench) error {
 	}
 	bp := b.benchPage(bn, data)
 	if err := b.addProfiles(bn, bp); err != nil {
+		return err
+	}
+	if err := b.writeRunsPages(bn, bp); err != nil {
 		return err
 	}
 	return b.page(b.benchURL(bn), "benchmark.html", &Page{Key: "bench", Title: bn.Name, Charts: true, Bench: bp})
@@ -195,17 +208,40 @@ func (b *builder) siteInfo() *SiteInfo {
 
 // page renders one page template to p.
 func (b *builder) page(p, name string, pg *Page) error {
+	b.frame(p, pg)
+	return b.render(p, name, pg, b.pageKey(name, pg), nil)
+}
+
+// frame sets what every page has: the site, its path, root and canonical
+// URL.
+func (b *builder) frame(p string, pg *Page) {
 	pg.Site = b.site
 	pg.Path = p
 	if pg.Root == "" {
 		pg.Root = rootOf(p)
 	}
 	pg.Canonical = b.canonical(p)
+}
+
+// render writes page p from template name, or links the earlier build's
+// when its key is unchanged (reuse.go); fill, when set, completes pg
+// before it is rendered (work a reused page is spared).
+func (b *builder) render(p, name string, pg *Page, key [32]byte, fill func()) error {
+	if b.reuseFile(p, key) {
+		return nil
+	}
+	if fill != nil {
+		fill()
+	}
 	html, err := b.tmpl.render(name, pg)
 	if err != nil {
 		return err
 	}
-	return b.writeFile(p, html)
+	if err := b.writeFile(p, html); err != nil {
+		return err
+	}
+	b.record(p, key)
+	return nil
 }
 
 // writeAssets copies the embedded assets; the stylesheet gets the code

@@ -1,8 +1,11 @@
 package browser
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/emulation"
 
 	"github.com/benchsite/benchsite/internal/history/historytest"
 	"github.com/benchsite/benchsite/internal/site"
@@ -68,4 +71,48 @@ func TestLongHistory(t *testing.T) {
 		t.Error("run 1250's samples were not read from its result file")
 	}
 	tb.noProblems("long history page")
+
+	// On a 390 px phone: the benchmark page's runs table is the newest
+	// page (runs 1201–1300); its "older runs" link, a plain link, leads to
+	// runs 1101–1200, newest first, and on to the oldest page and back.
+	// Each page fits the screen as the layout test requires.
+	tb.do("set a phone's viewport", chromedp.EmulateViewport(390, 844, func(p *emulation.SetDeviceMetricsOverrideParams, q *emulation.SetTouchEmulationEnabledParams) {
+		p.Mobile, q.Enabled = true, true
+	}))
+	layout := func(where string) {
+		time.Sleep(300 * time.Millisecond)
+		r := eval[layoutReport](tb, layoutJS)
+		if r.PageWidth > r.ViewWidth {
+			t.Errorf("%s: the page scrolls sideways (%v px of content in %v px): %s", where, r.PageWidth, r.ViewWidth, strings.Join(r.Wide, "; "))
+		}
+		if len(r.Scrollers) > 0 {
+			t.Errorf("%s: tables scroll sideways: %s", where, strings.Join(r.Scrollers, "; "))
+		}
+		if len(r.Clipped) > 0 {
+			t.Errorf("%s: runs table cells cut: %s", where, strings.Join(r.Clipped, ", "))
+		}
+		tb.noProblems(where)
+	}
+	firstRun := `document.querySelector('table.runs td.run a').textContent + ' ' + document.querySelectorAll('table.runs tbody tr').length`
+	tb.visit(url + "/bench/" + slug + ".html")
+	if got := eval[string](tb, firstRun); got != "1300_comparison 100" {
+		t.Errorf("benchmark page's runs table: first run and rows %q, want 1300_comparison 100", got)
+	}
+	layout("benchmark page with older runs at 390 px")
+	tb.screenshot(shots, "runs-newest-phone")
+	tb.do("follow the older runs link", chromedp.Click(chromedp.CSS(`nav.pager a[rel="prev"]`)))
+	tb.waitFor("the older page", `/\/m1\/runs-0012\.html$/.test(location.pathname) && document.readyState === 'complete'`, 20*time.Second)
+	if got := eval[string](tb, firstRun); got != "1200_comparison 100" {
+		t.Errorf("runs-0012: first run and rows %q, want 1200_comparison 100", got)
+	}
+	layout("older runs page at 390 px")
+	tb.screenshot(shots, "runs-older-phone")
+	tb.do("follow the oldest runs link", chromedp.Click(chromedp.CSS(`nav.pager a[href="runs-0001.html"]`)))
+	tb.waitFor("the oldest page", `/\/runs-0001\.html$/.test(location.pathname) && document.readyState === 'complete'`, 20*time.Second)
+	if got := eval[string](tb, firstRun); got != "0100_comparison 100" {
+		t.Errorf("runs-0001: first run and rows %q, want 0100_comparison 100", got)
+	}
+	tb.do("follow the newer runs link", chromedp.Click(chromedp.CSS(`nav.pager a[rel="next"]`)))
+	tb.waitFor("the second page", `/\/runs-0002\.html$/.test(location.pathname) && document.readyState === 'complete'`, 20*time.Second)
+	layout("second runs page at 390 px")
 }
