@@ -144,8 +144,8 @@ func (b *builder) writeRunsPage(bn *bench, s *series, bm *BenchMachine, k, pages
 	// The page's figures are in the unit of its own newest run, not the
 	// series' newest as on the benchmark page: a full page then never
 	// changes, even when a new run's median crosses to another unit.
-	last := s.Points[to-1].Bench
-	u := benchUnit(last, last.Stats.Median)
+	last := s.Points[to-1].Sum
+	u := unitNamed(last.Unit(), last.Median)
 	rp := &RunsPage{
 		Name: bn.Name, Fullname: bn.Fullname, Group: bn.Group, BenchURL: "../../" + bn.Slug + ".html",
 		Machine: s.Machine.ID, Unit: u.Name, Harness: bm.Harness, ShowOPS: bm.ShowOPS, HasMemory: bm.HasMemory,
