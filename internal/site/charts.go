@@ -167,8 +167,16 @@ func scaled(x float64, u unit) *float64 { return fin(round6(x * u.Scale)) }
 
 // runRows builds the rows of one series.
 func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
-	rows = make([]runRow, len(s.Points))
-	for i, p := range s.Points {
+	return b.runRowsIn(s, u, 0, len(s.Points))
+}
+
+// runRowsIn builds the rows of runs [from, to) of one series (each row's I
+// its position in the series): a long series' rows are built a period at a
+// time, so they are never all held at once (see benchLong).
+func (b *builder) runRowsIn(s *series, u unit, from, to int) (rows []runRow, hasMem bool) {
+	rows = make([]runRow, to-from)
+	for i := from; i < to; i++ {
+		p := &s.Points[i]
 		st := p.Sum.Stats()
 		ci := p.Run.File.CommitInfo
 		r := runRow{
@@ -193,8 +201,10 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			hash:     p.Run.Hash,
 		}
 		r.GCOff, _ = p.Sum.GCDisabled()
-		if t, err := p.Run.File.Time(); err == nil {
-			ms := t.UnixMilli()
+		// Run.Time is File.Time(), which Load validated, when the file has
+		// a datetime.
+		if p.Run.File.Datetime != "" {
+			ms := p.Run.Time.UnixMilli()
 			r.T = &ms
 		}
 		if st.Q1 != 0 || st.Q3 != 0 {
@@ -228,7 +238,7 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 				r.CILow, r.CIHigh, r.Pairs = fin(round6(v.CILow)), fin(round6(v.CIHigh)), v.Pairs
 			}
 		}
-		rows[i] = r
+		rows[i-from] = r
 	}
 	return rows, hasMem
 }
@@ -266,11 +276,19 @@ func zoom(n int) []dataZoom {
 // (so a gap of a month looks like one), or their numbers in order when some
 // run has no readable date. key is the run row's field that gives x.
 func xAxisFor(rows []runRow) (axis opts.XAxis, key string) {
-	label := &opts.AxisLabel{HideOverlap: opts.Bool(true)}
 	for _, r := range rows {
 		if r.T == nil {
-			return opts.XAxis{Type: "category", Name: "run", NameLocation: "middle", NameGap: 28, AxisLabel: label}, "n"
+			return axisFor(true)
 		}
+	}
+	return axisFor(false)
+}
+
+// axisFor is xAxisFor of rows of which some (noT) lack a date.
+func axisFor(noT bool) (axis opts.XAxis, key string) {
+	label := &opts.AxisLabel{HideOverlap: opts.Bool(true)}
+	if noT {
+		return opts.XAxis{Type: "category", Name: "run", NameLocation: "middle", NameGap: 28, AxisLabel: label}, "n"
 	}
 	// charts.js makes the labels name the day ("Nov 2"), the month or the
 	// year as the zoom requires, never a bare day number.
@@ -289,28 +307,86 @@ func xOf(r runRow, key string) any {
 // baselines and regressions marked, and the targets as lines, over the
 // runs' dates.
 func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline string) (o chartOption, offChart []string) {
-	xAxis, x := xAxisFor(rows)
+	sc := newChartScan(newestBaseline)
+	for i := range rows {
+		sc.add(&rows[i])
+	}
+	return sc.chart(u, targets)
+}
+
+// chartScan gathers, a row at a time, what historyChart draws of every
+// run: the marked runs, the range of the figures and whether every run has
+// a date. A long series' rows pass through it a period at a time.
+type chartScan struct {
+	newestBaseline string
+	n              int
+	noT            bool
+	lo, hi         float64
+	// marked are the rows marked on the chart (baselines, regressions,
+	// runs with the collector off), the newest baseline's row and the
+	// first row, in run order.
+	marked []markRow
+}
+
+// markRow is what the chart takes of a marked row.
+type markRow struct {
+	I                              int
+	N                              string
+	T                              *int64
+	Median                         *float64
+	Baseline, Regression, GCOff, F bool // F: the first row
+}
+
+func newChartScan(newestBaseline string) *chartScan {
+	return &chartScan{newestBaseline: newestBaseline, lo: math.Inf(1), hi: math.Inf(-1)}
+}
+
+// add takes the next row, in run order.
+func (c *chartScan) add(r *runRow) {
+	if r.T == nil {
+		c.noT = true
+	}
+	if r.Min != nil {
+		c.lo = math.Min(c.lo, *r.Min)
+	}
+	if r.Max != nil {
+		c.hi = math.Max(c.hi, *r.Max)
+	}
+	m := markRow{I: r.I, N: r.N, T: r.T, Median: r.Median, Baseline: r.Baseline,
+		Regression: r.Verdict == string(compare.Regression), GCOff: r.GCOff, F: c.n == 0}
+	if m.F || (r.Median != nil && (m.Baseline || m.Regression || m.GCOff)) || (c.newestBaseline != "" && r.N == c.newestBaseline) {
+		c.marked = append(c.marked, m)
+	}
+	c.n++
+}
+
+// x is m's x value on an axis of key (as xOf).
+func (m *markRow) x(key string) any {
+	if key == "t" && m.T != nil {
+		return *m.T
+	}
+	return m.N
+}
+
+// chart is the history chart of the rows added.
+func (c *chartScan) chart(u unit, targets []target.Status) (o chartOption, offChart []string) {
+	xAxis, x := axisFor(c.noT)
+	newestBaseline := c.newestBaseline
 	// The marks carry their run's index third, for the tooltip and clicks.
 	var baseData, regData, gcData []any
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, r := range rows {
-		if r.Min != nil {
-			lo = math.Min(lo, *r.Min)
-		}
-		if r.Max != nil {
-			hi = math.Max(hi, *r.Max)
-		}
+	lo, hi := c.lo, c.hi
+	for _, r := range c.marked {
 		if r.Median == nil {
 			continue
 		}
 		if r.Baseline {
-			baseData = append(baseData, []any{xOf(r, x), *r.Median, r.I})
+			baseData = append(baseData, []any{r.x(x), *r.Median, r.I})
 		}
-		if r.Verdict == string(compare.Regression) {
-			regData = append(regData, []any{xOf(r, x), *r.Median, r.I})
+		if r.Regression {
+			regData = append(regData, []any{r.x(x), *r.Median, r.I})
 		}
 		if r.GCOff {
-			gcData = append(gcData, []any{xOf(r, x), *r.Median, r.I})
+			gcData = append(gcData, []any{r.x(x), *r.Median, r.I})
 		}
 	}
 	median := charts.SingleSeries{
@@ -337,8 +413,9 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		}
 		// ECharts scales the axis to series data only, not to mark
 		// lines: an invisible point at each line stretches it.
-		if len(rows) > 0 {
-			reach = append(reach, []any{xOf(rows[0], x), round6(limit)}, []any{xOf(rows[0], x), round6(bound)})
+		if c.n > 0 {
+			first := c.marked[0]
+			reach = append(reach, []any{first.x(x), round6(limit)}, []any{first.x(x), round6(bound)})
 		}
 		marks = append(marks,
 			map[string]any{"name": "target", "yAxis": round6(t.Limit * u.Scale),
@@ -355,9 +432,9 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 	}
 	if newestBaseline != "" {
 		var at any = newestBaseline
-		for _, r := range rows {
+		for _, r := range c.marked {
 			if r.N == newestBaseline {
-				at = xOf(r, x)
+				at = r.x(x)
 			}
 		}
 		marks = append(marks, map[string]any{"name": "newest baseline", "xAxis": at,
@@ -368,13 +445,13 @@ func historyChart(rows []runRow, u unit, targets []target.Status, newestBaseline
 		median.MarkLines = &opts.MarkLines{Data: marks, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"}}}
 	}
 	o = chartOption{
-		Animation: animate(len(rows)), UseUTC: true,
+		Animation: animate(c.n), UseUTC: true,
 		Grid:     []opts.Grid{{Left: "12", Right: "36", Top: "60", Bottom: "84", ContainLabel: opts.Bool(true)}},
 		Legend:   &opts.Legend{Type: "plain", Data: legend, Top: "4", Left: "center"},
 		Tooltip:  &opts.Tooltip{Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "line"}},
 		XAxis:    []opts.XAxis{xAxis},
 		YAxis:    []yAxis{yAxisNamed(u.Name, false, false)},
-		DataZoom: zoom(len(rows)),
+		DataZoom: zoom(c.n),
 		Dataset:  &dataset{Dimensions: []string{x, "median", "q1", "iqr", "min", "range"}},
 		Series: []charts.SingleSeries{
 			noSymbolLine(x, "minbase", "", "mm", "min", 0),

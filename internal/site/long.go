@@ -9,6 +9,7 @@ import (
 
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/downsample"
+	"github.com/benchsite/benchsite/internal/target"
 )
 
 // A benchmark page's weight must not grow with the history. A series of
@@ -54,27 +55,102 @@ type period struct {
 }
 
 // periodFile is a period file to write: its path from the site root and
-// its runs.
+// its runs, [From, To) of series S, whose rows writePeriod builds (so a
+// long series' rows are never all held at once). ChangePoints are the
+// change-point marks of its runs, by position in the series.
 type periodFile struct {
-	Path string
-	Runs []runRow
+	Path         string
+	S            *series
+	U            unit
+	From, To     int
+	ChangePoints map[int]*changeMark
 }
 
-// longRows cuts a long series' rows (all of them, in run order) into the
-// rows the data file holds and the period files; rows of a short series
-// are returned as they are. changes are the positions of the series'
-// change points; machines is the number of machines the page shows, which
-// share chartPoints.
-func longRows(rows []runRow, changes []int, slug, machine string, machines int) (kept []runRow, periods []period, files []periodFile) {
-	n := len(rows)
-	if n <= maxRows {
-		return rows, nil, nil
+// rowMark is what longRows takes of each run of a long series.
+type rowMark struct {
+	Median *float64
+	T      *int64
+	// Marked is set on a baseline or a regression.
+	Marked bool
+}
+
+// longMachine is the chart data of a long series (more than maxRows runs)
+// and its period files: its rows are built a period at a time for the
+// history chart's marks and the downsampled series (longRows), then only
+// the rows kept are built again, and each period file's when it is
+// written. changes are the positions of the series' change points;
+// machines is the number of machines the page shows, which share
+// chartPoints.
+func (b *builder) longMachine(s *series, u unit, slug string, machines int, targets []target.Status, newestBase string) (machineData, []periodFile) {
+	n := len(s.Points)
+	sc := newChartScan(newestBase)
+	marks := make([]rowMark, n)
+	hasMem := false
+	for from := 0; from < n; from += periodRuns {
+		rows, mem := b.runRowsIn(s, u, from, min(from+periodRuns, n))
+		hasMem = hasMem || mem
+		for i := range rows {
+			r := &rows[i]
+			sc.add(r)
+			marks[r.I] = rowMark{Median: r.Median, T: r.T, Marked: r.Baseline || r.Verdict == string(compare.Regression)}
+		}
 	}
+	var changes []int
+	for _, c := range s.Changes {
+		changes = append(changes, c.Index)
+	}
+	keep := longRows(marks, changes, machines)
+	rows := make([]runRow, 0, len(keep))
+	for _, i := range keep {
+		r, _ := b.runRowsIn(s, u, i, i+1)
+		rows = append(rows, r[0])
+	}
+	md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: n, Distribution: distributionChart(u)}
+	md.History, md.OffChart = sc.chart(u, targets)
+	md.Changes = []changeMark{}
+	b.addChangeMarks(&md, s, u)
+	if hasMem {
+		mc := memoryChart(rows)
+		md.Memory = &mc
+	}
+	// The first view shows the newest runs whatever the rows drawn, and
+	// the period files' rows carry their change points too (every change
+	// point's row is among the rows kept).
+	md.History.DataZoom = zoomLong(n)
+	if md.Memory != nil {
+		md.Memory.DataZoom = zoomLong(n)
+	}
+	cps := map[int]*changeMark{}
+	for _, r := range rows {
+		if r.ChangePoint != nil {
+			cps[r.I] = r.ChangePoint
+		}
+	}
+	var files []periodFile
+	machine := s.Machine.ID
+	for from := 0; from < n; from += periodRuns {
+		to := min(from+periodRuns, n)
+		k := from / periodRuns
+		md.Periods = append(md.Periods, period{
+			URL:  fmt.Sprintf("%s/%s/%04d.json", slug, url.PathEscape(machine), k),
+			From: from, To: to, T0: marks[from].T, T1: marks[to-1].T,
+		})
+		files = append(files, periodFile{Path: fmt.Sprintf("data/%s/%s/%04d.json", slug, machine, k), S: s, U: u, From: from, To: to, ChangePoints: cps})
+	}
+	return md, files
+}
+
+// longRows picks the runs of a long series the data file holds (their
+// positions, in run order): the newest newestRuns, the newest maxMarkRows
+// baselines and regressions, every change point (changes), and a
+// Largest-Triangle-Three-Buckets downsampling of the medians.
+func longRows(marks []rowMark, changes []int, machines int) []int {
+	n := len(marks)
 	xs, ys := make([]float64, n), make([]float64, n)
 	keep := append([]int(nil), changes...)
-	marks := 0
+	marked := 0
 	for i := n - 1; i >= 0; i-- {
-		r := rows[i]
+		r := marks[i]
 		xs[i] = float64(i)
 		if r.Median != nil {
 			ys[i] = *r.Median
@@ -82,25 +158,12 @@ func longRows(rows []runRow, changes []int, slug, machine string, machines int) 
 		switch {
 		case i >= n-newestRuns:
 			keep = append(keep, i)
-		case (r.Baseline || r.Verdict == string(compare.Regression)) && marks < maxMarkRows:
+		case r.Marked && marked < maxMarkRows:
 			keep = append(keep, i)
-			marks++
+			marked++
 		}
 	}
-	for _, i := range downsample.LTTB(xs, ys, max(chartPoints/max(machines, 1), 60)+len(keep), keep) {
-		kept = append(kept, rows[i])
-	}
-	for from := 0; from < n; from += periodRuns {
-		to := min(from+periodRuns, n)
-		k := from / periodRuns
-		file := fmt.Sprintf("%s/%s/%04d.json", slug, machine, k)
-		periods = append(periods, period{
-			URL:  fmt.Sprintf("%s/%s/%04d.json", slug, url.PathEscape(machine), k),
-			From: from, To: to, T0: rows[from].T, T1: rows[to-1].T,
-		})
-		files = append(files, periodFile{Path: "data/" + file, Runs: rows[from:to]})
-	}
-	return kept, periods, files
+	return downsample.LTTB(xs, ys, max(chartPoints/max(machines, 1), 60)+len(keep), keep)
 }
 
 // zoomLong is the history charts' zoom for a long series of n runs: the
@@ -168,14 +231,18 @@ func appendPtr(buf []byte, p *float64) []byte {
 // writePeriod writes a period file, or links the earlier build's when its
 // key is the same (see periodKey).
 func (b *builder) writePeriod(p periodFile) error {
+	rows, _ := b.runRowsIn(p.S, p.U, p.From, p.To)
+	for i := range rows {
+		rows[i].ChangePoint = p.ChangePoints[rows[i].I]
+	}
 	// The key is taken when the rows are final (change points marked).
-	key := periodKey(p.Runs)
+	key := periodKey(rows)
 	if b.reuseFile(p.Path, key) {
 		return nil
 	}
 	js, err := marshal(struct {
 		Runs []runRow `json:"runs"`
-	}{p.Runs})
+	}{rows})
 	if err != nil {
 		return err
 	}

@@ -311,13 +311,7 @@ func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 		}
 		last := s.Latest()
 		u := benchUnit(last.Bench, last.Bench.Stats.Median)
-		all, hasMem := b.runRows(s, u)
-		var changes []int
-		for _, c := range s.Changes {
-			changes = append(changes, c.Index)
-		}
-		rows, periods, pf := longRows(all, changes, bn.Slug, s.Machine.ID, machines)
-		files = append(files, pf...)
+		targets := b.targetsFor(last.Bench)
 		newestBase := ""
 		if nb := s.Machine.NewestBaseline; nb != nil {
 			for _, p := range s.Points {
@@ -326,27 +320,20 @@ func (b *builder) benchData(bn *bench) (*benchData, []periodFile) {
 				}
 			}
 		}
-		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: len(all), Periods: periods, Distribution: distributionChart(u)}
-		// The marks (baselines, regressions, targets) are of every run, the
-		// dataset of the rows kept.
-		md.History, md.OffChart = historyChart(all, u, b.targetsFor(last.Bench), newestBase)
+		if len(s.Points) > maxRows {
+			md, pf := b.longMachine(s, u, bn.Slug, machines, targets, newestBase)
+			files = append(files, pf...)
+			d.Machines = append(d.Machines, md)
+			continue
+		}
+		rows, hasMem := b.runRows(s, u)
+		md := machineData{ID: s.Machine.ID, Unit: u, Runs: rows, Total: len(rows), Distribution: distributionChart(u)}
+		md.History, md.OffChart = historyChart(rows, u, targets, newestBase)
 		md.Changes = []changeMark{}
 		b.addChangeMarks(&md, s, u)
 		if hasMem {
 			mc := memoryChart(rows)
 			md.Memory = &mc
-		}
-		if len(periods) > 0 {
-			// The first view shows the newest runs whatever the rows
-			// drawn, and the period files' rows carry their change points
-			// too (every change point's row is among the rows kept).
-			md.History.DataZoom = zoomLong(len(all))
-			if md.Memory != nil {
-				md.Memory.DataZoom = zoomLong(len(all))
-			}
-			for _, r := range rows {
-				all[r.I].ChangePoint = r.ChangePoint
-			}
 		}
 		d.Machines = append(d.Machines, md)
 	}
