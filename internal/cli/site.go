@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/benchsite/benchsite/internal/memlimit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,6 +141,11 @@ func cmdBuild(e *env, args []string) error {
 	if err := browserModule(e.ctx, e, cfg, &opt); err != nil {
 		return &exitError{ExitBadUse, err}
 	}
+	// A long history builds in bounded memory: the collector runs before
+	// the heap doubles (package memlimit; GOMEMLIMIT overrides).
+	lim := memlimit.Set(memlimit.Build)
+	defer lim.Restore()
+	opt.Loaded = lim.Fit
 	res, err := site.Build(opt)
 	if err != nil {
 		return &exitError{ExitBadUse, err}

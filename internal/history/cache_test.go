@@ -52,7 +52,7 @@ func describe(t *testing.T, h *History) string {
 				al, hasAl := p.Sum.AllocsPerOp()
 				gc, gcRec := p.Sum.GCDisabled()
 				fmt.Fprintf(&b, "  %s %s mem %v %v %v %v unit %q %v gc %v %v options %s whole %s %+v\n", p.Run.Label, js(p.Sum.Stats()),
-					by, hasBy, al, hasAl, p.Sum.Unit(), p.Sum.HigherIsBetter(), gc, gcRec, js(p.Sum.Options()), js(p.Bench), p.Verdict)
+					by, hasBy, al, hasAl, p.Sum.Unit(), p.Sum.HigherIsBetter(), gc, gcRec, js(p.Sum.Options()), js(p.Bench), p.Verdict())
 			}
 			for _, c := range s.Changes {
 				fmt.Fprintf(&b, "  change at %s %v %v %v\n", c.Run.Label, c.Before, c.After, c.PValue)

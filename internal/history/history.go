@@ -201,12 +201,58 @@ type Point struct {
 	// was compared with (so a page can show their samples); nil on every
 	// other point.
 	Bench *result.Benchmark
-	// Verdict is this benchmark's row of the comparison of Run with its
-	// baseline (Run.Base); its Status is "" when Run was not compared or
-	// the benchmark is not in the comparison.
-	Verdict Verdict
 
+	// verdict is Verdict() held in 24 bytes rather than 72 (a long
+	// history has hundreds of thousands of points).
+	verdict struct {
+		change float64
+		kind   *verdictKind // nil: no verdict
+		paired *pairedCI    // nil unless the verdict has an interval
+	}
 	keep bool // Bench stays when a newer point arrives
+}
+
+// verdictKind is a verdict's status and field, interned by Load: points
+// share the few combinations.
+type verdictKind struct {
+	status compare.Status
+	field  string
+}
+
+// pairedCI is a paired verdict's interval (see Verdict).
+type pairedCI struct {
+	paired    bool
+	low, high float64
+	pairs     int
+}
+
+// Verdict is this benchmark's row of the comparison of Run with its
+// baseline (Run.Base); its Status is "" when Run was not compared or the
+// benchmark is not in the comparison.
+func (p *Point) Verdict() Verdict {
+	v := Verdict{Change: p.verdict.change}
+	if k := p.verdict.kind; k != nil {
+		v.Status, v.Field = k.status, k.field
+	}
+	if c := p.verdict.paired; c != nil {
+		v.Paired, v.CILow, v.CIHigh, v.Pairs = c.paired, c.low, c.high, c.pairs
+	}
+	return v
+}
+
+// setVerdict stores v in p, its status and field interned in kinds.
+func (p *Point) setVerdict(v Verdict, kinds map[verdictKind]*verdictKind) {
+	p.verdict.change = v.Change
+	if v.Status != "" || v.Field != "" {
+		k := verdictKind{v.Status, v.Field}
+		if kinds[k] == nil {
+			kinds[k] = &k
+		}
+		p.verdict.kind = kinds[k]
+	}
+	if v.Paired || v.CILow != 0 || v.CIHigh != 0 || v.Pairs != 0 {
+		p.verdict.paired = &pairedCI{v.Paired, v.CILow, v.CIHigh, v.Pairs}
+	}
 }
 
 // Verdict is one benchmark's outcome in the comparison of a run with its
@@ -266,7 +312,9 @@ type loader struct {
 	infos map[string]*summaryInfo
 	// mis interns machine_info by its JSON: the runs of a machine mostly
 	// share one.
-	mis   map[string]result.MachineInfo
+	mis map[string]result.MachineInfo
+	// kinds interns the points' verdict statuses and fields.
+	kinds map[verdictKind]*verdictKind
 	cache *cache
 }
 
@@ -285,7 +333,7 @@ func (h *History) load(opt Options, warn func(string, ...any)) error {
 	}
 	sort.Strings(ids)
 	l := &loader{h: h, opt: opt, warn: warn, strs: map[string]string{}, infos: map[string]*summaryInfo{},
-		mis:   map[string]result.MachineInfo{},
+		mis: map[string]result.MachineInfo{}, kinds: map[verdictKind]*verdictKind{},
 		cache: openCache(opt.Cache, opt.Compare)}
 	defer l.cache.close()
 	for _, id := range ids {
@@ -638,8 +686,7 @@ func (l *loader) points(m *Machine, r *Run, whole *result.File, sums []cachedBen
 			p.Bench = &c
 		}
 		if v, ok := verdictOf[sb.Fullname]; ok {
-			v.Field = l.str(v.Field)
-			p.Verdict = v
+			p.setVerdict(v, l.kinds)
 		}
 		s.Points = append(s.Points, p)
 	}

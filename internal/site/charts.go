@@ -229,7 +229,7 @@ func (b *builder) runRowsIn(s *series, u unit, from, to int) (rows []runRow, has
 			}
 			r.Truncated = whole.Truncated
 		}
-		if v := p.Verdict; v.Status != "" {
+		if v := p.Verdict(); v.Status != "" {
 			r.Verdict = string(v.Status)
 			r.Against = p.Run.Base.Label
 			r.Change = fin(round6(v.Change))

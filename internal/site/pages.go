@@ -514,7 +514,7 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 		bm.Latest = bm.Runs[0]
 		bm.Changes = b.seriesChanges(s)
 		bm.Verdict, bm.Change, bm.Against = bm.Latest.Verdict, bm.Latest.Change, bm.Latest.Against
-		bm.Field = last.Verdict.Field
+		bm.Field = last.Verdict().Field
 		for _, k := range slices.Sorted(maps.Keys(last.Bench.ExtraInfo)) {
 			bm.ExtraInfo = append(bm.ExtraInfo, KV{k, printable(last.Bench.ExtraInfo[k])})
 		}
@@ -541,7 +541,7 @@ func (b *builder) runRow(p point, u unit) RunRow {
 		r.Allocs = number(v)
 	}
 	r.GCOff, _ = p.Sum.GCDisabled()
-	if v := p.Verdict; v.Status != "" {
+	if v := p.Verdict(); v.Status != "" {
 		r.Verdict, r.Change, r.Against = string(v.Status), v.Change, p.Run.Base.Label
 		if v.Paired && !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
 			r.Interval, r.Pairs = compare.FormatInterval(v.Change, v.CILow, v.CIHigh), v.Pairs

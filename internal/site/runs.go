@@ -195,7 +195,7 @@ func (b *builder) runsKey(pg *Page, s *series, bm *BenchMachine, u unit, from, t
 		if p.Run.Base != nil {
 			base = p.Run.Base.Label
 		}
-		v := p.Verdict
+		v := p.Verdict()
 		buf = strconv.AppendInt(buf[:0], int64(i), 10)
 		buf = append(buf, p.Run.Hash[:]...)
 		buf = strconv.AppendQuote(buf, filepath.Base(p.Run.Path))

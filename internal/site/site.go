@@ -77,6 +77,10 @@ import (
 type Options struct {
 	// Storage is the history root, e.g. ".benchmarks".
 	Storage string
+	// Loaded, when set, is called once the history is loaded and analysed,
+	// before the pages are written (`benchsite build` fits its memory
+	// limit to the live heap then: package memlimit).
+	Loaded func()
 	// Content is the directory of Markdown pages; _index.md gives the home
 	// page's title and intro. A missing directory means no docs pages.
 	Content string
@@ -188,6 +192,9 @@ func Build(opt Options) (*Result, error) {
 	b := &builder{opt: opt, res: &Result{}}
 	if err := b.load(); err != nil {
 		return nil, fmt.Errorf("site: %w", err)
+	}
+	if opt.Loaded != nil {
+		opt.Loaded()
 	}
 	dir, commit, err := prepareOut(opt.Out)
 	if err != nil {
