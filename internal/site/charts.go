@@ -117,8 +117,6 @@ type runRow struct {
 	Raw       string    `json:"raw"` // path of the result file from the site root
 	// ChangePoint is set on the first run after a change point.
 	ChangePoint *changeMark `json:"changePoint,omitempty"`
-
-	hash [32]byte // the run's file content (history.Run.Hash), for periodKey
 }
 
 // machineData is one machine's history of one benchmark.
@@ -170,6 +168,40 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 	return b.runRowsIn(s, u, 0, len(s.Points))
 }
 
+// scanRow is the part of run i's row (runRowsIn) that the history chart's
+// marks (chartScan) and the downsampling of a long series (rowMark) read:
+// its position, number, date, baseline flag, verdict, collector flag,
+// median, min and max.
+func scanRow(s *series, u unit, i int) runRow {
+	p := &s.Points[i]
+	r := runRow{
+		I:        i,
+		N:        fmt.Sprintf("%04d", p.Run.Number),
+		Baseline: p.Run.Baseline,
+		Median:   scaled(p.Sum.Median, u),
+		Min:      scaled(p.Sum.Min, u),
+		Max:      scaled(p.Sum.Max, u),
+	}
+	r.GCOff, _ = p.Sum.GCDisabled()
+	// Run.Time is File.Time(), which Load validated, when the file has a
+	// datetime.
+	if p.Run.File.Datetime != "" {
+		ms := p.Run.Time.UnixMilli()
+		r.T = &ms
+	}
+	if v := p.Verdict(); v.Status != "" {
+		r.Verdict = string(v.Status)
+	}
+	return r
+}
+
+// hasMemory reports whether run i of s has B/op or allocs/op.
+func hasMemory(s *series, i int) bool {
+	_, b := s.Points[i].Sum.BytesPerOp()
+	_, a := s.Points[i].Sum.AllocsPerOp()
+	return a || b
+}
+
 // runRowsIn builds the rows of runs [from, to) of one series (each row's I
 // its position in the series): a long series' rows are built a period at a
 // time, so they are never all held at once (see benchLong).
@@ -179,34 +211,12 @@ func (b *builder) runRowsIn(s *series, u unit, from, to int) (rows []runRow, has
 		p := &s.Points[i]
 		st := p.Sum.Stats()
 		ci := p.Run.File.CommitInfo
-		r := runRow{
-			I:        i,
-			N:        fmt.Sprintf("%04d", p.Run.Number),
-			Label:    p.Run.Label,
-			Date:     p.Run.File.Datetime,
-			Commit:   ci.ID,
-			Message:  ci.Message,
-			Branch:   ci.Branch,
-			Dirty:    ci.Dirty,
-			Baseline: p.Run.Baseline,
-			Median:   scaled(st.Median, u),
-			Min:      scaled(st.Min, u),
-			Max:      scaled(st.Max, u),
-			Mean:     scaled(st.Mean, u),
-			Stddev:   scaled(st.Stddev, u),
-			Range:    scaled(st.Max-st.Min, u),
-			Rounds:   st.Rounds,
-			Iter:     st.Iterations,
-			Raw:      rawPath(p.Run),
-			hash:     p.Run.Hash,
-		}
-		r.GCOff, _ = p.Sum.GCDisabled()
-		// Run.Time is File.Time(), which Load validated, when the file has
-		// a datetime.
-		if p.Run.File.Datetime != "" {
-			ms := p.Run.Time.UnixMilli()
-			r.T = &ms
-		}
+		r := scanRow(s, u, i)
+		r.Label, r.Date = p.Run.Label, p.Run.File.Datetime
+		r.Commit, r.Message, r.Branch, r.Dirty = ci.ID, ci.Message, ci.Branch, ci.Dirty
+		r.Mean, r.Stddev, r.Range = scaled(st.Mean, u), scaled(st.Stddev, u), scaled(st.Max-st.Min, u)
+		r.Rounds, r.Iter = st.Rounds, st.Iterations
+		r.Raw = rawPath(p.Run)
 		if st.Q1 != 0 || st.Q3 != 0 {
 			r.Q1, r.IQR = scaled(st.Q1, u), scaled(st.Q3-st.Q1, u)
 		}
@@ -230,7 +240,6 @@ func (b *builder) runRowsIn(s *series, u unit, from, to int) (rows []runRow, has
 			r.Truncated = whole.Truncated
 		}
 		if v := p.Verdict(); v.Status != "" {
-			r.Verdict = string(v.Status)
 			r.Against = p.Run.Base.Label
 			r.Change = fin(round6(v.Change))
 			r.Field = v.Field

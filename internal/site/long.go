@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"path/filepath"
 	"strconv"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -75,10 +76,11 @@ type rowMark struct {
 }
 
 // longMachine is the chart data of a long series (more than maxRows runs)
-// and its period files: its rows are built a period at a time for the
-// history chart's marks and the downsampled series (longRows), then only
-// the rows kept are built again, and each period file's when it is
-// written. changes are the positions of the series' change points;
+// and its period files: the history chart's marks and the downsampled
+// series (longRows) are taken a run at a time from the part of each row
+// they read (scanRow), then only the rows kept are built whole, and each
+// period file's rows when it is written (not when an earlier build's file
+// is linked). changes are the positions of the series' change points;
 // machines is the number of machines the page shows, which share
 // chartPoints.
 func (b *builder) longMachine(s *series, u unit, slug string, machines int, targets []target.Status, newestBase string) (machineData, []periodFile) {
@@ -86,14 +88,11 @@ func (b *builder) longMachine(s *series, u unit, slug string, machines int, targ
 	sc := newChartScan(newestBase)
 	marks := make([]rowMark, n)
 	hasMem := false
-	for from := 0; from < n; from += periodRuns {
-		rows, mem := b.runRowsIn(s, u, from, min(from+periodRuns, n))
-		hasMem = hasMem || mem
-		for i := range rows {
-			r := &rows[i]
-			sc.add(r)
-			marks[r.I] = rowMark{Median: r.Median, T: r.T, Marked: r.Baseline || r.Verdict == string(compare.Regression)}
-		}
+	for i := range n {
+		r := scanRow(s, u, i)
+		hasMem = hasMem || hasMemory(s, i)
+		sc.add(&r)
+		marks[i] = rowMark{Median: r.Median, T: r.T, Marked: r.Baseline || r.Verdict == string(compare.Regression)}
 	}
 	var changes []int
 	for _, c := range s.Changes {
@@ -178,39 +177,52 @@ func zoomLong(n int) []dataZoom {
 }
 
 // An incremental build (Options.Cache) links a period file from the
-// earlier build's output when it was made from the same rows: adding a
+// earlier build's output when it was made from the same runs: adding a
 // run changes only the newest period's file of each series. The key is
-// the SHA-256 of what the rows are made from — each run's position,
-// number, file and that file's content hash, its verdict (with a paired
-// interval), change point,
-// median in the unit shown and whether its samples are written — rather
-// than of the JSON, so a period that has not changed is not encoded
-// again (see reuse.go for the manifest of keys).
+// the SHA-256 of what the rows are made from, taken from the series'
+// points without building the rows — the unit shown, and each run's
+// position, file name and content hash (every figure, date and commit of
+// the row comes from the file), its verdict and baseline, whether its
+// samples are written and its change point — rather than of the JSON, so
+// a period that has not changed is neither built nor encoded again (see
+// reuse.go for the manifest of keys).
 
-// periodKey is the key of a period file's rows; zero when some run's
-// content hash is unknown (no cache).
-func periodKey(rows []runRow) [32]byte {
+// periodKey is the key of period file p; zero when some run's content
+// hash is unknown (no cache).
+func periodKey(p periodFile) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "period-2 %s %d\n", buildID, len(rows))
+	fmt.Fprintf(h, "period-3 %s %d %q %q %x\n", buildID, p.To-p.From, p.S.Machine.ID, p.U.Name, math.Float64bits(p.U.Scale))
 	// Appended field by field: fmt.Fprintf per row costs more than the
 	// hash (a long history has hundreds of thousands of rows).
 	var buf []byte
-	for _, r := range rows {
-		if r.hash == ([32]byte{}) {
+	for i := p.From; i < p.To; i++ {
+		pt := &p.S.Points[i]
+		if pt.Run.Hash == ([32]byte{}) {
 			return [32]byte{}
 		}
-		buf = strconv.AppendInt(buf[:0], int64(r.I), 10)
-		buf = append(buf, r.hash[:]...)
-		for _, s := range []string{r.N, r.Raw, r.Verdict, r.Against, r.Field} {
+		buf = strconv.AppendInt(buf[:0], int64(i), 10)
+		buf = append(buf, pt.Run.Hash[:]...)
+		buf = strconv.AppendQuote(buf, filepath.Base(pt.Run.Path))
+		v := pt.Verdict()
+		base := ""
+		if pt.Run.Base != nil {
+			base = pt.Run.Base.Label
+		}
+		for _, s := range []string{string(v.Status), v.Field, base} {
 			buf = strconv.AppendQuote(buf, s)
 		}
-		for _, f := range []*float64{r.Change, r.Median, r.CILow, r.CIHigh} {
-			buf = appendPtr(buf, f)
+		for _, f := range []float64{v.Change, v.CILow, v.CIHigh} {
+			buf = strconv.AppendUint(append(buf, ' '), math.Float64bits(f), 16)
 		}
-		buf = strconv.AppendInt(append(buf, ' '), int64(r.Pairs), 10)
-		buf = strconv.AppendInt(append(buf, ' '), int64(len(r.Data)), 10)
-		if r.ChangePoint != nil {
-			js, _ := marshal(r.ChangePoint)
+		buf = strconv.AppendBool(append(buf, ' '), v.Paired)
+		buf = strconv.AppendInt(append(buf, ' '), int64(v.Pairs), 10)
+		samples := 0
+		if pt.Bench != nil {
+			samples = len(pt.Bench.Stats.Data)
+		}
+		buf = strconv.AppendInt(append(buf, ' '), int64(samples), 10)
+		if cp := p.ChangePoints[i]; cp != nil {
+			js, _ := marshal(cp)
 			buf = append(buf, js...)
 		}
 		h.Write(append(buf, '\n'))
@@ -220,25 +232,16 @@ func periodKey(rows []runRow) [32]byte {
 	return k
 }
 
-// appendPtr appends " -" for nil, else " " and *p's bits in hex.
-func appendPtr(buf []byte, p *float64) []byte {
-	if p == nil {
-		return append(buf, " -"...)
-	}
-	return strconv.AppendUint(append(buf, ' '), math.Float64bits(*p), 16)
-}
-
 // writePeriod writes a period file, or links the earlier build's when its
 // key is the same (see periodKey).
 func (b *builder) writePeriod(p periodFile) error {
+	key := periodKey(p)
+	if b.reuseFile(p.Path, key) {
+		return nil
+	}
 	rows, _ := b.runRowsIn(p.S, p.U, p.From, p.To)
 	for i := range rows {
 		rows[i].ChangePoint = p.ChangePoints[rows[i].I]
-	}
-	// The key is taken when the rows are final (change points marked).
-	key := periodKey(rows)
-	if b.reuseFile(p.Path, key) {
-		return nil
 	}
 	js, err := marshal(struct {
 		Runs []runRow `json:"runs"`
