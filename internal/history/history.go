@@ -12,10 +12,10 @@
 //     does not depend on timing), as a stream: a chunk of files at a time is
 //     decoded whole, and only summaries are kept (see Run, Point and
 //     Summary), so memory grows by a few hundred bytes per run and
-//     benchmark: the loaded History holds 255 bytes per run and
+//     benchmark: the loaded History holds 238 bytes per run and
 //     benchmark (BenchmarkLoadMemory: heap in use after Load, 1000 and 4000
 //     runs × 20 benchmarks, the difference over the 60,000 points; a Point
-//     is 224 bytes of it). With Options.Cache, files read by an earlier Load
+//     is 176 bytes of it, its verdict 24). With Options.Cache, files read by an earlier Load
 //     are taken from its summaries (cache.go), read and written a record at
 //     a time; the History is the same. A file that cannot be read stops Load
 //     with an error naming it, unless Options.SkipInvalid, which records
