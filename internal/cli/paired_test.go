@@ -92,6 +92,7 @@ type reportDoc struct {
 	Rows   []struct {
 		Name          string   `json:"name"`
 		Status        string   `json:"status"`
+		Baseline      *float64 `json:"baseline"`
 		ChangePercent *float64 `json:"change_percent"`
 		CILow         *float64 `json:"ci_low_percent"`
 		CIHigh        *float64 `json:"ci_high_percent"`
@@ -317,6 +318,14 @@ func BenchmarkBroken(b *testing.B) {
 	got := map[string]string{}
 	for _, r := range readReport(t, rep).Rows {
 		got[r.Name] = r.Status
+		if r.Status == "removed" && r.Baseline != nil {
+			t.Errorf("%s: removed, with a baseline of %v s that nobody measured (want null)", r.Name, *r.Baseline)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "BenchmarkSteady") && strings.Contains(line, "0.000 s") {
+			t.Errorf("the removed benchmark is shown with a baseline of 0 s: %q", line)
+		}
 	}
 	want := map[string]string{"BenchmarkWork": "same", "BenchmarkNew": "added", "BenchmarkSteady": "removed"}
 	for name, status := range want {
