@@ -257,6 +257,14 @@ func TestRunAgainstBuildFailureNamesTheSide(t *testing.T) {
 	if code != ExitBadUse || !strings.Contains(errs, `--against: revision "no-such-ref" is not a commit`) {
 		t.Errorf("unknown ref: exit %d\n%s", code, errs)
 	}
+	// An empty revision (--against "$BASE" with BASE unset) is refused
+	// before anything runs, not taken as no --against at all.
+	for _, args := range [][]string{{"--against", ""}, {"--against="}, {"--against", " "}} {
+		code, out, errs := bench(t, dir, append([]string{"run"}, args...)...)
+		if code != ExitBadUse || !strings.Contains(errs, "--against: needs a git revision") || strings.Contains(out, "BenchmarkWork") {
+			t.Errorf("run %q: exit %d, want 2 before measuring\n%s%s", args, code, out, errs)
+		}
+	}
 }
 
 // benchsite noise measures two builds of one tree and reports, per
