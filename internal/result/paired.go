@@ -94,7 +94,7 @@ var PairedVerdicts = []string{"same", "regression", "improvement", "noise", "und
 // checkPaired returns the field (a path under "paired", e.g.
 // "paired.benchmarks.<fullname>.ci_low_percent") and the reason of the
 // first thing in p that no paired run writes: text over the limits, a
-// confidence outside (0, 1), a verdict or field benchsite does not know, a
+// confidence outside [0, 1) (0: not given), a verdict or field benchsite does not know, a
 // negative or inconsistent pair count, a change or interval bound that is
 // not finite or not above −100 %, an interval that does not hold its
 // change, a negative or non-finite time, or a regression or improvement the
@@ -115,7 +115,7 @@ func checkPaired(p *Paired) (field, msg string) {
 			return "paired." + t.field, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(t.v), quote(t.v), t.limit)
 		}
 	}
-	if !(p.Confidence > 0 && p.Confidence < 1) {
+	if !(p.Confidence >= 0 && p.Confidence < 1) { // 0: absent, not known
 		return "paired.confidence", fmt.Sprintf("%v is not a confidence level; a paired run writes one between 0 and 1 (0.99)", p.Confidence)
 	}
 	if p.RoundsPerProcess < 0 {
