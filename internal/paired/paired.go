@@ -39,7 +39,8 @@
 // to MaxPairs. Extra looks at the data can only stop a benchmark early for
 // being clear, and a regression needs at least ConfirmPairs pairs, so the
 // false-alarm rate stays near that of one test at MaxPairs; it is measured,
-// not assumed (scripts/falsealarm.sh).
+// not assumed: go run ./scripts/falsealarm (figures in README, "Measuring
+// the verdicts").
 package paired
 
 import (
