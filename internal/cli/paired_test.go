@@ -348,3 +348,23 @@ func BenchmarkBroken(b *testing.B) {
 		t.Errorf("the failure is not named with its side:\n%s", out)
 	}
 }
+
+// A baseline saved from a working tree with uncommitted changes is
+// re-measured at its commit, which lacks them: the comparison says so
+// instead of presenting the commit as what the baseline measured.
+func TestCompareDirtyBaselineSaysSo(t *testing.T) {
+	t.Parallel()
+	dir := pairedModule(t)
+	write(t, dir, "work.go", workSource(3000))
+	if code, out, errs := bench(t, dir, "run", "--bench", "Work", "--save", "baseline"); code != 0 {
+		t.Fatalf("saving the baseline: exit %d\n%s%s", code, out, errs)
+	}
+	write(t, dir, "work.go", workSource(1000))
+	code, out, errs := bench(t, dir, "run", "--bench", "Work", "--compare", "--compare-fail", "mean:1000%")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "Paired comparison with 0001_baseline") || !strings.Contains(out, "0001_baseline was saved from a working tree with uncommitted changes") {
+		t.Errorf("the comparison does not say the baseline's uncommitted changes are not measured:\n%s%s", out, errs)
+	}
+}
