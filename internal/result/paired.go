@@ -146,7 +146,10 @@ func checkPaired(p *Paired) (field, msg string) {
 		if b.Pairs < 0 {
 			return path + ".pairs", fmt.Sprintf("%d pairs; a count cannot be negative", b.Pairs)
 		}
-		if len(b.BaseValues) != len(b.CurValues) || len(b.BaseValues) > 0 && len(b.BaseValues) != b.Pairs {
+		// A pair with a value of 0 s (a timer's quantum) has no ratio and
+		// is not counted, so there may be more values than pairs, never
+		// fewer.
+		if len(b.BaseValues) != len(b.CurValues) || len(b.BaseValues) > 0 && len(b.BaseValues) < b.Pairs {
 			return path + ".base_values", fmt.Sprintf("%d baseline and %d current values for %d pairs; a paired run keeps one value per process of each pair", len(b.BaseValues), len(b.CurValues), b.Pairs)
 		}
 		for _, v := range []struct {

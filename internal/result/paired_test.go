@@ -25,6 +25,25 @@ func TestPairedKey(t *testing.T) {
 		return m["paired"].(map[string]any)["benchmarks"].(map[string]any)[k].(map[string]any)
 	}
 	pairedKey := func(m map[string]any) map[string]any { return m["paired"].(map[string]any) }
+	// What a paired run does write must pass: a pair whose value is 0 s
+	// (a timer's quantum) has no ratio and is not counted.
+	{
+		var m map[string]any
+		d := json.NewDecoder(strings.NewReader(string(data)))
+		d.UseNumber()
+		if err := d.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		bench(m)["base_values"].([]any)[0] = 0.0
+		bench(m)["pairs"] = 19
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(out, "comparison.json"); err != nil {
+			t.Errorf("a pair left out for a value of 0 s: %v", err)
+		}
+	}
 	for _, tc := range []struct {
 		name, field string
 		alter       func(m map[string]any)
@@ -41,7 +60,8 @@ func TestPairedKey(t *testing.T) {
 		}},
 		{"one bound only", "paired.benchmarks." + k + ".ci_low_percent", func(m map[string]any) { bench(m)["ci_high_percent"] = nil }},
 		{"negative pairs", "paired.benchmarks." + k + ".pairs", func(m map[string]any) { bench(m)["pairs"] = -5 }},
-		{"values for other pairs", "paired.benchmarks." + k + ".base_values", func(m map[string]any) { bench(m)["pairs"] = 3 }},
+		{"fewer values than pairs", "paired.benchmarks." + k + ".base_values", func(m map[string]any) { bench(m)["pairs"] = 21 }},
+		{"values of one arm only", "paired.benchmarks." + k + ".base_values", func(m map[string]any) { bench(m)["cur_values"] = []any{} }},
 		{"negative time", "paired.benchmarks." + k + ".cur_values.0", func(m map[string]any) {
 			bench(m)["cur_values"].([]any)[0] = -1.0
 		}},
