@@ -204,9 +204,12 @@ func applyPaired(row *Row, pb result.PairedBenchmark, checks []Check, baseLabel 
 	}
 	c, ok := pairedCheck(checks)
 	if ok {
-		cr := CheckResult{Check: c, Baseline: pb.Base, Current: pb.Cur, Value: pb.ChangePercent}
+		// The check's figures are the row's: what the paired change
+		// compares (the medians over processes), not the pooled means,
+		// which may move the other way.
+		cr := CheckResult{Check: c, Baseline: row.Base, Current: row.Cur, Value: pb.ChangePercent}
 		if !c.Percent {
-			cr.Value = pb.Base * pb.ChangePercent / 100
+			cr.Value = row.Base * pb.ChangePercent / 100
 		}
 		switch Status(pb.Verdict) {
 		case Regression:
