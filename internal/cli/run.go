@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -199,6 +200,13 @@ func cmdRun(e *env, args []string) error {
 		if err := dirExists(filepath.Dir(*summary)); err != nil {
 			return badInput("--summary: %v", err)
 		}
+	}
+	againstSet := false
+	fs.Visit(func(f *flag.Flag) { againstSet = againstSet || f.Name == "against" })
+	if againstSet && strings.TrimSpace(*against) == "" {
+		// Else --against "$BASE" with BASE unset would silently measure one
+		// arm and compare nothing.
+		return badInput("--against: needs a git revision (HEAD~1, main, a commit id); it was given an empty one")
 	}
 	if *against != "" && cmp.on {
 		return badInput("--against and --compare: choose one (--against REF re-measures REF; --compare re-measures the baseline's commit)")

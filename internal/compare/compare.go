@@ -243,7 +243,11 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 					name = n
 				}
 				checks, _ := checksFor(&result.Benchmark{Name: name, Fullname: full}, opt)
-				r.Rows = append(r.Rows, oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks))
+				row := oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks)
+				// The paired run names it but keeps no measurement of it:
+				// its baseline figure is unknown, not 0 s.
+				row.Base = math.NaN()
+				r.Rows = append(r.Rows, row)
 			}
 		}
 	}

@@ -522,6 +522,16 @@ func Decode(data []byte, name string) (*File, error) {
 		e.Msg = msg
 		return nil, e
 	}
+	if field, msg := checkPaired(f.Paired); field != "" {
+		e := at(field)
+		for p := field; e.Line == 0 && strings.Contains(p, "."); {
+			p = p[:strings.LastIndexByte(p, '.')] // a null value has no position of its own: name where its parent starts
+			e = at(p)
+		}
+		e.Field = field
+		e.Msg = msg + "; the file's paired verdicts are not what benchsite run wrote: fix the value, or delete the key \"paired\" (the run is then compared unpaired)"
+		return nil, e
+	}
 	seen := map[string]int{} // fullname → index
 	legacyHarness := strings.HasPrefix(f.Version, "benchsite ") && f.MachineInfo.String("harness") != ""
 	for i := range f.Benchmarks {
