@@ -128,7 +128,7 @@ func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan,
 		}
 		fmt.Fprintf(w, "\nUNPAIRED comparison with the stored file %s (saved %s on %s): the baseline could not be re-measured because %s.\n",
 			stored.label, when, machine.ID(stored.file.MachineInfo), why)
-		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. Commit the baseline or use --against REF for a verdict you can trust.\n")
+		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. The p-values below compare the rounds inside each run; they do not measure the difference between the two sessions, which is larger. Commit the baseline or use --against REF for a verdict you can trust.\n")
 	}
 	return report.ComparisonFit(w, rep, "table", maxWidth)
 }
