@@ -853,28 +853,39 @@ type kendall struct {
 	v float64
 }
 
-// kendallS computes the Mann–Kendall statistic of xs in O(n²): the
-// stretches between the change points of one drift are short.
+// kendallS computes the Mann–Kendall statistic of xs in O(n log n): the
+// values' dense ranks (equal values share one) and a Fenwick tree of the
+// counts of the ranks seen so far give, for each value, how many earlier
+// values are below and above it. The sorted values give the ties too.
 func kendallS(xs []float64) kendall {
 	n := len(xs)
 	var k kendall
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			switch {
-			case xs[j] > xs[i]:
-				k.s++
-			case xs[j] < xs[i]:
-				k.s--
-			}
+	if n < 2 {
+		return k
+	}
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	distinct := slices.Compact(slices.Clone(sorted))
+	tree := make([]int, len(distinct)+1)
+	for i, x := range xs {
+		r, _ := slices.BinarySearch(distinct, x) // 0-based dense rank
+		below, atOrBelow := 0, 0                 // earlier values of rank < r, ≤ r
+		for j := r; j > 0; j &= j - 1 {
+			below += tree[j]
+		}
+		for j := r + 1; j > 0; j &= j - 1 {
+			atOrBelow += tree[j]
+		}
+		k.s += below - (i - atOrBelow)
+		for j := r + 1; j < len(tree); j += j & -j {
+			tree[j]++
 		}
 	}
 	tie := func(t float64) float64 { return t * (t - 1) * (2*t + 5) }
 	k.v = tie(float64(n))
-	s := slices.Clone(xs)
-	slices.Sort(s)
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && s[j] == s[i] {
+		for j < n && sorted[j] == sorted[i] {
 			j++
 		}
 		k.v -= tie(float64(j - i))

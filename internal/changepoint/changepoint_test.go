@@ -365,3 +365,27 @@ func TestTrendTest(t *testing.T) {
 		t.Errorf("all equal: p = %g, want 1", p)
 	}
 }
+
+func TestKendallMatchesPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	for n := range 40 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(rng.IntN(8)) // many ties
+		}
+		want := 0
+		for i := range xs {
+			for j := i + 1; j < n; j++ {
+				switch {
+				case xs[j] > xs[i]:
+					want++
+				case xs[j] < xs[i]:
+					want--
+				}
+			}
+		}
+		if got := kendallS(xs).s; got != want {
+			t.Fatalf("%v: S = %d, want %d (by pairs)", xs, got, want)
+		}
+	}
+}
