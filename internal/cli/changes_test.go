@@ -288,7 +288,7 @@ func TestChangesPairedJSON(t *testing.T) {
 	}
 	// The table says so too.
 	_, table, _ := bench(t, dir, "changes")
-	if !strings.Contains(table, "paired +39.5% [+36.1, +43.0] in 0022_comparison") {
+	if !strings.Contains(table, "confirmed: paired +39.5% [+36.1, +43.0] in 0022_comparison") {
 		t.Errorf("table does not show the paired confirmation:\n%s", table)
 	}
 }

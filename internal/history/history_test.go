@@ -265,6 +265,9 @@ func TestChangesLoadedStretch(t *testing.T) {
 	if len(off.Changes()) == 0 {
 		t.Fatal("without the runs' spread, no change is found either: the test shows nothing")
 	}
+	for _, c := range off.Changes() {
+		t.Logf("without the runs' spread: a change at %s, %+.1f%%", c.Run.Label, c.Percent)
+	}
 	h, err := Load(Options{Storage: root})
 	if err != nil {
 		t.Fatal(err)

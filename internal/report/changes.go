@@ -95,10 +95,11 @@ func NewChangesJSON(cs []*history.Change) ChangesJSON {
 }
 
 // Evidence describes in a few words what besides the medians bears on c:
-// "drift to 0080 (5 change points)", "paired +12.1% [+9.0, +15.2]" when a
-// paired verdict confirms it, "doubtful: paired same +0.2% [−1.0, +1.3]"
-// when one contradicts it; "" when nothing does. The terminal and the site
-// both show it.
+// "drift to 0080 (5 change points)"; "confirmed: paired +12.1% [+9.0,
+// +15.2] in 0081_comparison" when a paired verdict confirms it;
+// "doubtful: paired same +0.2% [−1.0, +1.3] in 0081_comparison" when one
+// contradicts it; "" when nothing does. The terminal shows it; the site
+// says the same from history.Change's fields.
 func Evidence(c *history.Change) string {
 	var parts []string
 	if c.Drift() {
@@ -112,7 +113,7 @@ func Evidence(c *history.Change) string {
 		}
 		switch {
 		case c.Confirmed:
-			parts = append(parts, fmt.Sprintf("paired %s in %s", iv, p.Run.Label))
+			parts = append(parts, fmt.Sprintf("confirmed: paired %s in %s", iv, p.Run.Label))
 		case c.Doubtful:
 			parts = append(parts, fmt.Sprintf("doubtful: paired %s %s in %s", v.PairedVerdict, iv, p.Run.Label))
 		}
