@@ -100,9 +100,12 @@
 // values between them keep moving that way: the stratified Mann–Kendall
 // test (one stratum per stretch between two of the change points, the
 // seasonal Kendall test of Hirsch, Slack and Smith, 1982; see trend) finds
-// a trend in that direction at [Options.DriftAlpha] (one-sided, 0.05). In a
-// true staircase the stretches are flat, and the test merges two steps
-// with probability DriftAlpha. The drift runs from its first change point
+// a trend in that direction at [Options.DriftAlpha] (one-sided, 0.05), and
+// the stretches rise (fall) by at least driftShare (15 %) of the steps
+// they join. In a true staircase the stretches are flat: the test alone
+// would merge two steps with probability DriftAlpha, and a long flat
+// stretch tests as a trend at the slightest slope, which the share rules
+// out. The drift runs from its first change point
 // (Change.Index) to its last (Change.Last), with the medians of the
 // stretches before the first and after the last.
 //

@@ -294,3 +294,36 @@ func TestSpreadMedianSE(t *testing.T) {
 		}
 	}
 }
+
+func TestChangesDriftIsOne(t *testing.T) {
+	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %).
+	root := t.TempDir()
+	drift := map[int]float64{}
+	for r := 41; r <= 140; r++ {
+		drift[r] = 1.003
+	}
+	write(t, root, historytest.Spec{Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+	}})
+	unmerged, err := Load(Options{Storage: root, Changes: changepoint.Options{DriftAlpha: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(unmerged.Changes()); n < 3 {
+		t.Fatalf("%d change points without merging; the test needs a staircase", n)
+	}
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := h.Changes()
+	if len(ch) != 1 {
+		t.Fatalf("%d changes, want one drift", len(ch))
+	}
+	c := ch[0]
+	if !c.Drift() || c.Steps < 3 || c.Run.Number < 39 || c.Last.Number <= c.Run.Number || c.LastIndex != c.Last.Index ||
+		c.Direction != Regression || c.Percent < 20 {
+		t.Errorf("drift %s to %s, %d steps, %s %+.1f%%; want a regression from run 39 on over 3+ change points",
+			c.Run.Label, c.Last.Label, c.Steps, c.Direction, c.Percent)
+	}
+}
