@@ -53,7 +53,9 @@ func TestChangesJSON(t *testing.T) {
 	if len(doc) != 1 || len(changes) != 3 {
 		t.Fatalf("document %s, want {\"changes\": [3 changes]}", out)
 	}
-	wantKeys := []string{"after", "before", "change_percent", "commit", "date", "direction", "fullname", "machine", "name", "p_value", "run"}
+	// The issue's keys, and the evidence (added: drift, paired, doubtful,
+	// paired_verdict).
+	wantKeys := []string{"after", "before", "change_percent", "commit", "date", "direction", "doubtful", "drift", "fullname", "machine", "name", "p_value", "paired", "paired_verdict", "run"}
 	for _, c := range changes {
 		var keys []string
 		for k := range c {
@@ -235,5 +237,58 @@ func TestChangesNoRuns(t *testing.T) {
 	code, out, _ = bench(t, dir, "changes", "--format", "json")
 	if code != ExitOK || !strings.Contains(out, `"changes": []`) {
 		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+func TestChangesPairedJSON(t *testing.T) {
+	// BenchmarkUp 40 % slower from run 21; run 22 was measured in pairs
+	// against the baseline (run 1) and found the regression.
+	dir := t.TempDir()
+	spec := historytest.Spec{Runs: 40, Seed: 4, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{21: 1.4},
+			Paired: map[int]historytest.Paired{22: {Verdict: "regression", Change: 39.5, CILow: 36.1, CIHigh: 43.0}}},
+	}}
+	if _, err := historytest.Write(filepath.Join(dir, ".benchmarks"), spec); err != nil {
+		t.Fatal(err)
+	}
+	_, out, stderr := bench(t, dir, "changes", "--format", "json")
+	var doc struct {
+		Changes []struct {
+			Run, Direction   string
+			Paired, Doubtful bool
+			Drift            *struct{}
+			PairedVerdict    *struct {
+				Run, Status   string
+				ChangePercent *float64 `json:"change_percent"`
+				Pairs         int
+			} `json:"paired_verdict"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+	}
+	if len(doc.Changes) != 1 {
+		t.Fatalf("changes %s, want one", out)
+	}
+	c := doc.Changes[0]
+	if c.Run != "0021_comparison" || c.Direction != "regression" || !c.Paired || c.Doubtful || c.Drift != nil {
+		t.Errorf("change %+v, want a regression at 0021 confirmed by a paired verdict", c)
+	}
+	pv := c.PairedVerdict
+	if pv == nil || pv.Run != "0022_comparison" || pv.Status != "regression" || pv.Pairs != 10 ||
+		pv.ChangePercent == nil || *pv.ChangePercent != 39.5 {
+		t.Fatalf("paired_verdict %+v in %s", pv, out)
+	}
+	var raw map[string][]map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := raw["changes"][0]["paired_verdict"].(map[string]any); v["ci_low_percent"] != 36.1 || v["ci_high_percent"] != 43.0 {
+		t.Errorf("paired_verdict interval %v, want [36.1, 43]", v)
+	}
+	// The table says so too.
+	_, table, _ := bench(t, dir, "changes")
+	if !strings.Contains(table, "confirmed: paired +39.5% [+36.1, +43.0] in 0022_comparison") {
+		t.Errorf("table does not show the paired confirmation:\n%s", table)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/textenc"
@@ -47,6 +48,26 @@ type ChangeRow struct {
 	Latest, Open bool
 	// Age is the number of the machine's runs after Run.
 	Age int
+	// DriftTo is the first run after the last change point of a slow
+	// drift (history.Change.Drift) and Steps the change points merged
+	// into it; nil and 1 for a step.
+	DriftTo *RunRef
+	Steps   int
+	// Paired is the paired verdict that bears on the change, nil when
+	// none does: it confirms the change (Confirmed) or makes it doubtful
+	// (Doubtful; then not open).
+	Paired              *PairedRef
+	Confirmed, Doubtful bool
+}
+
+// PairedRef is a paired verdict as the Changes page shows it: the run
+// that stored it, its status and its change with the confidence interval
+// (compare.FormatInterval; the change alone when there is no interval).
+type PairedRef struct {
+	Run      RunRef
+	Status   string
+	Interval string
+	Pairs    int
 }
 
 // ChangesPage is changes.html: all change points, newest first,
@@ -93,7 +114,19 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 		Machine: c.Series.Machine.ID, Run: b.runRef(c.Run),
 		Before: c.Before, After: c.After, Percent: c.Percent, Direction: string(c.Direction),
 		P: c.PValue, Open: c.Open(history.RecentRuns), Age: c.Age,
-		Latest: c.Latest(),
+		Latest: c.Latest(), Steps: c.Steps, Confirmed: c.Confirmed, Doubtful: c.Doubtful,
+	}
+	if c.Drift() {
+		r := b.runRef(c.Last)
+		row.DriftTo = &r
+	}
+	if p := c.Paired; p != nil {
+		v := p.Verdict
+		iv := numfmt.Percent(v.Change)
+		if !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
+			iv = compare.FormatInterval(v.Change, v.CILow, v.CIHigh)
+		}
+		row.Paired = &PairedRef{Run: b.runRef(p.Run), Status: v.PairedVerdict, Interval: iv, Pairs: v.Pairs}
 	}
 	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
@@ -259,6 +292,15 @@ func (b *builder) feed() ([]byte, error) {
 			Summary: fmt.Sprintf("The median of %s on %s changed by %s at run %s (commit %s), from %s to %s; permutation test p = %s.",
 				row.Fullname, row.Machine, numfmt.Percent(row.Percent), row.Run.Label, orMissing(row.Run.Commit),
 				seconds(row.Before), seconds(row.After), numfmt.PValue(row.P)),
+		}
+		if row.DriftTo != nil {
+			e.Summary += fmt.Sprintf(" A slow drift over %d change points, to run %s.", row.Steps, row.DriftTo.Label)
+		}
+		switch p := row.Paired; {
+		case p != nil && row.Confirmed:
+			e.Summary += fmt.Sprintf(" Confirmed by the paired run %s: %s.", p.Run.Label, p.Interval)
+		case p != nil && row.Doubtful:
+			e.Summary += fmt.Sprintf(" Doubtful: the paired run %s found %s, %s.", p.Run.Label, p.Status, p.Interval)
 		}
 		if row.URL != "" {
 			e.Links = append(e.Links, atomLink{Rel: "alternate", Type: "text/html", Href: abs(row.URL)})
