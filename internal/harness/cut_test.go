@@ -82,3 +82,32 @@ func TestCutOff(t *testing.T) {
 		t.Errorf("libtest with a cut summary: %v, warnings %q", err, r.Warnings)
 	}
 }
+
+// A target/criterion folder whose sample.json or benchmark.json was cut
+// off (a copy interrupted, a full disk) is an error at the end of that
+// file saying it is cut off, as for every JSON format, not encoding/json's
+// bare message placed at 1:1.
+func TestCriterionFolderCutOff(t *testing.T) {
+	src := filepath.Join("testdata", "criterion", "target", "criterion")
+	for _, file := range []string{"sample.json", "benchmark.json"} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "fib 20 - fast", "new", file)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := data[:len(data)/2]
+		if err := os.WriteFile(p, cut, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ReadCriterionDir(dir)
+		var re *result.Error
+		line, col := result.Position(cut, len(cut))
+		if !errors.As(err, &re) || re.File != p || re.Line != line || re.Col != col || !strings.Contains(err.Error(), "truncated JSON") {
+			t.Errorf("%s cut in half: err = %v; want an error at %s:%d:%d saying it is truncated", file, err, p, line, col)
+		}
+	}
+}

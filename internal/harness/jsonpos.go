@@ -303,6 +303,12 @@ func (d *jdoc) decode(v jvalue, field string, dst any) error {
 	if err == nil {
 		return nil
 	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		// The value is not JSON (a file cut off, for one): placed and
+		// worded as every reader's syntax error, not at the value's start.
+		return d.invalid(v, field, err)
+	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
 		f := join(field, typ.Field)
