@@ -103,6 +103,17 @@ func seconds(v float64) string {
 	return timefmt.Short(v)
 }
 
+// figure formats v, one of b's figures, as the pages show it: a time in
+// its own unit ("1.23 ms"), a figure in an imported unit with that unit
+// ("3.377G ops/s"), never a throughput as seconds.
+func figure(b *result.Benchmark, v float64) string {
+	if b == nil || b.Unit() == "" || math.IsNaN(v) {
+		return seconds(v)
+	}
+	u := benchUnit(b, v)
+	return inUnit(u, v) + " " + u.Name
+}
+
 // percent formats a relative change ("+12.3%", "−4.0%").
 func percent(v float64) string { return numfmt.Percent(v) }
 

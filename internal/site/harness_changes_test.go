@@ -1,0 +1,74 @@
+package site
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchsite/benchsite/internal/ingest"
+	"github.com/benchsite/benchsite/internal/storage"
+)
+
+// A change point of a throughput (JMH's ops/s) is shown in ops/s in the
+// Atom feed and on the benchmark's badge, as on the pages, never as
+// seconds: 16 runs of the real JMH file, the last 8 at half its score.
+func TestHarnessChangeUnits(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "harness", "testdata", "github-action-benchmark", "jmh_output.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	store := storage.Store{Root: filepath.Join(dir, "history")}
+	for i := range 16 {
+		var doc []map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		f := 1 + float64(i%3)/100
+		if i >= 8 {
+			f /= 2
+		}
+		pm := doc[0]["primaryMetric"].(map[string]any)
+		pm["score"] = pm["score"].(float64) * f
+		for _, fork := range pm["rawData"].([]any) {
+			for j, v := range fork.([]any) {
+				fork.([]any)[j] = v.(float64) * f
+			}
+		}
+		out, _ := json.Marshal(doc)
+		p := filepath.Join(dir, fmt.Sprintf("jmh%02d.json", i))
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		run, err := ingest.ReadFile(p, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Save(run.File.MachineInfo.ID(), "import", run.File); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "public")
+	if _, err := Build(Options{Storage: store.Root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	feed := readFeed(t, out)
+	if len(feed.Entries) != 1 {
+		t.Fatalf("%d entries in the feed, want the one regression", len(feed.Entries))
+	}
+	if e := feed.Entries[0]; !strings.Contains(e.Title, "G ops/s → ") || !strings.HasSuffix(e.Title, "G ops/s)") || !strings.Contains(e.Summary, "G ops/s to ") {
+		t.Errorf("feed entry not in ops/s:\n%s\n%s", e.Title, e.Summary)
+	}
+	var badge string
+	for _, f := range siteFiles(t, out) {
+		if strings.HasPrefix(f, "badges/org-openjdk-jmh") {
+			badge = svgCheck(t, filepath.Join(out, f))
+		}
+	}
+	if !strings.Contains(badge, "G ops/s ↑ −") {
+		t.Errorf("badge %q, want the median in ops/s and the regression", badge)
+	}
+}
