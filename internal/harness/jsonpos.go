@@ -61,7 +61,7 @@ func (d *jdoc) syntaxError() error {
 	if errors.As(err, &syn) {
 		off = int(syn.Offset) - 1
 		msg = "invalid JSON: " + syn.Error()
-		if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
+		if errors.Is(err, io.ErrUnexpectedEOF) || result.EndOfInput(d.data, syn) {
 			off, msg = len(d.data), "truncated JSON (the file ends early)"
 		}
 		if off >= 0 && off < len(d.data) {
