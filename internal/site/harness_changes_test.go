@@ -72,3 +72,49 @@ func TestHarnessChangeUnits(t *testing.T) {
 		t.Errorf("badge %q, want the median in ops/s and the regression", badge)
 	}
 }
+
+// On the Compare page, a benchmark whose unit differs between the baseline
+// and the newest run (req/s, then ms: github-action-benchmark's custom
+// JSON, its tool changed) shows each side in its own unit, not the
+// baseline's req/s as milliseconds.
+func TestCompareUnitsDiffer(t *testing.T) {
+	src := filepath.Join("..", "harness", "testdata", "github-action-benchmark", "customBiggerIsBetter_output.json")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cur := filepath.Join(dir, "cur.json")
+	if err := os.WriteFile(cur, []byte(strings.Replace(string(data), `"req/s"`, `"ms"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := storage.Store{Root: filepath.Join(dir, "history")}
+	for _, in := range []struct{ path, format, label string }{{src, "customBiggerIsBetter", "baseline"}, {cur, "customSmallerIsBetter", "import"}} {
+		run, err := ingest.ReadFile(in.path, ingest.Options{Format: in.format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Save(run.File.MachineInfo.ID(), in.label, run.File); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "public")
+	if _, err := Build(Options{Storage: store.Root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page := readFile(t, filepath.Join(out, "compare.html"))
+	// The chart's tooltip rows, then the table's.
+	if !strings.Contains(page, `"base":"70.00 req/s","cur":"70.00 ms"`) {
+		t.Errorf("the chart's Throughput row is not in req/s and ms")
+	}
+	tbody := strings.Index(page, "<tbody")
+	i := strings.Index(page[max(tbody, 0):], "Throughput")
+	if tbody < 0 || i < 0 {
+		t.Fatal("no Throughput row in the Compare page's table")
+	}
+	row := page[tbody+i:]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, "70.00 req/s") || !strings.Contains(row, "70.00 ms") || !strings.Contains(row, "not compared") {
+		t.Errorf("the Throughput row:\n%s", row)
+	}
+}

@@ -600,12 +600,12 @@ func (b *builder) comparePage() (*ComparePage, error) {
 			cm.Warnings = rep.Warnings
 			cm.Failed = rep.Failed()
 			for _, row := range rep.Rows {
-				u := rowUnit(row)
+				base, cur, uname := rowFigures(row)
 				r := CompareRow{
 					Name: row.Name, Fullname: row.Fullname, Group: row.Group,
 					Status: string(row.Status), Field: row.Field,
-					Base: fmtIn(row.Baseline != nil, row.Base, u), Cur: fmtIn(row.Current != nil, row.Cur, u),
-					Unit: u.Name, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
+					Base: base, Cur: cur,
+					Unit: uname, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
 					Failures: row.Failures, Notes: row.Notes,
 					BaseSpread: math.NaN(), CurSpread: math.NaN(),
 				}
@@ -638,6 +638,18 @@ func (b *builder) comparePage() (*ComparePage, error) {
 	return cp, nil
 }
 
+// rowFigures are a comparison row's baseline and current figures and the
+// unit after both; a row not compared (units differ) has each side in its
+// own unit, written after it, and no common unit.
+func rowFigures(row compare.Row) (base, cur, unitName string) {
+	if row.NotCompared != "" {
+		bu, cu := benchUnit(row.Baseline, row.Base), benchUnit(row.Current, row.Cur)
+		return inUnit(bu, row.Base) + " " + bu.Name, inUnit(cu, row.Cur) + " " + cu.Name, ""
+	}
+	u := rowUnit(row)
+	return fmtIn(row.Baseline != nil, row.Base, u), fmtIn(row.Current != nil, row.Cur, u), u.Name
+}
+
 // rowUnit is the time unit of a comparison row, from its baseline value.
 func rowUnit(row compare.Row) unit {
 	ref := row.Base
@@ -666,10 +678,13 @@ func changeChartJSON(rep *compare.Report) (template.JS, error) {
 	}
 	var crs []chartRow
 	for _, row := range rep.Rows {
-		u := rowUnit(row)
+		base, cur, uname := rowFigures(row)
+		if uname != "" {
+			base, cur = base+" "+uname, cur+" "+uname
+		}
 		cr := chartRow{Name: row.Name, Status: string(row.Status), Field: row.Field,
-			Base:    fmtIn(row.Baseline != nil, row.Base, u) + " " + u.Name,
-			Cur:     fmtIn(row.Current != nil, row.Cur, u) + " " + u.Name,
+			Base:    base,
+			Cur:     cur,
 			Change:  fin(round6(row.Change)),
 			Failure: row.Failures}
 		if row.HasP {
