@@ -105,12 +105,28 @@ func (h *History) detect(opt changepoint.Options) {
 
 // detect finds the series' change points on the runs' medians; runs
 // without a usable median (missing, negative, not finite) are left out. A
-// median of 0 is kept: 0 ns/op is a valid measurement.
+// median of 0 is kept: 0 ns/op is a valid measurement. Where the unit of
+// the figures changes (ops/s, then seconds: the harness or the metric
+// changed), the medians on either side are not levels of one figure: each
+// stretch of one unit is searched on its own, and no change point spans
+// two units.
 func (s *Series) detect(opt changepoint.Options) {
+	for start := 0; start < len(s.Points); {
+		end := start + 1
+		for end < len(s.Points) && s.Points[end].Bench.Unit() == s.Points[start].Bench.Unit() {
+			end++
+		}
+		s.detectIn(start, end, opt)
+		start = end
+	}
+}
+
+// detectIn is detect on the points [start, end), all of one unit.
+func (s *Series) detectIn(start, end int, opt changepoint.Options) {
 	var xs []float64
 	var at []int // xs index → point index
-	for i, p := range s.Points {
-		m := p.Bench.Stats.Median
+	for i := start; i < end; i++ {
+		m := s.Points[i].Bench.Stats.Median
 		if m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
 			at = append(at, i)
