@@ -26,10 +26,12 @@ var googleBenchmark = &Format{
 	detect: func(s *sniff) bool {
 		// "context" only describes the machine: a file without it (cut
 		// out, or written by a wrapper) is still Google Benchmark's when
-		// its first row has a real_time and a time_unit, which no
+		// its first row has a real_time and a time_unit, or (a benchmark
+		// that failed: no figures) a run_type or error_occurred, which no
 		// pytest-benchmark row has.
+		row := s.sub["benchmarks"]
 		return s.first == '{' && s.obj["benchmarks"] &&
-			(s.obj["context"] || has(s.sub["benchmarks"], "real_time", "time_unit") && !s.obj["machine_info"])
+			(s.obj["context"] || !s.obj["machine_info"] && (has(row, "real_time", "time_unit") || row["run_type"] || row["error_occurred"]))
 	},
 	parse: parseGoogleBenchmark,
 }

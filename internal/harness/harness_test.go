@@ -242,6 +242,36 @@ func TestGoogleBenchmarkWithoutContext(t *testing.T) {
 	}
 }
 
+// Without its context, a Google Benchmark file whose first row is not a
+// measurement (a benchmark that called SkipWithError: no real_time) is
+// still told by its rows' own keys (run_type, error_occurred), which no
+// pytest-benchmark row has: never taken for pytest-benchmark JSON.
+func TestGoogleBenchmarkWithoutContextErrorFirst(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := string(data)
+	i, j := strings.Index(s, `"context"`), strings.Index(s, `"benchmarks"`)
+	if i < 0 || j < i {
+		t.Fatal("no context before benchmarks in the file")
+	}
+	s = s[:i] + s[j:]
+	k := strings.Index(s, "{\n      \"name\": \"fib_10\"")
+	if k < 0 {
+		t.Fatal("no fib_10 row")
+	}
+	for _, row := range []string{
+		`{"name": "bad", "run_name": "bad", "run_type": "iteration", "repetitions": 0, "repetition_index": 0, "threads": 1, "iterations": 0, "error_occurred": true, "error_message": "oops"}, `,
+		`{"name": "bad", "error_occurred": true, "error_message": "oops"}, `, // before run_type (v1.4)
+	} {
+		in := s[:k] + row + s[k:]
+		if f := Detect([]byte(in)); f == nil || f.Name != "googlecpp" {
+			t.Errorf("detected %v; want googlecpp", f)
+		}
+		if _, err := Read([]byte(in), "err.json", ""); err == nil || !strings.Contains(err.Error(), "reported an error: oops") {
+			t.Errorf("err = %v; want the benchmark's error", err)
+		}
+	}
+}
+
 // With --benchmark_report_aggregates_only there are no samples: the mean,
 // median and stddev rows are the figures, an estimate.
 func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
