@@ -70,6 +70,21 @@ func benchUnit(b *result.Benchmark, ref float64) unit {
 	return unitFor(ref)
 }
 
+// inPageUnit reports whether b's figures are in u, the unit a page shows
+// its series in (the newest run's): a time unit for times, else b's own
+// unit. A run of another unit (the harness or the metric changed) is
+// shown in its own unit and left out of the charts.
+func inPageUnit(b *result.Benchmark, u unit) bool {
+	if b.Unit() != "" {
+		return b.Unit() == u.Name
+	}
+	switch u.Name {
+	case "ns", "µs", "ms", "s":
+		return true
+	}
+	return false
+}
+
 // inUnit writes v seconds in u with four significant digits ("—" when
 // missing). A figure in an imported unit (ops/s, cycles/iter) is scaled
 // with an SI prefix as the comparison report does, through benchunit

@@ -77,7 +77,7 @@ func TestHarnessChangeUnits(t *testing.T) {
 // and the newest run (req/s, then ms: github-action-benchmark's custom
 // JSON, its tool changed) shows each side in its own unit, not the
 // baseline's req/s as milliseconds.
-func TestCompareUnitsDiffer(t *testing.T) {
+func TestUnitsDiffer(t *testing.T) {
 	src := filepath.Join("..", "harness", "testdata", "github-action-benchmark", "customBiggerIsBetter_output.json")
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -101,6 +101,31 @@ func TestCompareUnitsDiffer(t *testing.T) {
 	out := filepath.Join(dir, "public")
 	if _, err := Build(Options{Storage: store.Root, Out: out}); err != nil {
 		t.Fatal(err)
+	}
+	// The benchmark page, in the newest run's unit (ms), shows the req/s
+	// run in req/s, and its chart leaves that run out (no second axis).
+	for _, f := range siteFiles(t, out) {
+		switch {
+		case strings.HasPrefix(f, "bench/my-custom-bigger-is-better-benchmark-throughput"):
+			bench := readFile(t, filepath.Join(out, f))
+			if !strings.Contains(bench, "70.00 req/s") || strings.Contains(bench, "70000") {
+				t.Errorf("%s: the req/s run is not shown in req/s", f)
+			}
+		case strings.HasPrefix(f, "data/my-custom-bigger-is-better-benchmark-throughput"):
+			var d struct {
+				Machines []struct {
+					Runs []struct {
+						Median *float64 `json:"median"`
+					} `json:"runs"`
+				} `json:"machines"`
+			}
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, f))), &d); err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Machines) != 1 || len(d.Machines[0].Runs) != 2 || d.Machines[0].Runs[0].Median != nil || d.Machines[0].Runs[1].Median == nil || *d.Machines[0].Runs[1].Median != 70 {
+				t.Errorf("%s: chart data %s", f, readFile(t, filepath.Join(out, f))[:300])
+			}
+		}
 	}
 	page := readFile(t, filepath.Join(out, "compare.html"))
 	// The chart's tooltip rows, then the table's.

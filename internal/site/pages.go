@@ -522,10 +522,14 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 
 func (b *builder) runRow(p point, u unit) RunRow {
 	st := p.Bench.Stats
+	in := func(v float64) string { return inUnit(u, v) }
+	if !inPageUnit(p.Bench, u) { // each figure in the run's own unit, named
+		in = func(v float64) string { return figure(p.Bench, v) }
+	}
 	r := RunRow{
 		RunRef: b.runRef(p.Run),
-		Min:    inUnit(u, st.Min), Median: inUnit(u, st.Median), Mean: inUnit(u, st.Mean),
-		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
+		Min:    in(st.Min), Median: in(st.Median), Mean: in(st.Mean),
+		Max: in(st.Max), Stddev: in(st.Stddev), IQR: in(st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
 		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
