@@ -272,6 +272,24 @@ func TestGoogleBenchmarkWithoutContextErrorFirst(t *testing.T) {
 	}
 }
 
+// A user counter named like one of the row's own keys but for case
+// ("Real_Time", "Iterations") is a counter: encoding/json's matching of
+// keys without regard to case must not read it as real_time.
+func TestGoogleBenchmarkCounterNamedLikeAField(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := strings.Replace(string(data), `"time_unit": "ns"`, `"time_unit": "ns", "Real_Time": 1000000, "Iterations": 7`, 1)
+	r, err := Read([]byte(s), "ctr.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Benchmarks[0]
+	if b.Name != "fib_10" || b.Stats.Mean != 2.1498980114547953e-07 || b.Stats.Iterations != 3070566 ||
+		b.ExtraInfo["Real_Time"] != 1000000.0 || b.ExtraInfo["Iterations"] != 7.0 {
+		t.Errorf("%s: mean %g, iterations %d, extra_info %v; want 2.1498980114547953e-07 s, 3070566 and the two counters",
+			b.Name, b.Stats.Mean, b.Stats.Iterations, b.ExtraInfo)
+	}
+}
+
 // With --benchmark_report_aggregates_only there are no samples: the mean,
 // median and stddev rows are the figures, an estimate.
 func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {
