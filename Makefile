@@ -75,8 +75,8 @@ FUZZTIME ?= 30s
 # Go minimizes every new interesting input for up to 60 s by default, which
 # on large seeds takes most of a short run; 5 s keeps the time for fuzzing.
 FUZZMINIMIZETIME ?= 5s
-FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
-               ./internal/harness:FuzzRead ./internal/jscan:FuzzScanner ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
+FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/result:FuzzFastPaths ./internal/result:FuzzEncodeRoundTrip ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
+               ./internal/harness:FuzzRead ./internal/harness:FuzzCriterionFastPaths ./internal/jscan:FuzzScanner ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \

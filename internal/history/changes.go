@@ -138,13 +138,37 @@ func (h *History) detect(opt changepoint.Options) {
 // detect finds the series' change points on the runs' medians, with each
 // run's own spread (SpreadOf, Spread.MedianSE) as the medians' standard
 // errors; runs without a usable median (missing, negative, not finite) are
-// left out. A median of 0 is kept: 0 ns/op is a valid measurement. Paired
-// verdicts then confirm or cast doubt on each change (evidence).
+// left out. A median of 0 is kept: 0 ns/op is a valid measurement. Where the
+// unit of the figures changes (ops/s, then seconds: the harness or the
+// metric changed), the medians on either side are not levels of one figure:
+// each stretch of one unit is searched on its own, and no change point spans
+// two units. Paired verdicts then confirm or cast doubt on each change
+// (evidence).
 func (s *Series) detect(opt changepoint.Options) {
+	for start := 0; start < len(s.Points); {
+		end := start + 1
+		for end < len(s.Points) && s.Points[end].Sum.Unit() == s.Points[start].Sum.Unit() {
+			end++
+		}
+		s.detectIn(start, end, opt)
+		start = end
+	}
+	for k, ch := range s.Changes {
+		var prev *Change
+		if k > 0 {
+			prev = s.Changes[k-1]
+		}
+		ch.evidence(prev)
+	}
+}
+
+// detectIn is detect on the points [start, end), all of one unit, without
+// the evidence.
+func (s *Series) detectIn(start, end int, opt changepoint.Options) {
 	var xs, se []float64
 	var at []int // xs index → point index
-	for i, p := range s.Points {
-		sp := SpreadOf(p)
+	for i := start; i < end; i++ {
+		sp := SpreadOf(s.Points[i])
 		if m := sp.Median; m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
 			se = append(se, sp.MedianSE())
@@ -170,13 +194,6 @@ func (s *Series) detect(opt changepoint.Options) {
 			ch.Direction = Regression
 		}
 		s.Changes = append(s.Changes, ch)
-	}
-	for k, ch := range s.Changes {
-		var prev *Change
-		if k > 0 {
-			prev = s.Changes[k-1]
-		}
-		ch.evidence(prev)
 	}
 }
 

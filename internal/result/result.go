@@ -715,7 +715,7 @@ func (s *source) locate(name string, err error) error {
 		// Offset counts the offending byte itself; point at it.
 		off = max(syn.Offset-1, 0)
 		e.Msg = "invalid JSON: " + syn.Error()
-		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(syn.Error(), "unexpected end") {
+		if errors.Is(err, io.ErrUnexpectedEOF) || EndOfInput(s.text, syn) {
 			off = syn.Offset
 			e.Msg = "truncated JSON (the file ends early); restore it from version control or delete it"
 		}
@@ -728,6 +728,18 @@ func (s *source) locate(name string, err error) error {
 		e.Line, e.Col = s.lineCol(int(off))
 	}
 	return e
+}
+
+// EndOfInput reports whether syn, encoding/json's syntax error for data,
+// is data ending early: "unexpected end of JSON input", or a number or a
+// literal (true, false, null) cut off at data's last byte, which
+// encoding/json reports as an invalid ' ' at the end (it closes its scan
+// with a space), a character data does not hold there. Every reader words
+// such a file as truncated with this one rule.
+func EndOfInput(data []byte, syn *json.SyntaxError) bool {
+	msg := syn.Error()
+	return strings.Contains(msg, "unexpected end") ||
+		syn.Offset == int64(len(data)) && len(data) > 0 && data[len(data)-1] != ' ' && strings.HasPrefix(msg, "invalid character ' '")
 }
 
 // Encode returns f as indented JSON, as pytest-benchmark writes it (4-space

@@ -132,8 +132,7 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 		row.URL = b.benchURL(bn)
 	}
 	if name := c.Series.Points[c.Index].Sum.Unit(); name != "" {
-		u := unitNamed(name, 0)
-		row.BeforeText, row.AfterText = inUnit(u, c.Before)+" "+u.Name, inUnit(u, c.After)+" "+u.Name
+		row.BeforeText, row.AfterText = figure(name, c.Before), figure(name, c.After)
 	}
 	return row
 }
@@ -286,12 +285,16 @@ func (b *builder) feed() ([]byte, error) {
 		if at.After(newest) {
 			newest = at
 		}
+		before, after := row.BeforeText, row.AfterText // in the benchmark's unit
+		if before == "" {
+			before, after = seconds(row.Before), seconds(row.After)
+		}
 		e := atomEntry{
-			Title: fmt.Sprintf("%s on %s: %s (%s → %s)", row.Name, row.Machine, numfmt.Percent(row.Percent), seconds(row.Before), seconds(row.After)),
+			Title: fmt.Sprintf("%s on %s: %s (%s → %s)", row.Name, row.Machine, numfmt.Percent(row.Percent), before, after),
 			ID:    row.ID, Updated: at.UTC().Format(time.RFC3339),
 			Summary: fmt.Sprintf("The median of %s on %s changed by %s at run %s (commit %s), from %s to %s; permutation test p = %s.",
 				row.Fullname, row.Machine, numfmt.Percent(row.Percent), row.Run.Label, orMissing(row.Run.Commit),
-				seconds(row.Before), seconds(row.After), numfmt.PValue(row.P)),
+				before, after, numfmt.PValue(row.P)),
 		}
 		if row.DriftTo != nil {
 			e.Summary += fmt.Sprintf(" A slow drift over %d change points, to run %s.", row.Steps, row.DriftTo.Label)
@@ -427,7 +430,8 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	if s == nil {
 		return badge(bn.Name, "no runs", badgeGrey)
 	}
-	value := seconds(s.Latest().Sum.Median)
+	latest := s.Latest()
+	value := figure(latest.Sum.Unit(), latest.Sum.Median)
 	color := badgeBlue
 	if n := len(s.Changes); n > 0 && s.Changes[n-1].Age < badgeRecent {
 		c := s.Changes[n-1]

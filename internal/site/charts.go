@@ -219,6 +219,11 @@ func (b *builder) runRows(s *series, u unit) (rows []runRow, hasMem bool) {
 			}
 			r.Truncated = whole.Truncated
 		}
+		if !inPageUnit(p.Sum.Unit(), u) {
+			// Another unit than the chart's axis: no point, no
+			// distribution (the page's table shows its figures).
+			r.Median, r.Q1, r.IQR, r.Min, r.Range, r.Max, r.Mean, r.Stddev, r.Data = nil, nil, nil, nil, nil, nil, nil, nil, nil
+		}
 		if v := p.Verdict; v.Status != "" {
 			r.Verdict = string(v.Status)
 			r.Against = p.Run.Base.Label
