@@ -228,6 +228,11 @@ func cmdRun(e *env, args []string) error {
 	} else if err := storage.ValidName(machineID); err != nil {
 		return badInput("--machine: %v", err)
 	}
+	if isSet(fs, "shard") && strings.TrimSpace(*shardSpec) == "" {
+		// An empty matrix variable would otherwise run the whole suite
+		// as if no --shard had been given.
+		return badInput("--shard: empty: give I/N, e.g. 2/4")
+	}
 	if opt.Shard, err = shardOptions(e, *shardSpec, *save, *autosave, *jsonOut, store, machineID); err != nil {
 		return err
 	}

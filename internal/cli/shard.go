@@ -109,6 +109,9 @@ func cmdMerge(e *env, args []string) error {
 	if err != nil {
 		return badInput("merge: %v", err)
 	}
+	for _, u := range shard.Unmeasured(parts) {
+		fmt.Fprintf(e.stderr, "warning: merge: no result and no failure of %s: skipped, filtered out by --bench, or lost; the merged run lacks it\n", u)
+	}
 	fmt.Fprintln(e.stdout)
 	report.RunTableFit(e.stdout, f, e.tableWidth(false))
 	id := *machineFlag

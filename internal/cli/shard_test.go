@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/shard"
 )
 
 // shardModule writes a module of two packages with five top-level
@@ -116,9 +117,37 @@ func TestShardAndMerge(t *testing.T) {
 		if merged := fullnames(t, filepath.Join(dir, storage, "m", "0001_baseline.json")); !slices.Equal(merged, whole) {
 			t.Errorf("merged run of %d shards has %v, want %v", n, merged, whole)
 		}
+		if strings.Contains(errs, "warning") {
+			t.Errorf("merge of complete shards warns: %s", errs)
+		}
+	}
+	// A shard's file that lost its benchmarks (and names no failure) is
+	// merged, but every unit of its share is named.
+	f, err := result.ReadFile(filepath.Join(dir, "s2-2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost := map[string]bool{}
+	for _, b := range f.Benchmarks {
+		lost[shard.Unit(b.Fullname)] = true
+	}
+	f.Benchmarks = nil
+	data, err := result.Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "s2-2-empty.json", string(data))
+	code, out, errs := bench(t, dir, "merge", "--storage", "histlost", "--machine", "m", "s1-2.json", "s2-2-empty.json")
+	if code != 0 {
+		t.Fatalf("merge with an emptied shard: exit %d\n%s%s", code, out, errs)
+	}
+	for u := range lost {
+		if !strings.Contains(errs, "warning: merge: no result and no failure of "+u+" (shard 2/2, s2-2-empty.json)") {
+			t.Errorf("merge does not name %s, lost with shard 2/2's benchmarks:\n%s", u, errs)
+		}
 	}
 	// --shard needs --json and refuses --save: a shard is not a run.
-	for _, args := range [][]string{{"run", "--shard", "1/2"}, {"run", "--shard", "1/2", "--json", "x.json", "--save", "b"}, {"run", "--shard", "3/2", "--json", "x.json"}} {
+	for _, args := range [][]string{{"run", "--shard", "1/2"}, {"run", "--shard", "1/2", "--json", "x.json", "--save", "b"}, {"run", "--shard", "3/2", "--json", "x.json"}, {"run", "--shard", "", "--json", "x.json"}} {
 		if code, _, errs := bench(t, dir, args...); code != ExitBadUse || !strings.Contains(errs, "--shard") {
 			t.Errorf("%v: exit %d, want 2 naming --shard: %s", args, code, errs)
 		}
