@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -93,6 +94,13 @@ func cmdMerge(e *env, args []string) error {
 			return err
 		}
 	}
+	if *summary != "" {
+		// Checked before anything is saved, as run does.
+		*summary = e.abs(*summary)
+		if err := dirExists(filepath.Dir(*summary)); err != nil {
+			return badInput("--summary: %v", err)
+		}
+	}
 	var parts []shard.Part
 	for _, p := range files {
 		f, err := result.ReadFile(e.abs(p))
@@ -143,7 +151,7 @@ func cmdMerge(e *env, args []string) error {
 			return err
 		}
 		if *summary != "" {
-			if err := appendSummary(e.abs(*summary), func(w io.Writer) error {
+			if err := appendSummary(*summary, func(w io.Writer) error {
 				if _, err := fmt.Fprintf(w, "\n_%s, %s_\n\n", pairedLabel(rep), words.Count(len(parts), "shard")); err != nil {
 					return err
 				}

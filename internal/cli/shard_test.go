@@ -110,7 +110,16 @@ func TestShardAndMerge(t *testing.T) {
 				t.Errorf("a refused merge wrote %s", storage)
 			}
 		}
-		code, out, errs := bench(t, dir, append([]string{"merge", "--storage", storage, "--machine", "m", "--save", "baseline"}, files...)...)
+		// A --summary in a folder that does not exist is refused before
+		// anything is saved, as run refuses it.
+		code, out, errs := bench(t, dir, append([]string{"merge", "--storage", storage, "--summary", filepath.Join("nowhere", "s.md")}, files...)...)
+		if code != ExitBadUse || !strings.Contains(errs, "--summary") {
+			t.Errorf("merge --summary nowhere/s.md: exit %d, want 2 naming --summary\n%s%s", code, out, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, storage)); err == nil {
+			t.Errorf("a merge refused for its --summary wrote %s", storage)
+		}
+		code, out, errs = bench(t, dir, append([]string{"merge", "--storage", storage, "--machine", "m", "--save", "baseline"}, files...)...)
 		if code != 0 {
 			t.Fatalf("merge N=%d: exit %d\n%s%s", n, code, out, errs)
 		}
