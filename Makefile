@@ -156,9 +156,11 @@ ci-check-shard: $(BENCHSITE)
 	base=$$(git merge-base '$(BASE_REF)' HEAD) || { echo "ci-check-shard: no merge base of $(BASE_REF) and HEAD (fetch the full history: fetch-depth 0)"; exit 2; }; \
 	$(BENCHSITE) run --machine '$(CI_MACHINE)' --against "$$base" --shard '$(SHARD)' --json '$(SHARD_DIR)/shard-$(subst /,-of-,$(SHARD)).json' || [ $$? -eq 1 ]
 
-## ci-check-merge: (pull requests) join the shards of ci-check-shard, the paired comparison to $(SUMMARY); fail on a regression or a missed target
+## ci-check-merge: (pull requests) join the shards of ci-check-shard, the paired comparison to $(SUMMARY) and as JSON to $(REPORT); fail on a regression or a missed target
 ci-check-merge: $(BENCHSITE)
-	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save pr --summary '$(SUMMARY)' '$(SHARD_DIR)'/shard-*.json
+	@mkdir -p '$(dir $(REPORT))'
+	@rm -f '$(REPORT)'
+	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save pr --summary '$(SUMMARY)' --report '$(REPORT)' '$(SHARD_DIR)'/shard-*.json
 
 ## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
 # Runs last, after the deploy: a regression that crept in over several

@@ -356,14 +356,9 @@ func cmdRun(e *env, args []string) error {
 			}
 		}
 		if *reportOut != "" {
-			var buf strings.Builder
-			if err := report.Comparison(&buf, rep, "json"); err != nil {
+			if err := writeReport(e, *reportOut, rep); err != nil {
 				return err
 			}
-			if err := storage.WriteNew(*reportOut, []byte(buf.String())); err != nil {
-				return badInput("--report: %v", err)
-			}
-			fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*reportOut))
 		}
 		failed = rep.Failed()
 	} else if *summary != "" {
@@ -520,6 +515,20 @@ func goBenchName(ref string) string {
 		ref = "Benchmark" + ref
 	}
 	return ref
+}
+
+// writeReport writes the comparison rep as JSON (compare --format json's
+// schema) to path, a new file (--report of run and merge).
+func writeReport(e *env, path string, rep *compare.Report) error {
+	var buf strings.Builder
+	if err := report.Comparison(&buf, rep, "json"); err != nil {
+		return err
+	}
+	if err := storage.WriteNew(path, []byte(buf.String())); err != nil {
+		return badInput("--report: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(path))
+	return nil
 }
 
 // appendSummary appends what write writes to path (the job summary).

@@ -70,6 +70,7 @@ func cmdMerge(e *env, args []string) error {
 	machineFlag := fs.String("machine", "", "save under machine `id` (default: the one the shards' machine_info gives)")
 	jsonOut := fs.String("json", "", "also write the merged run to `file` (must not exist)")
 	summary := fs.String("summary", "", "append the paired comparison of paired shards as a Markdown table to `file` (e.g. $GITHUB_STEP_SUMMARY)")
+	reportOut := fs.String("report", "", "write the paired comparison of paired shards as JSON to `file` (must not exist; compare --format json's schema)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -91,6 +92,11 @@ func cmdMerge(e *env, args []string) error {
 	}
 	if *jsonOut != "" {
 		if *jsonOut, err = newOutput(e, "--json", *jsonOut); err != nil {
+			return err
+		}
+	}
+	if *reportOut != "" {
+		if *reportOut, err = newOutput(e, "--report", *reportOut); err != nil {
 			return err
 		}
 	}
@@ -160,7 +166,14 @@ func cmdMerge(e *env, args []string) error {
 				return err
 			}
 		}
+		if *reportOut != "" {
+			if err := writeReport(e, *reportOut, rep); err != nil {
+				return err
+			}
+		}
 		failed = failed || rep.Failed()
+	} else if *reportOut != "" {
+		fmt.Fprintf(e.stderr, "warning: merge: --report: the shards were not paired (run --compare or --against): there is no comparison to write; %s not written\n", e.rel(*reportOut))
 	}
 	if checkTargets(e, f, cfg, "") {
 		failed = true

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,9 +183,32 @@ func TestShardPairedMerge(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	code, out, errs := bench(t, dir, append([]string{"merge", "--machine", "m"}, files...)...)
+	code, out, errs := bench(t, dir, append([]string{"merge", "--machine", "m", "--report", "report.json"}, files...)...)
 	if code != 0 {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	// --report writes the joined paired comparison as compare --format
+	// json does (ci-check-merge keeps it as ci-check keeps its report).
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatalf("merge --report: %v", err)
+	}
+	var rep struct {
+		Rows []struct {
+			Compared string `json:"compared"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	paired := 0
+	for _, r := range rep.Rows {
+		if r.Compared == "median (paired)" {
+			paired++
+		}
+	}
+	if paired != 4 {
+		t.Errorf("merge --report: %d paired rows, want the 4 benchmarks':\n%s", paired, data)
 	}
 	f, err := result.ReadFile(filepath.Join(dir, ".benchmarks", "m", "0001_merged.json"))
 	if err != nil {
