@@ -123,6 +123,9 @@ func cmdMerge(e *env, args []string) error {
 	if err != nil {
 		return badInput("merge: %v", err)
 	}
+	for _, m := range shard.MixedCPUs(parts) {
+		fmt.Fprintf(e.stderr, "warning: merge: %s: the merged run records the first file's machine_info; its figures mix CPUs\n", m)
+	}
 	for _, u := range shard.Unmeasured(parts) {
 		fmt.Fprintf(e.stderr, "warning: merge: no result and no failure of %s: skipped, filtered out by --bench, or lost; the merged run lacks it\n", u)
 	}

@@ -203,6 +203,25 @@ func Unmeasured(parts []Part) []string {
 	return out
 }
 
+// MixedCPUs names the shards whose CPU model differs from the first
+// file's ("s2.json ran on a CPU X, s1.json on Y"), for parts that Merge
+// accepted: runners of one machine type may differ in CPU model, so merge
+// accepts them, but the merged run keeps the first file's machine_info and
+// its benchmarks' figures are not all from that CPU, so the caller warns.
+func MixedCPUs(parts []Part) []string {
+	if len(parts) == 0 {
+		return nil
+	}
+	first := parts[0]
+	var out []string
+	for _, p := range parts[1:] {
+		if a, b := first.File.MachineInfo.CPUModel(), p.File.MachineInfo.CPUModel(); a != b {
+			out = append(out, fmt.Sprintf("%s ran on a CPU %q, %s on %q", p.Name, b, first.Name, a))
+		}
+	}
+	return out
+}
+
 func earlier(a, b *result.File) bool {
 	ta, errA := a.Time()
 	tb, errB := b.Time()

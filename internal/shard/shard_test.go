@@ -261,3 +261,19 @@ func TestUnmeasured(t *testing.T) {
 		t.Errorf("unmeasured %q, want %q", got, want)
 	}
 }
+
+// Shards of one machine type on different CPU models are merged, and named.
+func TestMixedCPUs(t *testing.T) {
+	parts, _ := shardFiles(t, 3)
+	if got := MixedCPUs(parts); len(got) != 0 {
+		t.Errorf("one CPU model: %v", got)
+	}
+	parts[2].File.MachineInfo["cpu_model"] = "Other CPU"
+	if _, err := Merge(parts); err != nil {
+		t.Fatalf("shards on two CPU models of one machine type: %v", err)
+	}
+	want := []string{`shard3.json ran on a CPU "Other CPU", shard1.json on ""`}
+	if got := MixedCPUs(parts); !slices.Equal(got, want) {
+		t.Errorf("MixedCPUs = %q, want %q", got, want)
+	}
+}
