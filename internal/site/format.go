@@ -183,6 +183,19 @@ func commitURL(repo, id string) string {
 	return strings.TrimRight(repo, "/") + "/commit/" + url.PathEscape(id)
 }
 
+// siteURL returns the relative URL of the site file rel (a slash path from
+// the site root, as written): each segment path-escaped, so a run label or
+// file name with ' ', '#', '?' or '%' (pytest-benchmark's --benchmark-save
+// allows any) is one path segment and names that very file. Every link to a
+// file named after data (result files, profiles) goes through it.
+func siteURL(rel string) string {
+	segs := strings.Split(rel, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
 // sparkline returns the points attribute of an SVG polyline drawing values
 // in a w×h box (with a 1.5 px margin for the stroke).
 func sparkline(values []float64, w, h float64) string {
