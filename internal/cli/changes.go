@@ -109,8 +109,9 @@ func sinceFilter(s string, h *history.History, machineID string) (func(*history.
 	dates := []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"}
 	num, _, _ := strings.Cut(s, "_")
 	digits := num != "" && strings.Trim(num, "0123456789") == ""
-	if digits && len(s) == 8 {
-		// 20260131 is a date: no history has twenty million runs.
+	if digits && s == num && len(s) == 8 {
+		// 20260131 is a date: no history has twenty million runs. A label
+		// of 8 characters ("0031_pr7") is a run.
 		dates = append(dates, "20060102")
 	}
 	for _, layout := range dates {
@@ -119,7 +120,7 @@ func sinceFilter(s string, h *history.History, machineID string) (func(*history.
 		}
 	}
 	n, err := strconv.Atoi(num)
-	if !digits || err != nil || len(s) == 8 {
+	if !digits || err != nil || s == num && len(s) == 8 {
 		return nil, badInput("--since: %q is neither a date (2026-01-31, 20260131, 2026-01-31T12:00:00Z) nor a run (0031, 0031_comparison)", s)
 	}
 	var m *history.Machine

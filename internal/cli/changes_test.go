@@ -158,6 +158,20 @@ func TestChangesFiltersAndExit(t *testing.T) {
 	}
 }
 
+// TestChangesSinceShortLabel: a run label of 8 characters ("0035_pr7",
+// as `run --save pr7` names it) is a run, not a malformed date.
+func TestChangesSinceShortLabel(t *testing.T) {
+	dir, _ := changesHistory(t)
+	m1 := filepath.Join(dir, ".benchmarks", "m1")
+	if err := os.Rename(filepath.Join(m1, "0035_comparison.json"), filepath.Join(m1, "0035_pr7.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := bench(t, dir, "changes", "--since", "0035_pr7", "--machine", "m1")
+	if code != ExitFail || !strings.Contains(out, "0035_pr7") || strings.Contains(out, "0011_comparison") {
+		t.Errorf("--since 0035_pr7: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
+
 func TestChangesUnreadableFile(t *testing.T) {
 	dir, _ := changesHistory(t)
 	bad := filepath.Join(dir, ".benchmarks", "m1", "0041_comparison.json")
