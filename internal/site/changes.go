@@ -365,11 +365,12 @@ func orMissing(s string) string {
 // ---- SVG badges ----
 
 // badge draws a two-part badge ("label | value") in the usual flat style.
-// Both texts are untrusted: they are XML-escaped and clipped; the widths
+// Both texts are untrusted: control and format characters become U+FFFD
+// (safeText), they are XML-escaped and clipped; the widths
 // are estimated from the character count (about 7 px per character of
 // 11 px Verdana), which is what such badges do without a font at hand.
 func badge(label, value, color string) []byte {
-	label, value = clipRunes(label, 60), clipRunes(value, 40)
+	label, value = clipRunes(safeText(label), 60), clipRunes(safeText(value), 40)
 	lw := textWidth(label) + 10
 	vw := textWidth(value) + 10
 	w := lw + vw

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -406,30 +407,93 @@ func TestChangesNoneFound(t *testing.T) {
 }
 
 // Control and format characters in a benchmark name (an escape sequence, a
-// bidi override, NUL) are replaced by U+FFFD on the Changes page and in
-// the feed, not written raw.
+// bidi override, NUL) and in a commit message are replaced by U+FFFD on the
+// Changes page, the benchmark's page, the overview, the badge and in the
+// feed, not written raw.
 func TestChangesControlCharacters(t *testing.T) {
 	root := filepath.Join(t.TempDir(), ".benchmarks")
 	name := "BenchmarkCtl/\x1b[31mred\u202egnp.exe\x00x"
-	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
+	paths, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
 		{Name: name, Median: 1e-3, Steps: map[int]float64{21: 1.5}},
-	}}); err != nil {
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The commit message of the change's run (its tooltip on every page
+	// that shows the run) holds them too.
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, paths[20])), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["commit_info"].(map[string]any)["message"] = "fix \x1b]8;;http://evil\x07click\x1b]8;;\x07 \u202eevil"
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[20], data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"changes.html", "changes.xml"} {
-		text := readFile(t, filepath.Join(out, f))
+	badges, err := filepath.Glob(filepath.Join(out, "badges", "benchmarkctl-*.svg"))
+	if err != nil || len(badges) != 1 {
+		t.Fatalf("the benchmark's badge: %v %v", badges, err)
+	}
+	pages, err := filepath.Glob(filepath.Join(out, "bench", "benchmarkctl-*.html"))
+	if err != nil || len(pages) != 1 {
+		t.Fatalf("the benchmark's page: %v %v", pages, err)
+	}
+	chartData, err := filepath.Glob(filepath.Join(out, "data", "benchmarkctl-*.json"))
+	if err != nil || len(chartData) != 1 {
+		t.Fatalf("the benchmark's chart data: %v %v", chartData, err)
+	}
+	for _, f := range []string{"changes.html", "changes.xml", "index.html", badges[0], pages[0], chartData[0]} {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(out, f)
+		}
+		text := readFile(t, f)
 		for i, r := range text {
-			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' {
-				t.Errorf("%s: raw %U at byte %d", f, r, i)
+			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' ||
+				strings.HasPrefix(text[i:], `\u001b`) || strings.HasPrefix(text[i:], `\u0000`) {
+				t.Errorf("%s: raw %U at byte %d: %q", f, r, i, text[max(0, i-40):min(len(text), i+20)])
 				break
 			}
 		}
+	}
+	if page := readFile(t, filepath.Join(out, "changes.html")); !strings.Contains(page, "fix \uFFFD]8;;http://evil\uFFFDclick\uFFFD]8;;\uFFFD \uFFFDevil") {
+		t.Error("changes.html does not show the commit message with U+FFFD")
+	}
+	for _, f := range []string{"changes.html", "changes.xml"} {
+		text := readFile(t, filepath.Join(out, f))
 		if !strings.Contains(text, "Benchmark<wbr>Ctl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
 			t.Errorf("%s does not show the name with U+FFFD", f)
+		}
+	}
+}
+
+// TestCleanJSON: the escapes of control characters and the raw bidi
+// controls in encoding/json's output become \ufffd; an escaped backslash
+// followed by "u001b" is text and stays, as do \t, \n, \r and U+2028's
+// escape.
+func TestCleanJSON(t *testing.T) {
+	for _, c := range []struct{ in, want any }{
+		{"a\x1b[31m\x00\b\f\x7f\u0085\u202eb", "a\uFFFD[31m\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDb"},
+		{`a\u001b`, `a\u001b`},
+		{"t\tn\nr\r\u2028é", "t\tn\nr\r\u2028é"},
+		{map[string]any{"k\u2066": []any{"\x1b", 1.5}}, map[string]any{"k\uFFFD": []any{"\uFFFD", 1.5}}},
+	} {
+		data, err := marshal(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got any
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatalf("%q: %s is not JSON: %v", c.in, data, err)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q (%s), want %q", c.in, got, data, c.want)
 		}
 	}
 }
