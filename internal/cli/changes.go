@@ -46,7 +46,16 @@ func cmdChanges(e *env, args []string) error {
 	if _, err := os.Stat(cfg.Storage); err != nil {
 		return badInput("history directory %s: %v; save a run first ('benchsite run --save baseline') or name it with --storage", e.rel(cfg.Storage), err)
 	}
+	// The comparison options and the cache are build's (siteOptions), so
+	// the two commands reuse each other's summaries and verdicts rather
+	// than overwrite the cache with ones made under other options.
+	var cf compareFlags
+	cmpOpt, err := cf.options(cfg)
+	if err != nil {
+		return err
+	}
 	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: *skip,
+		Compare: cmpOpt, Cache: historyCache(cfg.Storage),
 		Warn: func(msg string) { fmt.Fprintf(e.stderr, "benchsite: warning: %s\n", msg) }})
 	if err != nil {
 		return &exitError{ExitBadUse, err}

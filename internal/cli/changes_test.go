@@ -172,6 +172,48 @@ func TestChangesSinceShortLabel(t *testing.T) {
 	}
 }
 
+// TestChangesCache: changes keeps the history's summaries in the cache
+// build keeps (historyCache, under the user cache directory), with the same
+// comparison options, so the two commands reuse each other's work; a warm
+// run lists the same changes as a cold one.
+func TestChangesCache(t *testing.T) {
+	dir, _ := changesHistory(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	cache := historyCache(filepath.Join(dir, ".benchmarks"))
+	if cache == "" {
+		t.Fatal("no user cache directory")
+	}
+	code, cold, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail {
+		t.Fatalf("cold: exit %d (%s)", code, stderr)
+	}
+	st, err := os.Stat(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatalf("changes kept no history cache: %v", err)
+	}
+	code, warm, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail || warm != cold {
+		t.Errorf("warm: exit %d (%s)\n%s\nwant\n%s", code, stderr, warm, cold)
+	}
+	// A build with the same history and configuration reuses the cache as
+	// it is: the file it writes holds the same records.
+	before, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "public")); code != ExitOK {
+		t.Fatalf("build: exit %d (%s)", code, stderr)
+	}
+	after, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) || st.Size() != int64(len(before)) {
+		t.Errorf("build rewrote the cache changes kept: %d bytes, then %d, then %d", st.Size(), len(before), len(after))
+	}
+}
+
 func TestChangesUnreadableFile(t *testing.T) {
 	dir, _ := changesHistory(t)
 	bad := filepath.Join(dir, ".benchmarks", "m1", "0041_comparison.json")
