@@ -254,9 +254,11 @@ type atomEntry struct {
 
 // feed renders the Atom feed of every detected regression, newest first.
 // Entry ids are the changes' stable ids, so a feed reader shows a
-// regression once however often the site is rebuilt; <updated> is the
-// run's date (the newest entry's for the feed: no build time, so the same
-// history gives the same bytes). Links are absolute when the base URL is.
+// regression once however often the site is rebuilt; an entry's <updated>
+// is the date of its first run, or of the newer run that changed it (a
+// drift's last change point, a paired run); the feed's is that of the
+// history's newest run (no build time, so the same history gives the same
+// bytes). Links are absolute when the base URL is.
 func (b *builder) feed() ([]byte, error) {
 	abs := func(p string) string {
 		if c := b.canonical(p); c != "" {
@@ -279,7 +281,15 @@ func (b *builder) feed() ([]byte, error) {
 			continue
 		}
 		row := b.changeRow(c)
+		// The entry changes when a drift reaches a later run or a paired
+		// run confirms or doubts it: its reader should see it again.
 		at := c.Run.Time
+		if c.Drift() && c.Last != nil && c.Last.Time.After(at) {
+			at = c.Last.Time
+		}
+		if c.Paired != nil && c.Paired.Run.Time.After(at) {
+			at = c.Paired.Run.Time
+		}
 		if at.IsZero() {
 			at = time.Unix(0, 0)
 		}
@@ -311,6 +321,17 @@ func (b *builder) feed() ([]byte, error) {
 			e.Links = append(e.Links, atomLink{Rel: "related", Href: row.Run.CommitURL})
 		}
 		f.Entries = append(f.Entries, e)
+	}
+	// The feed is as of the history's newest run: every run may move the
+	// entries' figures, and the date never goes back as runs are added
+	// (the newest entry's date would, when a change point is merged into
+	// a drift or no longer found).
+	for _, m := range b.hist.Machines {
+		for _, r := range m.Runs {
+			if r.Time.After(newest) {
+				newest = r.Time
+			}
+		}
 	}
 	if newest.IsZero() {
 		newest = time.Unix(0, 0)

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/history/historytest"
 )
 
@@ -385,7 +386,9 @@ func TestChangesNoneFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := readFeed(t, opt.Out)
-	if len(f.Entries) != 0 || f.Updated != "1970-01-01T00:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
+	// Updated as of the newest run, run 12 (an hour after each other from
+	// 12:00).
+	if len(f.Entries) != 0 || f.Updated != "2026-01-01T23:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
 		t.Errorf("feed of no regressions: id %q, updated %q, %d entries", f.ID, f.Updated, len(f.Entries))
 	}
 	// The feed's id does not depend on the site's title: renaming the
@@ -495,5 +498,44 @@ func TestCleanJSON(t *testing.T) {
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q: got %q (%s), want %q", c.in, got, data, c.want)
 		}
+	}
+}
+
+// TestChangesFeedUpdated: a drift's entry is updated as of its last change
+// point (a reader sees it again as it grows), and the feed as of the
+// history's newest run, never earlier as runs are added.
+func TestChangesFeedUpdated(t *testing.T) {
+	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %): one drift.
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	drift := map[int]float64{}
+	for r := 41; r <= 140; r++ {
+		drift[r] = 1.003
+	}
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Load(history.Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := h.Changes()
+	if len(ch) != 1 || !ch[0].Drift() {
+		t.Fatalf("%d changes; the test needs one drift", len(ch))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	f := readFeed(t, out)
+	rfc := func(at time.Time) string { return at.UTC().Format(time.RFC3339) }
+	if len(f.Entries) != 1 || f.Entries[0].Updated != rfc(ch[0].Last.Time) {
+		t.Errorf("entries %v; want one updated %s (the drift's last change point, run %s; first run %s)",
+			f.Entries, rfc(ch[0].Last.Time), ch[0].Last.Label, ch[0].Run.Label)
+	}
+	newest := h.Machines[0].Runs[len(h.Machines[0].Runs)-1]
+	if f.Updated != rfc(newest.Time) {
+		t.Errorf("feed updated %s; want the newest run's date %s", f.Updated, rfc(newest.Time))
 	}
 }
