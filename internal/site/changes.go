@@ -15,6 +15,7 @@ import (
 	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/report"
 	"github.com/benchsite/benchsite/internal/textenc"
 )
 
@@ -100,6 +101,11 @@ type changeMark struct {
 	Percent   *float64 `json:"percent"`
 	Direction string   `json:"direction"`
 	P         float64  `json:"p"`
+	// Evidence is what besides the medians bears on the change, as the
+	// terminal's Evidence column says it (report.Evidence: a slow drift
+	// and its last run, a paired verdict that confirms it or makes it
+	// doubtful); "" when nothing does.
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // feedPath is the Atom feed's path from the site root.
@@ -166,9 +172,10 @@ func (b *builder) seriesChanges(s *series) []ChangeRow {
 
 // addChangeMarks puts a series' change points into its chart data: a mark
 // line at each first run after a change on the history chart's median
-// series (labelled with the step, coloured by direction; charts.js opens
-// the commit on a click), and the change on that run's row, for its
-// tooltip.
+// series (labelled with the step, "drift" for a slow drift, "(paired)" or
+// "(doubtful)" when a paired verdict confirms or doubts it, dashed then;
+// coloured by direction; charts.js opens the commit on a click), and the
+// change with its evidence on that run's row, for its tooltip.
 func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 	rowOf := map[string]int{}
 	for i := range md.Runs {
@@ -182,7 +189,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			N: fmt.Sprintf("%04d", c.Run.Number), Date: c.Run.File.Datetime, Label: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, URL: commitURL(b.opt.RepoURL, c.Run.File.CommitInfo.ID),
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
-			Direction: string(c.Direction), P: round6(c.PValue),
+			Direction: string(c.Direction), P: round6(c.PValue), Evidence: report.Evidence(c),
 		}
 		cm.X = cm.N
 		if i, ok := rowOf[c.Run.Label]; ok {
@@ -194,10 +201,22 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 		if c.Direction == history.Regression {
 			col = colRegression
 		}
+		// The label says a drift and a paired verdict's say; a doubtful
+		// change's line is dashed.
+		label, style := numfmt.Percent(c.Percent), "solid"
+		if c.Drift() {
+			label = "drift " + label
+		}
+		switch {
+		case c.Confirmed:
+			label += " (paired)"
+		case c.Doubtful:
+			label, style = label+" (doubtful)", "dashed"
+		}
 		line := map[string]any{
 			"name": "change", "xAxis": cm.X, "run": cm.N, "direction": cm.Direction,
-			"lineStyle": map[string]any{"color": col, "type": "solid", "width": 2},
-			"label":     map[string]any{"formatter": numfmt.Percent(c.Percent), "position": "insideEndTop", "color": col},
+			"lineStyle": map[string]any{"color": col, "type": style, "width": 2},
+			"label":     map[string]any{"formatter": label, "position": "insideEndTop", "color": col},
 		}
 		if cm.URL != "" {
 			line["url"] = cm.URL
