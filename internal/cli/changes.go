@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -35,6 +36,11 @@ func cmdChanges(e *env, args []string) error {
 	case "table", "markdown", "json":
 	default:
 		return badInput("--format: %q; use table, markdown or json", *format)
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "since" })
+	if given && strings.TrimSpace(*since) == "" {
+		return badInput("--since: empty; give a date (2026-01-31) or a run (0031), or leave the flag out")
 	}
 	if *failRecent < 0 {
 		return badInput("--fail-recent: %d; use a number of runs ≥ 0", *failRecent)

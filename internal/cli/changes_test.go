@@ -149,7 +149,7 @@ func TestChangesFiltersAndExit(t *testing.T) {
 		t.Errorf("--machine m2: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{
-		{"--since", "yesterday"}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
+		{"--since", "yesterday"}, {"--since", ""}, {"--since= "}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
 	} {
 		code, _, stderr := bench(t, dir, append([]string{"changes"}, args...)...)
 		if code != ExitBadUse || stderr == "" {
