@@ -223,7 +223,7 @@ func (s *templateSet) render(name string, data any) ([]byte, error) {
 // no page of ours needs a bidi control. Replacing one inside a JSON string
 // leaves a valid JSON string.
 func cleanPage(p []byte) []byte {
-	if bytes.IndexFunc(p, unshown) < 0 {
+	if !hasUnshown(p) {
 		return p
 	}
 	return bytes.Map(func(r rune) rune {
@@ -232,6 +232,38 @@ func cleanPage(p []byte) []byte {
 		}
 		return r
 	}, p)
+}
+
+// hasUnshown reports whether p holds a character unshown reports, from its
+// UTF-8 bytes alone (a page is mostly ASCII, "—", "µ" and "→": decoding
+// every character would cost more than the check).
+func hasUnshown(p []byte) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c < 0x20:
+			if c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		case c == 0x7f:
+			return true
+		case c == 0xc2: // U+0080–U+00BF: C1 controls up to U+009F
+			if i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f {
+				return true
+			}
+		case c == 0xd8: // U+061C
+			if i+1 < len(p) && p[i+1] == 0x9c {
+				return true
+			}
+		case c == 0xe2: // U+200E, U+200F, U+202A–U+202E, U+2066–U+2069
+			if i+2 < len(p) {
+				b1, b2 := p[i+1], p[i+2]
+				if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f || b2 >= 0xaa && b2 <= 0xae) || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // unshown reports whether cleanPage and cleanJSON replace r.
