@@ -315,8 +315,21 @@ func (b *builder) feed() ([]byte, error) {
 		if at.After(newest) {
 			newest = at
 		}
+		// The title says what the chart's mark says: a drift, a paired
+		// verdict's confirmation or doubt.
+		step := numfmt.Percent(row.Percent)
+		if row.DriftTo != nil {
+			step = "drift " + step
+		}
+		note := ""
+		switch {
+		case row.Paired != nil && row.Confirmed:
+			note = ", confirmed by a paired run"
+		case row.Paired != nil && row.Doubtful:
+			note = ", doubtful: a paired run found no such change"
+		}
 		e := atomEntry{
-			Title: fmt.Sprintf("%s on %s: %s (%s → %s)", row.Name, row.Machine, numfmt.Percent(row.Percent), seconds(row.Before), seconds(row.After)),
+			Title: fmt.Sprintf("%s on %s: %s (%s → %s)%s", row.Name, row.Machine, step, seconds(row.Before), seconds(row.After), note),
 			ID:    row.ID, Updated: at.UTC().Format(time.RFC3339),
 			Summary: fmt.Sprintf("The median of %s on %s changed by %s at run %s (commit %s), from %s to %s; permutation test p = %s.",
 				row.Fullname, row.Machine, numfmt.Percent(row.Percent), row.Run.Label, orMissing(row.Run.Commit),

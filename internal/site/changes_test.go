@@ -502,8 +502,9 @@ func TestCleanJSON(t *testing.T) {
 }
 
 // TestChangesFeedUpdated: a drift's entry is updated as of its last change
-// point (a reader sees it again as it grows), and the feed as of the
-// history's newest run, never earlier as runs are added.
+// point (a reader sees it again as it grows), a doubted step's as of the
+// paired run, and the feed as of the history's newest run, never earlier
+// as runs are added; the titles say "drift" and "doubtful".
 func TestChangesFeedUpdated(t *testing.T) {
 	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %): one drift.
 	root := filepath.Join(t.TempDir(), ".benchmarks")
@@ -511,8 +512,12 @@ func TestChangesFeedUpdated(t *testing.T) {
 	for r := 41; r <= 140; r++ {
 		drift[r] = 1.003
 	}
+	// BenchmarkStep: +50 % at run 31, made doubtful by the paired run 33
+	// against run 1 (no change found, its interval far from +50 %).
 	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
 		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+		{Name: "BenchmarkStep", Median: 1e-3, Steps: map[int]float64{31: 1.5},
+			Paired: map[int]historytest.Paired{33: {Verdict: "same", Change: 0.5, CILow: -1, CIHigh: 2}}},
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -521,8 +526,8 @@ func TestChangesFeedUpdated(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := h.Changes()
-	if len(ch) != 1 || !ch[0].Drift() {
-		t.Fatalf("%d changes; the test needs one drift", len(ch))
+	if len(ch) != 2 || !ch[0].Drift() || !ch[1].Doubtful || ch[1].Paired.Run.Number != 33 {
+		t.Fatalf("%d changes; the test needs a drift and a doubtful step, newest first", len(ch))
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
@@ -530,9 +535,16 @@ func TestChangesFeedUpdated(t *testing.T) {
 	}
 	f := readFeed(t, out)
 	rfc := func(at time.Time) string { return at.UTC().Format(time.RFC3339) }
-	if len(f.Entries) != 1 || f.Entries[0].Updated != rfc(ch[0].Last.Time) {
-		t.Errorf("entries %v; want one updated %s (the drift's last change point, run %s; first run %s)",
-			f.Entries, rfc(ch[0].Last.Time), ch[0].Last.Label, ch[0].Run.Label)
+	if len(f.Entries) != 2 {
+		t.Fatalf("entries %v; want the drift and the step", f.Entries)
+	}
+	d, st := f.Entries[0], f.Entries[1]
+	if d.Updated != rfc(ch[0].Last.Time) || !strings.Contains(d.Title, "BenchmarkDrift on m1: drift +") {
+		t.Errorf("drift entry %q updated %s; want 'drift +…' updated %s (the drift's last change point, run %s; first run %s)",
+			d.Title, d.Updated, rfc(ch[0].Last.Time), ch[0].Last.Label, ch[0].Run.Label)
+	}
+	if st.Updated != rfc(ch[1].Paired.Run.Time) || !strings.HasSuffix(st.Title, ", doubtful: a paired run found no such change") {
+		t.Errorf("step entry %q updated %s; want it doubtful, updated %s (the paired run's date)", st.Title, st.Updated, rfc(ch[1].Paired.Run.Time))
 	}
 	newest := h.Machines[0].Runs[len(h.Machines[0].Runs)-1]
 	if f.Updated != rfc(newest.Time) {
