@@ -215,7 +215,7 @@ func (s *templateSet) render(name string, data any) ([]byte, error) {
 // newline and carriage return (C0, DEL, C1: terminal escape sequences, NUL)
 // and every bidi control (U+200E, U+200F, U+061C, U+202A–U+202E,
 // U+2066–U+2069: text that reads otherwise than it is, "Trojan Source")
-// with U+FFFD, in place when there is none. Names, labels and commit
+// with U+FFFD; a page with none is returned as it is. Names, labels and commit
 // messages come from result files and reach many places in a page (text,
 // attributes, tooltips, the charts' JSON); the templates show them through
 // safeText or breakable, and this pass keeps one that a template prints
