@@ -470,7 +470,8 @@ const badgeRecent = history.RecentRuns
 // benchBadge is badges/<slug>.svg: the benchmark's newest median (on the
 // machine with the newest run of it) and its trend: the newest change point
 // when it is among the series' last badgeRecent runs (red up for a
-// regression, green down for an improvement), else steady.
+// regression, green down for an improvement, grey and "doubtful" when a
+// paired run doubts it), else steady.
 func (b *builder) benchBadge(bn *bench) []byte {
 	var s *series
 	for _, x := range bn.Series {
@@ -485,10 +486,20 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	color := badgeBlue
 	if n := len(s.Changes); n > 0 && s.Changes[n-1].Age < badgeRecent {
 		c := s.Changes[n-1]
-		if c.Direction == history.Regression {
+		switch {
+		case c.Doubtful:
+			// Not open (history.Change.Open): a paired run found no
+			// such change. Grey, as the status badge does not count it.
+			arrow := " ↓ "
+			if c.Direction == history.Regression {
+				arrow = " ↑ "
+			}
+			value += arrow + numfmt.Percent(c.Percent) + " doubtful"
+			color = badgeGrey
+		case c.Direction == history.Regression:
 			value += " ↑ " + numfmt.Percent(c.Percent)
 			color = badgeRed
-		} else {
+		default:
 			value += " ↓ " + numfmt.Percent(c.Percent)
 			color = badgeGreen
 		}

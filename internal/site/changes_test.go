@@ -581,3 +581,31 @@ func BenchmarkCleanPage(b *testing.B) {
 		}
 	}
 }
+
+// TestDoubtfulBadge: a benchmark's badge does not show a doubtful
+// regression (a paired run found no such change) as one: grey, "doubtful",
+// as the status badge leaves it out.
+func TestDoubtfulBadge(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 40, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkStep", Median: 1e-3, Steps: map[int]float64{33: 1.5},
+			Paired: map[int]historytest.Paired{34: {Verdict: "same", Change: 0.5, CILow: -1, CIHigh: 2}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	badges, err := filepath.Glob(filepath.Join(out, "badges", "benchmarkstep-*.svg"))
+	if err != nil || len(badges) != 1 {
+		t.Fatalf("the benchmark's badge: %v %v", badges, err)
+	}
+	label, text := svgCheck(t, badges[0]), readFile(t, badges[0])
+	if !strings.Contains(label, "↑ +") || !strings.HasSuffix(label, " doubtful") || strings.Contains(text, badgeRed) {
+		t.Errorf("badge %q (red: %v); want the step marked doubtful, not red", label, strings.Contains(text, badgeRed))
+	}
+	if l := svgCheck(t, filepath.Join(out, "badges", "status.svg")); l != "regressions: none open" {
+		t.Errorf("status badge %q", l)
+	}
+}
