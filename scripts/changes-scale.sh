@@ -8,7 +8,12 @@
 # bin/benchsite REPEAT times under /usr/bin/time -v and prints the medians
 # of the wall time, the CPU time (user + system: on a shared machine the
 # wall time also counts the wait for a core) and the peak RSS, the number
-# of changes listed, and the load average before and after.
+# of changes listed, and the load average before and after. Like build,
+# changes keeps the history's summaries in a cache (under
+# $XDG_CACHE_HOME/benchsite/history; here $CHANGES_DIR/cache, emptied
+# first): the first run reads every file (cold), the others only the cache
+# and the files that changed (warm, as in CI after a new run); REPEAT ≥ 2
+# gives both, the warm figures the medians of the runs after the first.
 #
 #	scripts/changes-scale.sh [RUNS [BENCHMARKS [REPEAT]]]     # default 10000 20 3
 #
@@ -32,6 +37,8 @@ if [ ! -f "$dir/gen.ok" ]; then
 	touch "$dir/gen.ok"
 fi
 cd "$dir"
+export XDG_CACHE_HOME="$dir/cache"
+rm -rf "$XDG_CACHE_HOME"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -49,5 +56,9 @@ for i in $(seq "$repeat"); do
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=$(grep -o '"fullname":' changes.json | wc -l)
-echo "benchsite changes on $runs runs x $benches benchmarks ($repeat runs, medians):"
-echo "  wall $(cut -d' ' -f1 times | median) s, cpu $(cut -d' ' -f3 times | median) s, peak RSS $(cut -d' ' -f2 times | median) kB, $n changes listed"
+echo "benchsite changes on $runs runs x $benches benchmarks, $n changes listed:"
+head -n 1 times | { read -r wall rss cpu; echo "  cold (no cache): wall $wall s, cpu $cpu s, peak RSS $rss kB"; }
+if [ "$repeat" -ge 2 ]; then
+	tail -n +2 times >warm
+	echo "  warm (cache; medians of $((repeat - 1))): wall $(cut -d' ' -f1 warm | median) s, cpu $(cut -d' ' -f3 warm | median) s, peak RSS $(cut -d' ' -f2 warm | median) kB"
+fi

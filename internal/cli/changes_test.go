@@ -149,12 +149,68 @@ func TestChangesFiltersAndExit(t *testing.T) {
 		t.Errorf("--machine m2: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{
-		{"--since", "yesterday"}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
+		{"--since", "yesterday"}, {"--since", ""}, {"--since= "}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
 	} {
 		code, _, stderr := bench(t, dir, append([]string{"changes"}, args...)...)
 		if code != ExitBadUse || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, stderr)
 		}
+	}
+}
+
+// TestChangesSinceShortLabel: a run label of 8 characters ("0035_pr7",
+// as `run --save pr7` names it) is a run, not a malformed date.
+func TestChangesSinceShortLabel(t *testing.T) {
+	dir, _ := changesHistory(t)
+	m1 := filepath.Join(dir, ".benchmarks", "m1")
+	if err := os.Rename(filepath.Join(m1, "0035_comparison.json"), filepath.Join(m1, "0035_pr7.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := bench(t, dir, "changes", "--since", "0035_pr7", "--machine", "m1")
+	if code != ExitFail || !strings.Contains(out, "0035_pr7") || strings.Contains(out, "0011_comparison") {
+		t.Errorf("--since 0035_pr7: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
+
+// TestChangesCache: changes keeps the history's summaries in the cache
+// build keeps (historyCache, under the user cache directory), with the same
+// comparison options, so the two commands reuse each other's work; a warm
+// run lists the same changes as a cold one.
+func TestChangesCache(t *testing.T) {
+	dir, _ := changesHistory(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	cache := historyCache(filepath.Join(dir, ".benchmarks"))
+	if cache == "" {
+		t.Fatal("no user cache directory")
+	}
+	code, cold, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail {
+		t.Fatalf("cold: exit %d (%s)", code, stderr)
+	}
+	st, err := os.Stat(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatalf("changes kept no history cache: %v", err)
+	}
+	code, warm, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail || warm != cold {
+		t.Errorf("warm: exit %d (%s)\n%s\nwant\n%s", code, stderr, warm, cold)
+	}
+	// A build with the same history and configuration reuses the cache as
+	// it is: the file it writes holds the same records.
+	before, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "public")); code != ExitOK {
+		t.Fatalf("build: exit %d (%s)", code, stderr)
+	}
+	after, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) || st.Size() != int64(len(before)) {
+		t.Errorf("build rewrote the cache changes kept: %d bytes, then %d, then %d", st.Size(), len(before), len(after))
 	}
 }
 

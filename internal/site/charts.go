@@ -552,5 +552,5 @@ func marshal(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return cleanJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
