@@ -13,6 +13,11 @@ ADDR      ?= 127.0.0.1:8000
 # developers' machines, on the branch $(CI_BRANCH).
 CI_MACHINE ?= github-ubuntu-latest
 CI_BRANCH  ?= benchmarks-data
+# CI_DATA_REF pins ci-restore to one commit of $(CI_BRANCH): the workflow
+# reads it once (ci-data-ref) and hands it to every job of a shard matrix,
+# so all of them restore the same history and compute the same split even
+# when a push to main lands while they start. Empty: the branch's head.
+CI_DATA_REF ?=
 # A share of the suite for one job of a CI matrix (I/N), and where the
 # shards' result files go.
 SHARD      ?= 1/1
@@ -24,7 +29,7 @@ BASE_REF   ?= origin/main
 REPORT     ?= artifacts/benchmark-report.json
 
 .PHONY: all help build benchmark benchmark-save benchmark-compare benchmark-reset \
-        test fuzz site serve wasm ci-restore ci-check ci-publish ci-shard ci-merge ci-check-shard ci-check-merge ci-changes ci-keep clean FORCE
+        test fuzz site serve wasm ci-restore ci-data-ref ci-check ci-publish ci-shard ci-merge ci-check-shard ci-check-merge ci-changes ci-keep clean FORCE
 
 ## all: the main job: run the suites, compare with the baseline and save the run, then build and serve the site showing it
 # The run is saved (NNNN_comparison.json), so the site served next shows
@@ -75,8 +80,8 @@ FUZZTIME ?= 30s
 # Go minimizes every new interesting input for up to 60 s by default, which
 # on large seeds takes most of a short run; 5 s keeps the time for fuzzing.
 FUZZMINIMIZETIME ?= 5s
-FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
-               ./internal/harness:FuzzRead ./internal/jscan:FuzzScanner ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
+FUZZ_TARGETS = ./internal/result:FuzzDecode ./internal/result:FuzzFastPaths ./internal/result:FuzzEncodeRoundTrip ./internal/gobench:FuzzParseText ./internal/gobench:FuzzParseJSON \
+               ./internal/harness:FuzzRead ./internal/harness:FuzzCriterionFastPaths ./internal/jscan:FuzzScanner ./internal/config:FuzzParse ./internal/server:FuzzLocalName ./internal/server:FuzzHostAllowed
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \
@@ -102,10 +107,19 @@ wasm:
 # history; any other failure stops the job, since ci-keep would otherwise
 # force-push a history without CI's earlier runs.
 ci-restore:
+	if [ -n '$(CI_DATA_REF)' ]; then \
+	  echo "restoring CI's history as of $(CI_BRANCH) at $(CI_DATA_REF)"; \
+	  git fetch --depth=1 origin '$(CI_DATA_REF)' && git checkout FETCH_HEAD -- .benchmarks; exit $$?; \
+	fi; \
 	git ls-remote --exit-code --heads origin '$(CI_BRANCH)' >/dev/null; status=$$?; \
 	if [ $$status -eq 2 ]; then echo "no branch $(CI_BRANCH) yet: CI starts its history with this run"; \
 	elif [ $$status -ne 0 ]; then echo "cannot reach origin to restore CI's history (git ls-remote: status $$status)"; exit 1; \
 	else git fetch --depth=1 origin '$(CI_BRANCH)' && git checkout FETCH_HEAD -- .benchmarks; fi
+
+## ci-data-ref: print ref=<commit of $(CI_BRANCH) on origin> (ref= when there is none yet), for the workflow's GITHUB_OUTPUT; ci-restore CI_DATA_REF=<it> restores that very history
+ci-data-ref:
+	@out=$$(git ls-remote origin 'refs/heads/$(CI_BRANCH)') || { echo "cannot reach origin to read $(CI_BRANCH)" >&2; exit 1; }; \
+	echo "ref=$$(printf '%s\n' "$$out" | cut -f1)"
 
 ## ci-check: (pull requests) measure the merge base with $(BASE_REF) against HEAD in interleaved pairs, Markdown to $(SUMMARY), JSON to $(REPORT); fail on a regression
 # Never the newest main: a pull request may be many commits behind it.
@@ -142,9 +156,11 @@ ci-check-shard: $(BENCHSITE)
 	base=$$(git merge-base '$(BASE_REF)' HEAD) || { echo "ci-check-shard: no merge base of $(BASE_REF) and HEAD (fetch the full history: fetch-depth 0)"; exit 2; }; \
 	$(BENCHSITE) run --machine '$(CI_MACHINE)' --against "$$base" --shard '$(SHARD)' --json '$(SHARD_DIR)/shard-$(subst /,-of-,$(SHARD)).json' || [ $$? -eq 1 ]
 
-## ci-check-merge: (pull requests) join the shards of ci-check-shard, the paired comparison to $(SUMMARY); fail on a regression or a missed target
+## ci-check-merge: (pull requests) join the shards of ci-check-shard, the paired comparison to $(SUMMARY) and as JSON to $(REPORT); fail on a regression or a missed target
 ci-check-merge: $(BENCHSITE)
-	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save pr --summary '$(SUMMARY)' '$(SHARD_DIR)'/shard-*.json
+	@mkdir -p '$(dir $(REPORT))'
+	@rm -f '$(REPORT)'
+	$(BENCHSITE) merge --machine '$(CI_MACHINE)' --save pr --summary '$(SUMMARY)' --report '$(REPORT)' '$(SHARD_DIR)'/shard-*.json
 
 ## ci-changes: (main) append CI's change points to $(SUMMARY); fail on a regression among the newest runs
 # Runs last, after the deploy: a regression that crept in over several

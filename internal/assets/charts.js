@@ -138,6 +138,7 @@
       var step = c.percent == null && c.before === 0 && c.after ? (c.after > 0 ? '+∞' : '−∞') : pct(c.percent);
       h += '<br><b class="tip-change">change point: ' + esc(c.direction) + ' ' + step + '</b>' +
         '<br>median ' + num(c.before) + ' → ' + num(c.after) + u + ', p = ' + esc(num(c.p)) +
+        (c.evidence ? '<br>' + esc(c.evidence) : '') +
         (c.url ? '<br><i>click the line to open the commit</i>' : '');
     }
     return h;

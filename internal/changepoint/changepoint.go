@@ -69,22 +69,53 @@
 // three runs or more is kept. The newest run alone is therefore never a
 // change: a change needs [Options.MinSize] runs on each side to be reported.
 //
-// # What it is given
+// # The runs' own spread
 //
-// One value per run: package history passes each run's median. The runs'
-// own spread (their rounds, stats.data) and paired verdicts
-// (result.File.Paired) are not used: a noisy run weighs as much as a quiet
-// one, and a paired A/B measurement of the same commits neither confirms
-// nor vetoes a change point.
+// Each value is a run's median, and a run measured in rounds knows how
+// precise its median is: [DetectSE] takes each value's standard error
+// (package history gives √(π/2)·σ/√rounds from the run's IQR or standard
+// deviation; NaN where the run has no spread). A change whose step is less
+// than [Options.SpreadZ] (by default the two-sided normal quantile of
+// Alpha, 2.576) standard errors of the step is not reported, the step's
+// standard error being √(π/2·(v₁/m + v₂/n)) for the medians of the m and n
+// runs on the two sides, with v₁ and v₂ the mean squared standard error of
+// each side's runs (the other side's where a side has none). This is the
+// z test of the difference of the two levels (with the classical
+// large-sample variance of the median of n normal values, πσ²/(2n)) with
+// the run-to-run noise left out, so the
+// standard error is a lower bound and the floor never holds back a change
+// the runs' own noise cannot explain. It is local: runs with a wide spread
+// (a stretch when the machine was loaded) raise the floor of the changes
+// next to them and leave the rest of the history alone, so a noisy run
+// weighs less in the decision than a quiet one. The energy statistic
+// itself is not weighted: weights would break the exchangeability the
+// permutation test rests on. Runs without a spread keep the rules above.
+//
+// # Drifts
+//
+// A slow drift has no single change point: binary segmentation cuts it
+// into a staircase of changes of the same direction, each about one
+// noise standard deviation high. Consecutive change points of the same
+// direction are reported as one change (a drift, [Change.Drift]) when the
+// values between them keep moving that way: the stratified Mann–Kendall
+// test (one stratum per stretch between two of the change points, the
+// seasonal Kendall test of Hirsch, Slack and Smith, 1982; see trend) finds
+// a trend in that direction at [Options.DriftAlpha] (one-sided, 0.05), and
+// the stretches rise (fall) by at least driftShare (15 %) of the steps
+// they join. In a true staircase the stretches are flat: the test alone
+// would merge two steps with probability DriftAlpha, and a long flat
+// stretch tests as a trend at the slightest slope, which the share rules
+// out. The drift runs from its first change point
+// (Change.Index) to its last (Change.Last), with the medians of the
+// stretches before the first and after the last.
 //
 // # Assumptions
 //
 // Runs are in time order and independent given their level (no
 // autocorrelation beyond the level itself); between change points the
 // values are exchangeable, which is what the permutation test needs. No
-// distribution is assumed. A slow drift has no single change point: it is
-// reported, once the level has moved enough for the energy statistic to see
-// it, as one or more change points inside the drift.
+// distribution is assumed by the permutation test; the spread floor and
+// the trend test use normal approximations.
 //
 // The output is deterministic: every permutation test draws from a PCG
 // generator seeded with [Options.Seed] and the segment's bounds.
@@ -123,6 +154,15 @@ type Options struct {
 	// change that passes MinEffect. A change between equal medians is
 	// never reported.
 	MinRelative float64
+	// SpreadZ is how many standard errors of the step, from the runs' own
+	// spread (see [DetectSE]), a change of level must exceed to be
+	// reported; zero means the two-sided normal quantile of Alpha (2.576
+	// for α = 0.01); negative turns the floor off.
+	SpreadZ float64
+	// DriftAlpha is the level of the trend test that merges consecutive
+	// change points of the same direction into one drift (see [Change]);
+	// negative merges none.
+	DriftAlpha float64
 	// Seed seeds the permutation tests' generator.
 	Seed uint64
 }
@@ -131,7 +171,10 @@ type Options struct {
 // α = 0.01 with up to 199 shuffles (so the smallest p-value is 0.005),
 // early stop after 5 exceedances, 4 values on each side of a change,
 // windows of 200 values, outliers beyond 5 robust standard deviations,
-// changes of at least 1 robust standard deviation and 1 % of the level.
+// changes of at least 1 robust standard deviation and 1 % of the level and,
+// where the runs' own spread is known, of at least z(1−α/2) = 2.576
+// standard errors of the step (SpreadZ 0: derived from Alpha); drifts
+// merged by a trend test at 0.05.
 var DefaultOptions = Options{
 	Alpha:        0.01,
 	Permutations: 199,
@@ -141,6 +184,7 @@ var DefaultOptions = Options{
 	OutlierK:     5,
 	MinEffect:    1,
 	MinRelative:  0.01,
+	DriftAlpha:   0.05,
 	Seed:         0x62656e6368, // "bench"
 }
 
@@ -170,6 +214,15 @@ func (o Options) withDefaults() Options {
 	if o.MinRelative != 0 {
 		d.MinRelative = o.MinRelative
 	}
+	if o.SpreadZ != 0 {
+		d.SpreadZ = o.SpreadZ
+	}
+	if d.SpreadZ == 0 {
+		d.SpreadZ = math.Sqrt2 * math.Erfinv(1-d.Alpha)
+	}
+	if o.DriftAlpha != 0 {
+		d.DriftAlpha = o.DriftAlpha
+	}
 	if o.Seed != 0 {
 		d.Seed = o.Seed
 	}
@@ -179,19 +232,35 @@ func (o Options) withDefaults() Options {
 	return d
 }
 
-// Change is one detected change point.
+// Change is one detected change point, or one drift: consecutive change
+// points of the same direction merged because the level kept moving
+// between them (see the package doc, "Drifts").
 type Change struct {
-	// Index is the first value after the change (0-based).
-	Index int
+	// Index is the first value after the change (0-based). For a drift it
+	// is the first merged change point's, and Last the last one's; for a
+	// step Last equals Index.
+	Index, Last int
+	// Steps is the number of change points merged into the change (1 for
+	// a step).
+	Steps int
 	// Before and After are the medians of the values (outliers replaced)
-	// between the previous change point and this one, and between this one
-	// and the next.
+	// between the previous change and this one (Index), and between this
+	// one (Last) and the next.
 	Before, After float64
-	// PValue is the permutation test's p-value on that stretch.
+	// PValue is the permutation test's p-value on that stretch; for a
+	// drift, the largest of its change points' p-values.
 	PValue float64
-	// Q is the energy statistic at the change (larger: clearer).
+	// Q is the energy statistic at the change (larger: clearer); for a
+	// drift, the largest of its change points'.
 	Q float64
+	// DriftP is the trend test's p-value for a drift (see the package
+	// doc); 1 for a step.
+	DriftP float64
 }
+
+// Drift reports whether c is a drift: several change points of the same
+// direction merged into one.
+func (c Change) Drift() bool { return c.Steps > 1 }
 
 // Percent is the change of level in percent of Before (+ slower when the
 // values are times); +Inf (−Inf) for a rise (fall) from a Before of 0.
@@ -213,7 +282,15 @@ type Result struct {
 // Detect finds the change points of xs (in time order). NaN and infinite
 // values are not allowed: the caller leaves such runs out. A series shorter
 // than 2·MinSize has no change points.
-func Detect(xs []float64, opt Options) Result {
+func Detect(xs []float64, opt Options) Result { return DetectSE(xs, nil, opt) }
+
+// DetectSE is [Detect] with each value's standard error from its run's own
+// samples: se[i] is the standard error of xs[i] (same unit), NaN or
+// negative where the run has no spread to go by; se may be nil (none
+// known). A change of level smaller than [Options.SpreadZ] standard errors
+// of the step that the runs' own spread implies is not reported (see the
+// package doc, "The runs' own spread").
+func DetectSE(xs, se []float64, opt Options) Result {
 	opt = opt.withDefaults()
 	clean, outliers := hampel(xs, opt.OutlierK)
 	var res Result
@@ -223,6 +300,7 @@ func Detect(xs []float64, opt Options) Result {
 		return res
 	}
 	d := detector{opt: opt, xs: clean, sigma: noiseScale(clean)}
+	d.spread(se)
 	// Candidates from overlapping windows (one window when the series fits).
 	var cands []int
 	if n <= opt.Window {
@@ -256,15 +334,20 @@ func Detect(xs []float64, opt Options) Result {
 			}
 		}
 	}
-	for i, cp := range cps {
-		lo, hi := bounds(cps, i, n)
-		res.Changes = append(res.Changes, Change{
-			Index:  cp.at,
-			Before: median(clean[lo:cp.at]),
-			After:  median(clean[cp.at:hi]),
-			PValue: cp.p,
-			Q:      cp.q,
-		})
+	for _, g := range d.drifts(cps) {
+		first, last := cps[g.first], cps[g.last]
+		lo, _ := bounds(cps, g.first, n)
+		_, hi := bounds(cps, g.last, n)
+		c := Change{
+			Index: first.at, Last: last.at, Steps: g.last - g.first + 1,
+			Before: median(clean[lo:first.at]),
+			After:  median(clean[last.at:hi]),
+			DriftP: g.p,
+		}
+		for _, cp := range cps[g.first : g.last+1] {
+			c.PValue, c.Q = math.Max(c.PValue, cp.p), math.Max(c.Q, cp.q)
+		}
+		res.Changes = append(res.Changes, c)
 	}
 	return res
 }
@@ -285,7 +368,11 @@ func bounds(cps []point, i, n int) (lo, hi int) {
 type detector struct {
 	opt   Options
 	xs    []float64
-	sigma float64          // robust standard deviation of the run-to-run noise
+	sigma float64 // robust standard deviation of the run-to-run noise
+	// seSum[i] and seN[i] are the sum of the squared standard errors of
+	// the values before i that have one, and their count (nil: none).
+	seSum []float64
+	seN   []int
 	memo  map[[3]int]point // test's results by stretch and shuffles
 	// scratch
 	vals  []float64
@@ -393,8 +480,58 @@ func (d *detector) small(lo, at, hi int) bool {
 		return true
 	case d.opt.MinRelative >= 0 && diff < d.opt.MinRelative*math.Max(math.Abs(before), math.Abs(after)):
 		return true
+	case d.opt.SpreadZ >= 0 && diff < d.opt.SpreadZ*d.stepSE(lo, at, hi):
+		return true
 	}
 	return false
+}
+
+// spread keeps the prefix sums of the known standard errors' squares.
+func (d *detector) spread(se []float64) {
+	if se == nil {
+		return
+	}
+	n := len(d.xs)
+	d.seSum, d.seN = make([]float64, n+1), make([]int, n+1)
+	known := 0
+	for i := range n {
+		d.seSum[i+1], d.seN[i+1] = d.seSum[i], d.seN[i]
+		if i < len(se) && se[i] >= 0 && !math.IsInf(se[i], 0) {
+			d.seSum[i+1] += se[i] * se[i]
+			d.seN[i+1]++
+			known++
+		}
+	}
+	if known == 0 {
+		d.seSum, d.seN = nil, nil
+	}
+}
+
+// stepSE is the standard error of the step at at, judged on xs[lo:hi],
+// that the runs' own spread alone implies; 0 when no value of the stretch
+// has a standard error. Each side's level is the median of its m values;
+// with the mean squared standard error v of the side's values that have
+// one (the other side's when it has none), the median of m values of
+// variance v has variance π/2·v/m (large-sample, normal values), and the
+// step the sum of both sides'. The runs' run-to-run noise adds to this,
+// so it is a lower bound of the step's standard error.
+func (d *detector) stepSE(lo, at, hi int) float64 {
+	if d.seN == nil {
+		return 0
+	}
+	nb, na := d.seN[at]-d.seN[lo], d.seN[hi]-d.seN[at]
+	if nb+na == 0 {
+		return 0
+	}
+	pooled := (d.seSum[hi] - d.seSum[lo]) / float64(nb+na)
+	vb, va := pooled, pooled
+	if nb > 0 {
+		vb = (d.seSum[at] - d.seSum[lo]) / float64(nb)
+	}
+	if na > 0 {
+		va = (d.seSum[hi] - d.seSum[at]) / float64(na)
+	}
+	return math.Sqrt(math.Pi / 2 * (vb/float64(at-lo) + va/float64(hi-at)))
 }
 
 // test finds the split of xs[a:b] with the largest energy statistic and
@@ -627,4 +764,159 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// group is a run of change points cps[first..last] reported as one
+// change; p is the trend test's p-value when last > first, else 1.
+type group struct {
+	first, last int
+	p           float64
+}
+
+// drifts groups the change points: a run of consecutive change points of
+// the same direction is one drift when the values between them keep
+// moving that way (the stratified Mann–Kendall test, see trend); each
+// other change point is its own group. Of a run of same-direction change
+// points, the longest prefix whose stretches between them test as a trend
+// is merged, and the rest is grouped the same way.
+func (d *detector) drifts(cps []point) []group {
+	n := len(d.xs)
+	up := make([]bool, len(cps))
+	step := make([]float64, len(cps)) // each change point's step, upwards > 0
+	for i, cp := range cps {
+		lo, hi := bounds(cps, i, n)
+		step[i] = median(d.xs[cp.at:hi]) - median(d.xs[lo:cp.at])
+		up[i] = step[i] > 0
+	}
+	var out []group
+	for i := 0; i < len(cps); {
+		g := group{first: i, last: i, p: 1}
+		if d.opt.DriftAlpha > 0 {
+			// The stretches between cps[i] and each next change point of
+			// the same direction: their trend statistics and their rise.
+			var ks []kendall
+			var rise []float64
+			for j := i + 1; j < len(cps) && up[j] == up[i]; j++ {
+				mid := d.xs[cps[j-1].at:cps[j].at]
+				ks = append(ks, kendallS(mid))
+				rise = append(rise, riseOf(mid))
+			}
+			for j := len(ks); j > 0; j-- {
+				// The stretches must rise (fall) by a share of the steps
+				// they join: in a drift they rise about as much as each
+				// step, in a staircase not at all, and a long flat
+				// stretch may still test as a slight trend.
+				var r, st float64
+				for k := range j {
+					r += rise[k]
+				}
+				for k := i; k <= i+j; k++ {
+					st += step[k]
+				}
+				if !up[i] {
+					r, st = -r, -st
+				}
+				if p := trend(ks[:j], up[i]); p <= d.opt.DriftAlpha && r >= driftShare*st {
+					g.last, g.p = i+j, p
+					break
+				}
+			}
+		}
+		out = append(out, g)
+		i = g.last + 1
+	}
+	return out
+}
+
+// driftShare is the least share of the steps of the change points merged
+// into a drift by which the stretches between them must rise (fall)
+// themselves (riseOf). In a drift the stretches rise too, but less than
+// the steps: binary segmentation puts the change points where the values
+// jump, so the stretches look flatter than the drift (about 20–30 % of the
+// steps in the +0.3 %/run drift of BenchmarkAccuracy at 1 % noise); in a
+// staircase they rise by noise alone, a few percent of large steps. 0.15
+// is where BenchmarkAccuracy merged no pair of true steps at 1–3 % noise
+// and one at 4 % and 5 % (0.25 split drifts; 0.1 merged two at 5 %).
+const driftShare = 0.15
+
+// riseOf estimates how much a stretch rose from its start to its end:
+// the difference of the medians of its last and first thirds, times 3/2
+// (their centres are two thirds of the stretch apart). Medians keep it
+// robust; it costs O(n log n), unlike the Theil–Sen slope's O(n²) pairs.
+func riseOf(xs []float64) float64 {
+	third := max(len(xs)/3, 1)
+	return 1.5 * (median(xs[len(xs)-third:]) - median(xs[:third]))
+}
+
+// kendall is the Mann–Kendall statistic of one stretch: S, the number of
+// later values above an earlier one minus the number below, and its
+// variance under no trend (with the correction for ties).
+type kendall struct {
+	s int
+	v float64
+}
+
+// kendallS computes the Mann–Kendall statistic of xs in O(n log n): the
+// values' dense ranks (equal values share one) and a Fenwick tree of the
+// counts of the ranks seen so far give, for each value, how many earlier
+// values are below and above it. The sorted values give the ties too.
+func kendallS(xs []float64) kendall {
+	n := len(xs)
+	var k kendall
+	if n < 2 {
+		return k
+	}
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	distinct := slices.Compact(slices.Clone(sorted))
+	tree := make([]int, len(distinct)+1)
+	for i, x := range xs {
+		r, _ := slices.BinarySearch(distinct, x) // 0-based dense rank
+		below, atOrBelow := 0, 0                 // earlier values of rank < r, ≤ r
+		for j := r; j > 0; j &= j - 1 {
+			below += tree[j]
+		}
+		for j := r + 1; j > 0; j &= j - 1 {
+			atOrBelow += tree[j]
+		}
+		k.s += below - (i - atOrBelow)
+		for j := r + 1; j < len(tree); j += j & -j {
+			tree[j]++
+		}
+	}
+	tie := func(t float64) float64 { return t * (t - 1) * (2*t + 5) }
+	k.v = tie(float64(n))
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && sorted[j] == sorted[i] {
+			j++
+		}
+		k.v -= tie(float64(j - i))
+		i = j
+	}
+	k.v /= 18
+	return k
+}
+
+// trend is the one-sided p-value of the stratified Mann–Kendall test
+// (the sum of the strata's S and of their variances, as in the seasonal
+// Kendall test of R. M. Hirsch, J. R. Slack and R. A. Smith, "Techniques
+// of trend analysis for monthly water quality data", Water Resources
+// Research 18(1), 1982) for a trend upwards (up) or downwards within the
+// strata ks, with a continuity correction of 1; 1 when there is no
+// variance.
+func trend(ks []kendall, up bool) float64 {
+	s, v := 0, 0.0
+	for _, k := range ks {
+		s += k.s
+		v += k.v
+	}
+	if !up {
+		s = -s
+	}
+	if v <= 0 || s <= 0 {
+		return 1
+	}
+	z := (float64(s) - 1) / math.Sqrt(v)
+	return math.Erfc(z/math.Sqrt2) / 2
 }

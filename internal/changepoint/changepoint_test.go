@@ -257,3 +257,135 @@ func TestStepFromZero(t *testing.T) {
 		t.Errorf("change %+v, percent %g; want 0 → 1e-9, +Inf", c, c.Percent())
 	}
 }
+
+// sameSE is a standard error of se for each of n values.
+func sameSE(n int, se float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = se
+	}
+	return out
+}
+
+func TestStepHiddenInRunsOwnNoise(t *testing.T) {
+	// +3 % at run 40, run-to-run noise 1 %: the medians alone show it.
+	xs := steps(11, 80, 0.01, []int{40}, []float64{1.03})
+	if got := indexes(Detect(xs, Options{}).Changes); !reflect.DeepEqual(got, []int{40}) {
+		t.Fatalf("medians alone: changes at %v, want [40]", got)
+	}
+	// Runs whose own medians are known to ±0.3 %: still a change.
+	if got := indexes(DetectSE(xs, sameSE(80, 0.003e-3), Options{}).Changes); !reflect.DeepEqual(got, []int{40}) {
+		t.Errorf("quiet runs: changes at %v, want [40]", got)
+	}
+	// Runs whose own medians are uncertain by ±8 %: the step's standard
+	// error from them is √(π/2·2·0.08²/40) ≈ 2.2 %, and 3 % is less than
+	// 2.576 of those.
+	if got := indexes(DetectSE(xs, sameSE(80, 0.08e-3), Options{}).Changes); len(got) != 0 {
+		t.Errorf("runs with a wide spread: changes at %v, want none", got)
+	}
+	// The floor turned off, or no spread known: the medians' rule.
+	if got := indexes(DetectSE(xs, sameSE(80, 0.08e-3), Options{SpreadZ: -1}).Changes); !reflect.DeepEqual(got, []int{40}) {
+		t.Errorf("SpreadZ < 0: changes at %v, want [40]", got)
+	}
+	if got := indexes(DetectSE(xs, sameSE(80, math.NaN()), Options{}).Changes); !reflect.DeepEqual(got, []int{40}) {
+		t.Errorf("no spread known: changes at %v, want [40]", got)
+	}
+}
+
+func TestWideSpreadIsLocal(t *testing.T) {
+	// A +30 % step at 30 next to quiet runs, and a +5 % step at 70 among
+	// runs with a wide spread (70 on): only the first is reported.
+	xs := steps(12, 110, 0.01, []int{30, 70}, []float64{1.3, 1.05})
+	if got := indexes(Detect(xs, Options{}).Changes); !reflect.DeepEqual(got, []int{30, 70}) {
+		t.Fatalf("medians alone: changes at %v, want [30 70]", got)
+	}
+	se := sameSE(110, 0.002e-3)
+	for i := 70; i < len(se); i++ {
+		se[i] = 0.15e-3
+	}
+	if got := indexes(DetectSE(xs, se, Options{}).Changes); !reflect.DeepEqual(got, []int{30}) {
+		t.Errorf("changes at %v, want [30]", got)
+	}
+}
+
+func TestDriftIsOneChange(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		for _, noise := range []float64{0.01, 0.02} {
+			// 40 flat runs, then +0.3 % per run for 100 runs (+35 %).
+			s := driftSeries(rand.New(rand.NewPCG(seed, 9)), 140, 40, 0.003, noise)
+			if n := len(Detect(s.xs, Options{DriftAlpha: -1}).Changes); n < 2 {
+				t.Errorf("seed %d, noise %.0f%%: %d change points without merging; the test needs a staircase", seed, noise*100, n)
+			}
+			res := Detect(s.xs, Options{})
+			if len(res.Changes) != 1 {
+				t.Errorf("seed %d, noise %.0f%%: %d changes, want one drift: %+v", seed, noise*100, len(res.Changes), res.Changes)
+				continue
+			}
+			c := res.Changes[0]
+			if !c.Drift() || c.Steps < 2 || c.Index < 38 || c.Last <= c.Index || c.Percent() < 15 || c.DriftP > 0.05 {
+				t.Errorf("seed %d, noise %.0f%%: %+v (%+.1f%%), want a drift upwards from run 38 on", seed, noise*100, c, c.Percent())
+			}
+		}
+	}
+}
+
+func TestStaircaseIsNotMerged(t *testing.T) {
+	// Two steps up, 40 runs apart, the level flat between them: two
+	// changes, not one drift.
+	xs := steps(13, 120, 0.01, []int{40, 80}, []float64{1.2, 1.2})
+	res := Detect(xs, Options{})
+	if got := indexes(res.Changes); !reflect.DeepEqual(got, []int{40, 80}) {
+		t.Fatalf("changes at %v, want [40 80]", got)
+	}
+	for _, c := range res.Changes {
+		if c.Drift() || c.Last != c.Index || c.Steps != 1 || c.DriftP != 1 {
+			t.Errorf("%+v: a step reported as a drift", c)
+		}
+	}
+}
+
+func TestTrendTest(t *testing.T) {
+	// Strictly rising values: S = n(n−1)/2 per stratum.
+	k := kendallS([]float64{1, 2, 3, 4, 5})
+	if k.s != 10 || k.v != 5*4*15/18.0 {
+		t.Fatalf("kendallS = %+v, want S 10, variance %g", k, 5*4*15/18.0)
+	}
+	// Ties: 1,1,2 has S 2 and variance (3·2·11 − 2·1·9)/18.
+	if k := kendallS([]float64{1, 1, 2}); k.s != 2 || k.v != (66-18)/18.0 {
+		t.Errorf("kendallS with ties = %+v", k)
+	}
+	up := []kendall{kendallS([]float64{1, 2, 3, 4, 5, 6}), kendallS([]float64{3, 4, 5, 6, 7, 8})}
+	if p := trend(up, true); p > 0.01 {
+		t.Errorf("two rising strata: p = %g upwards", p)
+	}
+	if p := trend(up, false); p != 1 {
+		t.Errorf("two rising strata: p = %g downwards, want 1", p)
+	}
+	if p := trend([]kendall{kendallS([]float64{1, 1, 1, 1})}, true); p != 1 {
+		t.Errorf("all equal: p = %g, want 1", p)
+	}
+}
+
+func TestKendallMatchesPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	for n := range 40 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(rng.IntN(8)) // many ties
+		}
+		want := 0
+		for i := range xs {
+			for j := i + 1; j < n; j++ {
+				switch {
+				case xs[j] > xs[i]:
+					want++
+				case xs[j] < xs[i]:
+					want--
+				}
+			}
+		}
+		if got := kendallS(xs).s; got != want {
+			t.Fatalf("%v: S = %d, want %d (by pairs)", xs, got, want)
+		}
+	}
+}

@@ -13,31 +13,68 @@ import (
 // the number of 3× outlier runs reported as changes, the share of series
 // without a step in which anything was reported (their false-alarm rate),
 // and after how many runs of a +0.3 %/run drift a change is first reported
-// ("drift-runs"; the drift has then moved the level by drift-%). Run it with
+// ("drift-runs"; the drift has then moved the level by drift-%), and how
+// many changes a whole drift yields, merged and not (driftChanges). Run it with
 //
 //	go test -run '^$' -bench Accuracy -benchtime 1x ./internal/changepoint
 //
 // The figures are in the README's "Change points" section.
+//
+// The "spread=run" cases give every run a standard error from its own
+// rounds as large as the whole run-to-run noise (DetectSE; the most the
+// runs' own spread can be when the runs are independent): the recall the
+// spread floor costs at worst.
 func BenchmarkAccuracy(b *testing.B) {
 	for _, noise := range []float64{0.01, 0.02, 0.03, 0.04, 0.05} {
-		b.Run(fmt.Sprintf("noise=%.0f%%", noise*100), func(b *testing.B) {
-			set := synthSet(1, 60, noise)
-			var sc score
-			for b.Loop() {
-				sc = evaluate(set, Options{})
+		for _, spread := range []bool{false, true} {
+			name := fmt.Sprintf("noise=%.0f%%", noise*100)
+			seFrac := 0.0
+			if spread {
+				name, seFrac = name+"/spread=run", noise
 			}
-			b.ReportMetric(sc.precision(), "precision")
-			b.ReportMetric(sc.recall(), "recall")
-			b.ReportMetric(float64(sc.outliersReported), "outliers-reported")
-			b.ReportMetric(float64(sc.truePos+sc.falseNeg), "true-changes")
-			b.ReportMetric(float64(sc.falsePos), "false-changes")
-			b.ReportMetric(float64(sc.smallFound)/float64(max(sc.small, 1)), "recall-5-10%")
-			b.ReportMetric(float64(sc.flatAlarms)/float64(max(sc.flat, 1)), "flat-series-alarm-rate")
-			runs := driftRuns(noise)
-			b.ReportMetric(float64(runs), "drift-runs")
-			b.ReportMetric((pow(1.003, runs)-1)*100, "drift-%")
-		})
+			b.Run(name, func(b *testing.B) {
+				accuracy(b, noise, seFrac)
+			})
+		}
 	}
+}
+
+// accuracy reports BenchmarkAccuracy's figures at one noise level.
+func accuracy(b *testing.B, noise, seFrac float64) {
+	set := synthSet(1, 60, noise)
+	var sc score
+	for b.Loop() {
+		sc = evaluate(set, Options{}, seFrac)
+	}
+	b.ReportMetric(sc.precision(), "precision")
+	b.ReportMetric(sc.recall(), "recall")
+	b.ReportMetric(float64(sc.outliersReported), "outliers-reported")
+	b.ReportMetric(float64(sc.truePos+sc.falseNeg), "true-changes")
+	b.ReportMetric(float64(sc.falsePos), "false-changes")
+	b.ReportMetric(float64(sc.smallFound)/float64(max(sc.small, 1)), "recall-5-10%")
+	b.ReportMetric(float64(sc.flatAlarms)/float64(max(sc.flat, 1)), "flat-series-alarm-rate")
+	if seFrac > 0 {
+		return
+	}
+	runs := driftRuns(noise)
+	b.ReportMetric(float64(runs), "drift-runs")
+	b.ReportMetric((pow(1.003, runs)-1)*100, "drift-%")
+	b.ReportMetric(driftChanges(noise, Options{}), "drift-changes")
+	b.ReportMetric(driftChanges(noise, Options{DriftAlpha: -1}), "drift-changes-unmerged")
+}
+
+// driftChanges is the mean number of changes reported in 20 series of 40
+// flat runs followed by 100 runs of a +0.3 %/run drift (+35 % in all):
+// with the drift merged into one change (Options.DriftAlpha) this should
+// be 1; with DriftAlpha < 0 it is the staircase of change points that
+// binary segmentation cuts a drift into.
+func driftChanges(noise float64, opt Options) float64 {
+	total := 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		s := driftSeries(rand.New(rand.NewPCG(seed, 77)), 140, 40, 0.003, noise)
+		total += len(Detect(s.xs, opt).Changes)
+	}
+	return float64(total) / 20
 }
 
 // driftRuns is how many runs into a +0.3 %/run drift (after 40 flat runs)

@@ -134,10 +134,20 @@ func (s score) recall() float64 {
 // counts as an outlier reported. In the drift series, changes inside the
 // drift are neither true nor false positives: the drift is found when
 // there is one.
-func evaluate(set []synthSeries, opt Options) score {
+//
+// seFrac > 0 gives each value a standard error of seFrac times itself
+// (DetectSE): the runs' own spread.
+func evaluate(set []synthSeries, opt Options, seFrac float64) score {
 	var sc score
 	for _, s := range set {
-		res := Detect(s.xs, opt)
+		var se []float64
+		if seFrac > 0 {
+			se = make([]float64, len(s.xs))
+			for i, x := range s.xs {
+				se[i] = seFrac * x
+			}
+		}
+		res := DetectSE(s.xs, se, opt)
 		if s.drift >= 0 {
 			for _, c := range res.Changes {
 				if c.Index >= s.drift-2 {

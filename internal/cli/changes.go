@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -36,6 +37,11 @@ func cmdChanges(e *env, args []string) error {
 	default:
 		return badInput("--format: %q; use table, markdown or json", *format)
 	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "since" })
+	if given && strings.TrimSpace(*since) == "" {
+		return badInput("--since: empty; give a date (2026-01-31) or a run (0031), or leave the flag out")
+	}
 	if *failRecent < 0 {
 		return badInput("--fail-recent: %d; use a number of runs ≥ 0", *failRecent)
 	}
@@ -46,7 +52,16 @@ func cmdChanges(e *env, args []string) error {
 	if _, err := os.Stat(cfg.Storage); err != nil {
 		return badInput("history directory %s: %v; save a run first ('benchsite run --save baseline') or name it with --storage", e.rel(cfg.Storage), err)
 	}
+	// The comparison options and the cache are build's (siteOptions), so
+	// the two commands reuse each other's summaries and verdicts rather
+	// than overwrite the cache with ones made under other options.
+	var cf compareFlags
+	cmpOpt, err := cf.options(cfg)
+	if err != nil {
+		return err
+	}
 	h, err := history.Load(history.Options{Storage: cfg.Storage, SkipInvalid: *skip,
+		Compare: cmpOpt, Cache: historyCache(cfg.Storage),
 		Warn: func(msg string) { fmt.Fprintf(e.stderr, "benchsite: warning: %s\n", msg) }})
 	if err != nil {
 		return &exitError{ExitBadUse, err}
@@ -109,8 +124,9 @@ func sinceFilter(s string, h *history.History, machineID string) (func(*history.
 	dates := []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"}
 	num, _, _ := strings.Cut(s, "_")
 	digits := num != "" && strings.Trim(num, "0123456789") == ""
-	if digits && len(s) == 8 {
-		// 20260131 is a date: no history has twenty million runs.
+	if digits && s == num && len(s) == 8 {
+		// 20260131 is a date: no history has twenty million runs. A label
+		// of 8 characters ("0031_pr7") is a run.
 		dates = append(dates, "20060102")
 	}
 	for _, layout := range dates {
@@ -119,7 +135,7 @@ func sinceFilter(s string, h *history.History, machineID string) (func(*history.
 		}
 	}
 	n, err := strconv.Atoi(num)
-	if !digits || err != nil || len(s) == 8 {
+	if !digits || err != nil || s == num && len(s) == 8 {
 		return nil, badInput("--since: %q is neither a date (2026-01-31, 20260131, 2026-01-31T12:00:00Z) nor a run (0031, 0031_comparison)", s)
 	}
 	var m *history.Machine

@@ -53,7 +53,9 @@ func TestChangesJSON(t *testing.T) {
 	if len(doc) != 1 || len(changes) != 3 {
 		t.Fatalf("document %s, want {\"changes\": [3 changes]}", out)
 	}
-	wantKeys := []string{"after", "before", "change_percent", "commit", "date", "direction", "fullname", "machine", "name", "p_value", "run"}
+	// The issue's keys, and the evidence (added: drift, paired, doubtful,
+	// paired_verdict).
+	wantKeys := []string{"after", "before", "change_percent", "commit", "date", "direction", "doubtful", "drift", "fullname", "machine", "name", "p_value", "paired", "paired_verdict", "run"}
 	for _, c := range changes {
 		var keys []string
 		for k := range c {
@@ -147,12 +149,68 @@ func TestChangesFiltersAndExit(t *testing.T) {
 		t.Errorf("--machine m2: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{
-		{"--since", "yesterday"}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
+		{"--since", "yesterday"}, {"--since", ""}, {"--since= "}, {"--machine", "nope"}, {"--format", "xml"}, {"--fail-recent", "-1"}, {"extra"},
 	} {
 		code, _, stderr := bench(t, dir, append([]string{"changes"}, args...)...)
 		if code != ExitBadUse || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, stderr)
 		}
+	}
+}
+
+// TestChangesSinceShortLabel: a run label of 8 characters ("0035_pr7",
+// as `run --save pr7` names it) is a run, not a malformed date.
+func TestChangesSinceShortLabel(t *testing.T) {
+	dir, _ := changesHistory(t)
+	m1 := filepath.Join(dir, ".benchmarks", "m1")
+	if err := os.Rename(filepath.Join(m1, "0035_comparison.json"), filepath.Join(m1, "0035_pr7.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := bench(t, dir, "changes", "--since", "0035_pr7", "--machine", "m1")
+	if code != ExitFail || !strings.Contains(out, "0035_pr7") || strings.Contains(out, "0011_comparison") {
+		t.Errorf("--since 0035_pr7: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
+
+// TestChangesCache: changes keeps the history's summaries in the cache
+// build keeps (historyCache, under the user cache directory), with the same
+// comparison options, so the two commands reuse each other's work; a warm
+// run lists the same changes as a cold one.
+func TestChangesCache(t *testing.T) {
+	dir, _ := changesHistory(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	cache := historyCache(filepath.Join(dir, ".benchmarks"))
+	if cache == "" {
+		t.Fatal("no user cache directory")
+	}
+	code, cold, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail {
+		t.Fatalf("cold: exit %d (%s)", code, stderr)
+	}
+	st, err := os.Stat(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatalf("changes kept no history cache: %v", err)
+	}
+	code, warm, stderr := bench(t, dir, "changes", "--format", "json")
+	if code != ExitFail || warm != cold {
+		t.Errorf("warm: exit %d (%s)\n%s\nwant\n%s", code, stderr, warm, cold)
+	}
+	// A build with the same history and configuration reuses the cache as
+	// it is: the file it writes holds the same records.
+	before, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := bench(t, dir, "build", "--out", filepath.Join(t.TempDir(), "public")); code != ExitOK {
+		t.Fatalf("build: exit %d (%s)", code, stderr)
+	}
+	after, err := os.ReadFile(filepath.Join(cache, "history.gob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) || st.Size() != int64(len(before)) {
+		t.Errorf("build rewrote the cache changes kept: %d bytes, then %d, then %d", st.Size(), len(before), len(after))
 	}
 }
 
@@ -235,5 +293,58 @@ func TestChangesNoRuns(t *testing.T) {
 	code, out, _ = bench(t, dir, "changes", "--format", "json")
 	if code != ExitOK || !strings.Contains(out, `"changes": []`) {
 		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+func TestChangesPairedJSON(t *testing.T) {
+	// BenchmarkUp 40 % slower from run 21; run 22 was measured in pairs
+	// against the baseline (run 1) and found the regression.
+	dir := t.TempDir()
+	spec := historytest.Spec{Runs: 40, Seed: 4, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkUp", Median: 1e-3, Steps: map[int]float64{21: 1.4},
+			Paired: map[int]historytest.Paired{22: {Verdict: "regression", Change: 39.5, CILow: 36.1, CIHigh: 43.0}}},
+	}}
+	if _, err := historytest.Write(filepath.Join(dir, ".benchmarks"), spec); err != nil {
+		t.Fatal(err)
+	}
+	_, out, stderr := bench(t, dir, "changes", "--format", "json")
+	var doc struct {
+		Changes []struct {
+			Run, Direction   string
+			Paired, Doubtful bool
+			Drift            *struct{}
+			PairedVerdict    *struct {
+				Run, Status   string
+				ChangePercent *float64 `json:"change_percent"`
+				Pairs         int
+			} `json:"paired_verdict"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+	}
+	if len(doc.Changes) != 1 {
+		t.Fatalf("changes %s, want one", out)
+	}
+	c := doc.Changes[0]
+	if c.Run != "0021_comparison" || c.Direction != "regression" || !c.Paired || c.Doubtful || c.Drift != nil {
+		t.Errorf("change %+v, want a regression at 0021 confirmed by a paired verdict", c)
+	}
+	pv := c.PairedVerdict
+	if pv == nil || pv.Run != "0022_comparison" || pv.Status != "regression" || pv.Pairs != 10 ||
+		pv.ChangePercent == nil || *pv.ChangePercent != 39.5 {
+		t.Fatalf("paired_verdict %+v in %s", pv, out)
+	}
+	var raw map[string][]map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := raw["changes"][0]["paired_verdict"].(map[string]any); v["ci_low_percent"] != 36.1 || v["ci_high_percent"] != 43.0 {
+		t.Errorf("paired_verdict interval %v, want [36.1, 43]", v)
+	}
+	// The table says so too.
+	_, table, _ := bench(t, dir, "changes")
+	if !strings.Contains(table, "confirmed: paired +39.5% [+36.1, +43.0] in 0022_comparison") {
+		t.Errorf("table does not show the paired confirmation:\n%s", table)
 	}
 }

@@ -236,6 +236,26 @@ func TestRunMissedTarget(t *testing.T) {
 	}
 }
 
+// A target whose benchmark the run's --bench selects but the run does not
+// have is misnamed, and says so, also under --bench . (which this project's
+// benchsite.toml sets as [run] bench): it is not "filtered by --bench".
+func TestRunMisnamedTargetUnderFilter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real benchmarks")
+	}
+	dir := tinyModule(t)
+	cfg := filepath.Join(dir, "benchsite.toml")
+	body, _ := os.ReadFile(cfg)
+	body = append(body, "[[targets]]\nbenchmark = \"BenchmarkHsah/n=100\"\nlimit = \"1s\"\n"...)
+	os.WriteFile(cfg, body, 0o644)
+	for _, filter := range []string{".", "/n=100$"} {
+		_, out, errs := bench(t, dir, "run", "--bench", filter, "--rounds", "2", "--round-time", "1ms")
+		if strings.Contains(out, "filtered by --bench") || !strings.Contains(out, "BenchmarkHsah/n=100: not found") {
+			t.Errorf("--bench %s: a misnamed target is counted as filtered out, or not named as not found:\n%s\n%s", filter, out, errs)
+		}
+	}
+}
+
 // Bad input: exit 2, one message naming the file, flag or field, and no
 // file touched.
 func TestBadInput(t *testing.T) {

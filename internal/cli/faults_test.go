@@ -343,6 +343,37 @@ func TestRunFileLinkSkipped(t *testing.T) {
 	}
 }
 
+// A machine folder whose name is not a machine id and a .json file in a
+// machine folder not named as a run file are skipped by every command with
+// a warning naming them, not left out silently.
+func TestMisnamedHistorySkippedLoudly(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("..", "gobench", "testdata", "benchstat", "crc-old.txt"))
+	if code, _, errs := bench(t, dir, "import", "--machine", "m1", in); code != 0 {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	root := filepath.Join(dir, ".benchmarks")
+	data, err := os.ReadFile(filepath.Join(root, "m1", "0001_import.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, "my machine"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(root, "my machine", "0001_import.json"), filepath.Join(root, "m1", "0002.json")} {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"list"}, {"changes"}, {"build", "--out", filepath.Join(t.TempDir(), "p")}} {
+		code, _, errs := bench(t, dir, args...)
+		if code != 0 || !strings.Contains(errs, filepath.Join(root, "my machine")+" is not a machine folder") ||
+			!strings.Contains(errs, filepath.Join(root, "m1", "0002.json")+" is not named as a run file") {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant both skipped with a warning naming them", args, code, errs)
+		}
+	}
+}
+
 // When a save fails part-way through a multi-file import, what was saved is
 // taken back, the folders the import created are removed, and nothing says
 // "Saved".

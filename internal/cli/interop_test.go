@@ -122,7 +122,7 @@ func TestPytestBenchmarkReadsPairedRuns(t *testing.T) {
 	lo, hi := 1.5, 9.0
 	f.Paired = &result.Paired{Baseline: result.CommitInfo{ID: "abc"}, Method: "m", Confidence: 0.95, Check: "mean:10%",
 		Benchmarks: map[string]result.PairedBenchmark{f.Benchmarks[0].Fullname: {Name: f.Benchmarks[0].Name, Field: "mean", Verdict: "same",
-			Pairs: 6, ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, BaseValues: []float64{1, 2}, CurValues: []float64{1, 2}}}}
+			Pairs: 6, ChangePercent: 4, CILowPercent: &lo, CIHighPercent: &hi, BaseValues: []float64{1, 2, 1, 2, 1, 2}, CurValues: []float64{1, 2, 1, 2, 1, 2}}}}
 	f.Failures = []result.Failure{{Name: "BenchmarkBroken", Package: "example.com/x", Output: "kaput"}}
 	data, err := result.Encode(f)
 	if err != nil {

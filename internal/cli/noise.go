@@ -129,7 +129,7 @@ func cmdNoise(e *env, args []string) error {
 	report.Table(e.stdout, header, []bool{false, true, false, true, false, false}, rows)
 	if len(names) > 0 {
 		slices.Sort(names)
-		fmt.Fprintf(e.stdout, "\nOn this machine these thresholds are below what a paired run can detect; suggested for %s:\n\n[compare.thresholds]\n", configName(cfg))
+		fmt.Fprintf(e.stdout, "\nOn this machine these thresholds are below what a paired run can detect. With a threshold at the detectable change, a slowdown of exactly that size is flagged about half the time (the estimate must also pass the threshold) and one of twice that size almost always. Suggested for %s:\n\n[compare.thresholds]\n", configName(cfg))
 		for _, n := range names {
 			fmt.Fprintf(e.stdout, "%q = %q\n", n, suggest[n])
 		}

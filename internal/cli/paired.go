@@ -18,6 +18,9 @@ type pairedPlan struct {
 	id     string // full commit id
 	label  string // names the baseline in the comparison: "HEAD~1", "0004_baseline"
 	stored *loaded
+	// dirty: the stored baseline was saved from a working tree with
+	// uncommitted changes, which its commit, re-measured, does not have.
+	dirty bool
 }
 
 // planFromBaseline returns the plan that re-measures a stored baseline's
@@ -31,7 +34,7 @@ func planFromBaseline(e *env, base *loaded) (*pairedPlan, string) {
 	if err != nil {
 		return nil, fmt.Sprintf("its commit %s is not in this repository (or there is no git)", short(id))
 	}
-	return &pairedPlan{ref: id, id: full, label: base.label, stored: base}, ""
+	return &pairedPlan{ref: id, id: full, label: base.label, stored: base, dirty: base.file.CommitInfo.Dirty}, ""
 }
 
 func short(id string) string {
@@ -115,6 +118,9 @@ func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan,
 	switch {
 	case plan != nil:
 		fmt.Fprintf(w, "\nPaired comparison with %s (commit %s, re-measured in this session):\n", plan.label, short(plan.id))
+		if plan.dirty {
+			fmt.Fprintf(w, "Note: %s was saved from a working tree with uncommitted changes; the baseline measured here is its commit %s as committed, without them.\n", plan.label, short(plan.id))
+		}
 	case stored != nil:
 		when := stored.file.Datetime
 		if t, err := stored.file.Time(); err == nil {
@@ -122,7 +128,7 @@ func printComparison(e *env, w io.Writer, rep *compare.Report, plan *pairedPlan,
 		}
 		fmt.Fprintf(w, "\nUNPAIRED comparison with the stored file %s (saved %s on %s): the baseline could not be re-measured because %s.\n",
 			stored.label, when, machine.ID(stored.file.MachineInfo), why)
-		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. Commit the baseline or use --against REF for a verdict you can trust.\n")
+		fmt.Fprintf(w, "The two sides were measured at different times (perhaps on different machines); load, CPU frequency and code layout differ between them, so a difference of tens of percent can be noise. The p-values below compare the rounds inside each run; they do not measure the difference between the two sessions, which is larger. Commit the baseline or use --against REF for a verdict you can trust.\n")
 	}
 	return report.ComparisonFit(w, rep, "table", maxWidth)
 }

@@ -92,6 +92,7 @@ type reportDoc struct {
 	Rows   []struct {
 		Name          string   `json:"name"`
 		Status        string   `json:"status"`
+		Baseline      *float64 `json:"baseline"`
 		ChangePercent *float64 `json:"change_percent"`
 		CILow         *float64 `json:"ci_low_percent"`
 		CIHigh        *float64 `json:"ci_high_percent"`
@@ -229,7 +230,7 @@ func TestRunCompareFallsBackUnpaired(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
-	for _, s := range []string{"UNPAIRED comparison with the stored file 0001_baseline", "is not in this repository", "on Linux-"} {
+	for _, s := range []string{"UNPAIRED comparison with the stored file 0001_baseline", "is not in this repository", "on Linux-", "do not measure the difference between the two sessions"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
@@ -255,6 +256,14 @@ func TestRunAgainstBuildFailureNamesTheSide(t *testing.T) {
 	code, _, errs = bench(t, dir, "run", "--against", "no-such-ref")
 	if code != ExitBadUse || !strings.Contains(errs, `--against: revision "no-such-ref" is not a commit`) {
 		t.Errorf("unknown ref: exit %d\n%s", code, errs)
+	}
+	// An empty revision (--against "$BASE" with BASE unset) is refused
+	// before anything runs, not taken as no --against at all.
+	for _, args := range [][]string{{"--against", ""}, {"--against="}, {"--against", " "}} {
+		code, out, errs := bench(t, dir, append([]string{"run"}, args...)...)
+		if code != ExitBadUse || !strings.Contains(errs, "--against: needs a git revision") || strings.Contains(out, "BenchmarkWork") {
+			t.Errorf("run %q: exit %d, want 2 before measuring\n%s%s", args, code, out, errs)
+		}
 	}
 }
 
@@ -317,6 +326,14 @@ func BenchmarkBroken(b *testing.B) {
 	got := map[string]string{}
 	for _, r := range readReport(t, rep).Rows {
 		got[r.Name] = r.Status
+		if r.Status == "removed" && r.Baseline != nil {
+			t.Errorf("%s: removed, with a baseline of %v s that nobody measured (want null)", r.Name, *r.Baseline)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "BenchmarkSteady") && strings.Contains(line, "0.000 s") {
+			t.Errorf("the removed benchmark is shown with a baseline of 0 s: %q", line)
+		}
 	}
 	want := map[string]string{"BenchmarkWork": "same", "BenchmarkNew": "added", "BenchmarkSteady": "removed"}
 	for name, status := range want {
@@ -329,5 +346,25 @@ func BenchmarkBroken(b *testing.B) {
 	}
 	if !strings.Contains(out, "--- FAIL: BenchmarkBroken (working tree)") || !strings.Contains(out, "broken in the working tree") {
 		t.Errorf("the failure is not named with its side:\n%s", out)
+	}
+}
+
+// A baseline saved from a working tree with uncommitted changes is
+// re-measured at its commit, which lacks them: the comparison says so
+// instead of presenting the commit as what the baseline measured.
+func TestCompareDirtyBaselineSaysSo(t *testing.T) {
+	t.Parallel()
+	dir := pairedModule(t)
+	write(t, dir, "work.go", workSource(3000))
+	if code, out, errs := bench(t, dir, "run", "--bench", "Work", "--save", "baseline"); code != 0 {
+		t.Fatalf("saving the baseline: exit %d\n%s%s", code, out, errs)
+	}
+	write(t, dir, "work.go", workSource(1000))
+	code, out, errs := bench(t, dir, "run", "--bench", "Work", "--compare", "--compare-fail", "mean:1000%")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "Paired comparison with 0001_baseline") || !strings.Contains(out, "0001_baseline was saved from a working tree with uncommitted changes") {
+		t.Errorf("the comparison does not say the baseline's uncommitted changes are not measured:\n%s%s", out, errs)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -200,6 +201,13 @@ func cmdRun(e *env, args []string) error {
 			return badInput("--summary: %v", err)
 		}
 	}
+	againstSet := false
+	fs.Visit(func(f *flag.Flag) { againstSet = againstSet || f.Name == "against" })
+	if againstSet && strings.TrimSpace(*against) == "" {
+		// Else --against "$BASE" with BASE unset would silently measure one
+		// arm and compare nothing.
+		return badInput("--against: needs a git revision (HEAD~1, main, a commit id); it was given an empty one")
+	}
 	if *against != "" && cmp.on {
 		return badInput("--against and --compare: choose one (--against REF re-measures REF; --compare re-measures the baseline's commit)")
 	}
@@ -227,6 +235,11 @@ func cmdRun(e *env, args []string) error {
 		machineID = currentMachine(e, opt, store)
 	} else if err := storage.ValidName(machineID); err != nil {
 		return badInput("--machine: %v", err)
+	}
+	if isSet(fs, "shard") && strings.TrimSpace(*shardSpec) == "" {
+		// An empty matrix variable would otherwise run the whole suite
+		// as if no --shard had been given.
+		return badInput("--shard: empty: give I/N, e.g. 2/4")
 	}
 	if opt.Shard, err = shardOptions(e, *shardSpec, *save, *autosave, *jsonOut, store, machineID); err != nil {
 		return err
@@ -351,14 +364,9 @@ func cmdRun(e *env, args []string) error {
 			}
 		}
 		if *reportOut != "" {
-			var buf strings.Builder
-			if err := report.Comparison(&buf, rep, "json"); err != nil {
+			if err := writeReport(e, *reportOut, rep); err != nil {
 				return err
 			}
-			if err := storage.WriteNew(*reportOut, []byte(buf.String())); err != nil {
-				return badInput("--report: %v", err)
-			}
-			fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(*reportOut))
 		}
 		failed = rep.Failed()
 	} else if *summary != "" {
@@ -467,29 +475,68 @@ func runRefAsPackage(e *env, store storage.Store, pkgs []string) error {
 
 // checkTargets prints the target table and reports whether one was missed.
 // filter is the --bench regexp the run was limited to ("" for none): a
-// target not found in a filtered run (or in a shard) was not run rather
-// than misnamed, so it is left out of the table and counted in one line.
+// target not found whose benchmark the filter leaves out (runner.Selects),
+// or any target not found in a shard (merge checks them all), was not run
+// rather than misnamed, so it is left out of the table and counted in one
+// line. A target the filter selects but the run does not have is misnamed
+// and shown as not found, even with --bench . (this project's default).
 func checkTargets(e *env, f *result.File, cfg *config.Config, filter string) bool {
 	ts := targets(cfg)
 	if len(ts) == 0 {
 		return false
 	}
 	st := target.Check(f, ts)
-	if f.Shard != nil || filter != "" {
-		// The other shards' targets are checked by their shards (and
-		// all of them again by benchsite merge).
-		n := len(st)
-		st = slices.DeleteFunc(st, func(s target.Status) bool { return !s.Found })
-		if dropped := n - len(st); dropped > 0 && filter != "" {
-			fmt.Fprintf(e.stdout, "\n%s not run (filtered by --bench %s).\n", words.Count(dropped, "target"), filter)
-		}
-		if len(st) == 0 {
+	dropped := 0
+	st = slices.DeleteFunc(st, func(s target.Status) bool {
+		if s.Found || f.Shard == nil && runner.Selects(filter, goBenchName(s.Benchmark)) {
 			return false
 		}
+		dropped++
+		return true
+	})
+	if dropped > 0 {
+		if f.Shard != nil {
+			fmt.Fprintf(e.stdout, "\n%s not run in this shard (benchsite merge checks every target).\n", words.Count(dropped, "target"))
+		} else {
+			fmt.Fprintf(e.stdout, "\n%s not run (filtered by --bench %s).\n", words.Count(dropped, "target"), filter)
+		}
+	}
+	if len(st) == 0 {
+		return false
 	}
 	fmt.Fprintln(e.stdout)
 	report.Targets(e.stdout, st, "table")
 	return target.Missed(st)
+}
+
+// goBenchName is the Go benchmark name a target's benchmark reference
+// names, for matching against --bench: without a fullname's package
+// ("pkg::BenchmarkX/a" → "BenchmarkX/a") and with the "Benchmark" prefix a
+// reference may leave out (result.Benchmark.Match).
+func goBenchName(ref string) string {
+	if _, name, ok := strings.Cut(ref, "::"); ok {
+		ref = name
+	} else if i := strings.Index(ref, ".Benchmark"); i >= 0 {
+		ref = ref[i+1:] // example.com/p.BenchmarkX/a
+	}
+	if !strings.HasPrefix(ref, "Benchmark") {
+		ref = "Benchmark" + ref
+	}
+	return ref
+}
+
+// writeReport writes the comparison rep as JSON (compare --format json's
+// schema) to path, a new file (--report of run and merge).
+func writeReport(e *env, path string, rep *compare.Report) error {
+	var buf strings.Builder
+	if err := report.Comparison(&buf, rep, "json"); err != nil {
+		return err
+	}
+	if err := storage.WriteNew(path, []byte(buf.String())); err != nil {
+		return badInput("--report: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s\n", e.rel(path))
+	return nil
 }
 
 // appendSummary appends what write writes to path (the job summary).

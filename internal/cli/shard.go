@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -69,6 +70,7 @@ func cmdMerge(e *env, args []string) error {
 	machineFlag := fs.String("machine", "", "save under machine `id` (default: the one the shards' machine_info gives)")
 	jsonOut := fs.String("json", "", "also write the merged run to `file` (must not exist)")
 	summary := fs.String("summary", "", "append the paired comparison of paired shards as a Markdown table to `file` (e.g. $GITHUB_STEP_SUMMARY)")
+	reportOut := fs.String("report", "", "write the paired comparison of paired shards as JSON to `file` (must not exist; compare --format json's schema)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -93,6 +95,18 @@ func cmdMerge(e *env, args []string) error {
 			return err
 		}
 	}
+	if *reportOut != "" {
+		if *reportOut, err = newOutput(e, "--report", *reportOut); err != nil {
+			return err
+		}
+	}
+	if *summary != "" {
+		// Checked before anything is saved, as run does.
+		*summary = e.abs(*summary)
+		if err := dirExists(filepath.Dir(*summary)); err != nil {
+			return badInput("--summary: %v", err)
+		}
+	}
 	var parts []shard.Part
 	for _, p := range files {
 		f, err := result.ReadFile(e.abs(p))
@@ -108,6 +122,12 @@ func cmdMerge(e *env, args []string) error {
 	data, err := result.Encode(f)
 	if err != nil {
 		return badInput("merge: %v", err)
+	}
+	for _, m := range shard.MixedCPUs(parts) {
+		fmt.Fprintf(e.stderr, "warning: merge: %s: the merged run records the first file's machine_info; its figures mix CPUs\n", m)
+	}
+	for _, u := range shard.Unmeasured(parts) {
+		fmt.Fprintf(e.stderr, "warning: merge: no result and no failure of %s: skipped, filtered out by --bench, or lost; the merged run lacks it\n", u)
 	}
 	fmt.Fprintln(e.stdout)
 	report.RunTableFit(e.stdout, f, e.tableWidth(false))
@@ -140,7 +160,7 @@ func cmdMerge(e *env, args []string) error {
 			return err
 		}
 		if *summary != "" {
-			if err := appendSummary(e.abs(*summary), func(w io.Writer) error {
+			if err := appendSummary(*summary, func(w io.Writer) error {
 				if _, err := fmt.Fprintf(w, "\n_%s, %s_\n\n", pairedLabel(rep), words.Count(len(parts), "shard")); err != nil {
 					return err
 				}
@@ -149,7 +169,14 @@ func cmdMerge(e *env, args []string) error {
 				return err
 			}
 		}
+		if *reportOut != "" {
+			if err := writeReport(e, *reportOut, rep); err != nil {
+				return err
+			}
+		}
 		failed = failed || rep.Failed()
+	} else if *reportOut != "" {
+		fmt.Fprintf(e.stderr, "warning: merge: --report: the shards were not paired (run --compare or --against): there is no comparison to write; %s not written\n", e.rel(*reportOut))
 	}
 	if checkTargets(e, f, cfg, "") {
 		failed = true

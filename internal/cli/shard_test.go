@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/benchsite/benchsite/internal/result"
+	"github.com/benchsite/benchsite/internal/shard"
 )
 
 // shardModule writes a module of two packages with five top-level
@@ -109,16 +111,53 @@ func TestShardAndMerge(t *testing.T) {
 				t.Errorf("a refused merge wrote %s", storage)
 			}
 		}
-		code, out, errs := bench(t, dir, append([]string{"merge", "--storage", storage, "--machine", "m", "--save", "baseline"}, files...)...)
+		// A --summary in a folder that does not exist is refused before
+		// anything is saved, as run refuses it.
+		code, out, errs := bench(t, dir, append([]string{"merge", "--storage", storage, "--summary", filepath.Join("nowhere", "s.md")}, files...)...)
+		if code != ExitBadUse || !strings.Contains(errs, "--summary") {
+			t.Errorf("merge --summary nowhere/s.md: exit %d, want 2 naming --summary\n%s%s", code, out, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, storage)); err == nil {
+			t.Errorf("a merge refused for its --summary wrote %s", storage)
+		}
+		code, out, errs = bench(t, dir, append([]string{"merge", "--storage", storage, "--machine", "m", "--save", "baseline"}, files...)...)
 		if code != 0 {
 			t.Fatalf("merge N=%d: exit %d\n%s%s", n, code, out, errs)
 		}
 		if merged := fullnames(t, filepath.Join(dir, storage, "m", "0001_baseline.json")); !slices.Equal(merged, whole) {
 			t.Errorf("merged run of %d shards has %v, want %v", n, merged, whole)
 		}
+		if strings.Contains(errs, "warning") {
+			t.Errorf("merge of complete shards warns: %s", errs)
+		}
+	}
+	// A shard's file that lost its benchmarks (and names no failure) is
+	// merged, but every unit of its share is named.
+	f, err := result.ReadFile(filepath.Join(dir, "s2-2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost := map[string]bool{}
+	for _, b := range f.Benchmarks {
+		lost[shard.Unit(b.Fullname)] = true
+	}
+	f.Benchmarks = nil
+	data, err := result.Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "s2-2-empty.json", string(data))
+	code, out, errs := bench(t, dir, "merge", "--storage", "histlost", "--machine", "m", "s1-2.json", "s2-2-empty.json")
+	if code != 0 {
+		t.Fatalf("merge with an emptied shard: exit %d\n%s%s", code, out, errs)
+	}
+	for u := range lost {
+		if !strings.Contains(errs, "warning: merge: no result and no failure of "+u+" (shard 2/2, s2-2-empty.json)") {
+			t.Errorf("merge does not name %s, lost with shard 2/2's benchmarks:\n%s", u, errs)
+		}
 	}
 	// --shard needs --json and refuses --save: a shard is not a run.
-	for _, args := range [][]string{{"run", "--shard", "1/2"}, {"run", "--shard", "1/2", "--json", "x.json", "--save", "b"}, {"run", "--shard", "3/2", "--json", "x.json"}} {
+	for _, args := range [][]string{{"run", "--shard", "1/2"}, {"run", "--shard", "1/2", "--json", "x.json", "--save", "b"}, {"run", "--shard", "3/2", "--json", "x.json"}, {"run", "--shard", "", "--json", "x.json"}} {
 		if code, _, errs := bench(t, dir, args...); code != ExitBadUse || !strings.Contains(errs, "--shard") {
 			t.Errorf("%v: exit %d, want 2 naming --shard: %s", args, code, errs)
 		}
@@ -144,9 +183,32 @@ func TestShardPairedMerge(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	code, out, errs := bench(t, dir, append([]string{"merge", "--machine", "m"}, files...)...)
+	code, out, errs := bench(t, dir, append([]string{"merge", "--machine", "m", "--report", "report.json"}, files...)...)
 	if code != 0 {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	// --report writes the joined paired comparison as compare --format
+	// json does (ci-check-merge keeps it as ci-check keeps its report).
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatalf("merge --report: %v", err)
+	}
+	var rep struct {
+		Rows []struct {
+			Compared string `json:"compared"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	paired := 0
+	for _, r := range rep.Rows {
+		if r.Compared == "median (paired)" {
+			paired++
+		}
+	}
+	if paired != 4 {
+		t.Errorf("merge --report: %d paired rows, want the 4 benchmarks':\n%s", paired, data)
 	}
 	f, err := result.ReadFile(filepath.Join(dir, ".benchmarks", "m", "0001_merged.json"))
 	if err != nil {

@@ -134,6 +134,11 @@ type Row struct {
 	Failures []string
 	// Notes explain the row's statistics (e.g. why no test was run).
 	Notes []string
+	// NotCompared says why the two sides were not compared (their units
+	// differ: "the baseline is in ops/s, the current run in seconds"); ""
+	// when they were. Such a row has Status Same and Change NaN: no
+	// verdict, no change.
+	NotCompared string
 	// Paired: the row shows the paired verdict stored in the current
 	// file (measured in Pairs interleaved process pairs against the
 	// baseline's revision) instead of a comparison of two unpaired
@@ -243,7 +248,11 @@ func Compare(base, cur *result.File, baseLabel, curLabel string, opt Options) *R
 					name = n
 				}
 				checks, _ := checksFor(&result.Benchmark{Name: name, Fullname: full}, opt)
-				r.Rows = append(r.Rows, oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks))
+				row := oneSided(&result.Benchmark{Name: name, Fullname: full}, Removed, checks)
+				// The paired run names it but keeps no measurement of it:
+				// its baseline figure is unknown, not 0 s.
+				row.Base = math.NaN()
+				r.Rows = append(r.Rows, row)
 			}
 		}
 	}
@@ -348,8 +357,9 @@ func compareOne(bb, cb *result.Benchmark, checks []Check, baseLabel string, alph
 	// they drop: every change is judged with its sign turned.
 	dir := direction(bb, cb)
 	if bb.Unit() != cb.Unit() {
-		row.Notes = append(row.Notes, fmt.Sprintf("not compared: the baseline is in %s, the current run in %s", unitName(bb), unitName(cb)))
-		row.Status = Same
+		row.NotCompared = fmt.Sprintf("the baseline is in %s, the current run in %s", unitName(bb), unitName(cb))
+		row.Notes = append(row.Notes, "not compared: "+row.NotCompared)
+		row.Status, row.Change = Same, math.NaN()
 		return row
 	}
 	if len(bb.Stats.Data) == 0 || len(cb.Stats.Data) == 0 {

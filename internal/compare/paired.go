@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/paired"
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
@@ -85,7 +86,8 @@ func pairedRule(c Check, baseValues []float64, ok bool) paired.Rule {
 
 // PairedStop returns the stopping rule for runner.PairedOptions.Stop: the
 // sequential rule of package paired on the benchmark's check, with a
-// progress status such as "+2.1 % [−0.8, +4.9]".
+// progress status such as "median (paired) +2.1% [−0.8, +4.9]", named as
+// the comparison that follows names the field.
 func PairedStop(opt Options, minPairs, maxPairs int) func(name, fullname string, base, cur [][]float64) (bool, string) {
 	return func(name, fullname string, base, cur [][]float64) (bool, string) {
 		c, ok := pairedCheck(ChecksFor(name, fullname, opt))
@@ -100,23 +102,16 @@ func PairedStop(opt Options, minPairs, maxPairs int) func(name, fullname string,
 		if err != nil {
 			return true, err.Error()
 		}
-		return rule.Done(e), fmt.Sprintf("%s %s", field, FormatInterval(e.Change*100, e.Low*100, e.High*100))
+		return rule.Done(e), fmt.Sprintf("%s %s", PairedField(field), FormatInterval(e.Change*100, e.Low*100, e.High*100))
 	}
 }
 
 // FormatInterval formats a change and its interval in percent:
-// "+2.1 % [−0.8, +4.9]".
+// "+2.1% [−0.8, +4.9]", with numfmt.Percent's signs, so that the change reads
+// as in the table's Change column ("±0.0%", never "−0.0%"; "—" for NaN).
 func FormatInterval(change, low, high float64) string {
-	f := func(v float64) string {
-		switch {
-		case math.IsInf(v, 1):
-			return "+∞"
-		case math.IsInf(v, -1):
-			return "−∞"
-		}
-		return strings.Replace(fmt.Sprintf("%+.1f", v), "-", "−", 1)
-	}
-	return fmt.Sprintf("%s%% [%s, %s]", f(change), f(low), f(high))
+	bound := func(v float64) string { return strings.TrimSuffix(numfmt.Percent(v), "%") }
+	return fmt.Sprintf("%s [%s, %s]", numfmt.Percent(change), bound(low), bound(high))
 }
 
 // PairedVerdicts decides every benchmark measured in pairs. pairs maps
@@ -209,9 +204,12 @@ func applyPaired(row *Row, pb result.PairedBenchmark, checks []Check, baseLabel 
 	}
 	c, ok := pairedCheck(checks)
 	if ok {
-		cr := CheckResult{Check: c, Baseline: pb.Base, Current: pb.Cur, Value: pb.ChangePercent}
+		// The check's figures are the row's: what the paired change
+		// compares (the medians over processes), not the pooled means,
+		// which may move the other way.
+		cr := CheckResult{Check: c, Baseline: row.Base, Current: row.Cur, Value: pb.ChangePercent}
 		if !c.Percent {
-			cr.Value = pb.Base * pb.ChangePercent / 100
+			cr.Value = row.Base * pb.ChangePercent / 100
 		}
 		switch Status(pb.Verdict) {
 		case Regression:

@@ -60,7 +60,13 @@ func parseCatch2XML(data []byte, name string) (*Run, error) {
 		if err != nil {
 			var syn *xml.SyntaxError
 			if errors.As(err, &syn) {
-				return nil, &result.Error{File: name, Line: syn.Line, Msg: "invalid XML: " + syn.Msg}
+				// syn has the line only: the column is where the decoder
+				// stopped, on that line.
+				line, col := result.Position(data, int(dec.InputOffset()))
+				if line != syn.Line {
+					line, col = syn.Line, 1
+				}
+				return nil, &result.Error{File: name, Line: line, Col: col, Msg: "invalid XML: " + syn.Msg}
 			}
 			return nil, &result.Error{File: name, Line: line, Col: col, Msg: "invalid XML: " + err.Error()}
 		}

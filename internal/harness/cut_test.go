@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -80,5 +81,75 @@ func TestCutOff(t *testing.T) {
 	}
 	if len(r.Benchmarks) != 2 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "line 13") {
 		t.Errorf("libtest with a cut summary: %v, warnings %q", err, r.Warnings)
+	}
+}
+
+// A target/criterion folder whose sample.json or benchmark.json was cut
+// off (a copy interrupted, a full disk) is an error at the end of that
+// file saying it is cut off, as for every JSON format, not encoding/json's
+// bare message placed at 1:1.
+func TestCriterionFolderCutOff(t *testing.T) {
+	src := filepath.Join("testdata", "criterion", "target", "criterion")
+	for _, file := range []string{"sample.json", "benchmark.json"} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "fib 20 - fast", "new", file)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := data[:len(data)/2]
+		if err := os.WriteFile(p, cut, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ReadCriterionDir(dir)
+		var re *result.Error
+		line, col := result.Position(cut, len(cut))
+		if !errors.As(err, &re) || re.File != p || re.Line != line || re.Col != col || !strings.Contains(err.Error(), "truncated JSON") {
+			t.Errorf("%s cut in half: err = %v; want an error at %s:%d:%d saying it is truncated", file, err, p, line, col)
+		}
+	}
+}
+
+// A JSON file of any format cut off inside a number or a literal is
+// truncated JSON at its end, not encoding/json's "invalid character ' '"
+// (a character the file does not hold there).
+func TestJSONCutInsideAValue(t *testing.T) {
+	value := regexp.MustCompile(`[:\[,]\s*(-?[0-9]+\.|-?[0-9]+(\.[0-9]+)?[eE]-?|tr|fals|nu)`)
+	n := 0
+	filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") || strings.Contains(p, "fuzz") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(data, p, ""); err != nil {
+			return nil // not a harness's file on its own (pytest-benchmark, benchmark.json)
+		}
+		// Cut in the last value of each kind in the file's second half,
+		// where the format is told by content.
+		last := map[byte]int{}
+		for _, m := range value.FindAllSubmatchIndex(data[len(data)/2:], -1) {
+			v := data[len(data)/2+m[2] : len(data)/2+m[3]]
+			last[v[len(v)-1]] = len(data)/2 + m[3]
+		}
+		for _, end := range last {
+			cut := data[:end]
+			n++
+			_, err := Read(cut, "cut.json", "")
+			var re *result.Error
+			line, col := result.Position(cut, len(cut))
+			if !errors.As(err, &re) || re.Line != line || re.Col != col || !strings.Contains(err.Error(), "truncated JSON") {
+				t.Errorf("%s cut after %q: err = %v; want truncated JSON at %d:%d", p, cut[max(0, len(cut)-20):], err, line, col)
+			}
+		}
+		return nil
+	})
+	if n < 10 {
+		t.Errorf("%d cuts tried", n)
 	}
 }

@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/benchsite/benchsite/internal/result"
 	"github.com/benchsite/benchsite/internal/stats"
@@ -26,10 +27,12 @@ var googleBenchmark = &Format{
 	detect: func(s *sniff) bool {
 		// "context" only describes the machine: a file without it (cut
 		// out, or written by a wrapper) is still Google Benchmark's when
-		// its first row has a real_time and a time_unit, which no
+		// its first row has a real_time and a time_unit, or (a benchmark
+		// that failed: no figures) a run_type or error_occurred, which no
 		// pytest-benchmark row has.
+		row := s.sub["benchmarks"]
 		return s.first == '{' && s.obj["benchmarks"] &&
-			(s.obj["context"] || has(s.sub["benchmarks"], "real_time", "time_unit") && !s.obj["machine_info"])
+			(s.obj["context"] || !s.obj["machine_info"] && (has(row, "real_time", "time_unit") || row["run_type"] || row["error_occurred"]))
 	},
 	parse: parseGoogleBenchmark,
 }
@@ -48,6 +51,23 @@ type gbRow struct {
 	Repetitions   int         `json:"repetitions"`
 	ErrorOccurred bool        `json:"error_occurred"`
 	ErrorMessage  string      `json:"error_message"`
+}
+
+// foldsOntoKnown reports whether a key of row is not one of gbKnown but
+// equals one without regard to case (a user counter "Real_Time"), which
+// encoding/json would take for that field.
+func foldsOntoKnown(row map[string]any) bool {
+	for k := range row {
+		if gbKnown[k] {
+			continue
+		}
+		for known := range gbKnown {
+			if strings.EqualFold(k, known) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gbKnown are the row keys that are not user counters.
@@ -115,6 +135,27 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			return nil, err
 		}
 		rv := el.v
+		// Every key of the row, for the user counters below.
+		var all map[string]any
+		json.Unmarshal(rv.raw, &all)
+		if foldsOntoKnown(all) {
+			// encoding/json matches keys without regard to case, so a
+			// counter named "Real_Time" or "Iterations" was read as that
+			// field: read the fields again from their exact keys only
+			// (Google Benchmark writes its own in lower case).
+			var raw map[string]json.RawMessage
+			json.Unmarshal(rv.raw, &raw)
+			for k := range raw {
+				if !gbKnown[k] {
+					delete(raw, k)
+				}
+			}
+			exact, _ := json.Marshal(raw)
+			r = gbRow{}
+			if err := d.decode(jvalue{raw: exact, off: rv.off}, field, &r); err != nil {
+				return nil, err
+			}
+		}
 		key := r.RunName
 		if key == "" {
 			key = r.Name
@@ -172,8 +213,6 @@ func parseGoogleBenchmark(data []byte, name string) (*Run, error) {
 			g.iterations = int(n)
 		}
 		// User counters: every other numeric key of the row.
-		var all map[string]any
-		json.Unmarshal(rv.raw, &all)
 		for k, x := range all {
 			if f, ok := x.(float64); ok && !gbKnown[k] {
 				g.counters[k] = append(g.counters[k], f)

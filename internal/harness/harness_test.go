@@ -242,6 +242,54 @@ func TestGoogleBenchmarkWithoutContext(t *testing.T) {
 	}
 }
 
+// Without its context, a Google Benchmark file whose first row is not a
+// measurement (a benchmark that called SkipWithError: no real_time) is
+// still told by its rows' own keys (run_type, error_occurred), which no
+// pytest-benchmark row has: never taken for pytest-benchmark JSON.
+func TestGoogleBenchmarkWithoutContextErrorFirst(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := string(data)
+	i, j := strings.Index(s, `"context"`), strings.Index(s, `"benchmarks"`)
+	if i < 0 || j < i {
+		t.Fatal("no context before benchmarks in the file")
+	}
+	s = s[:i] + s[j:]
+	k := strings.Index(s, "{\n      \"name\": \"fib_10\"")
+	if k < 0 {
+		t.Fatal("no fib_10 row")
+	}
+	for _, row := range []string{
+		`{"name": "bad", "run_name": "bad", "run_type": "iteration", "repetitions": 0, "repetition_index": 0, "threads": 1, "iterations": 0, "error_occurred": true, "error_message": "oops"}, `,
+		`{"name": "bad", "error_occurred": true, "error_message": "oops"}, `, // before run_type (v1.4)
+	} {
+		in := s[:k] + row + s[k:]
+		if f := Detect([]byte(in)); f == nil || f.Name != "googlecpp" {
+			t.Errorf("detected %v; want googlecpp", f)
+		}
+		if _, err := Read([]byte(in), "err.json", ""); err == nil || !strings.Contains(err.Error(), "reported an error: oops") {
+			t.Errorf("err = %v; want the benchmark's error", err)
+		}
+	}
+}
+
+// A user counter named like one of the row's own keys but for case
+// ("Real_Time", "Iterations") is a counter: encoding/json's matching of
+// keys without regard to case must not read it as real_time.
+func TestGoogleBenchmarkCounterNamedLikeAField(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("testdata", "github-action-benchmark", "googlecpp_output.json"))
+	s := strings.Replace(string(data), `"time_unit": "ns"`, `"time_unit": "ns", "Real_Time": 1000000, "Iterations": 7`, 1)
+	r, err := Read([]byte(s), "ctr.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Benchmarks[0]
+	if b.Name != "fib_10" || b.Stats.Mean != 2.1498980114547953e-07 || b.Stats.Iterations != 3070566 ||
+		b.ExtraInfo["Real_Time"] != 1000000.0 || b.ExtraInfo["Iterations"] != 7.0 {
+		t.Errorf("%s: mean %g, iterations %d, extra_info %v; want 2.1498980114547953e-07 s, 3070566 and the two counters",
+			b.Name, b.Stats.Mean, b.Stats.Iterations, b.ExtraInfo)
+	}
+}
+
 // With --benchmark_report_aggregates_only there are no samples: the mean,
 // median and stddev rows are the figures, an estimate.
 func TestGoogleBenchmarkAggregatesOnly(t *testing.T) {

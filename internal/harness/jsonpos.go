@@ -61,7 +61,7 @@ func (d *jdoc) syntaxError() error {
 	if errors.As(err, &syn) {
 		off = int(syn.Offset) - 1
 		msg = "invalid JSON: " + syn.Error()
-		if errors.Is(err, io.ErrUnexpectedEOF) || syn.Error() == "unexpected end of JSON input" {
+		if errors.Is(err, io.ErrUnexpectedEOF) || result.EndOfInput(d.data, syn) {
 			off, msg = len(d.data), "truncated JSON (the file ends early)"
 		}
 		if off >= 0 && off < len(d.data) {
@@ -302,6 +302,12 @@ func (d *jdoc) decode(v jvalue, field string, dst any) error {
 	err := json.Unmarshal(v.raw, dst)
 	if err == nil {
 		return nil
+	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		// The value is not JSON (a file cut off, for one): placed and
+		// worded as every reader's syntax error, not at the value's start.
+		return d.invalid(v, field, err)
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {

@@ -147,3 +147,31 @@ func TestDetectRefusesOthers(t *testing.T) {
 		t.Errorf("unknown --format: %v", err)
 	}
 }
+
+// Catch2 XML that is not XML (cut off, or a broken tag) is an error at a
+// line and a column (1-based, as every reader's), never "line:0".
+func TestCatch2XMLSyntaxPosition(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "made", "catch2_v2.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := data[:len(data)/2]
+	endLine, endCol := result.Position(cut, len(cut))
+	broken := strings.Replace(string(data), "<mean value", "<mean <value", 1)
+	i := strings.Index(broken, "<mean <value")
+	badLine, _ := result.Position([]byte(broken), i)
+	for _, c := range []struct {
+		what      string
+		data      []byte
+		line, col int // col 0: any column from 1 on
+	}{
+		{"cut in half", cut, endLine, endCol},
+		{"a broken tag", []byte(broken), badLine, 0},
+	} {
+		_, err := Read(c.data, "bad.xml", "")
+		var re *result.Error
+		if !errors.As(err, &re) || re.Line != c.line || re.Col < 1 || c.col != 0 && re.Col != c.col || !strings.Contains(err.Error(), "invalid XML") {
+			t.Errorf("%s: err = %v; want invalid XML at line %d, column %d", c.what, err, c.line, c.col)
+		}
+	}
+}

@@ -39,7 +39,7 @@ import (
 
 // cacheVersion changes whenever what is cached, or how a file is read,
 // changes.
-const cacheVersion = "history-cache-3"
+const cacheVersion = "history-cache-4" // 3: stored paired verdicts; 4: a row not compared (units differ) has no change
 
 // cacheName is the cache's file name under Options.Cache.
 const cacheName = "history.gob"

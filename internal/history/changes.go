@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/benchsite/benchsite/internal/changepoint"
+	"github.com/benchsite/benchsite/internal/compare"
 )
 
 // Direction is which way a change went: for times lower is better, for
@@ -43,7 +44,35 @@ type Change struct {
 	// machine's newest run). It counts the machine's runs, not the
 	// series', so a benchmark that left the suite ages too.
 	Age int
+	// Steps is the number of change points merged into this change: more
+	// than 1 for a slow drift, whose level kept moving from Run to Last
+	// (LastIndex in Series.Points); for a step Last is Run.
+	Steps     int
+	LastIndex int
+	Last      *Run
+	// Paired is the paired verdict (saved by `run --against/--compare`)
+	// that bears on the change, nil when none does (see evidence):
+	// Confirmed when it found a change of the same direction, Doubtful
+	// when it found none and its interval excludes Percent.
+	Paired              *PairedEvidence
+	Confirmed, Doubtful bool
 }
+
+// Drift reports whether c is a slow drift rather than a step.
+func (c *Change) Drift() bool { return c.Steps > 1 }
+
+// PairedEvidence is a paired verdict of one run of a change's series: the
+// run measured in process pairs with its baseline's revision.
+type PairedEvidence struct {
+	Run     *Run
+	Verdict Verdict
+}
+
+// PairedRuns is how far (in the series' runs) from a change point a paired
+// verdict may be and still bear on it: the detector finds a change within
+// about two runs of where it happened (the ±2 runs its precision and
+// recall are measured with).
+const PairedRuns = 2
 
 // ID is a stable identifier of the change: the same machine, benchmark
 // and first run give the same id in every build (a feed's entry id).
@@ -68,14 +97,17 @@ func (c *Change) Latest() bool {
 }
 
 // Open reports whether c is an open regression: the newest change of its
-// series, a regression, and its first run among its machine's newest
-// recent runs (Age < recent; recent ≤ 0: none is open). Age counts the
-// machine's runs, so a regression of a benchmark since removed closes too.
+// series, a regression, not Doubtful, and its first run among its
+// machine's newest recent runs (Age < recent; recent ≤ 0: none is open).
+// Age counts the machine's runs, so a regression of a benchmark since
+// removed closes too. A doubtful regression stays listed but is not open:
+// a paired measurement of the two revisions, which the machine's own drift
+// does not bias, found no change of its size.
 // This is the one definition of an open regression: `benchsite changes`
 // fails on them (--fail-recent is recent), the site counts them on
 // badges/status.svg and marks them on the Changes page (with RecentRuns).
 func (c *Change) Open(recent int) bool {
-	return c.Direction == Regression && c.Latest() && c.Age < recent
+	return c.Direction == Regression && !c.Doubtful && c.Latest() && c.Age < recent
 }
 
 // OpenRegressions returns the changes of cs that are open regressions
@@ -103,30 +135,58 @@ func (h *History) detect(opt changepoint.Options) {
 	Parallel(all, func(_ int, s *Series) { s.detect(opt) })
 }
 
-// detect finds the series' change points on the runs' medians; runs
-// without a usable median (missing, negative, not finite) are left out. A
-// median of 0 is kept: 0 ns/op is a valid measurement.
+// detect finds the series' change points on the runs' medians, with each
+// run's own spread (SpreadOf, Spread.MedianSE) as the medians' standard
+// errors; runs without a usable median (missing, negative, not finite) are
+// left out. A median of 0 is kept: 0 ns/op is a valid measurement. Where the
+// unit of the figures changes (ops/s, then seconds: the harness or the
+// metric changed), the medians on either side are not levels of one figure:
+// each stretch of one unit is searched on its own, and no change point spans
+// two units. Paired verdicts then confirm or cast doubt on each change
+// (evidence).
 func (s *Series) detect(opt changepoint.Options) {
-	var xs []float64
+	for start := 0; start < len(s.Points); {
+		end := start + 1
+		for end < len(s.Points) && s.Points[end].Sum.Unit() == s.Points[start].Sum.Unit() {
+			end++
+		}
+		s.detectIn(start, end, opt)
+		start = end
+	}
+	for k, ch := range s.Changes {
+		var prev *Change
+		if k > 0 {
+			prev = s.Changes[k-1]
+		}
+		ch.evidence(prev)
+	}
+}
+
+// detectIn is detect on the points [start, end), all of one unit, without
+// the evidence.
+func (s *Series) detectIn(start, end int, opt changepoint.Options) {
+	var xs, se []float64
 	var at []int // xs index → point index
-	for i, p := range s.Points {
-		m := p.Sum.Median
-		if m >= 0 && !math.IsInf(m, 0) {
+	for i := start; i < end; i++ {
+		sp := SpreadOf(s.Points[i])
+		if m := sp.Median; m >= 0 && !math.IsInf(m, 0) {
 			xs = append(xs, m)
+			se = append(se, sp.MedianSE())
 			at = append(at, i)
 		}
 	}
-	res := changepoint.Detect(xs, opt)
+	res := changepoint.DetectSE(xs, se, opt)
 	for _, o := range res.Outliers {
 		s.Outliers = append(s.Outliers, at[o])
 	}
 	for _, c := range res.Changes {
-		i := at[c.Index]
+		i, last := at[c.Index], at[c.Last]
 		ch := &Change{
 			Series: s, Index: i, Run: s.Points[i].Run,
 			Before: c.Before, After: c.After, Percent: c.Percent(),
 			PValue: c.PValue, Age: len(s.Machine.Runs) - 1 - s.Points[i].Run.Index,
 			Direction: Improvement,
+			Steps:     c.Steps, LastIndex: last, Last: s.Points[last].Run,
 		}
 		// A rise is worse for times; for rates imported from other
 		// harnesses (ops/s: extra_info higher_is_better) a drop is.
@@ -134,6 +194,56 @@ func (s *Series) detect(opt changepoint.Options) {
 			ch.Direction = Regression
 		}
 		s.Changes = append(s.Changes, ch)
+	}
+}
+
+// evidence looks for a paired verdict (Point.Verdict.PairedVerdict, as the
+// run stored it whatever the checks) among the
+// points within PairedRuns of the change's first run, whose baseline
+// (Run.Base) is older than the change's first run and not older than the
+// previous change's last run, so that the pair straddles this change
+// alone:
+//   - a verdict of the change's direction (regression or improvement)
+//     confirms it;
+//   - a verdict of no change ("same" or "noise") at or after the change's
+//     first run, whose confidence interval excludes the change's Percent,
+//     makes it doubtful. A drift is never doubtful: a pair straddles only
+//     part of it.
+//
+// The nearest confirming verdict wins, then the nearest contradicting one
+// (the earlier of two as near).
+func (c *Change) evidence(prev *Change) {
+	pts := c.Series.Points
+	var confirm, doubt *PairedEvidence
+	for d := 0; d <= PairedRuns; d++ {
+		for k, j := range []int{c.Index - d, c.Index + d} {
+			if j < 0 || j >= len(pts) || d == 0 && k == 1 {
+				continue
+			}
+			p := pts[j]
+			v, base := p.Verdict(), p.Run.Base
+			if !v.Paired || base == nil || base.Index >= c.Run.Index || prev != nil && base.Index < prev.Last.Index {
+				continue
+			}
+			ev := &PairedEvidence{Run: p.Run, Verdict: v}
+			switch {
+			case v.PairedVerdict == string(c.Direction) && (v.Change > 0) == (c.After > c.Before):
+				if confirm == nil {
+					confirm = ev
+				}
+			case (v.PairedVerdict == string(compare.Same) || v.PairedVerdict == string(compare.Noise)) && j >= c.Index && !c.Drift() &&
+				!math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) && (c.Percent < v.CILow || c.Percent > v.CIHigh):
+				if doubt == nil {
+					doubt = ev
+				}
+			}
+		}
+	}
+	switch {
+	case confirm != nil:
+		c.Paired, c.Confirmed = confirm, true
+	case doubt != nil:
+		c.Paired, c.Doubtful = doubt, true
 	}
 }
 

@@ -32,21 +32,26 @@
 //     twice contributes the first (as compare does).
 //   - Change points come from package changepoint on each series' medians,
 //     in run order (see Series.Changes). An open regression (Change.Open)
-//     is the newest change of its series, a regression, within its
+//     is the newest change of its series, a regression not doubtful, within its
 //     machine's newest RecentRuns runs: `changes` fails on these, the site
 //     counts them.
-//   - Evidence not used yet (issue 10 asks for both): each run counts as
-//     its median alone; the run's own spread (stats.data, q1–q3) does not
-//     weight it, and paired verdicts saved by `run --against/--compare`
-//     (result.File.Paired) are neither used as evidence for nor against a
-//     change point. A run with a wide spread thus counts as much as a quiet
-//     one; the permutation test's exchangeability assumption is about the
-//     medians only.
+//   - The evidence a change point rests on (changes.go): each run's
+//     median, weighed against the run's own spread where the file has one
+//     (SpreadOf, the one accessor of a point's statistics; a step smaller
+//     than the runs' own noise can explain is not reported, see package
+//     changepoint); consecutive change points of a slow drift are one
+//     change (Change.Drift). A paired verdict (result.File.Paired, saved by
+//     `run --against/--compare`) of a run within PairedRuns of the change,
+//     whose baseline lies before it, confirms the change when it found a
+//     change of the same direction (Change.Confirmed), and makes it
+//     doubtful when it found none and its interval excludes the step
+//     (Change.Doubtful): a doubtful regression is listed but not open.
 package history
 
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -219,11 +224,13 @@ type verdictKind struct {
 	field  string
 }
 
-// pairedCI is a paired verdict's interval (see Verdict).
+// pairedCI is a paired verdict: its interval and the verdict the run
+// stored (see Verdict).
 type pairedCI struct {
 	paired    bool
 	low, high float64
 	pairs     int
+	verdict   string // Verdict.PairedVerdict
 }
 
 // Verdict is this benchmark's row of the comparison of Run with its
@@ -235,7 +242,7 @@ func (p *Point) Verdict() Verdict {
 		v.Status, v.Field = k.status, k.field
 	}
 	if c := p.verdict.paired; c != nil {
-		v.Paired, v.CILow, v.CIHigh, v.Pairs = c.paired, c.low, c.high, c.pairs
+		v.Paired, v.CILow, v.CIHigh, v.Pairs, v.PairedVerdict = c.paired, c.low, c.high, c.pairs, c.verdict
 	}
 	return v
 }
@@ -250,8 +257,8 @@ func (p *Point) setVerdict(v Verdict, kinds map[verdictKind]*verdictKind) {
 		}
 		p.verdict.kind = kinds[k]
 	}
-	if v.Paired || v.CILow != 0 || v.CIHigh != 0 || v.Pairs != 0 {
-		p.verdict.paired = &pairedCI{v.Paired, v.CILow, v.CIHigh, v.Pairs}
+	if v.Paired || v.CILow != 0 || v.CIHigh != 0 || v.Pairs != 0 || v.PairedVerdict != "" {
+		p.verdict.paired = &pairedCI{v.Paired, v.CILow, v.CIHigh, v.Pairs, v.PairedVerdict}
 	}
 }
 
@@ -268,6 +275,48 @@ type Verdict struct {
 	Paired        bool
 	CILow, CIHigh float64
 	Pairs         int
+	// PairedVerdict is the paired verdict as the run stored it
+	// (result.PairedBenchmark.Verdict: "regression", "improvement",
+	// "same", "noise" or "undecided"), whatever the checks of
+	// Options.Compare make of it in Status; "" unless Paired.
+	PairedVerdict string
+}
+
+// Spread is a run's own figures of one benchmark: the median, quartiles
+// and standard deviation of its rounds (seconds, or the benchmark's unit)
+// and the number of rounds. NaN marks a figure the file does not have.
+type Spread struct {
+	Median, Q1, Q3, Stddev float64
+	Rounds                 int
+}
+
+// SpreadOf returns p's spread: the one place change-point detection reads
+// a point's statistics (from Point.Bench, whole or summary alike).
+func SpreadOf(p Point) Spread {
+	sm := &p.Sum
+	return Spread{Median: sm.Median, Q1: sm.Q1, Q3: sm.Q3, Stddev: sm.Stddev, Rounds: int(sm.rounds)}
+}
+
+// MedianSE is the standard error of the run's median from its own rounds
+// (same unit): √(π/2)·σ/√rounds, the large-sample standard error of the
+// median of normal values, with σ estimated robustly as IQR/1.349 when
+// there are 4 rounds or more and the IQR is positive (a round the
+// scheduler interrupted does not inflate it), else as the standard
+// deviation. NaN when the run has fewer than 2 rounds or neither figure is
+// positive and finite: a file may leave them out (they then read as 0),
+// and rounds that are all equal have no spread to go by either.
+func (s Spread) MedianSE() float64 {
+	if s.Rounds < 2 {
+		return math.NaN()
+	}
+	sigma := s.Stddev
+	if iqr := s.Q3 - s.Q1; s.Rounds >= 4 && iqr > 0 && !math.IsInf(iqr, 0) {
+		sigma = iqr / 1.349
+	}
+	if !(sigma > 0) || math.IsInf(sigma, 0) {
+		return math.NaN()
+	}
+	return math.Sqrt(math.Pi/2) * sigma / math.Sqrt(float64(s.Rounds))
 }
 
 // Latest returns the series' newest point.
@@ -559,8 +608,12 @@ func (l *loader) machine(entries []storage.Entry) error {
 				r.Report, r.Rows = s.rep, rowIndex(s.rep)
 				s.verdicts = s.verdicts[:0]
 				for fullname, row := range r.Rows {
-					s.verdicts = append(s.verdicts, cachedVerdict{Fullname: fullname, Verdict: Verdict{Status: row.Status, Change: row.Change, Field: row.Field,
-						Paired: row.Paired, CILow: row.CILow, CIHigh: row.CIHigh, Pairs: row.Pairs}})
+					v := Verdict{Status: row.Status, Change: row.Change, Field: row.Field,
+						Paired: row.Paired, CILow: row.CILow, CIHigh: row.CIHigh, Pairs: row.Pairs}
+					if row.Paired && s.file.Paired != nil {
+						v.PairedVerdict = s.file.Paired.Benchmarks[fullname].Verdict
+					}
+					s.verdicts = append(s.verdicts, cachedVerdict{Fullname: fullname, Verdict: v})
 				}
 				sort.Slice(s.verdicts, func(i, j int) bool { return s.verdicts[i].Fullname < s.verdicts[j].Fullname })
 			}

@@ -2,12 +2,14 @@ package history
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/benchsite/benchsite/internal/changepoint"
 	"github.com/benchsite/benchsite/internal/history/historytest"
 )
 
@@ -192,5 +194,136 @@ func TestChangesQuantisedAndZero(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("changes %v, want %v", got, want)
+	}
+}
+
+func TestChangesPairedEvidence(t *testing.T) {
+	root := t.TempDir()
+	paired := func(run int, verdict string, change, lo, hi float64) map[int]historytest.Paired {
+		return map[int]historytest.Paired{run: {Verdict: verdict, Change: change, CILow: lo, CIHigh: hi}}
+	}
+	spec := historytest.Spec{Runs: 40, Seed: 5, Benchmarks: []historytest.Bench{
+		// A paired regression two runs after the step confirms it.
+		{Name: "BenchmarkConfirmed", Median: 1e-3, Steps: map[int]float64{31: 1.3}, Paired: paired(33, "regression", 29, 25, 33)},
+		// A paired "same" at the step whose interval excludes +30 %.
+		{Name: "BenchmarkDoubtful", Median: 1e-3, Steps: map[int]float64{31: 1.3}, Paired: paired(31, "same", 0.4, -1.2, 2.0)},
+		// A paired "same" whose interval holds the step: no evidence.
+		{Name: "BenchmarkWide", Median: 1e-3, Steps: map[int]float64{31: 1.3}, Paired: paired(32, "same", 10, -5, 35)},
+		// A paired improvement, the wrong way: no confirmation.
+		{Name: "BenchmarkWrongWay", Median: 1e-3, Steps: map[int]float64{31: 1.3}, Paired: paired(31, "improvement", -20, -25, -15)},
+		// A paired regression three runs away: too far to bear on it.
+		{Name: "BenchmarkFar", Median: 1e-3, Steps: map[int]float64{31: 1.3}, Paired: paired(34, "regression", 29, 25, 33)},
+	}}
+	write(t, root, spec)
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*Change{}
+	for _, c := range h.Changes() {
+		got[c.Series.Benchmark.Name] = c
+	}
+	for _, b := range spec.Benchmarks {
+		c := got[b.Name]
+		if c == nil || c.Run.Label != "0031_comparison" || c.Direction != Regression {
+			t.Fatalf("%s: change %+v, want a regression at 0031", b.Name, c)
+		}
+	}
+	if c := got["BenchmarkConfirmed"]; !c.Confirmed || c.Doubtful || c.Paired == nil || c.Paired.Run.Label != "0033_comparison" ||
+		c.Paired.Verdict.CILow != 25 || c.Paired.Verdict.CIHigh != 33 || !c.Open(RecentRuns) {
+		t.Errorf("BenchmarkConfirmed: confirmed %v, doubtful %v, paired %+v, open %v", c.Confirmed, c.Doubtful, c.Paired, c.Open(RecentRuns))
+	}
+	if c := got["BenchmarkDoubtful"]; c.Confirmed || !c.Doubtful || c.Paired == nil || c.Paired.Run.Label != "0031_comparison" || c.Open(RecentRuns) {
+		t.Errorf("BenchmarkDoubtful: confirmed %v, doubtful %v, paired %+v, open %v; want doubtful and not open", c.Confirmed, c.Doubtful, c.Paired, c.Open(RecentRuns))
+	}
+	for _, name := range []string{"BenchmarkWide", "BenchmarkWrongWay", "BenchmarkFar"} {
+		if c := got[name]; c.Confirmed || c.Doubtful || c.Paired != nil || !c.Open(RecentRuns) {
+			t.Errorf("%s: confirmed %v, doubtful %v, paired %+v; want no evidence, open", name, c.Confirmed, c.Doubtful, c.Paired)
+		}
+	}
+	if n := len(OpenRegressions(h.Changes(), RecentRuns)); n != 4 {
+		t.Errorf("%d open regressions, want 4 (all but the doubtful one)", n)
+	}
+}
+
+func TestChangesLoadedStretch(t *testing.T) {
+	// Runs 31–45 were made on a loaded machine: 6 % slower and with rounds
+	// spread by ±40 %. Their own spread explains the shift: no change.
+	root := t.TempDir()
+	loaded := map[int]float64{}
+	for r := 31; r <= 45; r++ {
+		loaded[r] = 0.4
+	}
+	spec := historytest.Spec{Runs: 70, Seed: 6, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkLoaded", Median: 1e-3, Steps: map[int]float64{31: 1.06, 46: 1 / 1.06}, RoundNoise: loaded},
+	}}
+	write(t, root, spec)
+	off, err := Load(Options{Storage: root, Changes: changepoint.Options{SpreadZ: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(off.Changes()) == 0 {
+		t.Fatal("without the runs' spread, no change is found either: the test shows nothing")
+	}
+	for _, c := range off.Changes() {
+		t.Logf("without the runs' spread: a change at %s, %+.1f%%", c.Run.Label, c.Percent)
+	}
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range h.Changes() {
+		t.Errorf("change at %s, %+.1f%%, within the loaded runs' own noise", c.Run.Label, c.Percent)
+	}
+}
+
+func TestSpreadMedianSE(t *testing.T) {
+	for _, c := range []struct {
+		s    Spread
+		want float64
+	}{
+		{Spread{Q1: 0.9, Q3: 1.1349, Stddev: 5, Rounds: 16}, math.Sqrt(math.Pi/2) * (0.2349 / 1.349) / 4}, // IQR
+		{Spread{Q1: 1, Q3: 1, Stddev: 0.2, Rounds: 4}, math.Sqrt(math.Pi/2) * 0.2 / 2},                    // IQR 0: stddev
+		{Spread{Q1: 0.9, Q3: 1.1, Stddev: 0.3, Rounds: 3}, math.Sqrt(math.Pi/2) * 0.3 / math.Sqrt(3)},     // few rounds: stddev
+		{Spread{Stddev: 0.3, Rounds: 1}, math.NaN()},
+		{Spread{Rounds: 10}, math.NaN()}, // no figures (read as 0)
+	} {
+		got := c.s.MedianSE()
+		if math.IsNaN(c.want) != math.IsNaN(got) || !math.IsNaN(got) && math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%+v: MedianSE %g, want %g", c.s, got, c.want)
+		}
+	}
+}
+
+func TestChangesDriftIsOne(t *testing.T) {
+	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %).
+	root := t.TempDir()
+	drift := map[int]float64{}
+	for r := 41; r <= 140; r++ {
+		drift[r] = 1.003
+	}
+	write(t, root, historytest.Spec{Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+	}})
+	unmerged, err := Load(Options{Storage: root, Changes: changepoint.Options{DriftAlpha: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(unmerged.Changes()); n < 3 {
+		t.Fatalf("%d change points without merging; the test needs a staircase", n)
+	}
+	h, err := Load(Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := h.Changes()
+	if len(ch) != 1 {
+		t.Fatalf("%d changes, want one drift", len(ch))
+	}
+	c := ch[0]
+	if !c.Drift() || c.Steps < 3 || c.Run.Number < 39 || c.Last.Number <= c.Run.Number || c.LastIndex != c.Last.Index ||
+		c.Direction != Regression || c.Percent < 20 {
+		t.Errorf("drift %s to %s, %d steps, %s %+.1f%%; want a regression from run 39 on over 3+ change points",
+			c.Run.Label, c.Last.Label, c.Steps, c.Direction, c.Percent)
 	}
 }

@@ -3,7 +3,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
+	"strings"
 
+	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
 )
@@ -31,21 +34,91 @@ type ChangeJSON struct {
 	ChangePercent *float64 `json:"change_percent"`
 	Direction     string   `json:"direction"`
 	PValue        float64  `json:"p_value"`
+	// The evidence beyond the medians (history.Change): Drift is set (not
+	// null) for a slow drift, reported once, from Run to its last run;
+	// Paired is true when a paired verdict confirms the change, Doubtful
+	// when one found no change and its interval excludes the step;
+	// PairedVerdict is that verdict (null when none bears on the change).
+	Drift         *DriftJSON  `json:"drift"`
+	Paired        bool        `json:"paired"`
+	Doubtful      bool        `json:"doubtful"`
+	PairedVerdict *PairedJSON `json:"paired_verdict"`
+}
+
+// DriftJSON is the extent of a slow drift: the first run after its last
+// change point (label, commit id, datetime as stored) and how many change
+// points were merged into it.
+type DriftJSON struct {
+	LastRun      string `json:"last_run"`
+	LastCommit   string `json:"last_commit"`
+	LastDate     string `json:"last_date"`
+	ChangePoints int    `json:"change_points"`
+}
+
+// PairedJSON is a paired verdict that bears on a change: the run that
+// stored it (label), its status ("regression", "improvement", "same",
+// "noise"), the change it measured and its confidence interval (percent;
+// null when it had too few pairs for one), and the process pairs.
+type PairedJSON struct {
+	Run           string   `json:"run"`
+	Status        string   `json:"status"`
+	ChangePercent *float64 `json:"change_percent"`
+	CILowPercent  *float64 `json:"ci_low_percent"`
+	CIHighPercent *float64 `json:"ci_high_percent"`
+	Pairs         int      `json:"pairs"`
 }
 
 // NewChangesJSON converts changes (in their order) to the JSON document.
 func NewChangesJSON(cs []*history.Change) ChangesJSON {
 	doc := ChangesJSON{Changes: []ChangeJSON{}}
 	for _, c := range cs {
-		doc.Changes = append(doc.Changes, ChangeJSON{
+		cj := ChangeJSON{
 			Name: c.Series.Benchmark.Name, Fullname: c.Series.Benchmark.Fullname,
 			Machine: c.Series.Machine.ID, Run: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, Date: c.Run.File.Datetime,
 			Before: c.Before, After: c.After, ChangePercent: finite(c.Percent),
 			Direction: string(c.Direction), PValue: c.PValue,
-		})
+			Paired: c.Confirmed, Doubtful: c.Doubtful,
+		}
+		if c.Drift() {
+			cj.Drift = &DriftJSON{LastRun: c.Last.Label, LastCommit: c.Last.File.CommitInfo.ID,
+				LastDate: c.Last.File.Datetime, ChangePoints: c.Steps}
+		}
+		if p := c.Paired; p != nil {
+			v := p.Verdict
+			cj.PairedVerdict = &PairedJSON{Run: p.Run.Label, Status: v.PairedVerdict,
+				ChangePercent: finite(v.Change), CILowPercent: finite(v.CILow), CIHighPercent: finite(v.CIHigh), Pairs: v.Pairs}
+		}
+		doc.Changes = append(doc.Changes, cj)
 	}
 	return doc
+}
+
+// Evidence describes in a few words what besides the medians bears on c:
+// "drift to 0080 (5 change points)"; "confirmed: paired +12.1% [+9.0,
+// +15.2] in 0081_comparison" when a paired verdict confirms it;
+// "doubtful: paired same +0.2% [−1.0, +1.3] in 0081_comparison" when one
+// contradicts it; "" when nothing does. The terminal shows it; the site
+// says the same from history.Change's fields.
+func Evidence(c *history.Change) string {
+	var parts []string
+	if c.Drift() {
+		parts = append(parts, fmt.Sprintf("drift to %s (%d change points)", c.Last.Label, c.Steps))
+	}
+	if p := c.Paired; p != nil {
+		v := p.Verdict
+		iv := compare.FormatInterval(v.Change, v.CILow, v.CIHigh)
+		if math.IsNaN(v.CILow) || math.IsNaN(v.CIHigh) {
+			iv = numfmt.Percent(v.Change)
+		}
+		switch {
+		case c.Confirmed:
+			parts = append(parts, fmt.Sprintf("confirmed: paired %s in %s", iv, p.Run.Label))
+		case c.Doubtful:
+			parts = append(parts, fmt.Sprintf("doubtful: paired %s %s in %s", v.PairedVerdict, iv, p.Run.Label))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Changes writes change points as "table", "markdown" or "json".
@@ -68,8 +141,8 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		ew.printf("No change points found.\n")
 		return ew.err
 	}
-	header := []string{"Date", "Machine", "Benchmark", "Run", "Commit", "Before", "After", "Change", "p-value", "Direction"}
-	right := []bool{false, false, false, false, false, true, true, true, true, false}
+	header := []string{"Date", "Machine", "Benchmark", "Run", "Commit", "Before", "After", "Change", "p-value", "Direction", "Evidence"}
+	right := []bool{false, false, false, false, false, true, true, true, true, false, false}
 	var rows [][]string
 	for _, c := range cs {
 		date := numfmt.Missing
@@ -86,20 +159,25 @@ func Changes(w io.Writer, cs []*history.Change, format string) error {
 		rows = append(rows, []string{
 			date, name(c.Series.Machine.ID), name(c.Series.Benchmark.Name), esc(c.Run.Label), esc(commit),
 			figure(c.Before, c.Series.Points[c.Index].Sum.Unit()), figure(c.After, c.Series.Points[c.Index].Sum.Unit()), numfmt.Percent(c.Percent), numfmt.PValue(c.PValue),
-			string(c.Direction),
+			string(c.Direction), esc(Evidence(c)),
 		})
 	}
 	if md {
 		mdTable(ew, header, right, rows)
-		ew.printf("\n<sub>%s.</sub>\n", changesMethod)
+		ew.printf("\n<sub>%s. %s.</sub>\n", changesMethod, changesEvidence)
 	} else {
 		textTable(ew, header, right, rows)
-		ew.printf("\n%s.\n", changesMethod)
+		ew.printf("\n%s.\n%s.\n", changesMethod, changesEvidence)
 	}
 	return ew.err
 }
 
-const changesMethod = "Change points: E-divisive means on each series' run medians, permutation test at α = 0.01; Before/After are the medians between neighbouring change points"
+// changesMethod and changesEvidence are the notes under the table, a
+// line each.
+const (
+	changesMethod   = "Change points: E-divisive means on each series' run medians, permutation test at α = 0.01, steps within the runs' own noise left out; Before/After are the medians between neighbouring change points"
+	changesEvidence = "Evidence: a slow drift reported once; a paired verdict (run --against/--compare) within 2 runs that confirms the change, or that found none and makes it doubtful (never open)"
+)
 
 // RecentRegressions describes, one line each, the open regressions whose
 // first run is among the newest n runs of their machine.

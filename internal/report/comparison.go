@@ -166,6 +166,9 @@ func verdictWord(s compare.Status) string {
 // rowVerdict is a row's verdict in words; a paired row's noise is an
 // interval that includes no change, not a failed significance test.
 func rowVerdict(row compare.Row) string {
+	if row.NotCompared != "" {
+		return "not compared (units differ)"
+	}
 	if row.Paired && row.Status == compare.Noise {
 		return "noise (interval includes no change)"
 	}
@@ -235,8 +238,11 @@ func rowCells(row compare.Row) []string {
 		}
 		last += fmt.Sprintf(" %d pairs", row.Pairs)
 	}
-	u := rowUnit(row)
-	return []string{row.Name, row.Field, figure(row.Base, u), figure(row.Cur, u), percent(row.Change), last}
+	bu, cu := rowUnit(row), rowUnit(row)
+	if row.NotCompared != "" { // each side in its own unit
+		bu, cu = row.Baseline.Unit(), row.Current.Unit()
+	}
+	return []string{row.Name, row.Field, figure(row.Base, bu), figure(row.Cur, cu), percent(row.Change), last}
 }
 
 // lastColumn names the column that holds the p-value, or, in a paired
@@ -314,6 +320,21 @@ rows:
 	return out
 }
 
+// notComparedNotice names the rows whose two sides were not compared
+// (units differ), each with its reason; "" when there are none.
+func notComparedNotice(r *compare.Report) string {
+	var rows []string
+	for _, row := range r.Rows {
+		if row.NotCompared != "" {
+			rows = append(rows, row.Name+": "+row.NotCompared)
+		}
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	return "Not compared, the units differ (a changed harness or metric; compare runs of one unit): " + strings.Join(rows, "; ")
+}
+
 // plainNotice is why the rows were compared by the plain threshold rule.
 type plainNotice struct {
 	why  string
@@ -359,6 +380,9 @@ func comparisonTable(w *errWriter, r *compare.Report, maxWidth int) {
 	}
 	for _, n := range plainRuleNotices(r) {
 		w.printf("\n%s\n", n.text())
+	}
+	if n := notComparedNotice(r); n != "" {
+		w.printf("\n%s\n", clean(n))
 	}
 	if noise := noiseLines(r); len(noise) > 0 {
 		w.printf("\nNot counted as regressions (threshold passed, shift not significant):\n")
@@ -481,6 +505,9 @@ func comparisonMarkdown(w *errWriter, r *compare.Report) {
 	w.printf("<sub>%s.</sub>\n", method(r))
 	for _, n := range plainRuleNotices(r) {
 		w.printf("\n<sub>%s.</sub>\n", n.markdown())
+	}
+	if n := notComparedNotice(r); n != "" {
+		w.printf("\n<sub>%s.</sub>\n", mdEscape(n))
 	}
 	if reg := r.Regressions(); len(reg) > 0 {
 		// A code block keeps pytest-benchmark's exact words. Each line is

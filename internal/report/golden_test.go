@@ -74,6 +74,11 @@ func TestGoldenPairedComparison(t *testing.T) {
 	if !r.Paired || len(r.Rows) != 1 || r.Rows[0].Field != "median (paired)" || r.Rows[0].Base != 1e-3 || r.Rows[0].Cur != 1.04e-3 {
 		t.Fatalf("paired row: %+v", r.Rows)
 	}
+	// The check's figures are those the change compares, not the pooled
+	// means (2 ms → 1.5 ms, a fall, beside a change of +4 %).
+	if c := r.Rows[0].Checks; len(c) == 0 || c[0].Baseline != 1e-3 || c[0].Current != 1.04e-3 {
+		t.Errorf("paired check's figures: %+v, want baseline 0.001 and current 0.00104 as the row", c)
+	}
 	for _, c := range []struct{ format, file string }{
 		{FormatTable, "comparison-paired.txt"},
 		{FormatMarkdown, "comparison-paired.md"},

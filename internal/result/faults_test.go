@@ -202,3 +202,26 @@ func TestNaNThenSyntaxError(t *testing.T) {
 		t.Errorf("error %v; want invalid JSON at 2:13", e)
 	}
 }
+
+// A file cut off inside a number or a literal (true, false, null) is
+// truncated JSON at its end, as a file cut between values is: not
+// encoding/json's "invalid character ' '", a character the file does not
+// hold.
+func TestTruncatedInsideAValue(t *testing.T) {
+	data, err := os.ReadFile("testdata/pytest-benchmark/github-action-benchmark/test/data/extract/pytest_output.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []string{`"min": 0.`, `"min": 2.2`, `"dirty": tr`, `e-0`, `e-`} {
+		i := bytes.Index(data, []byte(at))
+		if i < 0 {
+			t.Fatalf("%q not in the file", at)
+		}
+		cut := data[:i+len(at)]
+		line, col := result.Position(cut, len(cut))
+		e := decodeErr(t, cut)
+		if !strings.Contains(e.Msg, "truncated JSON") || e.Line != line || e.Col != col {
+			t.Errorf("cut after %q: %v; want truncated JSON at %d:%d", at, e, line, col)
+		}
+	}
+}

@@ -1,5 +1,14 @@
 package result
 
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // Failure is a benchmark that failed during a run (b.Fatal, b.Error, a
 // panic): it is left out of Benchmarks and named here with its output, so
 // that the other benchmarks of the run are still measured and kept.
@@ -77,4 +86,123 @@ type PairedBenchmark struct {
 	// (seconds): the data the interval was computed from.
 	BaseValues []float64 `json:"base_values"`
 	CurValues  []float64 `json:"cur_values"`
+}
+
+// PairedVerdicts are the verdicts a PairedBenchmark may hold.
+var PairedVerdicts = []string{"same", "regression", "improvement", "noise", "undecided"}
+
+// checkPaired returns the field (a path under "paired", e.g.
+// "paired.benchmarks.<fullname>.ci_low_percent") and the reason of the
+// first thing in p that no paired run writes: text over the limits, a
+// confidence outside [0, 1) (0: not given), a verdict or field benchsite does not know, a
+// negative or inconsistent pair count, a change or interval bound that is
+// not finite or not above −100 %, an interval that does not hold its
+// change, a negative or non-finite time, or a regression or improvement the
+// stored interval does not support. Everything in the key is shown on pages
+// and decides exit statuses, so a file that fails is refused whole.
+func checkPaired(p *Paired) (field, msg string) {
+	if p == nil {
+		return "", ""
+	}
+	c := &p.Baseline
+	for _, t := range []struct {
+		field, v string
+		limit    int
+	}{{"baseline.id", c.ID, MaxIDLen}, {"baseline.time", c.Time, MaxIDLen}, {"baseline.author_time", c.AuthorTime, MaxIDLen},
+		{"baseline.project", c.Project, MaxIDLen}, {"baseline.branch", c.Branch, MaxIDLen}, {"baseline.message", c.Message, MaxMessageLen},
+		{"ref", p.Ref, MaxIDLen}, {"label", p.Label, MaxIDLen}, {"method", p.Method, MaxIDLen}, {"check", p.Check, MaxIDLen}} {
+		if len(t.v) > t.limit {
+			return "paired." + t.field, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(t.v), quote(t.v), t.limit)
+		}
+	}
+	if !(p.Confidence >= 0 && p.Confidence < 1) { // 0: absent, not known
+		return "paired.confidence", fmt.Sprintf("%v is not a confidence level; a paired run writes one between 0 and 1 (0.99)", p.Confidence)
+	}
+	if p.RoundsPerProcess < 0 {
+		return "paired.rounds_per_process", fmt.Sprintf("%d rounds; a count cannot be negative", p.RoundsPerProcess)
+	}
+	for i, name := range p.Removed {
+		if m := CheckName("fullname", name); m != "" {
+			return fmt.Sprintf("paired.removed.%d", i), m
+		}
+	}
+	for _, full := range slices.Sorted(maps.Keys(p.Benchmarks)) {
+		path := "paired.benchmarks." + full
+		if m := CheckName("fullname", full); m != "" {
+			return path, m
+		}
+		b := p.Benchmarks[full]
+		if m := CheckName("name", b.Name); m != "" {
+			return path + ".name", m
+		}
+		if !slices.Contains(PairedVerdicts, b.Verdict) {
+			return path + ".verdict", fmt.Sprintf("%s is not a verdict; a paired run writes one of %s", quote(b.Verdict), strings.Join(PairedVerdicts, ", "))
+		}
+		switch b.Field {
+		case "min", "mean", "median":
+		default:
+			return path + ".field", fmt.Sprintf("%s is not a field a paired verdict compares; expected min, mean or median", quote(b.Field))
+		}
+		if b.Pairs < 0 {
+			return path + ".pairs", fmt.Sprintf("%d pairs; a count cannot be negative", b.Pairs)
+		}
+		// A pair with a value of 0 s (a timer's quantum) has no ratio and
+		// is not counted, so there may be more values than pairs, never
+		// fewer.
+		if len(b.BaseValues) != len(b.CurValues) || len(b.BaseValues) > 0 && len(b.BaseValues) < b.Pairs {
+			return path + ".base_values", fmt.Sprintf("%d baseline and %d current values for %d pairs; a paired run keeps one value per process of each pair", len(b.BaseValues), len(b.CurValues), b.Pairs)
+		}
+		for _, v := range []struct {
+			field string
+			vs    []float64
+		}{{"base", []float64{b.Base}}, {"cur", []float64{b.Cur}}, {"base_values", b.BaseValues}, {"cur_values", b.CurValues}} {
+			for i, x := range v.vs {
+				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+					f := path + "." + v.field
+					if len(v.vs) > 1 || strings.HasSuffix(v.field, "_values") {
+						f += "." + strconv.Itoa(i)
+					}
+					return f, fmt.Sprintf("%v seconds; a time is a finite number, not negative", x)
+				}
+			}
+		}
+		if t := b.ThresholdPercent; math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
+			return path + ".threshold_percent", fmt.Sprintf("%v; a threshold is a finite percentage, not negative", t)
+		}
+		change := func(field string, v float64) (string, string) {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v <= -100 {
+				return path + "." + field, fmt.Sprintf("%v%%; a change of a time is a finite percentage above −100%%", v)
+			}
+			return "", ""
+		}
+		if f, m := change("change_percent", b.ChangePercent); f != "" {
+			return f, m
+		}
+		if (b.CILowPercent == nil) != (b.CIHighPercent == nil) {
+			return path + ".ci_low_percent", "one bound of the interval without the other; a paired run writes both or neither (null)"
+		}
+		if b.CILowPercent != nil {
+			lo, hi := *b.CILowPercent, *b.CIHighPercent
+			if f, m := change("ci_low_percent", lo); f != "" {
+				return f, m
+			}
+			if f, m := change("ci_high_percent", hi); f != "" {
+				return f, m
+			}
+			if !(lo <= b.ChangePercent && b.ChangePercent <= hi) {
+				return path + ".ci_low_percent", fmt.Sprintf("the interval [%v, %v] does not hold the change %v%%; a confidence interval holds its estimate", lo, hi, b.ChangePercent)
+			}
+		}
+		switch b.Verdict {
+		case "regression":
+			if b.CILowPercent == nil || *b.CILowPercent <= 0 || b.ChangePercent < b.ThresholdPercent {
+				return path + ".verdict", fmt.Sprintf("a regression needs the change above the threshold (%v%% > %v%%) and the whole interval above no change; this one has neither or one", b.ChangePercent, b.ThresholdPercent)
+			}
+		case "improvement":
+			if b.CIHighPercent == nil || *b.CIHighPercent >= 0 || b.ChangePercent > -b.ThresholdPercent {
+				return path + ".verdict", fmt.Sprintf("an improvement needs the change below minus the threshold (%v%% < −%v%%) and the whole interval below no change; this one has neither or one", b.ChangePercent, b.ThresholdPercent)
+			}
+		}
+	}
+	return "", ""
 }

@@ -522,6 +522,16 @@ func Decode(data []byte, name string) (*File, error) {
 		e.Msg = msg
 		return nil, e
 	}
+	if field, msg := checkPaired(f.Paired); field != "" {
+		e := at(field)
+		for p := field; e.Line == 0 && strings.Contains(p, "."); {
+			p = p[:strings.LastIndexByte(p, '.')] // a null value has no position of its own: name where its parent starts
+			e = at(p)
+		}
+		e.Field = field
+		e.Msg = msg + "; the file's paired verdicts are not what benchsite run wrote: fix the value, or delete the key \"paired\" (the run is then compared unpaired)"
+		return nil, e
+	}
 	seen := map[string]int{} // fullname → index
 	legacyHarness := strings.HasPrefix(f.Version, "benchsite ") && f.MachineInfo.String("harness") != ""
 	for i := range f.Benchmarks {
@@ -705,7 +715,7 @@ func (s *source) locate(name string, err error) error {
 		// Offset counts the offending byte itself; point at it.
 		off = max(syn.Offset-1, 0)
 		e.Msg = "invalid JSON: " + syn.Error()
-		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(syn.Error(), "unexpected end") {
+		if errors.Is(err, io.ErrUnexpectedEOF) || EndOfInput(s.text, syn) {
 			off = syn.Offset
 			e.Msg = "truncated JSON (the file ends early); restore it from version control or delete it"
 		}
@@ -718,6 +728,18 @@ func (s *source) locate(name string, err error) error {
 		e.Line, e.Col = s.lineCol(int(off))
 	}
 	return e
+}
+
+// EndOfInput reports whether syn, encoding/json's syntax error for data,
+// is data ending early: "unexpected end of JSON input", or a number or a
+// literal (true, false, null) cut off at data's last byte, which
+// encoding/json reports as an invalid ' ' at the end (it closes its scan
+// with a space), a character data does not hold there. Every reader words
+// such a file as truncated with this one rule.
+func EndOfInput(data []byte, syn *json.SyntaxError) bool {
+	msg := syn.Error()
+	return strings.Contains(msg, "unexpected end") ||
+		syn.Offset == int64(len(data)) && len(data) > 0 && data[len(data)-1] != ' ' && strings.HasPrefix(msg, "invalid character ' '")
 }
 
 // Encode returns f as indented JSON, as pytest-benchmark writes it (4-space

@@ -38,13 +38,7 @@ func (s *Stats) scan(sc *jscan.Scanner) bool {
 	st := Stats{Min: nan, Max: nan, Mean: nan, Median: nan, Stddev: nan, OPS: nan, Total: nan, Rounds: absentInt, Iterations: absentInt}
 	var seen [32]bool
 	ok := sc.Object(func(k []byte) bool {
-		i := -1
-		for j, key := range statsKeys {
-			if string(k) == key {
-				i = j
-				break
-			}
-		}
+		i := keyIndex(statsKeys, k)
 		if i < 0 || seen[i] {
 			return false
 		}
@@ -215,17 +209,25 @@ func decodeFileFast(data []byte, f *File) bool {
 	return ok && sc.End()
 }
 
+// benchmarkKeys are the keys of a benchmark object that scan reads.
+var benchmarkKeys = []string{"group", "name", "fullname", "params", "param", "extra_info", "options", "stats"}
+
+// keyIndex is the index of k in keys, or -1 (compared as bytes: no
+// allocation on the fast path).
+func keyIndex(keys []string, k []byte) int {
+	for j, key := range keys {
+		if string(k) == key {
+			return j
+		}
+	}
+	return -1
+}
+
 // scan reads a benchmark object for decodeFileFast.
 func (b *Benchmark) scan(sc *jscan.Scanner) bool {
 	var seen [8]bool
 	return sc.Object(func(k []byte) bool {
-		i := -1
-		for j, key := range []string{"group", "name", "fullname", "params", "param", "extra_info", "options", "stats"} {
-			if string(k) == key {
-				i = j
-				break
-			}
-		}
+		i := keyIndex(benchmarkKeys, k)
 		if i < 0 || seen[i] {
 			return false
 		}

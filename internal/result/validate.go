@@ -52,6 +52,7 @@ var kindWords = [...]string{kAny: "any value", kObject: "an object", kArray: "an
 type schema struct {
 	kind   kind
 	fields map[string]*schema // known keys of an object
+	values *schema            // the values of any other key (a map such as paired.benchmarks)
 	elem   *schema            // elements of an array
 }
 
@@ -78,13 +79,30 @@ var (
 	}}
 	fileSchema = &schema{kind: kObject, fields: map[string]*schema{
 		"machine_info": {kind: kObject, fields: map[string]*schema{}}, // walked to locate its keys
-		"commit_info": {kind: kObject, fields: map[string]*schema{
-			"id": str, "time": str, "author_time": str, "dirty": {kind: kBool},
-			"project": str, "branch": str, "message": str,
-		}},
-		"benchmarks": {kind: kArray, elem: benchmarkType},
-		"datetime":   str,
-		"version":    str,
+		"commit_info":  commitType,
+		"benchmarks":   {kind: kArray, elem: benchmarkType},
+		"datetime":     str,
+		"version":      str,
+		"paired":       pairedType,
+	}}
+	commitType = &schema{kind: kObject, fields: map[string]*schema{
+		"id": str, "time": str, "author_time": str, "dirty": {kind: kBool},
+		"project": str, "branch": str, "message": str,
+	}}
+	numbers             = &schema{kind: kArray, elem: num}
+	pairedBenchmarkType = &schema{kind: kObject, fields: map[string]*schema{
+		"name": str, "field": str, "verdict": str, "pairs": integer,
+		"change_percent": num, "ci_low_percent": num, "ci_high_percent": num,
+		"threshold_percent": num, "base": num, "cur": num,
+		"base_values": numbers, "cur_values": numbers,
+	}}
+	// pairedType is benchsite's key "paired" (see Paired).
+	pairedType = &schema{kind: kObject, fields: map[string]*schema{
+		"baseline": commitType, "ref": str, "label": str, "method": str,
+		"confidence": num, "check": str,
+		"seeds": {kind: kArray, elem: integer}, "rounds_per_process": integer,
+		"benchmarks": {kind: kObject, fields: map[string]*schema{}, values: pairedBenchmarkType},
+		"removed":    {kind: kArray, elem: str},
 	}}
 )
 
@@ -164,7 +182,11 @@ func (v *validator) walk(s *schema, path string) error {
 					return v.errAt(v.start(), path, "invalid JSON: "+err.Error())
 				}
 				k, _ := key.(string)
-				if err := v.walk(s.fields[k], join(path, k)); err != nil {
+				sub := s.fields[k]
+				if sub == nil {
+					sub = s.values
+				}
+				if err := v.walk(sub, join(path, k)); err != nil {
 					return err
 				}
 			}
@@ -230,7 +252,7 @@ func (s *schema) leaf() bool {
 	case kAny:
 		return true
 	case kObject:
-		return s.fields == nil
+		return s.fields == nil && s.values == nil
 	case kArray:
 		return s.elem == nil || s.elem.kind == kAny
 	}
@@ -270,6 +292,8 @@ func remember(path string) bool {
 		return strings.Count(rest, ".") <= 2
 	case "commit_info", "machine_info":
 		return !nested || !strings.Contains(rest, ".")
+	case "paired": // small: every key, down to each benchmark's fields
+		return true
 	}
 	return !nested
 }

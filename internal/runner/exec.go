@@ -382,6 +382,33 @@ func BenchPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
+// Selects reports whether go test -bench bench runs the benchmark name
+// ("BenchmarkForward/batch=32"), by the testing package's rule: the
+// expression is split at slashes outside brackets and parentheses
+// (splitBench), and each level is an unanchored regexp matched against the
+// name's level of the same depth; levels of the name beyond the
+// expression's always match. An empty expression, or one that does not
+// compile, selects everything (the run itself reports the bad expression).
+func Selects(bench, name string) bool {
+	if bench == "" {
+		return true
+	}
+	elems := strings.Split(name, "/")
+	for i, level := range splitBench(bench) {
+		if i >= len(elems) {
+			break
+		}
+		re, err := regexp.Compile(level)
+		if err != nil {
+			return true
+		}
+		if !re.MatchString(elems[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // progress writes progress lines: on a terminal one live line rewritten in
 // place plus the finished lines; otherwise only the finished lines.
 type progress struct {

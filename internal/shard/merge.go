@@ -65,6 +65,9 @@ func Merge(parts []Part) (*result.File, error) {
 		if a, b := first.File.CommitInfo.ID, p.File.CommitInfo.ID; a != b {
 			return nil, fmt.Errorf("%s measured commit %s but %s measured %s: merge the shards of one commit", p.Name, shortID(b), first.Name, shortID(a))
 		}
+		if a, b := first.File.CommitInfo.Dirty, p.File.CommitInfo.Dirty; a != b {
+			return nil, fmt.Errorf("%s measured commit %s %s but %s %s: merge the shards of one working tree", p.Name, shortID(p.File.CommitInfo.ID), treeState(b), first.Name, treeState(a))
+		}
 		if a, b := machineType(first.File), machineType(p.File); a != b {
 			return nil, fmt.Errorf("%s ran on %s but %s on %s: merge the shards of one machine type", p.Name, b, first.Name, a)
 		}
@@ -154,6 +157,69 @@ func mergePaired(out *result.File, p Part, firstName string) error {
 // models may differ between runners of one type.
 func machineType(f *result.File) string {
 	return f.MachineInfo.ID() + " " + f.MachineInfo.String("machine")
+}
+
+func treeState(dirty bool) string {
+	if dirty {
+		return "with uncommitted changes"
+	}
+	return "clean"
+}
+
+// Unmeasured names the units of the plan that their shard's file has
+// neither a benchmark nor a failure of ("pkg::BenchmarkX (shard 2/3,
+// s2.json)"), for parts that Merge accepted. Such a unit was skipped
+// (b.Skip, -short), had every sub-benchmark filtered out by --bench, or was
+// lost on the way; the merged run lacks it as an unsharded run would, and
+// the caller names it.
+func Unmeasured(parts []Part) []string {
+	var out []string
+	for _, p := range parts {
+		s := p.File.Shard
+		if s == nil {
+			continue
+		}
+		have := map[string]bool{}
+		for _, b := range p.File.Benchmarks {
+			have[Unit(b.Fullname)] = true
+		}
+		failed := map[string]bool{}
+		for _, f := range p.File.Failures {
+			top, _, _ := strings.Cut(f.Name, "/")
+			failed[top] = true
+		}
+		plan := Plan{Count: s.Count, Units: s.Units}
+		for _, u := range plan.UnitsOf(s.Index) {
+			_, name, ok := strings.Cut(u, "::")
+			if !ok {
+				name = u
+			}
+			if !have[u] && !failed[name] {
+				out = append(out, fmt.Sprintf("%s (shard %d/%d, %s)", u, s.Index, s.Count, p.Name))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// MixedCPUs names the shards whose CPU model differs from the first
+// file's ("s2.json ran on a CPU X, s1.json on Y"), for parts that Merge
+// accepted: runners of one machine type may differ in CPU model, so merge
+// accepts them, but the merged run keeps the first file's machine_info and
+// its benchmarks' figures are not all from that CPU, so the caller warns.
+func MixedCPUs(parts []Part) []string {
+	if len(parts) == 0 {
+		return nil
+	}
+	first := parts[0]
+	var out []string
+	for _, p := range parts[1:] {
+		if a, b := first.File.MachineInfo.CPUModel(), p.File.MachineInfo.CPUModel(); a != b {
+			out = append(out, fmt.Sprintf("%s ran on a CPU %q, %s on %q", p.Name, b, first.Name, a))
+		}
+	}
+	return out
 }
 
 func earlier(a, b *result.File) bool {

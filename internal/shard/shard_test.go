@@ -164,6 +164,10 @@ func TestMergeRefuses(t *testing.T) {
 			ps[2].File.CommitInfo.ID = "def"
 			return ps
 		}, "measured commit def"},
+		"clean and dirty tree": {func(ps []Part) []Part {
+			ps[1].File.CommitInfo.Dirty = true
+			return ps
+		}, "shard2.json measured commit abc with uncommitted changes but shard1.json clean"},
 		"other machine type": {func(ps []Part) []Part {
 			ps[1].File.MachineInfo["go_version"] = "go1.25.1"
 			return ps
@@ -228,5 +232,48 @@ func TestMergePaired(t *testing.T) {
 	parts[1].File.Paired = nil
 	if _, err := Merge(parts); err == nil || !strings.Contains(err.Error(), "run every shard alike") {
 		t.Errorf("paired and unpaired shards: %v", err)
+	}
+}
+
+// A unit of the plan that its shard's file has no benchmark of, and no
+// failure, is named; one that failed is named by its failure instead.
+func TestUnmeasured(t *testing.T) {
+	parts, plan := shardFiles(t, 2)
+	if got := Unmeasured(parts); len(got) != 0 {
+		t.Fatalf("complete shards: unmeasured %v", got)
+	}
+	// Shard 2's file loses its benchmarks; one of its units failed.
+	lost := plan.UnitsOf(2)
+	if len(lost) < 2 {
+		t.Fatalf("shard 2 has %v, want 2 units or more", lost)
+	}
+	parts[1].File.Benchmarks = nil
+	_, failed, _ := strings.Cut(lost[0], "::")
+	parts[1].File.Failures = []result.Failure{{Name: failed + "/sub"}}
+	if _, err := Merge(parts); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range lost[1:] {
+		want = append(want, u+" (shard 2/2, shard2.json)")
+	}
+	if got := Unmeasured(parts); !slices.Equal(got, want) {
+		t.Errorf("unmeasured %q, want %q", got, want)
+	}
+}
+
+// Shards of one machine type on different CPU models are merged, and named.
+func TestMixedCPUs(t *testing.T) {
+	parts, _ := shardFiles(t, 3)
+	if got := MixedCPUs(parts); len(got) != 0 {
+		t.Errorf("one CPU model: %v", got)
+	}
+	parts[2].File.MachineInfo["cpu_model"] = "Other CPU"
+	if _, err := Merge(parts); err != nil {
+		t.Fatalf("shards on two CPU models of one machine type: %v", err)
+	}
+	want := []string{`shard3.json ran on a CPU "Other CPU", shard1.json on ""`}
+	if got := MixedCPUs(parts); !slices.Equal(got, want) {
+		t.Errorf("MixedCPUs = %q, want %q", got, want)
 	}
 }

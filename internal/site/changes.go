@@ -12,8 +12,10 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"github.com/benchsite/benchsite/internal/compare"
 	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/numfmt"
+	"github.com/benchsite/benchsite/internal/report"
 	"github.com/benchsite/benchsite/internal/textenc"
 )
 
@@ -47,6 +49,26 @@ type ChangeRow struct {
 	Latest, Open bool
 	// Age is the number of the machine's runs after Run.
 	Age int
+	// DriftTo is the first run after the last change point of a slow
+	// drift (history.Change.Drift) and Steps the change points merged
+	// into it; nil and 1 for a step.
+	DriftTo *RunRef
+	Steps   int
+	// Paired is the paired verdict that bears on the change, nil when
+	// none does: it confirms the change (Confirmed) or makes it doubtful
+	// (Doubtful; then not open).
+	Paired              *PairedRef
+	Confirmed, Doubtful bool
+}
+
+// PairedRef is a paired verdict as the Changes page shows it: the run
+// that stored it, its status and its change with the confidence interval
+// (compare.FormatInterval; the change alone when there is no interval).
+type PairedRef struct {
+	Run      RunRef
+	Status   string
+	Interval string
+	Pairs    int
 }
 
 // ChangesPage is changes.html: all change points, newest first,
@@ -79,6 +101,11 @@ type changeMark struct {
 	Percent   *float64 `json:"percent"`
 	Direction string   `json:"direction"`
 	P         float64  `json:"p"`
+	// Evidence is what besides the medians bears on the change, as the
+	// terminal's Evidence column says it (report.Evidence: a slow drift
+	// and its last run, a paired verdict that confirms it or makes it
+	// doubtful); "" when nothing does.
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // feedPath is the Atom feed's path from the site root.
@@ -93,14 +120,25 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 		Machine: c.Series.Machine.ID, Run: b.runRef(c.Run),
 		Before: c.Before, After: c.After, Percent: c.Percent, Direction: string(c.Direction),
 		P: c.PValue, Open: c.Open(history.RecentRuns), Age: c.Age,
-		Latest: c.Latest(),
+		Latest: c.Latest(), Steps: c.Steps, Confirmed: c.Confirmed, Doubtful: c.Doubtful,
+	}
+	if c.Drift() {
+		r := b.runRef(c.Last)
+		row.DriftTo = &r
+	}
+	if p := c.Paired; p != nil {
+		v := p.Verdict
+		iv := numfmt.Percent(v.Change)
+		if !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
+			iv = compare.FormatInterval(v.Change, v.CILow, v.CIHigh)
+		}
+		row.Paired = &PairedRef{Run: b.runRef(p.Run), Status: v.PairedVerdict, Interval: iv, Pairs: v.Pairs}
 	}
 	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)
 	}
 	if name := c.Series.Points[c.Index].Sum.Unit(); name != "" {
-		u := unitNamed(name, 0)
-		row.BeforeText, row.AfterText = inUnit(u, c.Before)+" "+u.Name, inUnit(u, c.After)+" "+u.Name
+		row.BeforeText, row.AfterText = figure(name, c.Before), figure(name, c.After)
 	}
 	return row
 }
@@ -133,9 +171,10 @@ func (b *builder) seriesChanges(s *series) []ChangeRow {
 
 // addChangeMarks puts a series' change points into its chart data: a mark
 // line at each first run after a change on the history chart's median
-// series (labelled with the step, coloured by direction; charts.js opens
-// the commit on a click), and the change on that run's row, for its
-// tooltip.
+// series (labelled with the step, "drift" for a slow drift, "(paired)" or
+// "(doubtful)" when a paired verdict confirms or doubts it, dashed then;
+// coloured by direction; charts.js opens the commit on a click), and the
+// change with its evidence on that run's row, for its tooltip.
 func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 	rowOf := map[string]int{}
 	for i := range md.Runs {
@@ -149,7 +188,7 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 			N: fmt.Sprintf("%04d", c.Run.Number), Date: c.Run.File.Datetime, Label: c.Run.Label,
 			Commit: c.Run.File.CommitInfo.ID, URL: commitURL(b.opt.RepoURL, c.Run.File.CommitInfo.ID),
 			Before: scaled(c.Before, u), After: scaled(c.After, u), Percent: fin(round6(c.Percent)),
-			Direction: string(c.Direction), P: round6(c.PValue),
+			Direction: string(c.Direction), P: round6(c.PValue), Evidence: report.Evidence(c),
 		}
 		cm.X = cm.N
 		if i, ok := rowOf[c.Run.Label]; ok {
@@ -161,10 +200,22 @@ func (b *builder) addChangeMarks(md *machineData, s *series, u unit) {
 		if c.Direction == history.Regression {
 			col = colRegression
 		}
+		// The label says a drift and a paired verdict's say; a doubtful
+		// change's line is dashed.
+		label, style := numfmt.Percent(c.Percent), "solid"
+		if c.Drift() {
+			label = "drift " + label
+		}
+		switch {
+		case c.Confirmed:
+			label += " (paired)"
+		case c.Doubtful:
+			label, style = label+" (doubtful)", "dashed"
+		}
 		line := map[string]any{
 			"name": "change", "xAxis": cm.X, "run": cm.N, "direction": cm.Direction,
-			"lineStyle": map[string]any{"color": col, "type": "solid", "width": 2},
-			"label":     map[string]any{"formatter": numfmt.Percent(c.Percent), "position": "insideEndTop", "color": col},
+			"lineStyle": map[string]any{"color": col, "type": style, "width": 2},
+			"label":     map[string]any{"formatter": label, "position": "insideEndTop", "color": col},
 		}
 		if cm.URL != "" {
 			line["url"] = cm.URL
@@ -221,9 +272,11 @@ type atomEntry struct {
 
 // feed renders the Atom feed of every detected regression, newest first.
 // Entry ids are the changes' stable ids, so a feed reader shows a
-// regression once however often the site is rebuilt; <updated> is the
-// run's date (the newest entry's for the feed: no build time, so the same
-// history gives the same bytes). Links are absolute when the base URL is.
+// regression once however often the site is rebuilt; an entry's <updated>
+// is the date of its first run, or of the newer run that changed it (a
+// drift's last change point, a paired run); the feed's is that of the
+// history's newest run (no build time, so the same history gives the same
+// bytes). Links are absolute when the base URL is.
 func (b *builder) feed() ([]byte, error) {
 	abs := func(p string) string {
 		if c := b.canonical(p); c != "" {
@@ -246,19 +299,53 @@ func (b *builder) feed() ([]byte, error) {
 			continue
 		}
 		row := b.changeRow(c)
+		// The entry changes when a drift reaches a later run or a paired
+		// run confirms or doubts it: its reader should see it again.
 		at := c.Run.Time
+		if c.Drift() && c.Last != nil && c.Last.Time.After(at) {
+			at = c.Last.Time
+		}
+		if c.Paired != nil && c.Paired.Run.Time.After(at) {
+			at = c.Paired.Run.Time
+		}
 		if at.IsZero() {
 			at = time.Unix(0, 0)
 		}
 		if at.After(newest) {
 			newest = at
 		}
+		before, after := row.BeforeText, row.AfterText // in the benchmark's unit
+		if before == "" {
+			before, after = seconds(row.Before), seconds(row.After)
+		}
+		// The title says what the chart's mark says: a drift, a paired
+		// verdict's confirmation or doubt.
+		step := numfmt.Percent(row.Percent)
+		if row.DriftTo != nil {
+			step = "drift " + step
+		}
+		note := ""
+		switch {
+		case row.Paired != nil && row.Confirmed:
+			note = ", confirmed by a paired run"
+		case row.Paired != nil && row.Doubtful:
+			note = ", doubtful: a paired run found no such change"
+		}
 		e := atomEntry{
-			Title: fmt.Sprintf("%s on %s: %s (%s → %s)", row.Name, row.Machine, numfmt.Percent(row.Percent), seconds(row.Before), seconds(row.After)),
+			Title: fmt.Sprintf("%s on %s: %s (%s → %s)%s", row.Name, row.Machine, step, before, after, note),
 			ID:    row.ID, Updated: at.UTC().Format(time.RFC3339),
 			Summary: fmt.Sprintf("The median of %s on %s changed by %s at run %s (commit %s), from %s to %s; permutation test p = %s.",
 				row.Fullname, row.Machine, numfmt.Percent(row.Percent), row.Run.Label, orMissing(row.Run.Commit),
-				seconds(row.Before), seconds(row.After), numfmt.PValue(row.P)),
+				before, after, numfmt.PValue(row.P)),
+		}
+		if row.DriftTo != nil {
+			e.Summary += fmt.Sprintf(" A slow drift over %d change points, to run %s.", row.Steps, row.DriftTo.Label)
+		}
+		switch p := row.Paired; {
+		case p != nil && row.Confirmed:
+			e.Summary += fmt.Sprintf(" Confirmed by the paired run %s: %s.", p.Run.Label, p.Interval)
+		case p != nil && row.Doubtful:
+			e.Summary += fmt.Sprintf(" Doubtful: the paired run %s found %s, %s.", p.Run.Label, p.Status, p.Interval)
 		}
 		if row.URL != "" {
 			e.Links = append(e.Links, atomLink{Rel: "alternate", Type: "text/html", Href: abs(row.URL)})
@@ -269,6 +356,17 @@ func (b *builder) feed() ([]byte, error) {
 			e.Links = append(e.Links, atomLink{Rel: "related", Href: row.Run.CommitURL})
 		}
 		f.Entries = append(f.Entries, e)
+	}
+	// The feed is as of the history's newest run: every run may move the
+	// entries' figures, and the date never goes back as runs are added
+	// (the newest entry's date would, when a change point is merged into
+	// a drift or no longer found).
+	for _, m := range b.hist.Machines {
+		for _, r := range m.Runs {
+			if r.Time.After(newest) {
+				newest = r.Time
+			}
+		}
 	}
 	if newest.IsZero() {
 		newest = time.Unix(0, 0)
@@ -323,11 +421,12 @@ func orMissing(s string) string {
 // ---- SVG badges ----
 
 // badge draws a two-part badge ("label | value") in the usual flat style.
-// Both texts are untrusted: they are XML-escaped and clipped; the widths
+// Both texts are untrusted: control and format characters become U+FFFD
+// (safeText), they are XML-escaped and clipped; the widths
 // are estimated from the character count (about 7 px per character of
 // 11 px Verdana), which is what such badges do without a font at hand.
 func badge(label, value, color string) []byte {
-	label, value = clipRunes(label, 60), clipRunes(value, 40)
+	label, value = clipRunes(safeText(label), 60), clipRunes(safeText(value), 40)
 	lw := textWidth(label) + 10
 	vw := textWidth(value) + 10
 	w := lw + vw
@@ -374,7 +473,8 @@ const badgeRecent = history.RecentRuns
 // benchBadge is badges/<slug>.svg: the benchmark's newest median (on the
 // machine with the newest run of it) and its trend: the newest change point
 // when it is among the series' last badgeRecent runs (red up for a
-// regression, green down for an improvement), else steady.
+// regression, green down for an improvement, grey and "doubtful" when a
+// paired run doubts it), else steady.
 func (b *builder) benchBadge(bn *bench) []byte {
 	var s *series
 	for _, x := range bn.Series {
@@ -385,14 +485,25 @@ func (b *builder) benchBadge(bn *bench) []byte {
 	if s == nil {
 		return badge(bn.Name, "no runs", badgeGrey)
 	}
-	value := seconds(s.Latest().Sum.Median)
+	latest := s.Latest()
+	value := figure(latest.Sum.Unit(), latest.Sum.Median)
 	color := badgeBlue
 	if n := len(s.Changes); n > 0 && s.Changes[n-1].Age < badgeRecent {
 		c := s.Changes[n-1]
-		if c.Direction == history.Regression {
+		switch {
+		case c.Doubtful:
+			// Not open (history.Change.Open): a paired run found no
+			// such change. Grey, as the status badge does not count it.
+			arrow := " ↓ "
+			if c.Direction == history.Regression {
+				arrow = " ↑ "
+			}
+			value += arrow + numfmt.Percent(c.Percent) + " doubtful"
+			color = badgeGrey
+		case c.Direction == history.Regression:
 			value += " ↑ " + numfmt.Percent(c.Percent)
 			color = badgeRed
-		} else {
+		default:
 			value += " ↓ " + numfmt.Percent(c.Percent)
 			color = badgeGreen
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/benchsite/benchsite/internal/history"
 	"github.com/benchsite/benchsite/internal/history/historytest"
 )
 
@@ -384,7 +386,9 @@ func TestChangesNoneFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := readFeed(t, opt.Out)
-	if len(f.Entries) != 0 || f.Updated != "1970-01-01T00:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
+	// Updated as of the newest run, run 12 (an hour after each other from
+	// 12:00).
+	if len(f.Entries) != 0 || f.Updated != "2026-01-01T23:00:00Z" || !strings.HasPrefix(f.ID, "urn:benchsite:feed:") {
 		t.Errorf("feed of no regressions: id %q, updated %q, %d entries", f.ID, f.Updated, len(f.Entries))
 	}
 	// The feed's id does not depend on the site's title: renaming the
@@ -406,13 +410,186 @@ func TestChangesNoneFound(t *testing.T) {
 }
 
 // Control and format characters in a benchmark name (an escape sequence, a
-// bidi override, NUL) are replaced by U+FFFD on the Changes page and in
-// the feed, not written raw.
+// bidi override, NUL) and in a commit message are replaced by U+FFFD on the
+// Changes page, the benchmark's page, the overview, the badge and in the
+// feed, not written raw.
 func TestChangesControlCharacters(t *testing.T) {
 	root := filepath.Join(t.TempDir(), ".benchmarks")
 	name := "BenchmarkCtl/\x1b[31mred\u202egnp.exe\x00x"
-	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
+	paths, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 30, Seed: 4, Benchmarks: []historytest.Bench{
 		{Name: name, Median: 1e-3, Steps: map[int]float64{21: 1.5}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The commit message of the change's run (its tooltip on every page
+	// that shows the run) holds them too.
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, paths[20])), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["commit_info"].(map[string]any)["message"] = "fix \x1b]8;;http://evil\x07click\x1b]8;;\x07 \u202eevil"
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[20], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	badges, err := filepath.Glob(filepath.Join(out, "badges", "benchmarkctl-*.svg"))
+	if err != nil || len(badges) != 1 {
+		t.Fatalf("the benchmark's badge: %v %v", badges, err)
+	}
+	pages, err := filepath.Glob(filepath.Join(out, "bench", "benchmarkctl-*.html"))
+	if err != nil || len(pages) != 1 {
+		t.Fatalf("the benchmark's page: %v %v", pages, err)
+	}
+	chartData, err := filepath.Glob(filepath.Join(out, "data", "benchmarkctl-*.json"))
+	if err != nil || len(chartData) != 1 {
+		t.Fatalf("the benchmark's chart data: %v %v", chartData, err)
+	}
+	for _, f := range []string{"changes.html", "changes.xml", "index.html", badges[0], pages[0], chartData[0]} {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(out, f)
+		}
+		text := readFile(t, f)
+		for i, r := range text {
+			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' ||
+				strings.HasPrefix(text[i:], `\u001b`) || strings.HasPrefix(text[i:], `\u0000`) {
+				t.Errorf("%s: raw %U at byte %d: %q", f, r, i, text[max(0, i-40):min(len(text), i+20)])
+				break
+			}
+		}
+	}
+	if page := readFile(t, filepath.Join(out, "changes.html")); !strings.Contains(page, "fix \uFFFD]8;;http://evil\uFFFDclick\uFFFD]8;;\uFFFD \uFFFDevil") {
+		t.Error("changes.html does not show the commit message with U+FFFD")
+	}
+	for _, f := range []string{"changes.html", "changes.xml"} {
+		text := readFile(t, filepath.Join(out, f))
+		if !strings.Contains(text, "Benchmark<wbr>Ctl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
+			t.Errorf("%s does not show the name with U+FFFD", f)
+		}
+	}
+}
+
+// TestCleanJSON: the escapes of control characters and the raw bidi
+// controls in encoding/json's output become \ufffd; an escaped backslash
+// followed by "u001b" is text and stays, as do \t, \n, \r and U+2028's
+// escape.
+func TestCleanJSON(t *testing.T) {
+	for _, c := range []struct{ in, want any }{
+		{"a\x1b[31m\x00\b\f\x7f\u0085\u202eb", "a\uFFFD[31m\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDb"},
+		{`a\u001b`, `a\u001b`},
+		{"t\tn\nr\r\u2028é", "t\tn\nr\r\u2028é"},
+		{map[string]any{"k\u2066": []any{"\x1b", 1.5}}, map[string]any{"k\uFFFD": []any{"\uFFFD", 1.5}}},
+	} {
+		data, err := marshal(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got any
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatalf("%q: %s is not JSON: %v", c.in, data, err)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q (%s), want %q", c.in, got, data, c.want)
+		}
+	}
+}
+
+// TestChangesFeedUpdated: a drift's entry is updated as of its last change
+// point (a reader sees it again as it grows), a doubted step's as of the
+// paired run, and the feed as of the history's newest run, never earlier
+// as runs are added; the titles say "drift" and "doubtful".
+func TestChangesFeedUpdated(t *testing.T) {
+	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %): one drift.
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	drift := map[int]float64{}
+	for r := 41; r <= 140; r++ {
+		drift[r] = 1.003
+	}
+	// BenchmarkStep: +50 % at run 31, made doubtful by the paired run 33
+	// against run 1 (no change found, its interval far from +50 %).
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+		{Name: "BenchmarkStep", Median: 1e-3, Steps: map[int]float64{31: 1.5},
+			Paired: map[int]historytest.Paired{33: {Verdict: "same", Change: 0.5, CILow: -1, CIHigh: 2}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Load(history.Options{Storage: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := h.Changes()
+	if len(ch) != 2 || !ch[0].Drift() || !ch[1].Doubtful || ch[1].Paired.Run.Number != 33 {
+		t.Fatalf("%d changes; the test needs a drift and a doubtful step, newest first", len(ch))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	f := readFeed(t, out)
+	rfc := func(at time.Time) string { return at.UTC().Format(time.RFC3339) }
+	if len(f.Entries) != 2 {
+		t.Fatalf("entries %v; want the drift and the step", f.Entries)
+	}
+	d, st := f.Entries[0], f.Entries[1]
+	if d.Updated != rfc(ch[0].Last.Time) || !strings.Contains(d.Title, "BenchmarkDrift on m1: drift +") {
+		t.Errorf("drift entry %q updated %s; want 'drift +…' updated %s (the drift's last change point, run %s; first run %s)",
+			d.Title, d.Updated, rfc(ch[0].Last.Time), ch[0].Last.Label, ch[0].Run.Label)
+	}
+	if st.Updated != rfc(ch[1].Paired.Run.Time) || !strings.HasSuffix(st.Title, ", doubtful: a paired run found no such change") {
+		t.Errorf("step entry %q updated %s; want it doubtful, updated %s (the paired run's date)", st.Title, st.Updated, rfc(ch[1].Paired.Run.Time))
+	}
+	newest := h.Machines[0].Runs[len(h.Machines[0].Runs)-1]
+	if f.Updated != rfc(newest.Time) {
+		t.Errorf("feed updated %s; want the newest run's date %s", f.Updated, rfc(newest.Time))
+	}
+}
+
+// TestHasUnshown: the byte scan finds exactly the characters unshown
+// reports, over every character up to U+2FFF (and a few beyond).
+func TestHasUnshown(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		p := []byte("a" + string(r) + "b")
+		if got, want := hasUnshown(p), unshown(r); got != want {
+			t.Errorf("%U: hasUnshown %v, unshown %v", r, got, want)
+		}
+	}
+	for _, r := range []rune{0xfeff, 0xfffd, 0x1f600} {
+		if hasUnshown([]byte(string(r))) {
+			t.Errorf("%U is reported", r)
+		}
+	}
+}
+
+// BenchmarkCleanPage: the cost of the control-character pass over a
+// rendered page of 1 MB of typical text (ASCII markup with "—", "µs", "→")
+// without one to replace: what every page pays.
+func BenchmarkCleanPage(b *testing.B) {
+	row := `<tr data-name="benchmarkforward/batch=32"><td class="name"><a href="bench/x.html">Benchmark<wbr>Forward/<wbr>batch=<wbr>32</a></td><td class="num">1.204 µs</td><td>+4.2% → 1.25 µs — regression</td></tr>` + "\n"
+	page := []byte(strings.Repeat(row, 1<<20/len(row)))
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if len(cleanPage(page)) != len(page) {
+			b.Fatal("changed")
+		}
+	}
+}
+
+// TestDoubtfulBadge: a benchmark's badge does not show a doubtful
+// regression (a paired run found no such change) as one: grey, "doubtful",
+// as the status badge leaves it out.
+func TestDoubtfulBadge(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".benchmarks")
+	if _, err := historytest.Write(root, historytest.Spec{Machine: "m1", Runs: 40, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkStep", Median: 1e-3, Steps: map[int]float64{33: 1.5},
+			Paired: map[int]historytest.Paired{34: {Verdict: "same", Change: 0.5, CILow: -1, CIHigh: 2}}},
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -420,16 +597,15 @@ func TestChangesControlCharacters(t *testing.T) {
 	if _, err := Build(Options{Storage: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"changes.html", "changes.xml"} {
-		text := readFile(t, filepath.Join(out, f))
-		for i, r := range text {
-			if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || r == '\u202e' {
-				t.Errorf("%s: raw %U at byte %d", f, r, i)
-				break
-			}
-		}
-		if !strings.Contains(text, "Benchmark<wbr>Ctl/<wbr>\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") && !strings.Contains(text, "BenchmarkCtl/\uFFFD[31mred\uFFFDgnp.exe\uFFFDx") {
-			t.Errorf("%s does not show the name with U+FFFD", f)
-		}
+	badges, err := filepath.Glob(filepath.Join(out, "badges", "benchmarkstep-*.svg"))
+	if err != nil || len(badges) != 1 {
+		t.Fatalf("the benchmark's badge: %v %v", badges, err)
+	}
+	label, text := svgCheck(t, badges[0]), readFile(t, badges[0])
+	if !strings.Contains(label, "↑ +") || !strings.HasSuffix(label, " doubtful") || strings.Contains(text, badgeRed) {
+		t.Errorf("badge %q (red: %v); want the step marked doubtful, not red", label, strings.Contains(text, badgeRed))
+	}
+	if l := svgCheck(t, filepath.Join(out, "badges", "status.svg")); l != "regressions: none open" {
+		t.Errorf("status badge %q", l)
 	}
 }

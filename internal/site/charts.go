@@ -192,6 +192,11 @@ func scanRow(s *series, u unit, i int) runRow {
 	if v := p.Verdict(); v.Status != "" {
 		r.Verdict = string(v.Status)
 	}
+	if !inPageUnit(p.Sum.Unit(), u) {
+		// As runRowsIn: a run in another unit than the chart's axis has
+		// no point.
+		r.Median, r.Min, r.Max = nil, nil, nil
+	}
 	return r
 }
 
@@ -238,6 +243,11 @@ func (b *builder) runRowsIn(s *series, u unit, from, to int) (rows []runRow, has
 				}
 			}
 			r.Truncated = whole.Truncated
+		}
+		if !inPageUnit(p.Sum.Unit(), u) {
+			// Another unit than the chart's axis: no point, no
+			// distribution (the page's table shows its figures).
+			r.Median, r.Q1, r.IQR, r.Min, r.Range, r.Max, r.Mean, r.Stddev, r.Data = nil, nil, nil, nil, nil, nil, nil, nil, nil
 		}
 		if v := p.Verdict(); v.Status != "" {
 			r.Against = p.Run.Base.Label
@@ -633,5 +643,5 @@ func marshal(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return cleanJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }

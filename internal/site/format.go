@@ -78,6 +78,21 @@ func unitNamed(name string, ref float64) unit {
 	return unitFor(ref)
 }
 
+// inPageUnit reports whether figures in the unit named name ("" for
+// seconds) are in u, the unit a page shows its series in (the newest
+// run's): a time unit for times, else the imported unit itself. A run of another unit (the harness or the metric changed) is
+// shown in its own unit and left out of the charts.
+func inPageUnit(name string, u unit) bool {
+	if name != "" {
+		return name == u.Name
+	}
+	switch u.Name {
+	case "ns", "µs", "ms", "s":
+		return true
+	}
+	return false
+}
+
 // inUnit writes v seconds in u with four significant digits ("—" when
 // missing). A figure in an imported unit (ops/s, cycles/iter) is scaled
 // with an SI prefix as the comparison report does, through benchunit
@@ -109,6 +124,18 @@ func seconds(v float64) string {
 		return numfmt.Missing
 	}
 	return timefmt.Short(v)
+}
+
+// figure formats v, a figure in the unit named name ("" for seconds), as
+// the pages show it: a time in
+// its own unit ("1.23 ms"), a figure in an imported unit with that unit
+// ("3.377G ops/s"), never a throughput as seconds.
+func figure(name string, v float64) string {
+	if name == "" || math.IsNaN(v) {
+		return seconds(v)
+	}
+	u := unitNamed(name, v)
+	return inUnit(u, v) + " " + u.Name
 }
 
 // percent formats a relative change ("+12.3%", "−4.0%").
@@ -154,6 +181,19 @@ func commitURL(repo, id string) string {
 		return ""
 	}
 	return strings.TrimRight(repo, "/") + "/commit/" + url.PathEscape(id)
+}
+
+// siteURL returns the relative URL of the site file rel (a slash path from
+// the site root, as written): each segment path-escaped, so a run label or
+// file name with ' ', '#', '?' or '%' (pytest-benchmark's --benchmark-save
+// allows any) is one path segment and names that very file. Every link to a
+// file named after data (result files, profiles) goes through it.
+func siteURL(rel string) string {
+	segs := strings.Split(rel, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // sparkline returns the points attribute of an SVG polyline drawing values

@@ -51,10 +51,14 @@ type bench struct {
 	BrowserRunnable bool
 }
 
-// rawPath is the site path of run r's copied result file.
-func rawPath(r *run) string {
+// rawFile is the site path of run r's copied result file (where it is
+// written); rawPath is its URL from the site root (siteURL), for links.
+func rawFile(r *run) string {
 	return path.Join("results", r.Machine.ID, filepath.Base(r.Path))
 }
+
+// rawPath is the URL of run r's copied result file from the site root.
+func rawPath(r *run) string { return siteURL(rawFile(r)) }
 
 // load loads and analyses the history (package history) and gives each
 // benchmark its slug and browser flag.

@@ -208,7 +208,7 @@ func periodKey(p periodFile) [32]byte {
 		if pt.Run.Base != nil {
 			base = pt.Run.Base.Label
 		}
-		for _, s := range []string{string(v.Status), v.Field, base} {
+		for _, s := range []string{string(v.Status), v.Field, v.PairedVerdict, base} {
 			buf = strconv.AppendQuote(buf, s)
 		}
 		for _, f := range []float64{v.Change, v.CILow, v.CIHigh} {

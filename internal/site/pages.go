@@ -526,10 +526,14 @@ func (b *builder) benchPage(bn *bench, data *benchData) *BenchPage {
 
 func (b *builder) runRow(p point, u unit) RunRow {
 	st := p.Sum.Stats()
+	in := func(v float64) string { return inUnit(u, v) }
+	if name := p.Sum.Unit(); !inPageUnit(name, u) { // each figure in the run's own unit, named
+		in = func(v float64) string { return figure(name, v) }
+	}
 	r := RunRow{
 		RunRef: b.runRef(p.Run),
-		Min:    inUnit(u, st.Min), Median: inUnit(u, st.Median), Mean: inUnit(u, st.Mean),
-		Max: inUnit(u, st.Max), Stddev: inUnit(u, st.Stddev), IQR: inUnit(u, st.IQR),
+		Min:    in(st.Min), Median: in(st.Median), Mean: in(st.Mean),
+		Max: in(st.Max), Stddev: in(st.Stddev), IQR: in(st.IQR),
 		OPS:    number(st.OPS),
 		Rounds: st.Rounds, Iterations: st.Iterations, Outliers: st.Outliers,
 		Change: math.NaN(), Spread: stats.RelIQR(st), Noisy: stats.Noisy(st),
@@ -604,12 +608,12 @@ func (b *builder) comparePage() (*ComparePage, error) {
 			cm.Warnings = rep.Warnings
 			cm.Failed = rep.Failed()
 			for _, row := range rep.Rows {
-				u := rowUnit(row)
+				base, cur, uname := rowFigures(row)
 				r := CompareRow{
 					Name: row.Name, Fullname: row.Fullname, Group: row.Group,
 					Status: string(row.Status), Field: row.Field,
-					Base: fmtIn(row.Baseline != nil, row.Base, u), Cur: fmtIn(row.Current != nil, row.Cur, u),
-					Unit: u.Name, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
+					Base: base, Cur: cur,
+					Unit: uname, Change: row.Change, HasP: row.HasP, P: row.P, Significant: row.Significant,
 					Failures: row.Failures, Notes: row.Notes,
 					BaseSpread: math.NaN(), CurSpread: math.NaN(),
 				}
@@ -642,6 +646,18 @@ func (b *builder) comparePage() (*ComparePage, error) {
 	return cp, nil
 }
 
+// rowFigures are a comparison row's baseline and current figures and the
+// unit after both; a row not compared (units differ) has each side in its
+// own unit, written after it, and no common unit.
+func rowFigures(row compare.Row) (base, cur, unitName string) {
+	if row.NotCompared != "" {
+		bu, cu := benchUnit(row.Baseline, row.Base), benchUnit(row.Current, row.Cur)
+		return inUnit(bu, row.Base) + " " + bu.Name, inUnit(cu, row.Cur) + " " + cu.Name, ""
+	}
+	u := rowUnit(row)
+	return fmtIn(row.Baseline != nil, row.Base, u), fmtIn(row.Current != nil, row.Cur, u), u.Name
+}
+
 // rowUnit is the time unit of a comparison row, from its baseline value.
 func rowUnit(row compare.Row) unit {
 	ref := row.Base
@@ -670,10 +686,13 @@ func changeChartJSON(rep *compare.Report) (template.JS, error) {
 	}
 	var crs []chartRow
 	for _, row := range rep.Rows {
-		u := rowUnit(row)
+		base, cur, uname := rowFigures(row)
+		if uname != "" {
+			base, cur = base+" "+uname, cur+" "+uname
+		}
 		cr := chartRow{Name: row.Name, Status: string(row.Status), Field: row.Field,
-			Base:    fmtIn(row.Baseline != nil, row.Base, u) + " " + u.Name,
-			Cur:     fmtIn(row.Current != nil, row.Cur, u) + " " + u.Name,
+			Base:    base,
+			Cur:     cur,
 			Change:  fin(round6(row.Change)),
 			Failure: row.Failures}
 		if row.HasP {

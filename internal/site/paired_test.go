@@ -62,6 +62,11 @@ func TestPairedVerdictOnTheSite(t *testing.T) {
 	if !strings.Contains(home, ">paired</span>") {
 		t.Error("home page does not say the verdicts are paired")
 	}
+	// The page's lead must not state the unpaired rule as the rule of
+	// every comparison: a paired verdict is decided by its interval.
+	if strings.Contains(cmpPage, "counts as a regression only when a Mann-Whitney") {
+		t.Error("the paired compare page says its regressions are decided by a Mann-Whitney test")
+	}
 
 	cmpPage, home = build("0000000000000000000000000000000000000000")
 	if !strings.Contains(cmpPage, "<b>Unpaired:</b>") || strings.Contains(cmpPage, "11 pairs") {

@@ -119,10 +119,11 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 				continue
 			}
 			file := path.Base(src)
-			url := path.Join("profiles", pt.Run.Machine.ID, pt.Run.Label, file)
-			if err := b.writeFile(url, data); err != nil {
+			rel := path.Join("profiles", pt.Run.Machine.ID, pt.Run.Label, file)
+			if err := b.writeFile(rel, data); err != nil {
 				return err
 			}
+			url := siteURL(rel)
 			bm.profiles[j] = url
 			for _, rr := range rowOf[j] {
 				rr.Profile = url

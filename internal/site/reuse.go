@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/benchsite/benchsite/internal/history"
 )
 
 // Page reuse in incremental builds (Options.Cache).
@@ -19,8 +21,8 @@ import (
 // The next build into the same output (or, for the preview server, from
 // the output it serves: Options.Reuse) links a file from the earlier
 // output instead of rendering it again when its key is unchanged and the
-// file there still has the recorded size and modification time (a file
-// edited or replaced since is rendered again). Files no longer produced
+// file there still has the recorded size, modification time and inode (a
+// file edited or replaced since is rendered again). Files no longer produced
 // are simply not carried over: the new output is written beside the old
 // one and swapped in whole (prepareOut), as a clean build's would be. So
 // the output is byte for byte a clean build's, and adding one run renders
@@ -51,11 +53,14 @@ var buildID = func() string {
 }()
 
 // fileKey is a manifest entry: the key a file was made from, and its size
-// (bytes) and modification time (Unix nanoseconds) when it was written.
+// (bytes), modification time (Unix nanoseconds) and inode (history.Inode)
+// when it was written. The inode tells a file replaced by a rename (an
+// editor's or sed -i's save) with the same size and time put back.
 type fileKey struct {
 	Key  [32]byte
 	Size int64
 	Mod  int64
+	Ino  uint64
 }
 
 // keysFile is the file in the cache folder that keeps, per output folder
@@ -146,7 +151,7 @@ func (b *builder) reuseFile(rel string, key [32]byte) bool {
 	}
 	src := filepath.Join(b.reuse, filepath.FromSlash(rel))
 	st, err := os.Lstat(src)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != old.Size || st.ModTime().UnixNano() != old.Mod {
+	if err != nil || !st.Mode().IsRegular() || st.Size() != old.Size || st.ModTime().UnixNano() != old.Mod || history.Inode(st) != old.Ino {
 		return false
 	}
 	dst := filepath.Join(b.out, filepath.FromSlash(rel))
@@ -177,7 +182,7 @@ func (b *builder) record(rel string, key [32]byte) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.newKeys[rel] = fileKey{Key: key, Size: st.Size(), Mod: st.ModTime().UnixNano()}
+	b.newKeys[rel] = fileKey{Key: key, Size: st.Size(), Mod: st.ModTime().UnixNano(), Ino: history.Inode(st)}
 }
 
 // siteKey is the SHA-256 of the site's data every page has (Page.Site).

@@ -203,6 +203,7 @@ func (b *builder) runsKey(pg *Page, s *series, bm *BenchMachine, u unit, from, t
 		buf = strconv.AppendQuote(buf, string(v.Status))
 		buf = strconv.AppendQuote(buf, v.Field)
 		buf = strconv.AppendBool(buf, v.Paired)
+		buf = strconv.AppendQuote(buf, v.PairedVerdict)
 		for _, f := range []float64{v.Change, v.CILow, v.CIHigh} {
 			buf = strconv.AppendUint(append(buf, ' '), math.Float64bits(f), 16)
 		}

@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/benchsite/benchsite/internal/numfmt"
 	"github.com/benchsite/benchsite/internal/textenc"
@@ -36,7 +38,8 @@ var funcs = template.FuncMap{
 	"number":    number,
 	"pvalue":    pvalue,
 	"short":     shortCommit,
-	"lower":     strings.ToLower,
+	"lower":     func(s string) string { return strings.ToLower(safeText(s)) },
+	"safeText":  safeText,
 	"join":      strings.Join,
 	"add":       func(a, b int) int { return a + b },
 	"dict":      dict,
@@ -50,9 +53,11 @@ const subjectRunes = 200
 // characters (with "…"): the commit's tooltip. A message may hold 16 KiB,
 // and a page of 100 runs that each showed theirs whole could weigh over a
 // megabyte; the message stays whole in the run's result file.
+//
+// Control and format characters become U+FFFD (safeText).
 func subject(msg string) string {
 	line, _, _ := strings.Cut(msg, "\n")
-	line = strings.TrimRight(line, "\r")
+	line = safeText(strings.TrimRight(line, "\r"))
 	n := 0
 	for i := range line {
 		if n == subjectRunes {
@@ -62,6 +67,11 @@ func subject(msg string) string {
 	}
 	return line
 }
+
+// safeText is s with control and format characters (escape sequences,
+// NUL, bidi overrides) replaced by U+FFFD (textenc.Printable): untrusted
+// text (names, commit messages) shown in a page, a tooltip or a badge.
+func safeText(s string) string { return textenc.Printable(s, '\uFFFD') }
 
 // breakable escapes a benchmark name or run label for HTML and lets it
 // wrap after each "/", "=" and "_" (a <wbr> there), so a narrow column
@@ -198,5 +208,111 @@ func (s *templateSet) render(name string, data any) ([]byte, error) {
 	if err := s.t.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("site: rendering %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return cleanPage(buf.Bytes()), nil
+}
+
+// cleanPage replaces in a rendered page every control character but tab,
+// newline and carriage return (C0, DEL, C1: terminal escape sequences, NUL)
+// and every bidi control (U+200E, U+200F, U+061C, U+202A–U+202E,
+// U+2066–U+2069: text that reads otherwise than it is, "Trojan Source")
+// with U+FFFD; a page with none is returned as it is. Names, labels and commit
+// messages come from result files and reach many places in a page (text,
+// attributes, tooltips, the charts' JSON); the templates show them through
+// safeText or breakable, and this pass keeps one that a template prints
+// plainly from arriving raw. HTML forbids these control characters, and
+// no page of ours needs a bidi control. Replacing one inside a JSON string
+// leaves a valid JSON string.
+func cleanPage(p []byte) []byte {
+	if !hasUnshown(p) {
+		return p
+	}
+	return bytes.Map(func(r rune) rune {
+		if unshown(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, p)
+}
+
+// hasUnshown reports whether p holds a character unshown reports, from its
+// UTF-8 bytes alone (a page is mostly ASCII, "—", "µ" and "→": decoding
+// every character would cost more than the check).
+func hasUnshown(p []byte) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c < 0x20:
+			if c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		case c == 0x7f:
+			return true
+		case c == 0xc2: // U+0080–U+00BF: C1 controls up to U+009F
+			if i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f {
+				return true
+			}
+		case c == 0xd8: // U+061C
+			if i+1 < len(p) && p[i+1] == 0x9c {
+				return true
+			}
+		case c == 0xe2: // U+200E, U+200F, U+202A–U+202E, U+2066–U+2069
+			if i+2 < len(p) {
+				b1, b2 := p[i+1], p[i+2]
+				if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f || b2 >= 0xaa && b2 <= 0xae) || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// unshown reports whether cleanPage and cleanJSON replace r.
+func unshown(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f ||
+		r == 0x200e || r == 0x200f || r == 0x061c || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// cleanJSON is cleanPage for JSON that encoding/json wrote (the charts'
+// data files and <script> blocks, which charts.js puts into tooltips):
+// besides the raw characters, the escapes of control characters (\u001b,
+// \b, \f; not \t, \n, \r) become \ufffd.
+func cleanJSON(p []byte) []byte {
+	var out []byte // nil until something is replaced
+	for i := 0; i < len(p); {
+		n, repl := 1, false
+		switch c := p[i]; {
+		case c == '\\' && i+1 < len(p):
+			n = 2
+			switch p[i+1] {
+			case 'b', 'f':
+				repl = true
+			case 'u':
+				if i+6 <= len(p) {
+					n = 6
+					v, err := strconv.ParseUint(string(p[i+2:i+6]), 16, 32)
+					repl = err == nil && unshown(rune(v))
+				}
+			}
+		case c == 0x7f:
+			repl = true
+		case c >= utf8.RuneSelf:
+			var r rune
+			r, n = utf8.DecodeRune(p[i:])
+			repl = unshown(r)
+		}
+		if repl && out == nil {
+			out = append(make([]byte, 0, len(p)+16), p[:i]...)
+		}
+		switch {
+		case repl:
+			out = append(out, `\ufffd`...)
+		case out != nil:
+			out = append(out, p[i:i+n]...)
+		}
+		i += n
+	}
+	if out == nil {
+		return p
+	}
+	return out
 }

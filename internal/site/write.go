@@ -37,7 +37,7 @@ func (b *builder) write() error {
 	}
 	for _, m := range b.machines {
 		for _, r := range m.Runs {
-			if err := b.linkFile(rawPath(r), r.Path); err != nil {
+			if err := b.linkFile(rawFile(r), r.Path); err != nil {
 				return err
 			}
 		}

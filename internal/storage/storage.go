@@ -63,11 +63,22 @@ const (
 // symbolic link is skipped by every listing (List, Match, Newest) — build,
 // list, serve and compare alike — with a warning naming it sent to Warn,
 // so that a committed link can neither publish nor compare a file from
-// elsewhere; its number stays taken.
+// elsewhere; its number stays taken. So are, with a warning, a folder of
+// Root whose name is not a machine id (ValidName) and a .json file in a
+// machine folder not named NNNN_name.json: their runs are not lost
+// silently.
 type Store struct {
 	Root string
 	// Warn, when set, receives each warning about a skipped file.
 	Warn func(msg string)
+}
+
+// skip warns that the folder or file at path, which looks like part of the
+// history, is left out, and why.
+func (s Store) skip(path, why string) {
+	if s.Warn != nil {
+		s.Warn(fmt.Sprintf("%s %s, so it is skipped", path, why))
+	}
 }
 
 // skipLink warns that the run file at path, a symbolic link, is skipped.
@@ -161,9 +172,14 @@ func (s Store) Machines() ([]string, error) {
 	}
 	var ids []string
 	for _, de := range des {
-		if de.IsDir() && ValidName(de.Name()) == nil && !strings.HasPrefix(de.Name(), ".") {
-			ids = append(ids, de.Name())
+		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+			continue
 		}
+		if err := ValidName(de.Name()); err != nil {
+			s.skip(filepath.Join(s.Root, de.Name()), fmt.Sprintf("is not a machine folder: its %v; rename it to be read", err))
+			continue
+		}
+		ids = append(ids, de.Name())
 	}
 	return ids, nil // os.ReadDir sorts by name
 }
@@ -227,6 +243,8 @@ func (s Store) scan(machineID string) (entries []Entry, maxReserved int, err err
 		}
 		if n, name, ok := parseFileName(base); ok {
 			entries = append(entries, Entry{Path: filepath.Join(dir, base), MachineID: machineID, Name: name, Number: n})
+		} else if strings.HasSuffix(base, ".json") && !strings.HasPrefix(base, ".") {
+			s.skip(filepath.Join(dir, base), "is not named as a run file (NNNN_name.json, e.g. 0012_baseline.json); rename it to be read")
 		}
 	}
 	sortEntries(entries)

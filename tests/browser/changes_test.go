@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,4 +190,65 @@ func TestChangesLongName(t *testing.T) {
   c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 15});
   return el.innerText.indexOf('change point: regression +∞') >= 0;
 })()`, 30*time.Second)
+}
+
+// TestChangePointEvidence: a change point's mark and its run's tooltip say
+// what besides the medians bears on it: a slow drift (labelled "drift",
+// the tooltip naming its last run) and a paired verdict that makes a step
+// doubtful (labelled "(doubtful)", a dashed line, the tooltip naming the
+// paired run).
+func TestChangePointEvidence(t *testing.T) {
+	tb := newBrowser(t)
+	shots := screenshotDir(t)
+	// 40 flat runs, then +0.3 % per run for 100 runs (+35 %): one drift.
+	drift := map[int]float64{}
+	for r := 41; r <= 140; r++ {
+		drift[r] = 1.003
+	}
+	spec := historytest.Spec{Machine: "m1", Runs: 140, Seed: 9, Benchmarks: []historytest.Bench{
+		{Name: "BenchmarkDrift", Median: 1e-3, Steps: drift},
+		// +50 % at run 31; run 32's paired run against run 1 found no
+		// change, with an interval far from +50 %.
+		{Name: "BenchmarkStep", Median: 1e-3, Steps: map[int]float64{31: 1.5},
+			Paired: map[int]historytest.Paired{32: {Verdict: "same", Change: 0.5, CILow: -1, CIHigh: 2}}},
+	}}
+	url, out := historySite(t, spec, site.Options{})
+	for _, c := range []struct {
+		slug, label, style, tip string
+	}{
+		{"benchmarkdrift", "drift +", "solid", "drift to 0"},
+		{"benchmarkstep", "(doubtful)", "dashed", "doubtful: paired same +0.5% [−1.0, +2.0] in 0032_comparison"},
+	} {
+		tb.visit(url + "/bench/" + benchSlug(t, out, c.slug) + ".html")
+		tb.chartsRendered(c.slug)
+		tb.waitFor("the history chart", `!!(window.echarts && echarts.getInstanceByDom(document.querySelector('[data-chart="history"]')))`, 30*time.Second)
+		marks := eval[string](tb, `(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var s = c.getOption().series.filter(function (x) { return x.id === 'median'; })[0];
+  return JSON.stringify(((s.markLine && s.markLine.data) || []).filter(function (d) { return d.name === 'change'; })
+    .map(function (d) { return [d.run, d.label.formatter, d.lineStyle.type]; }));
+})()`)
+		if strings.Count(marks, "[") != 2 || !strings.Contains(marks, c.label) || !strings.Contains(marks, `"`+c.style+`"`) {
+			t.Errorf("%s: change marks %s; want one labelled %q, %s", c.slug, marks, c.label, c.style)
+			continue
+		}
+		// The tooltip of the mark's run.
+		tb.do("show the tooltip of the change's run", chromedp.Evaluate[chromedp.Void](`(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('[data-chart="history"]'));
+  var o = c.getOption();
+  var s = o.series.map(function (x) { return x.id; }).indexOf('median');
+  var run = o.series[s].markLine.data.filter(function (d) { return d.name === 'change'; })[0].run;
+  var i = o.dataset[0].source.map(function (r) { return r.n; }).indexOf(run);
+  c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: i});
+})()`))
+		tb.waitFor("the tooltip to show the evidence", `document.querySelector('[data-chart="history"]').innerText.indexOf(`+jsString(c.tip)+`) >= 0`, 10*time.Second)
+		tb.screenshot(shots, "evidence-"+c.slug)
+		tb.noProblems(c.slug)
+	}
+}
+
+// jsString is s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

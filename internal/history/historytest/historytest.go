@@ -55,6 +55,21 @@ type Bench struct {
 	Levels map[int]float64
 	// Outliers multiply the level of the given run alone.
 	Outliers map[int]float64
+	// RoundNoise sets the relative noise of the rounds of the given runs
+	// (instead of Spec.RoundNoise): a stretch of runs with a wide spread.
+	RoundNoise map[int]float64
+	// Paired stores a paired verdict of the given run against the
+	// baseline in force (the newest baseline before it), as `benchsite run
+	// --against` saves it.
+	Paired map[int]Paired
+}
+
+// Paired is a benchmark's paired verdict in a Spec: the verdict
+// ("regression", "improvement", "same", "noise"), the change and its
+// confidence interval (percent), measured in 10 process pairs.
+type Paired struct {
+	Verdict               string
+	Change, CILow, CIHigh float64
 }
 
 // ScaleSpec is the history scripts/scale.sh and the history package's
@@ -115,7 +130,9 @@ func Write(root string, s Spec) ([]string, error) {
 		levels[i] = b.Median
 	}
 	var paths []string
+	base := 0 // the newest baseline before run r
 	for r := 1; r <= s.Runs; r++ {
+		isBase := r == 1 || s.BaselineEvery > 0 && (r-1)%s.BaselineEvery == 0
 		at := s.Start.Add(time.Duration(r-1) * time.Hour)
 		f := &result.File{
 			MachineInfo: result.MachineInfo{
@@ -141,9 +158,29 @@ func Write(root string, s Spec) ([]string, error) {
 			if k, ok := b.Outliers[r]; ok {
 				level *= k
 			}
+			noise := s.RoundNoise
+			if v, ok := b.RoundNoise[r]; ok {
+				noise = v
+			}
 			data := make([]float64, s.Rounds)
 			for j := range data {
-				data[j] = level * (1 + max(s.RoundNoise, 0)*rng.NormFloat64())
+				data[j] = level * (1 + max(noise, 0)*rng.NormFloat64())
+			}
+			if pv, ok := b.Paired[r]; ok && base > 0 {
+				if f.Paired == nil {
+					f.Paired = &result.Paired{
+						Baseline: result.CommitInfo{ID: s.CommitID(base)},
+						Label:    fmt.Sprintf("%04d_baseline", base),
+						Method:   "test", Confidence: 0.95, Check: "mean:5%",
+						Benchmarks: map[string]result.PairedBenchmark{},
+					}
+				}
+				lo, hi := pv.CILow, pv.CIHigh
+				f.Paired.Benchmarks[Fullname(b.Name)] = result.PairedBenchmark{
+					Name: b.Name, Field: "mean", Verdict: pv.Verdict, Pairs: 10,
+					ChangePercent: pv.Change, CILowPercent: &lo, CIHighPercent: &hi,
+					ThresholdPercent: 5, Base: levels[i], Cur: levels[i] * (1 + pv.Change/100),
+				}
 			}
 			f.Benchmarks = append(f.Benchmarks, result.Benchmark{
 				Group: "g", Name: b.Name, Fullname: Fullname(b.Name),
@@ -153,7 +190,7 @@ func Write(root string, s Spec) ([]string, error) {
 			})
 		}
 		name := "comparison"
-		if r == 1 || s.BaselineEvery > 0 && (r-1)%s.BaselineEvery == 0 {
+		if isBase {
 			name = "baseline"
 		}
 		data, err := result.Encode(f)
@@ -165,6 +202,9 @@ func Write(root string, s Spec) ([]string, error) {
 			return nil, err
 		}
 		paths = append(paths, p)
+		if isBase {
+			base = r
+		}
 	}
 	return paths, nil
 }
