@@ -9,7 +9,7 @@
 // when more than it is live, the runtime lets the heap grow (spending at
 // most about half the CPU on collection); Fit raises the limit once the
 // live heap is known, so that a history larger than the limit was made for
-// builds at the ordinary pace (a heap of 1.5× what is live).
+// builds at a bounded cost (a heap of 1.25× what is live).
 //
 // A GOMEMLIMIT in the environment wins: Set and Fit then change nothing.
 package memlimit
@@ -43,9 +43,9 @@ func Set(bytes int64) *Limit {
 	return &Limit{set: true, bytes: bytes, old: debug.SetMemoryLimit(bytes)}
 }
 
-// Fit raises the limit to 1.5× the live heap (as of the last collection)
+// Fit raises the limit to 1.25× the live heap (as of the last collection)
 // when that is more than the limit: the collector then runs as often as
-// with GOGC=50, rather than all the time. It never lowers the limit.
+// with GOGC=25, rather than all the time. It never lowers the limit.
 func (l *Limit) Fit() {
 	if l == nil || !l.set {
 		return
@@ -59,7 +59,7 @@ func (l *Limit) Fit() {
 	if live > math.MaxInt64/2 {
 		return
 	}
-	if want := int64(live) * 3 / 2; want > l.bytes {
+	if want := int64(live) * 5 / 4; want > l.bytes {
 		l.bytes = want
 		debug.SetMemoryLimit(want)
 	}
