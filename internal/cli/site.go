@@ -120,7 +120,9 @@ func browserModule(ctx context.Context, e *env, cfg *config.Config, opt *site.Op
 }
 
 func cmdBuild(e *env, args []string) error {
-	fs := flagSet(e, "build", "[flags]", "Build the static report site from the saved history, content/ and templates/ (nothing is run)")
+	fs := flagSet(e, "build", "[flags]", fmt.Sprintf("Build the static report site from the saved history, content/ and templates/ (nothing is run).\n"+
+		"The build runs under a soft memory limit of %d MiB, raised to 1.25x the live heap once the history is loaded;\n"+
+		"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20))
 	var sf siteFlags
 	sf.register(fs)
 	out := fs.String("out", "", "output `dir` (default: site.out in the config, public)")
