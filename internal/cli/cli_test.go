@@ -422,6 +422,13 @@ func TestHelpText(t *testing.T) {
 			t.Errorf("run --help shows a single-dash flag: %q", line)
 		}
 	}
+	// build --help says what bounds its memory, and how to change it.
+	code, out, _ = bench(t, dir, "build", "--help")
+	for _, want := range []string{"soft memory limit of 224 MiB", "GOMEMLIMIT"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("build --help: exit %d, lacks %q:\n%s", code, want, out)
+		}
+	}
 	code, out, _ = bench(t, dir, "version", "--help")
 	if code != 0 || strings.Contains(out, "Flags:") || !strings.HasPrefix(out, "Usage: benchsite version\n") {
 		t.Errorf("version --help: exit %d\n%s", code, out)

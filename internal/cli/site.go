@@ -120,7 +120,9 @@ func browserModule(ctx context.Context, e *env, cfg *config.Config, opt *site.Op
 }
 
 func cmdBuild(e *env, args []string) error {
-	fs := flagSet(e, "build", "[flags]", "Build the static report site from the saved history, content/ and templates/ (nothing is run)")
+	fs := flagSet(e, "build", "[flags]", fmt.Sprintf("Build the static report site from the saved history, content/ and templates/ (nothing is run).\n"+
+		"The build runs under a soft memory limit of %d MiB, raised to 1.25x the live heap once the history is loaded;\n"+
+		"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20))
 	var sf siteFlags
 	sf.register(fs)
 	out := fs.String("out", "", "output `dir` (default: site.out in the config, public)")
@@ -155,7 +157,9 @@ func cmdBuild(e *env, args []string) error {
 }
 
 func cmdServe(e *env, args []string) error {
-	fs := flagSet(e, "serve", "[flags]", "Build the site, serve it on 127.0.0.1, rebuild when content/, templates/, the history or the config change, and reload open pages")
+	fs := flagSet(e, "serve", "[flags]", fmt.Sprintf("Build the site, serve it on 127.0.0.1, rebuild when content/, templates/, the history or the config change, and reload open pages.\n"+
+		"It runs under build's soft memory limit of %d MiB, raised to 1.25x the live heap once a history is loaded;\n"+
+		"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20))
 	var sf siteFlags
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8000", "listen `address`")
@@ -180,6 +184,10 @@ func cmdServe(e *env, args []string) error {
 		lastMu sync.Mutex
 		last   string // the output of the newest good build
 	)
+	// Every build bounds its memory as `benchsite build` does (the
+	// limit holds for the whole process; the builds run one at a time).
+	lim := memlimit.Set(memlimit.Build)
+	defer lim.Restore()
 	build := func(ctx context.Context, outDir string) error {
 		// The configuration is read again on every build, so edits to
 		// benchsite.toml take effect without a restart.
@@ -189,6 +197,7 @@ func cmdServe(e *env, args []string) error {
 		}
 		opt.Out = outDir
 		opt.BaseURL = "/"
+		opt.Loaded = lim.Fit
 		// Unchanged files are linked from the site served now.
 		lastMu.Lock()
 		opt.Reuse = last
