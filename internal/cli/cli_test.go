@@ -424,7 +424,7 @@ func TestHelpText(t *testing.T) {
 	}
 	// build --help says what bounds its memory, and how to change it.
 	code, out, _ = bench(t, dir, "build", "--help")
-	for _, want := range []string{"soft memory limit of 224 MiB", "GOMEMLIMIT"} {
+	for _, want := range []string{"soft memory limit of 96 MiB", "GOMEMLIMIT"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("build --help: exit %d, lacks %q:\n%s", code, want, out)
 		}

@@ -25,7 +25,7 @@ import (
 // whole memory (heap, stacks, its own structures) is held near it; the
 // process's resident size is about 20 MB more (the binary's code and
 // data).
-const Build = 224 << 20
+const Build = 96 << 20
 
 // Limit is a soft memory limit in force.
 type Limit struct {
