@@ -46,6 +46,8 @@ rm -rf history/$machine/${extra}_*.json public clean
 printf '[site]\nwasm = ""\n' > benchsite.toml
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# col N: the median of column N of times (1 wall s, 2 peak RSS kB, 3 CPU s).
+col() { cut -d' ' -f"$1" times | median; }
 
 # timed OUT CACHE: builds into OUT with the cache under CACHE, under
 # /usr/bin/time -v; appends "wall-seconds peak-RSS-kB cpu-seconds" to times.
@@ -62,9 +64,9 @@ for i in $(seq "$repeat"); do
 	rm -rf public cache-clean
 	timed public "$dir/cache-clean"
 done
-clean_s=$(cut -d' ' -f1 times | median)
-clean_rss=$(cut -d' ' -f2 times | median)
-clean_cpu=$(cut -d' ' -f3 times | median)
+clean_s=$(col 1)
+clean_rss=$(col 2)
+clean_cpu=$(col 3)
 cat build.log
 
 page=$(find public -name '*.html' -printf '%s %p\n' | sort -n | tail -1)
@@ -80,9 +82,9 @@ for i in $(seq "$repeat"); do
 	cp spare/${extra}_*.json history/$machine/
 	timed public "$dir/cache-inc"
 done
-add_s=$(cut -d' ' -f1 times | median)
-add_rss=$(cut -d' ' -f2 times | median)
-add_cpu=$(cut -d' ' -f3 times | median)
+add_s=$(col 1)
+add_rss=$(col 2)
+add_cpu=$(col 3)
 # What the last incremental build says: pages rendered and unchanged.
 add_log=$(cat build.log)
 
@@ -104,9 +106,9 @@ for i in $(seq "$repeat"); do
 	mv aside/${last}_*.json history/$machine/
 	timed public "$dir/cache-inc"
 done
-fill_s=$(cut -d' ' -f1 times | median)
-fill_rss=$(cut -d' ' -f2 times | median)
-fill_cpu=$(cut -d' ' -f3 times | median)
+fill_s=$(col 1)
+fill_rss=$(col 2)
+fill_cpu=$(col 3)
 fill_log=$(cat build.log)
 
 echo "history: $runs runs x $benches benchmarks; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
