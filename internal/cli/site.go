@@ -119,10 +119,14 @@ func browserModule(ctx context.Context, e *env, cfg *config.Config, opt *site.Op
 	return nil
 }
 
+// memLimitHelp is what build's and serve's --help say of the memory limit
+// (package memlimit).
+var memLimitHelp = fmt.Sprintf("soft memory limit of %d MiB, raised to 1.25x the live heap once the history is loaded;\n"+
+	"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20)
+
 func cmdBuild(e *env, args []string) error {
 	fs := flagSet(e, "build", "[flags]", fmt.Sprintf("Build the static report site from the saved history, content/ and templates/ (nothing is run).\n"+
-		"The build runs under a soft memory limit of %d MiB, raised to 1.25x the live heap once the history is loaded;\n"+
-		"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20))
+		"It runs under a %s", memLimitHelp))
 	var sf siteFlags
 	sf.register(fs)
 	out := fs.String("out", "", "output `dir` (default: site.out in the config, public)")
@@ -158,8 +162,7 @@ func cmdBuild(e *env, args []string) error {
 
 func cmdServe(e *env, args []string) error {
 	fs := flagSet(e, "serve", "[flags]", fmt.Sprintf("Build the site, serve it on 127.0.0.1, rebuild when content/, templates/, the history or the config change, and reload open pages.\n"+
-		"It runs under build's soft memory limit of %d MiB, raised to 1.25x the live heap once a history is loaded;\n"+
-		"GOMEMLIMIT in the environment replaces it (GOMEMLIMIT=off: no limit)", memlimit.Build>>20))
+		"Its builds run under build's %s", memLimitHelp))
 	var sf siteFlags
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8000", "listen `address`")
