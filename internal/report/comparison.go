@@ -406,15 +406,7 @@ func fitColumns(header []string, rows [][]string, maxWidth int, cols, mins []int
 	if maxWidth <= 0 {
 		return false
 	}
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = width(h)
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], width(c))
-		}
-	}
+	widths := columnWidths(header, rows)
 	total := 2 * (len(widths) - 1)
 	for _, n := range widths {
 		total += n

@@ -234,9 +234,9 @@ func Table(w io.Writer, header []string, right []bool, rows [][]string) {
 	textTable(w, header, right, rows)
 }
 
-// textTable lays out rows of cells in aligned columns; right[i] right-aligns
-// column i. Columns are separated by two spaces.
-func textTable(w io.Writer, header []string, right []bool, rows [][]string) {
+// columnWidths is the display width of each column of the table of header
+// and rows: its widest cell.
+func columnWidths(header []string, rows [][]string) []int {
 	widths := make([]int, len(header))
 	for i, h := range header {
 		widths[i] = width(h)
@@ -246,6 +246,13 @@ func textTable(w io.Writer, header []string, right []bool, rows [][]string) {
 			widths[i] = max(widths[i], width(c))
 		}
 	}
+	return widths
+}
+
+// textTable lays out rows of cells in aligned columns; right[i] right-aligns
+// column i. Columns are separated by two spaces.
+func textTable(w io.Writer, header []string, right []bool, rows [][]string) {
+	widths := columnWidths(header, rows)
 	line := func(cells []string) {
 		var b strings.Builder
 		for i, c := range cells {

@@ -88,13 +88,7 @@ func (b *builder) profileOf(p point, name string) (src string, kind profile.Kind
 // and summarises each machine's newest one. A missing or unreadable profile
 // is a warning: the benchmark's figures do not depend on it.
 func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
-	k := 0
-	for _, s := range bn.Series {
-		if s == nil {
-			continue
-		}
-		bm := &bp.Machines[k]
-		k++
+	return eachMachine(bn, bp, func(s *series, bm *BenchMachine) error {
 		bm.GCOff = bm.Latest.GCOff
 		// Every run's profile is copied; the benchmark page's runs table
 		// and run picker link those of their rows, the older pages of the
@@ -140,8 +134,8 @@ func (b *builder) addProfiles(bn *bench, bp *BenchPage) error {
 			v.Rounds, v.Processes = optInt(pt.Sum.Options(), result.OptProfileRounds), optInt(pt.Sum.Options(), result.OptProfileProcesses)
 			bm.Profile = v
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func optInt(options map[string]any, key string) int {

@@ -117,6 +117,21 @@ func (b *builder) benchRuns(bm *BenchMachine, slug string, s *series, u unit) {
 // writeRunsPages writes the older pages of bn's runs tables (bp is its
 // page, with the profiles found).
 func (b *builder) writeRunsPages(bn *bench, bp *BenchPage) error {
+	return eachMachine(bn, bp, func(s *series, bm *BenchMachine) error {
+		pages := runsPages(len(s.Points))
+		for pg := 1; pg < pages; pg++ {
+			if err := b.writeRunsPage(bn, s, bm, pg, pages); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// eachMachine calls f with each series of bn that has runs and its
+// machine's section of bn's page bp (bp.Machines is in the order of those
+// series), until f returns an error.
+func eachMachine(bn *bench, bp *BenchPage, f func(s *series, bm *BenchMachine) error) error {
 	k := 0
 	for _, s := range bn.Series {
 		if s == nil {
@@ -124,11 +139,8 @@ func (b *builder) writeRunsPages(bn *bench, bp *BenchPage) error {
 		}
 		bm := &bp.Machines[k]
 		k++
-		pages := runsPages(len(s.Points))
-		for pg := 1; pg < pages; pg++ {
-			if err := b.writeRunsPage(bn, s, bm, pg, pages); err != nil {
-				return err
-			}
+		if err := f(s, bm); err != nil {
+			return err
 		}
 	}
 	return nil
