@@ -138,20 +138,43 @@ func infoSize(v any) int {
 	return 8
 }
 
+// textField is a string of a file, named by its field, and the most bytes
+// benchsite takes there.
+type textField struct {
+	field, v string
+	limit    int
+}
+
+// commitText is the text fields of c, each field named with prefix
+// ("commit_info.").
+func commitText(prefix string, c *CommitInfo) []textField {
+	return []textField{{prefix + "id", c.ID, MaxIDLen}, {prefix + "time", c.Time, MaxIDLen}, {prefix + "author_time", c.AuthorTime, MaxIDLen},
+		{prefix + "project", c.Project, MaxIDLen}, {prefix + "branch", c.Branch, MaxIDLen}, {prefix + "message", c.Message, MaxMessageLen}}
+}
+
+// firstTooLong returns the field and reason of the first of ts over its
+// limit; "", "" when none is.
+func firstTooLong(ts []textField) (field, msg string) {
+	for _, t := range ts {
+		if len(t.v) > t.limit {
+			return t.field, tooLong(t.v, t.limit)
+		}
+	}
+	return "", ""
+}
+
+// tooLong is the reason for a string v over limit bytes.
+func tooLong(v string, limit int) string {
+	return fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(v), quote(v), limit)
+}
+
 // checkFileText returns the field and reason of the first over-long string
 // of f outside its benchmarks: commit_info, datetime, version and
 // machine_info.
 func checkFileText(f *File) (field, msg string) {
-	c := &f.CommitInfo
-	for _, t := range []struct {
-		field, v string
-		limit    int
-	}{{"commit_info.id", c.ID, MaxIDLen}, {"commit_info.time", c.Time, MaxIDLen}, {"commit_info.author_time", c.AuthorTime, MaxIDLen},
-		{"commit_info.project", c.Project, MaxIDLen}, {"commit_info.branch", c.Branch, MaxIDLen}, {"commit_info.message", c.Message, MaxMessageLen},
-		{"datetime", f.Datetime, MaxIDLen}, {"version", f.Version, MaxIDLen}} {
-		if len(t.v) > t.limit {
-			return t.field, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here: fix or delete the file", len(t.v), quote(t.v), t.limit)
-		}
+	ts := append(commitText("commit_info.", &f.CommitInfo), textField{"datetime", f.Datetime, MaxIDLen}, textField{"version", f.Version, MaxIDLen})
+	if field, msg := firstTooLong(ts); field != "" {
+		return field, msg + ": fix or delete the file"
 	}
 	if field, msg := CheckMachine(f.MachineInfo); field != "" {
 		return field, msg + " (fix or delete the file)"
@@ -165,7 +188,7 @@ func checkFileText(f *File) (field, msg string) {
 func CheckMachine(m MachineInfo) (field, msg string) {
 	for _, k := range sortedKeys(m) {
 		if s, ok := m[k].(string); ok && len(s) > MaxIDLen {
-			return "machine_info." + k, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(s), quote(s), MaxIDLen)
+			return "machine_info." + k, tooLong(s, MaxIDLen)
 		}
 	}
 	if msg := checkInfo(m); msg != "" {

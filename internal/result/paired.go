@@ -104,16 +104,10 @@ func checkPaired(p *Paired) (field, msg string) {
 	if p == nil {
 		return "", ""
 	}
-	c := &p.Baseline
-	for _, t := range []struct {
-		field, v string
-		limit    int
-	}{{"baseline.id", c.ID, MaxIDLen}, {"baseline.time", c.Time, MaxIDLen}, {"baseline.author_time", c.AuthorTime, MaxIDLen},
-		{"baseline.project", c.Project, MaxIDLen}, {"baseline.branch", c.Branch, MaxIDLen}, {"baseline.message", c.Message, MaxMessageLen},
-		{"ref", p.Ref, MaxIDLen}, {"label", p.Label, MaxIDLen}, {"method", p.Method, MaxIDLen}, {"check", p.Check, MaxIDLen}} {
-		if len(t.v) > t.limit {
-			return "paired." + t.field, fmt.Sprintf("%d bytes long (%s); benchsite takes at most %d here", len(t.v), quote(t.v), t.limit)
-		}
+	ts := append(commitText("baseline.", &p.Baseline), textField{"ref", p.Ref, MaxIDLen}, textField{"label", p.Label, MaxIDLen},
+		textField{"method", p.Method, MaxIDLen}, textField{"check", p.Check, MaxIDLen})
+	if field, msg := firstTooLong(ts); field != "" {
+		return "paired." + field, msg
 	}
 	if !(p.Confidence >= 0 && p.Confidence < 1) { // 0: absent, not known
 		return "paired.confidence", fmt.Sprintf("%v is not a confidence level; a paired run writes one between 0 and 1 (0.99)", p.Confidence)

@@ -165,10 +165,9 @@ func (o *Options) removeTemp(tmp string, p *progress) {
 		os.RemoveAll(tmp)
 		return
 	}
-	if ps, _ := filepath.Glob(filepath.Join(tmp, "profile-*.pprof")); len(ps) > 0 {
-		for _, f := range ps {
-			os.Remove(f)
-		}
+	ps, _ := filepath.Glob(filepath.Join(tmp, "profile-*.pprof"))
+	for _, f := range ps {
+		os.Remove(f)
 	}
 	p.line("--verbose: the test binaries of the command lines above are kept in %s; remove it when done", tmp)
 }
