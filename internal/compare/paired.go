@@ -110,8 +110,23 @@ func PairedStop(opt Options, minPairs, maxPairs int) func(name, fullname string,
 // "+2.1% [−0.8, +4.9]", with numfmt.Percent's signs, so that the change reads
 // as in the table's Change column ("±0.0%", never "−0.0%"; "—" for NaN).
 func FormatInterval(change, low, high float64) string {
+	return numfmt.Percent(change) + " " + FormatBounds(low, high)
+}
+
+// FormatBounds writes the bounds of an interval (percent) alone, as
+// FormatInterval writes them: "[+1.2, +7.3]".
+func FormatBounds(low, high float64) string {
 	bound := func(v float64) string { return strings.TrimSuffix(numfmt.Percent(v), "%") }
-	return fmt.Sprintf("%s [%s, %s]", numfmt.Percent(change), bound(low), bound(high))
+	return fmt.Sprintf("[%s, %s]", bound(low), bound(high))
+}
+
+// FormatChange is FormatInterval, or the change alone when a bound is
+// missing (NaN): a stored paired verdict without its interval.
+func FormatChange(change, low, high float64) string {
+	if math.IsNaN(low) || math.IsNaN(high) {
+		return numfmt.Percent(change)
+	}
+	return FormatInterval(change, low, high)
 }
 
 // PairedVerdicts decides every benchmark measured in pairs. pairs maps

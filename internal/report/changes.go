@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/benchsite/benchsite/internal/compare"
@@ -107,10 +106,7 @@ func Evidence(c *history.Change) string {
 	}
 	if p := c.Paired; p != nil {
 		v := p.Verdict
-		iv := compare.FormatInterval(v.Change, v.CILow, v.CIHigh)
-		if math.IsNaN(v.CILow) || math.IsNaN(v.CIHigh) {
-			iv = numfmt.Percent(v.Change)
-		}
+		iv := compare.FormatChange(v.Change, v.CILow, v.CIHigh)
 		switch {
 		case c.Confirmed:
 			parts = append(parts, fmt.Sprintf("confirmed: paired %s in %s", iv, p.Run.Label))

@@ -232,11 +232,7 @@ func method(r *compare.Report) string {
 func rowCells(row compare.Row) []string {
 	last := pValue(row.HasP, row.P)
 	if row.Paired {
-		last = compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
-		if i := strings.Index(last, "["); i >= 0 {
-			last = last[i:]
-		}
-		last += fmt.Sprintf(" %d pairs", row.Pairs)
+		last = fmt.Sprintf("%s %d pairs", compare.FormatBounds(row.CILow, row.CIHigh), row.Pairs)
 	}
 	bu, cu := rowUnit(row), rowUnit(row)
 	if row.NotCompared != "" { // each side in its own unit

@@ -128,11 +128,8 @@ func (b *builder) changeRow(c *history.Change) ChangeRow {
 	}
 	if p := c.Paired; p != nil {
 		v := p.Verdict
-		iv := numfmt.Percent(v.Change)
-		if !math.IsNaN(v.CILow) && !math.IsNaN(v.CIHigh) {
-			iv = compare.FormatInterval(v.Change, v.CILow, v.CIHigh)
-		}
-		row.Paired = &PairedRef{Run: b.runRef(p.Run), Status: v.PairedVerdict, Interval: iv, Pairs: v.Pairs}
+		row.Paired = &PairedRef{Run: b.runRef(p.Run), Status: v.PairedVerdict,
+			Interval: compare.FormatChange(v.Change, v.CILow, v.CIHigh), Pairs: v.Pairs}
 	}
 	if bn := b.byFull[c.Series.Benchmark.Fullname]; bn != nil {
 		row.URL = b.benchURL(bn)

@@ -624,11 +624,7 @@ func (b *builder) comparePage() (*ComparePage, error) {
 					r.CurSpread, r.CurNoisy = stats.RelIQR(row.Current.Stats), stats.Noisy(row.Current.Stats)
 				}
 				if row.Paired {
-					ci := compare.FormatInterval(row.Change, row.CILow, row.CIHigh)
-					if i := strings.Index(ci, "["); i >= 0 {
-						ci = ci[i:]
-					}
-					r.CI = fmt.Sprintf("%s %d pairs", ci, row.Pairs)
+					r.CI = fmt.Sprintf("%s %d pairs", compare.FormatBounds(row.CILow, row.CIHigh), row.Pairs)
 				}
 				if bn := b.byFull[row.Fullname]; bn != nil {
 					r.URL = b.benchURL(bn)
